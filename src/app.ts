@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import compress from '@fastify/compress';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import type { Db } from './platform/db/types.js';
+import { setUpErrorHandling } from './platform/http/error-handler.js';
+import { setUpRendering } from './platform/http/render.js';
+import { setUpRequestContext } from './platform/http/request-context.js';
+import { opsRoutes } from './platform/http/ops-routes.js';
+import { placeRoutes } from './platform/places/place-routes.js';
+import { ensureAssets, BUILD_DIR } from './platform/views/assets.js';
+import { createViewEnvironment } from './platform/views/environment.js';
+
+export type AppOptions = { config: Config; db: Db; logger?: boolean };
+
+/**
+ * Builds the whole Kith app from a config and an open database, without listening.
+ * The caller owns the database and closes it after the app.
+ */
+export async function buildApp({ config, db }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
+    },
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: false },
+    return503OnClosing: true,
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        upgradeInsecureRequests: config.trustProxy ? [] : null,
+      },
+    },
+    strictTransportSecurity: config.trustProxy,
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
+  await app.register(cookie, { secret: config.secret });
+  await app.register(formbody);
+  await app.register(csrf, {
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: config.trustProxy },
+  });
+  const manifest = ensureAssets();
+  await app.register(fastifyStatic, {
+    root: BUILD_DIR,
+    prefix: '/assets/',
+    preCompressed: true,
+    // Names carry a content hash, so a year's caching is safe.
+    immutable: true,
+    maxAge: '365d',
+    index: false,
+    wildcard: true,
+  });
+
+  setUpRequestContext(app, db);
+  setUpRendering(app, createViewEnvironment({ watch: config.env === 'development' }), manifest);
+  setUpErrorHandling(app);
+  await app.register(opsRoutes);
+  await app.register(placeRoutes, { prefix: '/:place' });
+  return app;
+}

@@ -1,0 +1,128 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config.js';
+import { backupPglite, restorePglite } from './platform/db/backup.js';
+import { DataDirLockedError } from './platform/db/lockfile.js';
+import { migrate } from './platform/db/migrate.js';
+import { openDatabase } from './platform/db/open.js';
+import { seedDemo } from './platform/seed.js';
+import { buildAssets } from './platform/views/assets.js';
+import { startServer } from './server.js';
+
+const HELP = `Usage: kith <command> [options]
+
+Commands:
+  serve                 migrate, seed the demo place on first start, and serve on PORT (default 3000)
+  migrate               apply database migrations
+  seed --demo           create or refresh the demo place (Trafford) and its demo data
+  backup FILE           write a backup of the embedded database (stop the server first)
+  restore FILE [--force]
+                        restore the embedded database from a backup (--force replaces existing data)
+  build-assets          compile the stylesheet and fingerprint static files
+  help                  show this help
+
+Configuration is by environment variable; see README.md ("Configuration").
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { demo: { type: 'boolean' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, ...rest] = positionals;
+  if (!command || command === 'help' || values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const config = loadConfig();
+  const say = (message: string) => process.stdout.write(`${message}\n`);
+
+  switch (command) {
+    case 'serve': {
+      const { app, stop } = await startServer(config);
+      const onSignal = (signal: string) => {
+        app.log.info({ signal }, 'signal received');
+        stop().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGTERM', () => onSignal('SIGTERM'));
+      process.once('SIGINT', () => onSignal('SIGINT'));
+      return -1; // keep running
+    }
+    case 'migrate': {
+      const db = await openDatabase(config.database);
+      try {
+        const applied = await migrate(db);
+        say(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+      } finally {
+        await db.close();
+      }
+      return 0;
+    }
+    case 'seed': {
+      if (!values.demo) {
+        process.stderr.write('kith seed needs --demo (the only seed there is).\n');
+        return 2;
+      }
+      const db = await openDatabase(config.database);
+      try {
+        await migrate(db);
+        await seedDemo(db, say);
+      } finally {
+        await db.close();
+      }
+      return 0;
+    }
+    case 'backup':
+    case 'restore': {
+      const file = rest[0];
+      if (!file) {
+        process.stderr.write(`kith ${command} needs a FILE.\n`);
+        return 2;
+      }
+      if (config.database.kind === 'pg' || config.database.dataDir === null) {
+        process.stderr.write(
+          `kith ${command} is for the embedded database. With DATABASE_URL set, use pg_dump and pg_restore.\n`,
+        );
+        return 2;
+      }
+      if (command === 'backup') {
+        const bytes = await backupPglite(config.database.dataDir, file);
+        say(`Backed up ${config.database.dataDir} to ${file} (${bytes} bytes).`);
+      } else {
+        await restorePglite(config.database.dataDir, file, { force: Boolean(values.force) });
+        say(`Restored ${file} into ${config.database.dataDir}.`);
+      }
+      return 0;
+    }
+    case 'build-assets': {
+      const manifest = buildAssets();
+      say(`Built ${Object.values(manifest.files).join(', ')}`);
+      return 0;
+    }
+    default:
+      process.stderr.write(`Unknown command "${command}".\n\n${HELP}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError || error instanceof DataDirLockedError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    if (error instanceof Error && /does not exist|already holds|no Kith database/.test(error.message)) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    process.stderr.write(`kith failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
+

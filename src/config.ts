@@ -1,0 +1,59 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only place that reads the environment. Everything is documented in README.md
+ * ("Configuration"); production refuses to start without the values it must not guess.
+ */
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().url().optional(),
+  KITH_DATA_DIR: z.string().default('./data'),
+  KITH_SEED_DEMO: z.enum(['true', 'false']).optional(),
+  KITH_SECRET: z.string().min(32, 'KITH_SECRET must be at least 32 characters').optional(),
+  KITH_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+});
+
+export type Config = {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  database: { kind: 'pg'; url: string } | { kind: 'pglite'; dataDir: string | null };
+  seedDemo: boolean;
+  secret: string;
+  trustProxy: boolean;
+  logLevel: string;
+};
+
+export class ConfigError extends Error {}
+
+const DEV_SECRET = 'kith-development-secret-not-for-production-use';
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Kith cannot start: the configuration is not valid.\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.KITH_SECRET) {
+    throw new ConfigError('Kith cannot start: KITH_SECRET must be set in production (32+ random characters).');
+  }
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    database: e.DATABASE_URL
+      ? { kind: 'pg', url: e.DATABASE_URL }
+      : { kind: 'pglite', dataDir: path.resolve(e.KITH_DATA_DIR) },
+    // A fresh development install shows the demo place; production starts empty unless asked.
+    seedDemo: e.KITH_SEED_DEMO ? e.KITH_SEED_DEMO === 'true' : !production,
+    secret: e.KITH_SECRET ?? DEV_SECRET,
+    trustProxy: e.KITH_TRUST_PROXY === 'true',
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+  };
+}

@@ -1,0 +1,51 @@
+import pg from 'pg';
+import type { Db, SqlParam, Tx } from './types.js';
+
+// Return timestamps as Date and bigint counts as numbers only when safe; keep numeric as text.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => {
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : v;
+});
+
+export function openPg(url: string, options: { max?: number } = {}): Db & { pool: pg.Pool } {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  // An idle client losing its connection must not crash the process.
+  pool.on('error', () => {});
+  return {
+    kind: 'pg',
+    pool,
+    async query<Row>(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
+      const result = await pool.query(sql, params as unknown[]);
+      return result.rows as Row[];
+    },
+    async exec(sql: string): Promise<void> {
+      await pool.query(sql);
+    },
+    async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const tx: Tx = {
+          inTransaction: true,
+          async query<Row>(sql: string, params: readonly SqlParam[] = []) {
+            return (await client.query(sql, params as unknown[])).rows as Row[];
+          },
+          async exec(sql: string) {
+            await client.query(sql);
+          },
+        };
+        const result = await fn(tx);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

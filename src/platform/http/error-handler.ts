@@ -1,0 +1,69 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isApiRequest } from './api-request.js';
+import { DomainError, Invalid } from './errors.js';
+import { PROBLEM_CONTENT_TYPE, problem } from './problem.js';
+
+/** Status codes a client error from Fastify or a plugin may keep; anything else becomes 500. */
+function statusOf(error: FastifyError | DomainError): number {
+  if (error instanceof DomainError) return error.status;
+  if ((error as FastifyError).validation) return 400;
+  const code = (error as FastifyError).statusCode;
+  if (typeof code === 'number' && code >= 400 && code < 500) return code;
+  return 500;
+}
+
+const PAGE_KEYS: Record<number, string> = {
+  400: 'badRequest',
+  403: 'forbidden',
+  404: 'notFound',
+  405: 'badRequest',
+  409: 'conflict',
+  413: 'tooLarge',
+  415: 'badRequest',
+  422: 'badRequest',
+  429: 'tooMany',
+};
+
+function sendError(request: FastifyRequest, reply: FastifyReply, status: number, error?: Error) {
+  reply.code(status);
+  if (isApiRequest(request)) {
+    const body = problem(status, {
+      // Only client errors explain themselves; a 500 says nothing about our internals.
+      ...(status < 500 && error ? { detail: error.message } : {}),
+      instance: request.url.split('?')[0],
+      requestId: request.id,
+      ...(error instanceof Invalid
+        ? { errors: Object.entries(error.fieldErrors).map(([field, message]) => ({ field, message: request.t(message) })) }
+        : {}),
+    });
+    return reply.type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+  }
+  const key = status >= 500 ? 'serverError' : (PAGE_KEYS[status] ?? 'badRequest');
+  const t = request.t;
+  const paragraphs = [t(`errors.${key}.body`)];
+  if (status === 403 && (error as FastifyError | undefined)?.code?.startsWith('FST_CSRF')) {
+    paragraphs.splice(0, 1, t('errors.csrf.body'));
+  }
+  try {
+    return reply.page('error.njk', {
+      pageTitle: t(`errors.${key}.title`),
+      paragraphs,
+      homeHref: request.place ? `/${request.place.slug}/` : '/',
+      requestId: status >= 500 ? request.id : null,
+    });
+  } catch (renderError) {
+    request.log.error({ err: renderError }, 'error page failed to render');
+    return reply.type('text/plain; charset=utf-8').send(`Error ${status}. Reference: ${request.id}`);
+  }
+}
+
+export function setUpErrorHandling(app: FastifyInstance) {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = statusOf(error);
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ status, code: error.code }, error.message);
+    if (status === 405 || status === 429) reply.header('cache-control', 'no-store');
+    return sendError(request, reply, status, error);
+  });
+  app.setNotFoundHandler((request, reply) => sendError(request, reply, 404));
+}

@@ -1,0 +1,40 @@
+import type { z } from 'zod';
+
+/** A field error for the GOV.UK error summary: `href` points at the field to fix. */
+export type FormError = { field: string; text: string; href: string };
+
+export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: FormError[]; values: Record<string, string> };
+
+/**
+ * Validates a posted form against a zod schema whose messages are message-catalogue keys.
+ * Anything that is not a flat record of strings (arrays, objects, odd types) is treated
+ * as empty rather than trusted, so hostile bodies only ever produce field errors.
+ */
+export function parseForm<S extends z.ZodType>(
+  schema: S,
+  body: unknown,
+  t: (key: string) => string,
+): FormResult<z.infer<S>> {
+  const values: Record<string, string> = {};
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
+    for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
+      if (typeof v === 'string') values[k] = v.replace(/\u0000/g, '');
+    }
+  }
+  const result = schema.safeParse(values);
+  if (result.success) return { ok: true, data: result.data };
+  const seen = new Set<string>();
+  const errors: FormError[] = [];
+  for (const issue of result.error.issues) {
+    const field = String(issue.path[0] ?? 'form');
+    if (seen.has(field)) continue;
+    seen.add(field);
+    errors.push({ field, text: t(issue.message), href: `#${field}` });
+  }
+  return { ok: false, errors, values };
+}
+
+/** Error messages by field, for the `errorMessage` option of govuk macros. */
+export function errorsByField(errors: FormError[]): Record<string, { text: string }> {
+  return Object.fromEntries(errors.map((e) => [e.field, { text: e.text }]));
+}

@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const LANGUAGES = ['en', 'cy'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const DEFAULT_LANGUAGE: Language = 'en';
+
+type Catalogue = { [key: string]: string | Catalogue };
+
+function load(lang: Language): Catalogue {
+  const file = fileURLToPath(new URL(`./${lang}.json`, import.meta.url));
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as Catalogue;
+}
+
+const catalogues: Record<Language, Map<string, string>> = {
+  en: flatten(load('en')),
+  cy: flatten(load('cy')),
+};
+
+function flatten(c: Catalogue, prefix = '', out = new Map<string, string>()): Map<string, string> {
+  for (const [k, v] of Object.entries(c)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (typeof v === 'string') out.set(key, v);
+    else flatten(v, key, out);
+  }
+  return out;
+}
+
+export function isLanguage(value: unknown): value is Language {
+  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
+}
+
+/** Every key in the English catalogue: English is complete; other languages fall back to it. */
+export function catalogueKeys(lang: Language = 'en'): string[] {
+  return [...catalogues[lang].keys()];
+}
+
+export type Translate = (key: string, vars?: Record<string, string | number>) => string;
+
+/**
+ * A translator for one language. Missing Welsh strings fall back to English; a key missing
+ * from English too is a bug, shown as the key itself so it is noticed, never a crash.
+ */
+export function translator(lang: Language): Translate {
+  return (key, vars) => {
+    const template = catalogues[lang].get(key) ?? catalogues.en.get(key) ?? key;
+    if (!vars) return template;
+    return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+      name in vars ? String(vars[name]) : whole,
+    );
+  };
+}
+
+/** Whether this key is translated in `lang` (used to mark fallback text with lang="en"). */
+export function hasTranslation(lang: Language, key: string): boolean {
+  return catalogues[lang].has(key);
+}
+
+const LOCALE: Record<Language, string> = { en: 'en-GB', cy: 'cy-GB' };
+const TIME_ZONE = 'Europe/London';
+
+export function formatDate(date: Date, lang: Language): string {
+  return new Intl.DateTimeFormat(LOCALE[lang], { dateStyle: 'long', timeZone: TIME_ZONE }).format(date);
+}
+
+export function formatNumber(n: number, lang: Language): string {
+  return new Intl.NumberFormat(LOCALE[lang]).format(n);
+}
+
+/** Money is held in integer pence and shown in pounds, always in en-GB currency form. */
+export function formatPence(pence: number, lang: Language): string {
+  if (!Number.isSafeInteger(pence)) throw new RangeError('Money must be a whole number of pence');
+  const whole = pence % 100 === 0;
+  return new Intl.NumberFormat(LOCALE[lang], {
+    style: 'currency',
+    currency: 'GBP',
+    minimumFractionDigits: whole ? 0 : 2,
+    maximumFractionDigits: 2,
+    // A decimal string, not pence / 100, so that large sums are formatted exactly.
+  }).format(penceToDecimal(pence) as unknown as number);
+}
+
+function penceToDecimal(pence: number): string {
+  const sign = pence < 0 ? '-' : '';
+  const abs = Math.abs(pence);
+  return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}

@@ -1,0 +1,46 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Db } from './db/types.js';
+import type { ServiceContext } from './http/request-context.js';
+import type { Translate } from './i18n/i18n.js';
+import type { Place } from './places/place-service.js';
+
+/** A dataset a module publishes to the place's open data catalogue. */
+export type DatasetDefinition = {
+  id: string;
+  titleKey: string;
+  descriptionKey: string;
+  /** SPDX-like id; Open Government Licence v3 unless a module says otherwise. */
+  licence?: 'OGL-UK-3.0' | 'ODbL-1.0' | 'CC-BY-4.0';
+  frequencyKey: string;
+  /** Download links, relative to the place prefix (e.g. `api/wards.csv`). */
+  distributions: { format: 'HTML' | 'JSON' | 'CSV' | 'GeoJSON' | string; path: string }[];
+  /** Set when a dataset exists but is not published: the catalogue says so and why. */
+  withheldReasonKey?: string;
+};
+
+export type NavItem = { path: string; labelKey: string };
+
+export type SeedContext = { db: Db; place: Place; log: (message: string) => void };
+
+export type ModuleDefinition = {
+  /** kebab-case, also the value stored in a place's `modules` list. */
+  name: string;
+  titleKey: string;
+  /** Fastify plugin registered under `/:place`, run only when the place has the module on. */
+  routes: FastifyPluginAsync;
+  nav?: NavItem[];
+  datasets?: DatasetDefinition[];
+  /** A section for the place's home page (e.g. the ward map), rendered from `template`. */
+  homePanel?: (ctx: ServiceContext, t: Translate) => Promise<{ template: string; data: Record<string, unknown> } | null>;
+  /** Demo data for a place, run by `kith seed --demo`; must be idempotent. */
+  seed?: (ctx: SeedContext) => Promise<void>;
+  /** Example values for route parameters, so tests can visit every page with demo data. */
+  demoParams?: Record<string, string>;
+};
+
+export function defineModule(definition: ModuleDefinition): ModuleDefinition {
+  if (!/^[a-z]+(-[a-z]+)*$/.test(definition.name)) {
+    throw new Error(`Module name "${definition.name}" must be kebab-case`);
+  }
+  return definition;
+}

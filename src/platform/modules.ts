@@ -1,0 +1,16 @@
+import type { ModuleDefinition } from './module-definition.js';
+import wards from '../modules/wards/index.js';
+
+/**
+ * Every feature module, in navigation order. A new module is one folder in src/modules and
+ * one line here; each place switches modules on and off in its settings.
+ */
+export const modules: readonly ModuleDefinition[] = [wards];
+
+export function moduleByName(name: string): ModuleDefinition | undefined {
+  return modules.find((m) => m.name === name);
+}
+
+export function enabledModules(placeModules: readonly string[]): ModuleDefinition[] {
+  return modules.filter((m) => placeModules.includes(m.name));
+}
