@@ -8,13 +8,21 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import type { Db } from './platform/db/types.js';
-import { setUpErrorHandling } from './platform/http/error-handler.js';
+import { sendError, setUpErrorHandling } from './platform/http/error-handler.js';
 import { setUpRendering } from './platform/http/render.js';
 import { setUpRequestContext } from './platform/http/request-context.js';
 import { opsRoutes } from './platform/http/ops-routes.js';
 import { placeRoutes } from './platform/places/place-routes.js';
 import { ensureAssets, BUILD_DIR } from './platform/views/assets.js';
 import { createViewEnvironment } from './platform/views/environment.js';
+
+export type RouteEntry = { method: string; url: string };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: RouteEntry[];
+  }
+}
 
 export type AppOptions = { config: Config; db: Db; logger?: boolean };
 
@@ -31,8 +39,24 @@ export async function buildApp({ config, db }: AppOptions): Promise<FastifyInsta
     },
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
-    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: false },
+    routerOptions: { maxParamLength: 1000, ignoreTrailingSlash: false },
     return503OnClosing: true,
+    // Malformed URLs and over-long path segments are the client's fault: show our own page.
+    frameworkErrors: (error, request, reply) => {
+      const status = typeof error.statusCode === 'number' && error.statusCode < 500 ? error.statusCode : 400;
+      sendError(request, reply, status, error);
+    },
+  });
+
+  // The route table: tests walk it (axe sweep, fuzzing), so a new page is covered automatically.
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD') continue;
+      routeTable.push({ method, url: route.url });
+    }
   });
 
   await app.register(helmet, {

@@ -2,21 +2,21 @@
 export {
   type AreaGeometry,
   type BBox,
+  bbox,
+  haversineMetres,
   type LinearRing,
   type MultiPolygonGeometry,
   type PolygonGeometry,
   type Position,
-  bbox,
-  haversineMetres,
   pointInGeometry,
   polygonsOf,
 } from './geometry.js';
-export { type MapProjection, type WardMapOptions, fitProjection, renderWardMapSvg } from './svg-map.js';
+export { fitProjection, type MapProjection, renderWardMapSvg, type WardMapOptions } from './svg-map.js';
 export {
+  createWardLocator,
   ONS_WARD_PROPERTIES,
+  parseWardCollection,
   type WardLocator,
   type WardPropertyNames,
   type WardShape,
-  createWardLocator,
-  parseWardCollection,
 } from './wards.js';

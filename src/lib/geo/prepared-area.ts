@@ -7,7 +7,14 @@
  * brings a test down to well under a microsecond. The answers are identical to
  * pointInGeometry because both use edgeCrossesRayToRight on the same edges.
  */
-import { type AreaGeometry, type BBox, type Position, bbox, edgeCrossesRayToRight, polygonsOf } from './geometry.js';
+import {
+  type AreaGeometry,
+  type BBox,
+  bbox,
+  edgeCrossesRayToRight,
+  type Position,
+  polygonsOf,
+} from './geometry.js';
 
 export interface PreparedArea {
   readonly bbox: BBox;

@@ -3,14 +3,19 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { type Point, simplifyRing } from './simplify.js';
 
-const point = fc.tuple(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 100 })).map(([x, y]): Point => [x / 4, y / 4]);
+const point = fc
+  .tuple(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 100 }))
+  .map(([x, y]): Point => [x / 4, y / 4]);
 const openRing = fc.array(point, { minLength: 3, maxLength: 60 });
 const tolerance = fc.constantFrom(0, 0.5, 2, 10);
 
 function distanceToSegment(p: Point, a: Point, b: Point): number {
   const [dx, dy] = [b[0] - a[0], b[1] - a[1]];
   const lengthSquared = dx * dx + dy * dy;
-  const t = lengthSquared === 0 ? 0 : Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / lengthSquared));
+  const t =
+    lengthSquared === 0
+      ? 0
+      : Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / lengthSquared));
   return Math.hypot(a[0] + t * dx - p[0], a[1] + t * dy - p[1]);
 }
 
@@ -47,15 +52,21 @@ test('simplifyRing moves no point further than the tolerance from the outline', 
 });
 
 test('simplifyRing reduces a finely sampled circle', () => {
-  const circle = Array.from({ length: 1000 }, (_, i): Point => [
-    100 * Math.cos((2 * Math.PI * i) / 1000),
-    100 * Math.sin((2 * Math.PI * i) / 1000),
-  ]);
+  const circle = Array.from(
+    { length: 1000 },
+    (_, i): Point => [100 * Math.cos((2 * Math.PI * i) / 1000), 100 * Math.sin((2 * Math.PI * i) / 1000)],
+  );
   const simplified = simplifyRing(circle, 0.5);
   assert.ok(simplified.length > 10 && simplified.length < 100, `${simplified.length} points`);
 });
 
 test('simplifyRing keeps a sliver as a triangle', () => {
-  const sliver: Point[] = [[0, 0], [5, 0.1], [10, 0], [5, -0.1], [0, 0]];
+  const sliver: Point[] = [
+    [0, 0],
+    [5, 0.1],
+    [10, 0],
+    [5, -0.1],
+    [0, 0],
+  ];
   assert.equal(simplifyRing(sliver, 1).length, 3);
 });

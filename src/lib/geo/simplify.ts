@@ -10,14 +10,23 @@ function segmentDistanceSquared(p: Point, a: Point, b: Point): number {
   const dx = b[0] - a[0];
   const dy = b[1] - a[1];
   const lengthSquared = dx * dx + dy * dy;
-  const t = lengthSquared === 0 ? 0 : Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / lengthSquared));
+  const t =
+    lengthSquared === 0
+      ? 0
+      : Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / lengthSquared));
   const ex = a[0] + t * dx - p[0];
   const ey = a[1] + t * dy - p[1];
   return ex * ex + ey * ey;
 }
 
 /** Marks the points between first and last that must stay; a stack, not recursion, so long rings are safe. */
-function markKept(points: readonly Point[], first: number, last: number, toleranceSquared: number, keep: Uint8Array) {
+function markKept(
+  points: readonly Point[],
+  first: number,
+  last: number,
+  toleranceSquared: number,
+  keep: Uint8Array,
+) {
   const stack = [first, last];
   while (stack.length > 0) {
     const end = stack.pop() as number;
@@ -25,7 +34,11 @@ function markKept(points: readonly Point[], first: number, last: number, toleran
     let farthest = -1;
     let farthestDistance = toleranceSquared;
     for (let i = start + 1; i < end; i++) {
-      const distance = segmentDistanceSquared(points[i] as Point, points[start] as Point, points[end] as Point);
+      const distance = segmentDistanceSquared(
+        points[i] as Point,
+        points[start] as Point,
+        points[end] as Point,
+      );
       if (distance > farthestDistance) {
         farthest = i;
         farthestDistance = distance;
@@ -38,7 +51,11 @@ function markKept(points: readonly Point[], first: number, last: number, toleran
   }
 }
 
-function indexOfFarthest(points: readonly Point[], distanceOf: (p: Point) => number, skip: ReadonlySet<number>): number {
+function indexOfFarthest(
+  points: readonly Point[],
+  distanceOf: (p: Point) => number,
+  skip: ReadonlySet<number>,
+): number {
   let best = -1;
   let bestDistance = -1;
   points.forEach((point, i) => {
@@ -59,7 +76,12 @@ function indexOfFarthest(points: readonly Point[], distanceOf: (p: Point) => num
 export function simplifyRing(ring: readonly Point[], tolerance: number): Point[] {
   const first = ring[0];
   const last = ring[ring.length - 1];
-  const isClosed = ring.length > 1 && first !== undefined && last !== undefined && first[0] === last[0] && first[1] === last[1];
+  const isClosed =
+    ring.length > 1 &&
+    first !== undefined &&
+    last !== undefined &&
+    first[0] === last[0] &&
+    first[1] === last[1];
   const open = isClosed ? ring.slice(0, -1) : ring.slice();
   const n = open.length;
   if (n <= 3) return open;
@@ -67,7 +89,10 @@ export function simplifyRing(ring: readonly Point[], tolerance: number): Point[]
   // A closed ring has no natural endpoints, so anchor on point 0 and the point
   // farthest from it, and simplify the two halves between them.
   const start = open[0] as Point;
-  const opposite = Math.max(1, indexOfFarthest(open, (p) => segmentDistanceSquared(p, start, start), new Set([0])));
+  const opposite = Math.max(
+    1,
+    indexOfFarthest(open, (p) => segmentDistanceSquared(p, start, start), new Set([0])),
+  );
   const loop = [...open, start];
   const keep = new Uint8Array(n + 1);
   keep[0] = 1;

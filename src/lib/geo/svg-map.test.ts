@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type BBox, type Position, bbox, pointInGeometry, polygonsOf } from './geometry.js';
+import { type BBox, bbox, type Position, pointInGeometry, polygonsOf } from './geometry.js';
 import { fitProjection, renderWardMapSvg } from './svg-map.js';
 import { loadPollingStations, loadTraffordBoundaries } from './test-fixtures.js';
-import { type WardShape, createWardLocator } from './wards.js';
+import { createWardLocator, type WardShape } from './wards.js';
 
 const wards = loadTraffordBoundaries('ward2023_trafford_ward_generalised');
 const WIDTH = 800;
@@ -15,10 +15,18 @@ const linkedMap = renderWardMapSvg(wards, {
   highlightCode: 'E05015253',
 });
 
-const wardsBox: BBox = bbox({ type: 'MultiPolygon', coordinates: wards.flatMap((w) => polygonsOf(w.geometry)) });
+const wardsBox: BBox = bbox({
+  type: 'MultiPolygon',
+  coordinates: wards.flatMap((w) => polygonsOf(w.geometry)),
+});
 
 const escapeXml = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 
 /**
  * A strict little XML check, enough for what renderWardMapSvg emits: tags
@@ -32,7 +40,10 @@ function assertWellFormed(xml: string): void {
   let end = 0;
   for (const match of xml.matchAll(tag)) {
     const text = xml.slice(end, match.index);
-    assert.ok(!/[<>]/.test(text) && !bareAmpersand.test(text), `stray markup before ${match[0].slice(0, 40)}`);
+    assert.ok(
+      !/[<>]/.test(text) && !bareAmpersand.test(text),
+      `stray markup before ${match[0].slice(0, 40)}`,
+    );
     assert.ok(!bareAmpersand.test(match[3] ?? ''), `bare & in ${match[0].slice(0, 60)}`);
     const names = [...(match[3] ?? '').matchAll(/([\w:-]+)=/g)].map((m) => m[1]);
     assert.equal(new Set(names).size, names.length, `repeated attribute in ${match[0].slice(0, 60)}`);
@@ -48,7 +59,10 @@ function assertWellFormed(xml: string): void {
 /** The rings of a path's d attribute, as pixel positions. */
 function ringsOf(d: string): Position[][] {
   return [...d.matchAll(/M([^MZ]*)Z/g)].map((m) =>
-    (m[1] ?? '').trim().split(' ').map((pair) => pair.split(',').map(Number) as unknown as Position),
+    (m[1] ?? '')
+      .trim()
+      .split(' ')
+      .map((pair) => pair.split(',').map(Number) as unknown as Position),
   );
 }
 
@@ -66,7 +80,11 @@ describe('renderWardMapSvg on the 21 generalised 2023 wards', () => {
   test('names every ward, escaped, as link label and title', () => {
     for (const ward of wards) {
       const name = escapeXml(ward.name);
-      assert.ok(linkedMap.includes(`aria-label="${name}"><title>${name}</title>`) || linkedMap.includes(`aria-label="${name}" aria-current="true"><title>${name}</title>`), ward.name);
+      assert.ok(
+        linkedMap.includes(`aria-label="${name}"><title>${name}</title>`) ||
+          linkedMap.includes(`aria-label="${name}" aria-current="true"><title>${name}</title>`),
+        ward.name,
+      );
     }
     assert.ok(linkedMap.includes('Gorse Hill &amp; Cornbrook'));
     assert.ok(linkedMap.includes('href="/wards/E05015239?from=map&amp;view=all"'));
@@ -76,17 +94,29 @@ describe('renderWardMapSvg on the 21 generalised 2023 wards', () => {
     assert.doesNotMatch(linkedMap, /\sstyle\s*=|<style|<script|\son\w+\s*=|javascript:/i);
     assert.equal(linkedMap.match(/class="kith-map__ward[ "]/g)?.length, 21);
     assert.equal(linkedMap.match(/kith-map__ward--current/g)?.length, 1);
-    assert.match(linkedMap, /aria-label="Old Trafford" aria-current="true"><title>Old Trafford<\/title><path class="kith-map__ward kith-map__ward--current"/);
+    assert.match(
+      linkedMap,
+      /aria-label="Old Trafford" aria-current="true"><title>Old Trafford<\/title><path class="kith-map__ward kith-map__ward--current"/,
+    );
   });
 
   test('is a labelled group when it has links, and an img when it has none', () => {
-    assert.match(linkedMap, /^<svg [^>]*role="group" aria-labelledby="kith-map-title" aria-describedby="kith-map-desc">/);
-    assert.match(linkedMap, /<title id="kith-map-title">Wards in Trafford<\/title>\n<desc id="kith-map-desc">/);
+    assert.match(
+      linkedMap,
+      /^<svg [^>]*role="group" aria-labelledby="kith-map-title" aria-describedby="kith-map-desc">/,
+    );
+    assert.match(
+      linkedMap,
+      /<title id="kith-map-title">Wards in Trafford<\/title>\n<desc id="kith-map-desc">/,
+    );
     const picture = renderWardMapSvg(wards, { width: 300, title: 'Trafford', idPrefix: 'small-map' });
     assertWellFormed(picture);
     assert.match(picture, /^<svg [^>]*role="img" aria-labelledby="small-map-title">/);
     assert.doesNotMatch(picture, /<a |aria-describedby|<desc/);
-    assert.equal(picture.match(/<path class="kith-map__ward" d="[^"]+"><title>[^<]+<\/title><\/path>/g)?.length, 21);
+    assert.equal(
+      picture.match(/<path class="kith-map__ward" d="[^"]+"><title>[^<]+<\/title><\/path>/g)?.length,
+      21,
+    );
   });
 
   test('two maps with different idPrefix share no ids', () => {
@@ -102,7 +132,8 @@ describe('renderWardMapSvg on the 21 generalised 2023 wards', () => {
     assert.equal(width, WIDTH);
     for (const ring of pathDataOf(linkedMap).flatMap(ringsOf)) {
       assert.ok(ring.length >= 3, 'a ring needs 3 distinct points plus the closing Z');
-      for (const [x, y] of ring) assert.ok(x >= 0 && x <= WIDTH && y >= 0 && y <= (height ?? 0), `${x},${y} outside`);
+      for (const [x, y] of ring)
+        assert.ok(x >= 0 && x <= WIDTH && y >= 0 && y <= (height ?? 0), `${x},${y} outside`);
     }
   });
 
@@ -129,7 +160,10 @@ describe('renderWardMapSvg on the 21 generalised 2023 wards', () => {
   });
 
   test('simplifies the dense 2022 full-resolution wards to under 40 KB too', () => {
-    const svg = renderWardMapSvg(loadTraffordBoundaries('ward2022_trafford_ward_full_resolution'), { width: WIDTH, title: 'Old wards' });
+    const svg = renderWardMapSvg(loadTraffordBoundaries('ward2022_trafford_ward_full_resolution'), {
+      width: WIDTH,
+      title: 'Old wards',
+    });
     assertWellFormed(svg);
     assert.ok(Buffer.byteLength(svg) < 40_000, `${Buffer.byteLength(svg)} bytes`);
     assert.ok(svg.includes('<title>St Mary&#39;s</title>'));
@@ -141,7 +175,18 @@ describe('renderWardMapSvg escaping', () => {
   const square: WardShape = {
     code: `"><script>`,
     name: hostile,
-    geometry: { type: 'Polygon', coordinates: [[[0, 0], [0.01, 0], [0.01, 0.01], [0, 0.01], [0, 0]]] },
+    geometry: {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [0, 0],
+          [0.01, 0],
+          [0.01, 0.01],
+          [0, 0.01],
+          [0, 0],
+        ],
+      ],
+    },
   };
   const svg = renderWardMapSvg([square], {
     width: 100,
@@ -175,7 +220,10 @@ function distanceToRings(p: Position, rings: Position[][]): number {
     ring.forEach((a, i) => {
       const b = ring[(i + 1) % ring.length] as Position;
       const [dx, dy] = [b[0] - a[0], b[1] - a[1]];
-      const t = Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (dx * dx + dy * dy || 1)));
+      const t = Math.max(
+        0,
+        Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (dx * dx + dy * dy || 1)),
+      );
       best = Math.min(best, Math.hypot(a[0] + t * dx - p[0], a[1] + t * dy - p[1]));
     });
   }

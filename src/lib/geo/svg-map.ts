@@ -3,7 +3,7 @@
  * site's CSP forbids inline styles), so all styling hangs off the kith-map
  * classes in the site stylesheet.
  */
-import { type BBox, type Position, bbox, polygonsOf } from './geometry.js';
+import { type BBox, bbox, type Position, polygonsOf } from './geometry.js';
 import { simplifyRing } from './simplify.js';
 import type { WardShape } from './wards.js';
 
@@ -30,7 +30,10 @@ export interface MapProjection {
 
 /** Keeps strokes on the outermost boundaries inside the viewBox. */
 const PADDING_PX = 2;
-/** Half a pixel of simplification is invisible and cuts the path data by a third or more. */
+/**
+ * Half a pixel is invisible. It leaves the 20 m generalised boundaries almost
+ * untouched but cuts full-resolution ones to a seventh of their points.
+ */
 const SIMPLIFY_TOLERANCE_PX = 0.5;
 
 /**
@@ -42,7 +45,9 @@ export function fitProjection(box: BBox, width: number): MapProjection {
   if (!Number.isFinite(width) || width <= 2 * PADDING_PX) {
     throw new Error(`map width must be a number above ${2 * PADDING_PX}, got ${width}`);
   }
-  if (!(east > west && north > south)) throw new Error('cannot fit a map to an empty or zero-area bounding box');
+  if (!(east > west && north > south)) {
+    throw new Error('cannot fit a map to an empty or zero-area bounding box');
+  }
   const lonScale = Math.cos((((south + north) / 2) * Math.PI) / 180);
   const pxPerDegree = (width - 2 * PADDING_PX) / ((east - west) * lonScale);
   // Round up so rounding the coordinates can never push the bottom edge out of view.
@@ -50,11 +55,20 @@ export function fitProjection(box: BBox, width: number): MapProjection {
   return {
     width,
     height,
-    project: ([lon, lat]) => [PADDING_PX + (lon - west) * lonScale * pxPerDegree, PADDING_PX + (north - lat) * pxPerDegree],
+    project: ([lon, lat]) => [
+      PADDING_PX + (lon - west) * lonScale * pxPerDegree,
+      PADDING_PX + (north - lat) * pxPerDegree,
+    ],
   };
 }
 
-const XML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const XML_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 /** Safe in both text and quoted attribute values. */
 const escapeXml = (text: string): string => text.replace(/[&<>"']/g, (char) => XML_ESCAPES[char] ?? char);
@@ -91,7 +105,9 @@ export function renderWardMapSvg(wards: readonly WardShape[], options: WardMapOp
   if (wards.length === 0) throw new Error('renderWardMapSvg needs at least one ward');
   const idPrefix = options.idPrefix ?? 'kith-map';
   if (!/^[A-Za-z][\w-]*$/.test(idPrefix)) {
-    throw new Error(`idPrefix must be a letter followed by letters, digits, "_" or "-", got ${JSON.stringify(idPrefix)}`);
+    throw new Error(
+      `idPrefix must be a letter followed by letters, digits, "_" or "-", got ${JSON.stringify(idPrefix)}`,
+    );
   }
   const projection = fitProjection(wardsBBox(wards), options.width);
   const titleId = `${idPrefix}-title`;
@@ -108,7 +124,10 @@ export function renderWardMapSvg(wards: readonly WardShape[], options: WardMapOp
     `aria-labelledby="${titleId}"`,
     ...(description === undefined ? [] : [`aria-describedby="${descId}"`]),
   ];
-  const lines = [`<svg ${rootAttributes.join(' ')}>`, `<title id="${titleId}">${escapeXml(options.title)}</title>`];
+  const lines = [
+    `<svg ${rootAttributes.join(' ')}>`,
+    `<title id="${titleId}">${escapeXml(options.title)}</title>`,
+  ];
   if (description !== undefined) lines.push(`<desc id="${descId}">${escapeXml(description)}</desc>`);
 
   for (const ward of wards) {

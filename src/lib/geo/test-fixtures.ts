@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import type { AreaGeometry, Position } from './geometry.js';
-import { type WardShape, parseWardCollection } from './wards.js';
+import { parseWardCollection, type WardShape } from './wards.js';
 
 const TRAFFORD = new URL('../../../demo-data/trafford/', import.meta.url);
 
@@ -21,7 +21,9 @@ const cache = new Map<TraffordBoundaryFile, WardShape[]>();
 export function loadTraffordBoundaries(file: TraffordBoundaryFile): WardShape[] {
   let wards = cache.get(file);
   if (!wards) {
-    wards = parseWardCollection(JSON.parse(readFileSync(new URL(`boundaries/${file}.geojson`, TRAFFORD), 'utf8')));
+    wards = parseWardCollection(
+      JSON.parse(readFileSync(new URL(`boundaries/${file}.geojson`, TRAFFORD), 'utf8')),
+    );
     cache.set(file, wards);
   }
   return wards;
@@ -43,9 +45,12 @@ export interface PollingStation {
 }
 
 export function loadPollingStations(): PollingStation[] {
-  const rows = parse<Record<string, string>>(readFileSync(new URL('assets/trafford_polling_stations.csv', TRAFFORD)), {
-    columns: true,
-  });
+  const rows = parse<Record<string, string>>(
+    readFileSync(new URL('assets/trafford_polling_stations.csv', TRAFFORD)),
+    {
+      columns: true,
+    },
+  );
   return rows.map((row) => ({
     id: row.id ?? '',
     name: row.name ?? '',

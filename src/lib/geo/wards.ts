@@ -22,7 +22,12 @@ export interface WardPropertyNames {
 }
 
 /** Property names used by ONS Open Geography Portal boundary downloads. */
-export const ONS_WARD_PROPERTIES: WardPropertyNames = { code: 'area_code', name: 'area_name', lon: 'lon', lat: 'lat' };
+export const ONS_WARD_PROPERTIES: WardPropertyNames = {
+  code: 'area_code',
+  name: 'area_name',
+  lon: 'lon',
+  lat: 'lat',
+};
 
 class WardDataError extends Error {
   constructor(message: string) {
@@ -45,8 +50,11 @@ const preview = (value: unknown): string => {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 };
 
-const describe = (value: unknown): string =>
-  Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value === 'object' ? 'an object' : typeof value;
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  return typeof value === 'object' ? 'an object' : typeof value;
+}
 
 /**
  * Checks a parsed GeoJSON FeatureCollection and returns one WardShape per
@@ -54,25 +62,36 @@ const describe = (value: unknown): string =>
  * result shares nothing with the input. Throws an Error naming the first
  * problem, e.g. `features[3] ("E05015242") ring 0 has 3 positions`.
  */
-export function parseWardCollection(geojson: unknown, props: WardPropertyNames = ONS_WARD_PROPERTIES): WardShape[] {
-  if (!isRecord(geojson)) throw new WardDataError(`expected a FeatureCollection object, got ${describe(geojson)}`);
+export function parseWardCollection(
+  geojson: unknown,
+  props: WardPropertyNames = ONS_WARD_PROPERTIES,
+): WardShape[] {
+  if (!isRecord(geojson)) {
+    throw new WardDataError(`expected a FeatureCollection object, got ${kindOf(geojson)}`);
+  }
   if (geojson.type !== 'FeatureCollection') {
     throw new WardDataError(`expected type "FeatureCollection", got ${preview(geojson.type)}`);
   }
   const { features } = geojson;
-  if (!Array.isArray(features)) throw new WardDataError(`"features" must be an array, got ${describe(features)}`);
+  if (!Array.isArray(features)) {
+    throw new WardDataError(`"features" must be an array, got ${kindOf(features)}`);
+  }
 
   const firstIndexOfCode = new Map<string, number>();
   // Array.from, not map: map would skip the holes of a sparse array instead of rejecting them.
   return Array.from(features, (feature: unknown, index) => {
     const where = `features[${index}]`;
-    if (!isRecord(feature) || feature.type !== 'Feature') throw new WardDataError(`${where} is not a GeoJSON Feature`);
+    if (!isRecord(feature) || feature.type !== 'Feature') {
+      throw new WardDataError(`${where} is not a GeoJSON Feature`);
+    }
     const properties = isRecord(feature.properties) ? feature.properties : {};
     const code = requiredString(properties, props.code, where);
     const label = `${where} ("${code}")`;
     const name = requiredString(properties, props.name, label);
     const earlier = firstIndexOfCode.get(code);
-    if (earlier !== undefined) throw new WardDataError(`${label} repeats the ward code of features[${earlier}]`);
+    if (earlier !== undefined) {
+      throw new WardDataError(`${label} repeats the ward code of features[${earlier}]`);
+    }
     firstIndexOfCode.set(code, index);
 
     const ward: WardShape = { code, name, geometry: parseGeometry(feature.geometry, label) };
@@ -107,7 +126,11 @@ function optionalCentroid(properties: Record<string, unknown>, props: WardProper
 }
 
 const toNumber = (value: unknown): number =>
-  typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+  typeof value === 'number'
+    ? value
+    : typeof value === 'string' && value.trim() !== ''
+      ? Number(value)
+      : Number.NaN;
 
 const isLonLat = (lon: number, lat: number): boolean =>
   Number.isFinite(lon) && Number.isFinite(lat) && Math.abs(lon) <= 180 && Math.abs(lat) <= 90;
@@ -120,7 +143,10 @@ function parseGeometry(geometry: unknown, where: string): AreaGeometry {
     if (!Array.isArray(coordinates) || coordinates.length === 0) {
       throw new WardDataError(`${where} MultiPolygon needs a non-empty array of polygons`);
     }
-    return { type, coordinates: Array.from(coordinates, (polygon, p) => parsePolygon(polygon, `${where} polygon ${p}`)) };
+    return {
+      type,
+      coordinates: Array.from(coordinates, (polygon, p) => parsePolygon(polygon, `${where} polygon ${p}`)),
+    };
   }
   throw new WardDataError(
     `${where} has unsupported geometry type ${preview(type)}; expected Polygon or MultiPolygon`,
@@ -128,13 +154,17 @@ function parseGeometry(geometry: unknown, where: string): AreaGeometry {
 }
 
 function parsePolygon(rings: unknown, where: string): LinearRing[] {
-  if (!Array.isArray(rings) || rings.length === 0) throw new WardDataError(`${where} needs a non-empty array of rings`);
+  if (!Array.isArray(rings) || rings.length === 0) {
+    throw new WardDataError(`${where} needs a non-empty array of rings`);
+  }
   return Array.from(rings, (ring, r) => parseRing(ring, `${where} ring ${r}`));
 }
 
 function parseRing(ring: unknown, where: string): LinearRing {
   if (!Array.isArray(ring)) throw new WardDataError(`${where} is not an array of positions`);
-  if (ring.length < 4) throw new WardDataError(`${where} has ${ring.length} positions; a closed ring needs at least 4`);
+  if (ring.length < 4) {
+    throw new WardDataError(`${where} has ${ring.length} positions; a closed ring needs at least 4`);
+  }
   const positions = Array.from(ring, (position: unknown, i): Position => {
     const [lon, lat] = Array.isArray(position) ? position : [];
     if (typeof lon !== 'number' || typeof lat !== 'number' || !isLonLat(lon, lat)) {
@@ -161,7 +191,8 @@ export interface WardLocator {
 /**
  * Builds an index for repeated point lookups. Wards are expected not to
  * overlap; if they do, the first in input order wins. A point exactly on a
- * boundary shared by two wards belongs to exactly one of them.
+ * boundary between two wards belongs to exactly one of them, provided both
+ * list the boundary's vertices identically (as ONS boundaries do).
  */
 export function createWardLocator(wards: readonly WardShape[]): WardLocator {
   const prepared = wards.map((ward) => ({ ward, area: prepareArea(ward.geometry) }));

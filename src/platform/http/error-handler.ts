@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DEFAULT_LANGUAGE, translator } from '../i18n/i18n.js';
 import { isApiRequest } from './api-request.js';
 import { DomainError, Invalid } from './errors.js';
 import { PROBLEM_CONTENT_TYPE, problem } from './problem.js';
@@ -19,13 +20,20 @@ const PAGE_KEYS: Record<number, string> = {
   405: 'badRequest',
   409: 'conflict',
   413: 'tooLarge',
+  414: 'tooLarge',
   415: 'badRequest',
   422: 'badRequest',
   429: 'tooMany',
 };
 
-function sendError(request: FastifyRequest, reply: FastifyReply, status: number, error?: Error) {
+export function sendError(request: FastifyRequest, reply: FastifyReply, status: number, error?: Error) {
   reply.code(status);
+  // Errors raised before routing (malformed URLs) arrive before the request context exists.
+  if (typeof request.t !== 'function') {
+    request.lang = DEFAULT_LANGUAGE;
+    request.t = translator(DEFAULT_LANGUAGE);
+    request.place = null;
+  }
   if (isApiRequest(request)) {
     const body = problem(status, {
       // Only client errors explain themselves; a 500 says nothing about our internals.

@@ -15,7 +15,7 @@ export async function contactRoutes(app: FastifyInstance) {
     }),
   );
 
-  app.post('/contact', { onRequest: app.csrfProtection }, async (request, reply) => {
+  app.post('/contact', { preHandler: app.csrfProtection }, async (request, reply) => {
     const place = requirePlace(request);
     const body = (request.body ?? {}) as Record<string, unknown>;
     // A field people never see: only bots fill it in. Pretend it worked and keep nothing.

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { buildTestApp, cookiesFrom } from '../../../test/helpers/app.js';
+
+test('/ redirects to the only place', async (t) => {
+  const { app } = await buildTestApp(t);
+  const res = await app.inject('/');
+  assert.equal(res.statusCode, 302);
+  assert.equal(res.headers.location, '/trafford/');
+});
+
+test('the place home shows its own name and brand, with the council as a partner', async (t) => {
+  const { app } = await buildTestApp(t);
+  const res = await app.inject('/trafford/');
+  assert.equal(res.statusCode, 200);
+  assert.match(res.body, /<h1 class="govuk-heading-xl">Trafford Together<\/h1>/);
+  assert.match(res.body, /Trafford Council as one partner among several/);
+  assert.match(res.body, /href="\/trafford\/wards"/);
+  assert.doesNotMatch(res.body, /govuk-header__logotype|GDS Transport|govuk-crest/i);
+  const brand = await app.inject('/trafford/brand.css');
+  assert.match(brand.body, /--kith-brand:#00625e/);
+  const logo = await app.inject('/trafford/logo.svg');
+  assert.equal(logo.headers['content-type'], 'image/svg+xml');
+});
+
+test('an unknown place is a 404 page, not an error', async (t) => {
+  const { app } = await buildTestApp(t);
+  for (const url of ['/nowhere/', '/NOT_A_SLUG/wards', '/%00/', `/${'a'.repeat(300)}/`]) {
+    const res = await app.inject(url);
+    assert.equal(res.statusCode, 404, url);
+    assert.match(res.body, /Page not found/);
+  }
+  // Past the router's limit on a path segment: still a client error with a reference.
+  const tooLong = await app.inject(`/${'a'.repeat(5000)}/`);
+  assert.equal(tooLong.statusCode, 414);
+});
+
+test('footer pages every public-sector site needs are there', async (t) => {
+  const { app } = await buildTestApp(t);
+  for (const [path, heading] of [
+    ['accessibility', 'Accessibility statement'],
+    ['privacy', 'Privacy notice'],
+    ['cookies', 'Cookies'],
+    ['data', 'Open data'],
+    ['contact', 'Contact us'],
+  ]) {
+    const res = await app.inject(`/trafford/${path}`);
+    assert.equal(res.statusCode, 200, path);
+    assert.match(res.body, new RegExp(`<h1 class="govuk-heading-l">${heading}</h1>`));
+    assert.match(res.body, new RegExp(`href="/trafford/${path}"`), 'linked from the footer');
+  }
+});
+
+test('choosing Cymraeg switches the page to Welsh, with English where Welsh is missing', async (t) => {
+  const { app } = await buildTestApp(t);
+  const pick = await app.inject('/language/cy?return=%2Ftrafford%2Fwards');
+  assert.equal(pick.statusCode, 302);
+  assert.equal(pick.headers.location, '/trafford/wards');
+  const cookie = cookiesFrom(pick.headers['set-cookie']);
+  const res = await app.inject({ url: '/trafford/wards', headers: { cookie } });
+  assert.match(res.body, /<html lang="cy"/);
+  assert.match(res.body, /Neidio i&#39;r prif gynnwys|Neidio i'r prif gynnwys/);
+  assert.match(res.body, />Wardiau</);
+  // Not yet translated: falls back to English rather than showing a key.
+  assert.match(res.body, /Choose a ward on the map/);
+});
+
+test('the language switch never redirects off the site', async (t) => {
+  const { app } = await buildTestApp(t);
+  for (const target of ['https://evil.example/', '//evil.example', '/\\evil.example', 'javascript:alert(1)']) {
+    const res = await app.inject(`/language/cy?return=${encodeURIComponent(target)}`);
+    assert.equal(res.headers.location, '/', target);
+  }
+  const unknown = await app.inject('/language/fr?return=%2Ftrafford%2F');
+  assert.equal(unknown.headers.location, '/trafford/');
+  assert.equal(unknown.headers['set-cookie'], undefined);
+});
+
+test('the open data catalogue lists each dataset with its licence and formats', async (t) => {
+  const { app } = await buildTestApp(t);
+  const json = await app.inject('/trafford/api/datasets');
+  const { datasets } = json.json() as { datasets: { id: string; licence: string; distributions: { format: string; url: string }[] }[] };
+  const wards = datasets.find((d) => d.id === 'wards');
+  assert.equal(wards?.licence, 'OGL-UK-3.0');
+  assert.deepEqual(wards?.distributions.map((d) => d.format), ['HTML', 'JSON', 'CSV', 'GeoJSON']);
+  for (const d of wards?.distributions ?? []) {
+    assert.equal((await app.inject(d.url)).statusCode, 200, d.url);
+  }
+  const csv = await app.inject('/trafford/api/datasets.csv');
+  assert.match(csv.body, /^id,module,title/);
+});
+
+test('health and readiness', async (t) => {
+  const { app } = await buildTestApp(t);
+  assert.deepEqual((await app.inject('/healthz')).json(), { status: 'ok' });
+  assert.deepEqual((await app.inject('/readyz')).json(), { status: 'ready' });
+});
