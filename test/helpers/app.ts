@@ -8,10 +8,14 @@ import { freshDatabase } from './database.js';
 export type TestApp = { app: FastifyInstance; db: Db };
 
 /** The real app on a fresh seeded database, closed when the test (or suite) ends. */
-export async function buildTestApp(t?: Pick<TestContext, 'after'>): Promise<TestApp> {
+export async function buildTestApp(
+  t?: Pick<TestContext, 'after'>,
+  extend?: (app: FastifyInstance) => void,
+): Promise<TestApp> {
   const db = await freshDatabase();
   const config = loadConfig({ NODE_ENV: 'test', KITH_SECRET: 'test-secret-that-is-at-least-32-characters-long' });
   const app = await buildApp({ config, db });
+  extend?.(app);
   await app.ready();
   const close = async () => {
     await app.close();

@@ -13,6 +13,8 @@ export class DataDirLockedError extends Error {
   }
 }
 
+const heldHere = new Set<string>();
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -31,15 +33,20 @@ function isAlive(pid: number): boolean {
 export function acquireDataDirLock(dataDir: string): { release(): void; file: string } {
   fs.mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, 'kith.pid');
+  // Our own pid in the file is stale (in a container Kith is pid 1 on every start) unless
+  // this very process holds it, which `heldHere` records.
+  if (heldHere.has(file)) throw new DataDirLockedError(dataDir, process.pid);
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
       fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
       let released = false;
+      heldHere.add(file);
       return {
         file,
         release() {
           if (released) return;
           released = true;
+          heldHere.delete(file);
           try {
             if (readPid(file) === process.pid) fs.unlinkSync(file);
           } catch {

@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DEFAULT_LANGUAGE, translator } from '../i18n/i18n.js';
+import { findPlaceBySlug } from '../places/place-service.js';
 import { isApiRequest } from './api-request.js';
+import { setPlace } from './request-context.js';
 import { DomainError, Invalid } from './errors.js';
 import { PROBLEM_CONTENT_TYPE, problem } from './problem.js';
 
@@ -73,5 +75,11 @@ export function setUpErrorHandling(app: FastifyInstance) {
     if (status === 405 || status === 429) reply.header('cache-control', 'no-store');
     return sendError(request, reply, status, error);
   });
-  app.setNotFoundHandler((request, reply) => sendError(request, reply, 404));
+  app.setNotFoundHandler(async (request, reply) => {
+    // A missing page inside a place keeps that place's header, navigation and language.
+    const slug = /^\/([a-z0-9]+(?:-[a-z0-9]+)*)(?:\/|$)/.exec(request.url)?.[1];
+    const place = slug ? await findPlaceBySlug(app.db, slug).catch(() => null) : null;
+    if (place) setPlace(request, place);
+    return sendError(request, reply, 404);
+  });
 }
