@@ -21,7 +21,11 @@ function testFiles(dir) {
 }
 
 function run(args, env = {}) {
-  const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  const result = spawnSync(process.execPath, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
   return result.status ?? 1;
 }
 
@@ -63,7 +67,9 @@ if (await postgresAnswers()) {
     runTests(unit, { KITH_TEST_DB: 'pg', KITH_TEST_PG_URL: pgUrl }) ||
     failed;
 } else {
-  console.log(`\n== SKIPPED the PostgreSQL pass: no PostgreSQL answered at ${pgUrl} (set KITH_TEST_PG_URL to use another).`);
+  console.log(
+    `\n== SKIPPED the PostgreSQL pass: no PostgreSQL answered at ${pgUrl} (set KITH_TEST_PG_URL to use another).`,
+  );
 }
 
 console.log(`\n== End-to-end tests in Chromium (${e2e.length} files)`);

@@ -9,11 +9,11 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import type { Db } from './platform/db/types.js';
 import { sendError, setUpErrorHandling } from './platform/http/error-handler.js';
+import { opsRoutes } from './platform/http/ops-routes.js';
 import { setUpRendering } from './platform/http/render.js';
 import { setUpRequestContext } from './platform/http/request-context.js';
-import { opsRoutes } from './platform/http/ops-routes.js';
 import { placeRoutes } from './platform/places/place-routes.js';
-import { ensureAssets, BUILD_DIR } from './platform/views/assets.js';
+import { BUILD_DIR, ensureAssets } from './platform/views/assets.js';
 import { createViewEnvironment } from './platform/views/environment.js';
 
 export type RouteEntry = { method: string; url: string };

@@ -41,7 +41,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
   if (production && !e.KITH_SECRET) {
-    throw new ConfigError('Kith cannot start: KITH_SECRET must be set in production (32+ random characters).');
+    throw new ConfigError(
+      'Kith cannot start: KITH_SECRET must be set in production (32+ random characters).',
+    );
   }
   return {
     env: e.NODE_ENV,

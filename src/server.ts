@@ -12,7 +12,9 @@ import { seedDemo } from './platform/seed.js';
  * first start, and listens. SIGTERM/SIGINT stop accepting requests, let in-flight ones
  * finish, close the database and release the lock.
  */
-export async function startServer(config: Config): Promise<{ app: FastifyInstance; db: Db; stop: () => Promise<void> }> {
+export async function startServer(
+  config: Config,
+): Promise<{ app: FastifyInstance; db: Db; stop: () => Promise<void> }> {
   const db = await openDatabase(config.database);
   let app: FastifyInstance | undefined;
   try {

@@ -31,7 +31,10 @@ export type ModuleDefinition = {
   nav?: NavItem[];
   datasets?: DatasetDefinition[];
   /** A section for the place's home page (e.g. the ward map), rendered from `template`. */
-  homePanel?: (ctx: ServiceContext, t: Translate) => Promise<{ template: string; data: Record<string, unknown> } | null>;
+  homePanel?: (
+    ctx: ServiceContext,
+    t: Translate,
+  ) => Promise<{ template: string; data: Record<string, unknown> } | null>;
   /** Demo data for a place, run by `kith seed --demo`; must be idempotent. */
   seed?: (ctx: SeedContext) => Promise<void>;
   /** Example values for route parameters, so tests can visit every page with demo data. */

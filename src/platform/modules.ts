@@ -1,5 +1,5 @@
-import type { ModuleDefinition } from './module-definition.js';
 import wards from '../modules/wards/index.js';
+import type { ModuleDefinition } from './module-definition.js';
 
 /**
  * Every feature module, in navigation order. A new module is one folder in src/modules and

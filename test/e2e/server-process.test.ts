@@ -14,7 +14,10 @@ const env = { KITH_DATA_DIR: dataDir };
 async function contactSession(url: string) {
   const page = await fetch(`${url}/trafford/contact`);
   const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
-  const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = page.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   return { token, cookie };
 }
 

@@ -13,7 +13,10 @@ export async function buildTestApp(
   extend?: (app: FastifyInstance) => void,
 ): Promise<TestApp> {
   const db = await freshDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', KITH_SECRET: 'test-secret-that-is-at-least-32-characters-long' });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    KITH_SECRET: 'test-secret-that-is-at-least-32-characters-long',
+  });
   const app = await buildApp({ config, db });
   extend?.(app);
   await app.ready();

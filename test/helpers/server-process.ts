@@ -35,7 +35,10 @@ export function startServerProcess(env: Record<string, string>, timeoutMs = 60_0
   });
 }
 
-export function runKith(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+export function runKith(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [KITH_BIN, ...args], {
       env: { ...process.env, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: '0', ...env },

@@ -25,7 +25,11 @@ test('brand colours must carry white text at AA', () => {
 
 test('contrast is symmetric and between 1 and 21 for any pair', () => {
   const hex = fc
-    .tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }))
+    .tuple(
+      fc.integer({ min: 0, max: 255 }),
+      fc.integer({ min: 0, max: 255 }),
+      fc.integer({ min: 0, max: 255 }),
+    )
     .map((rgb) => `#${rgb.map((c) => c.toString(16).padStart(2, '0')).join('')}`);
   fc.assert(
     fc.property(hex, hex, (a, b) => {

@@ -1,7 +1,7 @@
 import { defineModule } from '../../platform/module-definition.js';
 import { wardRoutes } from './routes.js';
 import { seedWards } from './seed.js';
-import { wardMapSvg, listWards } from './ward-service.js';
+import { listWards, wardMapSvg } from './ward-service.js';
 
 /** Wards and neighbourhoods: every located thing in Kith is placed in one. */
 export default defineModule({
@@ -30,7 +30,11 @@ export default defineModule({
       template: 'wards/views/home-panel.njk',
       data: {
         wards,
-        map: await wardMapSvg(ctx, { title: t('wards.mapTitle', { place: ctx.place.name }), description: t('wards.mapDescription'), idPrefix: 'home-map' }),
+        map: await wardMapSvg(ctx, {
+          title: t('wards.mapTitle', { place: ctx.place.name }),
+          description: t('wards.mapDescription'),
+          idPrefix: 'home-map',
+        }),
       },
     };
   },

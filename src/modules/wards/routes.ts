@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { paged, pageRequest, sendCsv, sendOpenJson } from '../../platform/opendata/formats.js';
 import { requirePlace, serviceContext } from '../../platform/http/request-context.js';
+import { paged, pageRequest, sendCsv, sendOpenJson } from '../../platform/opendata/formats.js';
 import { countWards, getWard, listWards, wardBoundaries, wardMapSvg } from './ward-service.js';
 
 type WardParams = { Params: { ward: string } };
@@ -14,7 +14,10 @@ export async function wardRoutes(app: FastifyInstance) {
     return reply.page('wards/views/index.njk', {
       pageTitle: t('wards.title'),
       wards: await listWards(c),
-      map: await wardMapSvg(c, { title: t('wards.mapTitle', { place: c.place.name }), description: t('wards.mapDescription') }),
+      map: await wardMapSvg(c, {
+        title: t('wards.mapTitle', { place: c.place.name }),
+        description: t('wards.mapDescription'),
+      }),
     });
   });
 
@@ -38,8 +41,14 @@ export async function wardRoutes(app: FastifyInstance) {
   app.get('/api/wards', async (request, reply) => {
     const c = ctx(request);
     const p = pageRequest(request);
-    const [items, total] = await Promise.all([listWards(c, { limit: p.perPage, offset: p.offset }), countWards(c)]);
-    return sendOpenJson(reply, paged(items.map(wardJson(c.place.slug)), total, p, `/${c.place.slug}/api/wards`));
+    const [items, total] = await Promise.all([
+      listWards(c, { limit: p.perPage, offset: p.offset }),
+      countWards(c),
+    ]);
+    return sendOpenJson(
+      reply,
+      paged(items.map(wardJson(c.place.slug)), total, p, `/${c.place.slug}/api/wards`),
+    );
   });
 
   app.get('/api/wards.csv', async (request, reply) => {
@@ -53,21 +62,30 @@ export async function wardRoutes(app: FastifyInstance) {
       centroid_lon: w.centroid?.lon ?? null,
       centroid_lat: w.centroid?.lat ?? null,
     }));
-    return sendCsv(reply, `${c.place.slug}-wards.csv`, ['code', 'name', 'slug', 'population', 'population_source', 'centroid_lon', 'centroid_lat'], rows);
+    return sendCsv(
+      reply,
+      `${c.place.slug}-wards.csv`,
+      ['code', 'name', 'slug', 'population', 'population_source', 'centroid_lon', 'centroid_lat'],
+      rows,
+    );
   });
 
   app.get('/api/wards.geojson', async (request, reply) => {
     const c = ctx(request);
     const wards = await wardBoundaries(c, 'boundary');
-    return sendOpenJson(reply, {
-      type: 'FeatureCollection',
-      features: wards.map(({ geometry, ...w }) => ({
-        type: 'Feature',
-        id: w.code,
-        properties: { code: w.code, name: w.name, slug: w.slug, population: w.population },
-        geometry,
-      })),
-    }, 'application/geo+json; charset=utf-8');
+    return sendOpenJson(
+      reply,
+      {
+        type: 'FeatureCollection',
+        features: wards.map(({ geometry, ...w }) => ({
+          type: 'Feature',
+          id: w.code,
+          properties: { code: w.code, name: w.name, slug: w.slug, population: w.population },
+          geometry,
+        })),
+      },
+      'application/geo+json; charset=utf-8',
+    );
   });
 
   app.get<WardParams>('/api/wards/:ward', async (request, reply) => {

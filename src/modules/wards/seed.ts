@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { parseWardCollection } from '../../lib/geo/index.js';
 import type { SeedContext } from '../../platform/module-definition.js';
-import { type WardImport, upsertWards } from './ward-service.js';
+import { upsertWards, type WardImport } from './ward-service.js';
 
 const DEMO = fileURLToPath(new URL('../../../demo-data/', import.meta.url));
 
@@ -12,19 +12,30 @@ function readJson(file: string): unknown {
 }
 
 /** Mid-2024 ONS population estimates by 2023 ward code (all people, all ages). */
-export function readPopulation(file = 'trafford/population/mid-year_2024_population_estimates_ward.csv'): Map<string, number> {
-  const rows = parse(fs.readFileSync(DEMO + file), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+export function readPopulation(
+  file = 'trafford/population/mid-year_2024_population_estimates_ward.csv',
+): Map<string, number> {
+  const rows = parse(fs.readFileSync(DEMO + file), { columns: true, skip_empty_lines: true }) as Record<
+    string,
+    string
+  >[];
   return new Map(
-    rows.filter((r) => r.sex === 'Persons').map((r) => [r.area_code as string, Number.parseInt(r.all_ages as string, 10)]),
+    rows
+      .filter((r) => r.sex === 'Persons')
+      .map((r) => [r.area_code as string, Number.parseInt(r.all_ages as string, 10)]),
   );
 }
 
 /** The demo place's 21 wards (May 2023 boundaries) with their population. */
 export async function seedWards({ db, place, log }: SeedContext): Promise<void> {
   if (place.slug !== 'trafford') return;
-  const full = parseWardCollection(readJson('trafford/boundaries/ward2023_trafford_ward_full_resolution.geojson'));
+  const full = parseWardCollection(
+    readJson('trafford/boundaries/ward2023_trafford_ward_full_resolution.geojson'),
+  );
   const display = new Map(
-    parseWardCollection(readJson('trafford/boundaries/ward2023_trafford_ward_generalised.geojson')).map((w) => [w.code, w]),
+    parseWardCollection(readJson('trafford/boundaries/ward2023_trafford_ward_generalised.geojson')).map(
+      (w) => [w.code, w],
+    ),
   );
   const population = readPopulation();
   const wards: WardImport[] = full.map((w) => ({

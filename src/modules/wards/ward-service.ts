@@ -1,7 +1,13 @@
-import { type AreaGeometry, createWardLocator, renderWardMapSvg, type WardLocator, type WardShape } from '../../lib/geo/index.js';
+import {
+  type AreaGeometry,
+  createWardLocator,
+  renderWardMapSvg,
+  type WardLocator,
+  type WardShape,
+} from '../../lib/geo/index.js';
 import { slugify } from '../../lib/text/slug.js';
-import type { Db, Tx } from '../../platform/db/types.js';
 import { withTransaction } from '../../platform/db/transaction.js';
+import type { Db, Tx } from '../../platform/db/types.js';
 import { NotFound } from '../../platform/http/errors.js';
 import type { ServiceContext } from '../../platform/http/request-context.js';
 
@@ -33,11 +39,17 @@ function toWard(r: WardRow): Ward {
     name: r.name,
     population: r.population,
     populationSource: r.population_source,
-    centroid: r.centroid_lon !== null && r.centroid_lat !== null ? { lon: r.centroid_lon, lat: r.centroid_lat } : null,
+    centroid:
+      r.centroid_lon !== null && r.centroid_lat !== null
+        ? { lon: r.centroid_lon, lat: r.centroid_lat }
+        : null,
   };
 }
 
-export async function listWards(ctx: ServiceContext, page?: { limit: number; offset: number }): Promise<Ward[]> {
+export async function listWards(
+  ctx: ServiceContext,
+  page?: { limit: number; offset: number },
+): Promise<Ward[]> {
   const rows = await ctx.db.query<WardRow>(
     `select ${COLUMNS} from wards where place_id = $1 order by name limit $2 offset $3`,
     [ctx.place.id, page?.limit ?? null, page?.offset ?? 0],
@@ -46,7 +58,9 @@ export async function listWards(ctx: ServiceContext, page?: { limit: number; off
 }
 
 export async function countWards(ctx: ServiceContext): Promise<number> {
-  const rows = await ctx.db.query<{ n: number }>('select count(*)::int as n from wards where place_id = $1', [ctx.place.id]);
+  const rows = await ctx.db.query<{ n: number }>('select count(*)::int as n from wards where place_id = $1', [
+    ctx.place.id,
+  ]);
   return rows[0]?.n ?? 0;
 }
 
@@ -60,7 +74,10 @@ export async function getWard(ctx: ServiceContext, slugOrCode: string): Promise<
   return toWard(rows[0]);
 }
 
-export async function wardBoundaries(ctx: ServiceContext, kind: 'boundary' | 'display_boundary'): Promise<(Ward & { geometry: AreaGeometry })[]> {
+export async function wardBoundaries(
+  ctx: ServiceContext,
+  kind: 'boundary' | 'display_boundary',
+): Promise<(Ward & { geometry: AreaGeometry })[]> {
   const rows = await ctx.db.query<WardRow & { geometry: AreaGeometry }>(
     `select ${COLUMNS}, ${kind === 'boundary' ? 'boundary' : 'display_boundary'} as geometry
      from wards where place_id = $1 order by name`,
@@ -83,7 +100,10 @@ export async function wardAt(ctx: ServiceContext, lon: number, lat: number): Pro
   let entry = locators.get(ctx.place.id);
   if (!entry || entry.version !== version) {
     const shapes = await wardBoundaries(ctx, 'boundary');
-    entry = { version, locator: createWardLocator(shapes.map((w) => ({ code: w.code, name: w.name, geometry: w.geometry }))) };
+    entry = {
+      version,
+      locator: createWardLocator(shapes.map((w) => ({ code: w.code, name: w.name, geometry: w.geometry }))),
+    };
     locators.set(ctx.place.id, entry);
   }
   const hit = entry.locator.wardAt(lon, lat);

@@ -17,13 +17,18 @@ after(async () => {
 test('the ward list shows all 21 Trafford wards with population and a linked map', async () => {
   const res = await t.app.inject('/trafford/wards');
   assert.equal(res.statusCode, 200);
-  const rows = res.body.match(/<th scope="row" class="govuk-table__header"><a class="govuk-link" href="\/trafford\/wards\/[a-z-]+">/g);
+  const rows = res.body.match(
+    /<th scope="row" class="govuk-table__header"><a class="govuk-link" href="\/trafford\/wards\/[a-z-]+">/g,
+  );
   assert.equal(rows?.length, 21);
   assert.match(res.body, /Gorse Hill &amp; Cornbrook/);
   assert.match(res.body, /<svg[^>]+class="kith-map"/);
   assert.equal(res.body.match(/<a [^>]*href="\/trafford\/wards\/[a-z-]+"[^>]*aria-label=/g)?.length ?? 0, 21);
   // Altrincham: ONS mid-2024 estimate.
-  assert.match(res.body, /Altrincham<\/a><\/th>\s*<td class="govuk-table__cell govuk-table__cell--numeric">11,278</);
+  assert.match(
+    res.body,
+    /Altrincham<\/a><\/th>\s*<td class="govuk-table__cell govuk-table__cell--numeric">11,278</,
+  );
 });
 
 test('a ward page highlights the ward on the map', async () => {

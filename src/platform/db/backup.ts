@@ -28,7 +28,11 @@ export async function backupPglite(dataDir: string, file: string): Promise<numbe
   }
 }
 
-export async function restorePglite(dataDir: string, file: string, options: { force: boolean }): Promise<void> {
+export async function restorePglite(
+  dataDir: string,
+  file: string,
+  options: { force: boolean },
+): Promise<void> {
   if (!fs.existsSync(file)) throw new Error(`The backup file ${file} does not exist.`);
   const target = pgdataDir(dataDir);
   const lock = acquireDataDirLock(dataDir);

@@ -15,7 +15,9 @@ test('the extensions Kith relies on are installed', async () => {
   const rows = await db.query<{ extname: string }>('select extname from pg_extension order by extname');
   const names = rows.map((r) => r.extname);
   for (const ext of ['btree_gist', 'citext', 'pg_trgm', 'unaccent']) assert.ok(names.includes(ext), ext);
-  const [r] = await db.query<{ s: number; u: string }>("select similarity('Stretford', 'Stretferd') as s, unaccent('Dâr') as u");
+  const [r] = await db.query<{ s: number; u: string }>(
+    "select similarity('Stretford', 'Stretferd') as s, unaccent('Dâr') as u",
+  );
   assert.ok((r?.s ?? 0) > 0.3);
   assert.equal(r?.u, 'Dar');
 });
@@ -66,5 +68,7 @@ test('nested withTransaction joins the outer transaction and rolls back with it'
 
 test('the database rejects rows that break the rules', async () => {
   await assert.rejects(db.query("insert into places (slug, name) values ('Not A Slug', 'x')"));
-  await assert.rejects(db.query("insert into places (slug, name, brand_colour) values ('ok-slug', 'x', 'red')"));
+  await assert.rejects(
+    db.query("insert into places (slug, name, brand_colour) values ('ok-slug', 'x', 'red')"),
+  );
 });

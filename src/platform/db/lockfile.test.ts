@@ -14,13 +14,19 @@ test('a live holder is reported by pid', () => {
   fs.writeFileSync(path.join(dir, 'kith.pid'), `${process.ppid}\n`);
   assert.throws(
     () => acquireDataDirLock(dir),
-    (e: unknown) => e instanceof DataDirLockedError && e.pid === process.ppid && /in use by another Kith process/.test(e.message),
+    (e: unknown) =>
+      e instanceof DataDirLockedError &&
+      e.pid === process.ppid &&
+      /in use by another Kith process/.test(e.message),
   );
 });
 
 test('a lock left by a dead process is taken over', () => {
   const dir = tmp();
-  const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+  const dead = spawnSync(process.execPath, [
+    '-e',
+    'process.stdout.write(String(process.pid))',
+  ]).stdout.toString();
   fs.writeFileSync(path.join(dir, 'kith.pid'), `${dead}\n`);
   const lock = acquireDataDirLock(dir);
   assert.equal(fs.readFileSync(lock.file, 'utf8').trim(), String(process.pid));

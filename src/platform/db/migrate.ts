@@ -31,10 +31,9 @@ export async function migrate(db: Db, migrations = readMigrations()): Promise<st
     applied_at timestamptz not null default now()
   )`);
   const applied = new Map(
-    (await db.query<{ id: string; checksum: string }>('select id, checksum from kith_migrations')).map((r) => [
-      r.id,
-      r.checksum,
-    ]),
+    (await db.query<{ id: string; checksum: string }>('select id, checksum from kith_migrations')).map(
+      (r) => [r.id, r.checksum],
+    ),
   );
   const done: string[] = [];
   for (const m of migrations) {

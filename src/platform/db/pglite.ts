@@ -8,7 +8,10 @@ import type { Db, SqlParam, Tx } from './types.js';
 export const pgliteExtensions = { pg_trgm, btree_gist, citext, unaccent };
 
 /** Opens the embedded database: in a directory, in memory (dataDir null), or from a dump. */
-export async function openPglite(options: { dataDir: string | null; loadFrom?: Blob }): Promise<Db & { raw: PGlite }> {
+export async function openPglite(options: {
+  dataDir: string | null;
+  loadFrom?: Blob;
+}): Promise<Db & { raw: PGlite }> {
   const pg = await PGlite.create({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.loadFrom ? { loadDataDir: options.loadFrom } : {}),

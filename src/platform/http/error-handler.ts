@@ -2,9 +2,9 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { DEFAULT_LANGUAGE, translator } from '../i18n/i18n.js';
 import { findPlaceBySlug } from '../places/place-service.js';
 import { isApiRequest } from './api-request.js';
-import { setPlace } from './request-context.js';
 import { DomainError, Invalid } from './errors.js';
 import { PROBLEM_CONTENT_TYPE, problem } from './problem.js';
+import { setPlace } from './request-context.js';
 
 /** Status codes a client error from Fastify or a plugin may keep; anything else becomes 500. */
 function statusOf(error: FastifyError | DomainError): number {
@@ -43,7 +43,12 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, status: 
       instance: request.url.split('?')[0],
       requestId: request.id,
       ...(error instanceof Invalid
-        ? { errors: Object.entries(error.fieldErrors).map(([field, message]) => ({ field, message: request.t(message) })) }
+        ? {
+            errors: Object.entries(error.fieldErrors).map(([field, message]) => ({
+              field,
+              message: request.t(message),
+            })),
+          }
         : {}),
     });
     return reply.type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));

@@ -3,7 +3,9 @@ import type { z } from 'zod';
 /** A field error for the GOV.UK error summary: `href` points at the field to fix. */
 export type FormError = { field: string; text: string; href: string };
 
-export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: FormError[]; values: Record<string, string> };
+export type FormResult<T> =
+  | { ok: true; data: T }
+  | { ok: false; errors: FormError[]; values: Record<string, string> };
 
 /**
  * Validates a posted form against a zod schema whose messages are message-catalogue keys.
@@ -18,6 +20,7 @@ export function parseForm<S extends z.ZodType>(
   const values: Record<string, string> = {};
   if (body && typeof body === 'object' && !Array.isArray(body)) {
     for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping NUL bytes is the point
       if (typeof v === 'string') values[k] = v.replace(/\u0000/g, '');
     }
   }

@@ -6,7 +6,9 @@ import { LANGUAGE_COOKIE, safeLocalPath } from './request-context.js';
 
 /** Routes outside any place: health checks, the place list and the language switch. */
 export async function opsRoutes(app: FastifyInstance) {
-  app.get('/healthz', async (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }));
+  app.get('/healthz', async (_request, reply) =>
+    reply.header('cache-control', 'no-store').send({ status: 'ok' }),
+  );
 
   app.get('/readyz', async (request, reply) => {
     reply.header('cache-control', 'no-store');
@@ -28,11 +30,19 @@ export async function opsRoutes(app: FastifyInstance) {
   });
 
   // Works without JavaScript: a plain link sets the cookie and comes back to the page.
-  app.get<{ Params: { lang: string }; Querystring: { return?: string } }>('/language/:lang', async (request, reply) => {
-    const { lang } = request.params;
-    const back = safeLocalPath(request.query.return);
-    if (!isLanguage(lang)) return reply.redirect(back);
-    reply.setCookie(LANGUAGE_COOKIE, lang, { path: '/', sameSite: 'lax', httpOnly: true, maxAge: 365 * 24 * 3600 });
-    return reply.redirect(back);
-  });
+  app.get<{ Params: { lang: string }; Querystring: { return?: string } }>(
+    '/language/:lang',
+    async (request, reply) => {
+      const { lang } = request.params;
+      const back = safeLocalPath(request.query.return);
+      if (!isLanguage(lang)) return reply.redirect(back);
+      reply.setCookie(LANGUAGE_COOKIE, lang, {
+        path: '/',
+        sameSite: 'lax',
+        httpOnly: true,
+        maxAge: 365 * 24 * 3600,
+      });
+      return reply.redirect(back);
+    },
+  );
 }

@@ -17,7 +17,10 @@ const LANGUAGE_NAMES: Record<string, string> = { en: 'English', cy: 'Cymraeg' };
 
 /** Changes whenever the place's look changes, so brand.css and logo.svg can be cached for a year. */
 export function brandVersion(place: Place): string {
-  return createHash('sha256').update(`${place.brandColour}|${place.updatedAt.toISOString()}`).digest('hex').slice(0, 10);
+  return createHash('sha256')
+    .update(`${place.brandColour}|${place.updatedAt.toISOString()}`)
+    .digest('hex')
+    .slice(0, 10);
 }
 
 export function pageContext(request: FastifyRequest, manifest: AssetManifest) {
@@ -32,7 +35,11 @@ export function pageContext(request: FastifyRequest, manifest: AssetManifest) {
             return { href, label: t(n.labelKey), current: path === href || path.startsWith(`${href}/`) };
           }),
         ),
-        { href: `/${place.slug}/data`, label: t('nav.data'), current: path.startsWith(`/${place.slug}/data`) },
+        {
+          href: `/${place.slug}/data`,
+          label: t('nav.data'),
+          current: path.startsWith(`/${place.slug}/data`),
+        },
       ]
     : [];
   const footerLinks = place
@@ -65,8 +72,11 @@ export function pageContext(request: FastifyRequest, manifest: AssetManifest) {
 }
 
 export function setUpRendering(app: FastifyInstance, views: nunjucks.Environment, manifest: AssetManifest) {
-  app.decorateReply('page', function (this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
-    const html = views.render(template, { ...pageContext(this.request, manifest), ...data });
-    return this.type('text/html; charset=utf-8').send(html);
-  });
+  app.decorateReply(
+    'page',
+    function (this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
+      const html = views.render(template, { ...pageContext(this.request, manifest), ...data });
+      return this.type('text/html; charset=utf-8').send(html);
+    },
+  );
 }

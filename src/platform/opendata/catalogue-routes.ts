@@ -55,7 +55,17 @@ export async function catalogueRoutes(app: FastifyInstance) {
     sendCsv(
       reply,
       `${requirePlace(request).slug}-datasets.csv`,
-      ['id', 'module', 'title', 'description', 'licence', 'frequency', 'published', 'withheld_reason', 'formats'],
+      [
+        'id',
+        'module',
+        'title',
+        'description',
+        'licence',
+        'frequency',
+        'published',
+        'withheld_reason',
+        'formats',
+      ],
       catalogue(request).map((d) => ({ ...d, formats: d.distributions.map((x) => x.format).join(' ') })),
     ),
   );

@@ -1,5 +1,5 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { stringify } from 'csv-stringify/sync';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { Invalid } from '../http/errors.js';
 
@@ -28,8 +28,18 @@ export function sendOpenJson(reply: FastifyReply, body: unknown, type = 'applica
 }
 
 const PageQuery = z.object({
-  page: z.coerce.number().int('api.errors.pageWhole').min(1, 'api.errors.pageMin').max(1_000_000, 'api.errors.pageMax').default(1),
-  per_page: z.coerce.number().int('api.errors.perPageWhole').min(1, 'api.errors.perPageRange').max(200, 'api.errors.perPageRange').default(50),
+  page: z.coerce
+    .number()
+    .int('api.errors.pageWhole')
+    .min(1, 'api.errors.pageMin')
+    .max(1_000_000, 'api.errors.pageMax')
+    .default(1),
+  per_page: z.coerce
+    .number()
+    .int('api.errors.perPageWhole')
+    .min(1, 'api.errors.perPageRange')
+    .max(200, 'api.errors.perPageRange')
+    .default(50),
 });
 
 export type PageRequest = { page: number; perPage: number; offset: number };
@@ -44,7 +54,11 @@ export function pageRequest(request: FastifyRequest): PageRequest {
   if (!parsed.success) {
     throw new Invalid(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message])));
   }
-  return { page: parsed.data.page, perPage: parsed.data.per_page, offset: (parsed.data.page - 1) * parsed.data.per_page };
+  return {
+    page: parsed.data.page,
+    perPage: parsed.data.per_page,
+    offset: (parsed.data.page - 1) * parsed.data.per_page,
+  };
 }
 
 /** The paging wrapper every JSON list uses. */

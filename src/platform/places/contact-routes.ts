@@ -38,9 +38,11 @@ export async function contactRoutes(app: FastifyInstance) {
   });
 
   app.get<{ Querystring: { reference?: string } }>('/contact/sent', async (request, reply) => {
-    const reference = typeof request.query.reference === 'string' && /^KC-[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(request.query.reference)
-      ? request.query.reference
-      : null;
+    const reference =
+      typeof request.query.reference === 'string' &&
+      /^KC-[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(request.query.reference)
+        ? request.query.reference
+        : null;
     return reply.page('pages/contact-sent.njk', { pageTitle: request.t('contact.sentTitle'), reference });
   });
 }

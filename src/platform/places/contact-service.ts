@@ -21,8 +21,16 @@ export const ContactForm = z.object({
     .max(254, 'contact.errors.emailInvalid')
     .refine((v) => v === '' || z.email().safeParse(v).success, 'contact.errors.emailInvalid')
     .default(''),
-  subject: z.string().trim().min(1, 'contact.errors.subjectMissing').max(150, 'contact.errors.subjectTooLong'),
-  message: z.string().trim().min(1, 'contact.errors.messageMissing').max(5000, 'contact.errors.messageTooLong'),
+  subject: z
+    .string()
+    .trim()
+    .min(1, 'contact.errors.subjectMissing')
+    .max(150, 'contact.errors.subjectTooLong'),
+  message: z
+    .string()
+    .trim()
+    .min(1, 'contact.errors.messageMissing')
+    .max(5000, 'contact.errors.messageTooLong'),
 });
 export type ContactInput = z.infer<typeof ContactForm>;
 

@@ -21,20 +21,33 @@ function post(app: FastifyInstance, cookie: string, form: Record<string, string>
 test('sending a message gives a reference and stores it once', async (t) => {
   const { app, db } = await buildTestApp(t);
   const { token, cookie } = await formSession(app);
-  const res = await post(app, cookie, { _csrf: token, subject: 'Broken link', message: 'The map link is broken', email: '' });
+  const res = await post(app, cookie, {
+    _csrf: token,
+    subject: 'Broken link',
+    message: 'The map link is broken',
+    email: '',
+  });
   assert.equal(res.statusCode, 303);
   const reference = new URL(res.headers.location as string, 'http://x').searchParams.get('reference');
   assert.match(reference ?? '', /^KC-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
   const sent = await app.inject(res.headers.location as string);
   assert.match(sent.body, new RegExp(reference as string));
-  const rows = await db.query<{ subject: string }>('select subject from contact_messages where reference = $1', [reference]);
+  const rows = await db.query<{ subject: string }>(
+    'select subject from contact_messages where reference = $1',
+    [reference],
+  );
   assert.deepEqual(rows, [{ subject: 'Broken link' }]);
 });
 
 test('missing answers are shown in a GOV.UK error summary, keeping what was typed', async (t) => {
   const { app, db } = await buildTestApp(t);
   const { token, cookie } = await formSession(app);
-  const res = await post(app, cookie, { _csrf: token, subject: '', message: 'kept text', email: 'not-an-email' });
+  const res = await post(app, cookie, {
+    _csrf: token,
+    subject: '',
+    message: 'kept text',
+    email: 'not-an-email',
+  });
   assert.equal(res.statusCode, 422);
   assert.match(res.body, /<title>Error: Contact us/);
   assert.match(res.body, /There is a problem/);
@@ -56,7 +69,12 @@ test('a post without the CSRF token is refused and writes nothing', async (t) =>
 test('the hidden honeypot field quietly drops bot messages', async (t) => {
   const { app, db } = await buildTestApp(t);
   const { token, cookie } = await formSession(app);
-  const res = await post(app, cookie, { _csrf: token, subject: 'Buy', message: 'spam', website: 'http://spam.example' });
+  const res = await post(app, cookie, {
+    _csrf: token,
+    subject: 'Buy',
+    message: 'spam',
+    website: 'http://spam.example',
+  });
   assert.equal(res.statusCode, 303);
   assert.equal((await db.query('select 1 from contact_messages')).length, 0);
 });

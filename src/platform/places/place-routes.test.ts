@@ -67,7 +67,12 @@ test('choosing Cymraeg switches the page to Welsh, with English where Welsh is m
 
 test('the language switch never redirects off the site', async (t) => {
   const { app } = await buildTestApp(t);
-  for (const target of ['https://evil.example/', '//evil.example', '/\\evil.example', 'javascript:alert(1)']) {
+  for (const target of [
+    'https://evil.example/',
+    '//evil.example',
+    '/\\evil.example',
+    'javascript:alert(1)',
+  ]) {
     const res = await app.inject(`/language/cy?return=${encodeURIComponent(target)}`);
     assert.equal(res.headers.location, '/', target);
   }
@@ -79,10 +84,15 @@ test('the language switch never redirects off the site', async (t) => {
 test('the open data catalogue lists each dataset with its licence and formats', async (t) => {
   const { app } = await buildTestApp(t);
   const json = await app.inject('/trafford/api/datasets');
-  const { datasets } = json.json() as { datasets: { id: string; licence: string; distributions: { format: string; url: string }[] }[] };
+  const { datasets } = json.json() as {
+    datasets: { id: string; licence: string; distributions: { format: string; url: string }[] }[];
+  };
   const wards = datasets.find((d) => d.id === 'wards');
   assert.equal(wards?.licence, 'OGL-UK-3.0');
-  assert.deepEqual(wards?.distributions.map((d) => d.format), ['HTML', 'JSON', 'CSV', 'GeoJSON']);
+  assert.deepEqual(
+    wards?.distributions.map((d) => d.format),
+    ['HTML', 'JSON', 'CSV', 'GeoJSON'],
+  );
   for (const d of wards?.distributions ?? []) {
     assert.equal((await app.inject(d.url)).statusCode, 200, d.url);
   }

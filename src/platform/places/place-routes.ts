@@ -19,11 +19,16 @@ export async function placeRoutes(app: FastifyInstance) {
     setPlace(request, place);
   });
 
-  app.get('/', async (request, reply) => {
+  // One address per page: /trafford sends people to /trafford/.
+  app.get('', async (request, reply) => reply.redirect(`/${requirePlace(request).slug}/`, 301));
+
+  app.get('/', { prefixTrailingSlash: 'slash' }, async (request, reply) => {
     const place = requirePlace(request);
     const ctx = serviceContext(request, app.db);
     const on = enabledModules(place.modules);
-    const panels = (await Promise.all(on.map((m) => m.homePanel?.(ctx, request.t) ?? null))).filter((p) => p !== null);
+    const panels = (await Promise.all(on.map((m) => m.homePanel?.(ctx, request.t) ?? null))).filter(
+      (p) => p !== null,
+    );
     return reply.page('home.njk', {
       pageTitle: request.t('home.title'),
       modules: on.filter((m) => m.nav?.length),
@@ -34,14 +39,20 @@ export async function placeRoutes(app: FastifyInstance) {
   // The place's colours as a tiny stylesheet, so pages need no inline styles (strict CSP).
   app.get('/brand.css', async (request, reply) => {
     const place = requirePlace(request);
-    reply.header('cache-control', versioned(request, place) ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
+    reply.header(
+      'cache-control',
+      versioned(request, place) ? 'public, max-age=31536000, immutable' : 'public, max-age=300',
+    );
     return reply.type('text/css; charset=utf-8').send(`:root{--kith-brand:${place.brandColour}}`);
   });
 
   app.get('/logo.svg', async (request, reply) => {
     const place = requirePlace(request);
     const svg = await getPlaceLogo(app.db, place.id);
-    reply.header('cache-control', versioned(request, place) ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
+    reply.header(
+      'cache-control',
+      versioned(request, place) ? 'public, max-age=31536000, immutable' : 'public, max-age=300',
+    );
     reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'");
     return reply.type('image/svg+xml').send(svg);
   });

@@ -1,5 +1,5 @@
-import type { Db, Tx } from '../db/types.js';
 import { withTransaction } from '../db/transaction.js';
+import type { Db, Tx } from '../db/types.js';
 import { NotFound } from '../http/errors.js';
 import { isLanguage, type Language } from '../i18n/i18n.js';
 
@@ -67,7 +67,9 @@ export async function findPlaceBySlug(db: Db | Tx, slug: string): Promise<Place 
 }
 
 export async function getPlaceLogo(db: Db | Tx, placeId: string): Promise<string> {
-  const rows = await db.query<{ logo_svg: string | null }>('select logo_svg from places where id = $1', [placeId]);
+  const rows = await db.query<{ logo_svg: string | null }>('select logo_svg from places where id = $1', [
+    placeId,
+  ]);
   const svg = rows[0]?.logo_svg;
   if (!svg) throw new NotFound('This place has no logo');
   return svg;
@@ -97,7 +99,18 @@ export async function upsertPlace(db: Db | Tx, p: NewPlace): Promise<Place> {
          tagline = excluded.tagline, contact_email = excluded.contact_email,
          languages = excluded.languages, modules = excluded.modules, updated_at = now()
        returning ${PLACE_COLUMNS}`,
-      [p.slug, p.name, p.councilName, p.nation, p.brandColour, p.logoSvg, p.tagline, p.contactEmail, p.languages, p.modules],
+      [
+        p.slug,
+        p.name,
+        p.councilName,
+        p.nation,
+        p.brandColour,
+        p.logoSvg,
+        p.tagline,
+        p.contactEmail,
+        p.languages,
+        p.modules,
+      ],
     );
     return toPlace(rows[0] as PlaceRow);
   });

@@ -16,7 +16,9 @@ export type AssetManifest = { inputsHash: string; files: Record<string, string> 
 /** A hash of everything the build reads, so a stale build is noticed and redone at start. */
 function inputsHash(): string {
   const h = createHash('sha256');
-  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/govuk-frontend/package.json'), 'utf8'));
+  const pkg = JSON.parse(
+    fs.readFileSync(path.join(ROOT, 'node_modules/govuk-frontend/package.json'), 'utf8'),
+  );
   h.update(`govuk-frontend@${pkg.version}`);
   for (const dir of [SOURCE_DIR, STATIC_DIR]) {
     for (const f of fs.readdirSync(dir).sort()) {

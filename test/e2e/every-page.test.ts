@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser } from 'playwright-core';
+import { demoUrl } from '../../src/platform/demo-params.js';
+import { launchBrowser, serveTestApp } from '../helpers/browser.js';
+
+const PAGE_BUDGET_BYTES = 150 * 1024;
+let server: Awaited<ReturnType<typeof serveTestApp>>;
+let browser: Browser;
+let pages: string[] = [];
+
+before(async () => {
+  server = await serveTestApp();
+  browser = await launchBrowser();
+  const gets = server.app.routeTable.filter((r) => r.method === 'GET' && !r.url.startsWith('/assets'));
+  const missing = gets.filter((r) => demoUrl(r.url) === null).map((r) => r.url);
+  assert.deepEqual(missing, [], 'every route parameter needs a demo value (a module’s demoParams)');
+  const urls = [...new Set(gets.map((r) => demoUrl(r.url) as string))];
+  // Only the routes that answer with an HTML page are pages; the rest are data (tested elsewhere).
+  for (const url of urls) {
+    const res = await fetch(server.baseUrl + url, { redirect: 'follow' });
+    const landed = new URL(res.url);
+    if ((res.headers.get('content-type') ?? '').startsWith('text/html') && res.status === 200) {
+      pages.push(landed.pathname + landed.search);
+    }
+  }
+  pages = [...new Set(pages)].sort();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('the sweep finds every page of the demo place', () => {
+  for (const p of [
+    '/trafford/',
+    '/trafford/wards',
+    '/trafford/wards/altrincham',
+    '/trafford/contact',
+    '/trafford/data',
+  ]) {
+    assert.ok(pages.includes(p), `${p} is swept`);
+  }
+});
+
+test('every page has zero axe violations against WCAG 2.2 AA', async () => {
+  const failures: string[] = [];
+  for (const url of pages) {
+    for (const viewport of [
+      { width: 1280, height: 900 },
+      { width: 360, height: 740 },
+    ]) {
+      const context = await browser.newContext({ viewport });
+      const page = await context.newPage();
+      await page.goto(server.baseUrl + url);
+      const result = await new AxeBuilder({ page })
+        .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+        .analyze();
+      for (const v of result.violations) {
+        failures.push(
+          `${url} @${viewport.width}px: ${v.id} (${v.impact}) ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`,
+        );
+      }
+      await context.close();
+    }
+  }
+  assert.deepEqual(failures, []);
+});
+
+test('every page transfers under 150 KB, compressed, on a cold cache', async () => {
+  const report: string[] = [];
+  for (const url of pages) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const responses: Promise<number>[] = [];
+    page.on('requestfinished', (request) => {
+      responses.push(request.sizes().then((s) => s.responseBodySize + s.responseHeadersSize));
+    });
+    await page.goto(server.baseUrl + url, { waitUntil: 'load' });
+    const bytes = (await Promise.all(responses)).reduce((a, b) => a + b, 0);
+    report.push(`${url}: ${(bytes / 1024).toFixed(1)} KB`);
+    assert.ok(bytes < PAGE_BUDGET_BYTES, `${url} transferred ${bytes} bytes`);
+    await context.close();
+  }
+  console.log(`Page weights:\n  ${report.join('\n  ')}`);
+});
+
+test('every page works with JavaScript switched off and loads no script', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  for (const url of pages) {
+    const page = await context.newPage();
+    const res = await page.goto(server.baseUrl + url);
+    assert.equal(res?.status(), 200, url);
+    assert.equal(await page.locator('h1').count(), 1, `${url} has one h1`);
+    assert.ok(await page.locator('h1').isVisible(), `${url} heading visible`);
+    assert.equal(await page.locator('script').count(), 0, `${url} has no script`);
+    await page.close();
+  }
+  await context.close();
+});
