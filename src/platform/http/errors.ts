@@ -42,3 +42,9 @@ export class Invalid extends DomainError {
     super(message);
   }
 }
+
+/** A request that cannot be understood at all (e.g. NUL bytes in the address). */
+export class BadRequest extends DomainError {
+  readonly status = 400;
+  readonly titleKey = 'errors.badRequest.title';
+}

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/types.js';
 import { DEFAULT_LANGUAGE, isLanguage, type Language, type Translate, translator } from '../i18n/i18n.js';
 import type { Place } from '../places/place-service.js';
+import { BadRequest } from './errors.js';
 
 export const LANGUAGE_COOKIE = 'kith_lang';
 
@@ -33,6 +34,9 @@ export function setUpRequestContext(app: FastifyInstance, db: Db) {
   app.decorateRequest('t', translator(DEFAULT_LANGUAGE));
   app.decorateRequest('place', null);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    // PostgreSQL text cannot hold NUL; no real address contains one, so refuse it up front.
+    if (request.url.includes('\u0000') || /%00/i.test(request.url))
+      throw new BadRequest('The address contains a NUL character');
     request.lang = languageFor(request);
     request.t = translator(request.lang);
     reply.header('x-request-id', request.id);
