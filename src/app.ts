@@ -12,6 +12,7 @@ import { sendError, setUpErrorHandling } from './platform/http/error-handler.js'
 import { opsRoutes } from './platform/http/ops-routes.js';
 import { setUpRendering } from './platform/http/render.js';
 import { setUpRequestContext } from './platform/http/request-context.js';
+import { HostMap } from './platform/places/host-map.js';
 import { placeRoutes } from './platform/places/place-routes.js';
 import { BUILD_DIR, ensureAssets } from './platform/views/assets.js';
 import { createViewEnvironment } from './platform/views/environment.js';
@@ -21,6 +22,8 @@ export type RouteEntry = { method: string; url: string };
 declare module 'fastify' {
   interface FastifyInstance {
     routeTable: RouteEntry[];
+    /** Re-reads places' host names (after a place's settings change). */
+    refreshHosts: () => Promise<void>;
   }
 }
 
@@ -31,7 +34,10 @@ export type AppOptions = { config: Config; db: Db; logger?: boolean };
  * The caller owns the database and closes it after the app.
  */
 export async function buildApp({ config, db }: AppOptions): Promise<FastifyInstance> {
+  const hosts = new HostMap(db);
+  await hosts.refresh();
   const app = Fastify({
+    rewriteUrl: (req) => hosts.rewrite(req.headers.host, req.url ?? '/'),
     logger: { level: config.logLevel },
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -94,6 +100,9 @@ export async function buildApp({ config, db }: AppOptions): Promise<FastifyInsta
     wildcard: true,
   });
 
+  hosts.start();
+  app.decorate('refreshHosts', () => hosts.refresh());
+  app.addHook('onClose', async () => hosts.stop());
   setUpRequestContext(app, db);
   setUpRendering(app, createViewEnvironment({ watch: config.env === 'development' }), manifest);
   setUpErrorHandling(app);

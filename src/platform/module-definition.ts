@@ -18,6 +18,15 @@ export type DatasetDefinition = {
   withheldReasonKey?: string;
 };
 
+/** The roles of SPEC §1; each is held per place. */
+export type Role = 'resident' | 'organiser' | 'connector' | 'officer' | 'place-admin' | 'accountable-officer';
+
+/** An action a module adds to the role × action matrix, with the roles allowed it by default. */
+export type PermissionDefinition = { descriptionKey: string; roles: readonly Role[] };
+
+/** A figure a module contributes to the annual report (SPEC §3.11), optionally by ward. */
+export type Stat = { key: string; labelKey: string; value: number; byWard?: Record<string, number> };
+
 export type NavItem = { path: string; labelKey: string };
 
 export type SeedContext = { db: Db; place: Place; log: (message: string) => void };
@@ -30,6 +39,10 @@ export type ModuleDefinition = {
   routes: FastifyPluginAsync;
   nav?: NavItem[];
   datasets?: DatasetDefinition[];
+  /** Actions this module adds to the permission matrix, keyed `<module>.<action>`. */
+  permissions?: Record<string, PermissionDefinition>;
+  /** Figures for the annual report and the place's statistics. */
+  stats?: (ctx: ServiceContext) => Promise<Stat[]>;
   /** A section for the place's home page (e.g. the ward map), rendered from `template`. */
   homePanel?: (
     ctx: ServiceContext,

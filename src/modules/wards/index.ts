@@ -38,6 +38,22 @@ export default defineModule({
       },
     };
   },
+  // Reading wards is public; changing boundaries is a place admin's job (routes come with accounts).
+  permissions: {
+    'wards.edit': { descriptionKey: 'wards.permissions.edit', roles: ['place-admin'] },
+  },
+  stats: async (ctx) => {
+    const wards = await listWards(ctx);
+    return [
+      { key: 'wards.count', labelKey: 'wards.stats.count', value: wards.length },
+      {
+        key: 'wards.population',
+        labelKey: 'wards.stats.population',
+        value: wards.reduce((sum, w) => sum + (w.population ?? 0), 0),
+        byWard: Object.fromEntries(wards.map((w) => [w.code, w.population ?? 0])),
+      },
+    ];
+  },
   seed: seedWards,
   demoParams: { ward: 'altrincham' },
 });

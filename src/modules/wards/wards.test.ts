@@ -106,3 +106,15 @@ test('switching the module off hides its pages and its datasets', async () => {
     await t.db.query("update places set modules = '{wards}' where slug = 'trafford'");
   }
 });
+
+test('the module contributes figures for the annual report, by ward', async () => {
+  const place = await findPlaceBySlug(t.db, 'trafford');
+  assert.ok(place);
+  const { default: wardsModule } = await import('./index.js');
+  const stats = await wardsModule.stats?.({ db: t.db, place, actor: null });
+  assert.equal(stats?.find((s) => s.key === 'wards.count')?.value, 21);
+  const population = stats?.find((s) => s.key === 'wards.population');
+  // ONS mid-2024 estimate for Trafford by 2023 ward.
+  assert.equal(population?.value, 241_025);
+  assert.equal(population?.byWard?.E05015239, 11_278);
+});

@@ -113,3 +113,43 @@ test('a NUL byte anywhere in the address is a 400, not a database error', async 
     assert.equal(res.statusCode, 400, url);
   }
 });
+
+test('a place can be reached on its own host name', async (t) => {
+  const { app, db } = await buildTestApp(t);
+  await db.query("update places set hostnames = '{together.example}' where slug = 'trafford'");
+  await app.refreshHosts();
+  const home = await app.inject({ url: '/', headers: { host: 'together.example' } });
+  assert.equal(home.statusCode, 200);
+  assert.match(home.body, /Trafford Together/);
+  const ward = await app.inject({ url: '/wards/altrincham', headers: { host: 'Together.Example:8080' } });
+  assert.equal(ward.statusCode, 200);
+  // Links keep the /trafford prefix, which works on either host.
+  const prefixed = await app.inject({ url: '/trafford/wards', headers: { host: 'together.example' } });
+  assert.equal(prefixed.statusCode, 200);
+  assert.equal(
+    (await app.inject({ url: '/healthz', headers: { host: 'together.example' } })).statusCode,
+    200,
+  );
+  // Other hosts still see the list of places.
+  assert.equal((await app.inject({ url: '/', headers: { host: 'kith.example' } })).statusCode, 302);
+});
+
+test('a brand colour that white text cannot be read on is refused', async (t) => {
+  const { db } = await buildTestApp(t);
+  const { upsertPlace } = await import('./place-service.js');
+  await assert.rejects(
+    upsertPlace(db, {
+      slug: 'pale',
+      name: 'Pale',
+      councilName: '',
+      nation: 'england',
+      brandColour: '#ffdd00',
+      logoSvg: null,
+      tagline: '',
+      contactEmail: '',
+      languages: ['en'],
+      modules: [],
+    }),
+    (e: unknown) => e instanceof Error && 'fieldErrors' in e,
+  );
+});

@@ -1,6 +1,7 @@
+import { isUsableBrandColour } from '../../lib/colour/contrast.js';
 import { withTransaction } from '../db/transaction.js';
 import type { Db, Tx } from '../db/types.js';
-import { NotFound } from '../http/errors.js';
+import { Invalid, NotFound } from '../http/errors.js';
 import { isLanguage, type Language } from '../i18n/i18n.js';
 
 export type Place = {
@@ -90,6 +91,8 @@ export type NewPlace = {
 
 /** Creates the place, or updates it in place when the slug exists (seeding is re-runnable). */
 export async function upsertPlace(db: Db | Tx, p: NewPlace): Promise<Place> {
+  // White text sits on the brand colour in the header, so it must pass WCAG AA contrast.
+  if (!isUsableBrandColour(p.brandColour)) throw new Invalid({ brandColour: 'places.errors.brandContrast' });
   return withTransaction(db, async (tx) => {
     const rows = await tx.query<PlaceRow>(
       `insert into places (slug, name, council_name, nation, brand_colour, logo_svg, tagline, contact_email, languages, modules)
