@@ -198,7 +198,7 @@ async function measure(
   rows.push({ name, ...result });
 }
 
-/** Creates kith_bench through the admin URL; null (and a reason) when PostgreSQL does not answer. */
+/** Creates kith_bench through the admin URL; returns the reason instead when PostgreSQL does not answer. */
 async function createBenchDatabase(
   adminUrl: string,
 ): Promise<{ url: string; drop: () => Promise<void> } | string> {
@@ -288,8 +288,14 @@ async function main(): Promise<number> {
     `  node ${process.version}; autocannon in a worker thread, servers on 127.0.0.1 in the main thread`,
   );
   console.log(
-    `  ${connections} connections, ${opts.warmupSeconds} s warm-up + ${seconds} s measured per case\n`,
+    `  ${connections} connections, ${opts.warmupSeconds} s warm-up + ${seconds} s measured per case`,
   );
+  // Everything shares the machine's cores: other work running now makes every figure lower.
+  const [load1 = 0] = os.loadavg();
+  console.log(`  load average before start: ${load1.toFixed(2)}`);
+  if (load1 > cpus.length / 2)
+    console.log('  warning: the machine looks busy; figures will be low and noisy');
+  console.log('');
 
   const rows: Row[] = [];
   const { openPglite } = await import('../src/platform/db/pglite.js');

@@ -103,7 +103,7 @@ export async function buildApp({ config, db }: AppOptions): Promise<FastifyInsta
   hosts.start();
   app.decorate('refreshHosts', () => hosts.refresh());
   app.addHook('onClose', async () => hosts.stop());
-  setUpRequestContext(app, db);
+  setUpRequestContext(app, db, { secureCookies: config.trustProxy });
   setUpRendering(app, createViewEnvironment({ watch: config.env === 'development' }), manifest);
   setUpErrorHandling(app);
   await app.register(opsRoutes);

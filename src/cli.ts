@@ -34,8 +34,14 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  const config = loadConfig();
   const say = (message: string) => process.stdout.write(`${message}\n`);
+  // Building assets needs no configuration (it runs in a Docker build without secrets).
+  if (command === 'build-assets') {
+    const manifest = buildAssets();
+    say(`Built ${Object.values(manifest.files).join(', ')}`);
+    return 0;
+  }
+  const config = loadConfig();
 
   switch (command) {
     case 'serve': {
@@ -95,11 +101,6 @@ async function main(argv: string[]): Promise<number> {
         await restorePglite(config.database.dataDir, file, { force: Boolean(values.force) });
         say(`Restored ${file} into ${config.database.dataDir}.`);
       }
-      return 0;
-    }
-    case 'build-assets': {
-      const manifest = buildAssets();
-      say(`Built ${Object.values(manifest.files).join(', ')}`);
       return 0;
     }
     default:

@@ -29,7 +29,7 @@ test('a lock left by a dead process is taken over', () => {
   ]).stdout.toString();
   fs.writeFileSync(path.join(dir, 'kith.pid'), `${dead}\n`);
   const lock = acquireDataDirLock(dir);
-  assert.equal(fs.readFileSync(lock.file, 'utf8').trim(), String(process.pid));
+  assert.equal(fs.readFileSync(lock.file, 'utf8').split('\n')[0], String(process.pid));
   lock.release();
   assert.equal(fs.existsSync(lock.file), false);
 });
@@ -52,4 +52,16 @@ test('our own pid left by an earlier run (pid 1 in a container) is stale', () =>
   const dir = tmp();
   fs.writeFileSync(path.join(dir, 'kith.pid'), `${process.pid}\n`);
   acquireDataDirLock(dir).release();
+});
+
+test('a lock held on another host (a container sharing the volume) is respected, with a way out', () => {
+  const dir = tmp();
+  fs.writeFileSync(path.join(dir, 'kith.pid'), '1\nsome-other-container\n');
+  assert.throws(
+    () => acquireDataDirLock(dir),
+    (e: unknown) =>
+      e instanceof DataDirLockedError &&
+      /on host "some-other-container"/.test(e.message) &&
+      /delete .*kith\.pid/.test(e.message),
+  );
 });

@@ -57,12 +57,14 @@ export async function migrate(db: Db, migrations = readMigrations()): Promise<st
   return done;
 }
 
+let knownIds: string[] | undefined;
+
 export async function pendingMigrations(db: Db): Promise<string[]> {
+  // Read the folder once per process: /readyz is polled often.
+  knownIds ??= readMigrations().map((m) => m.id);
   const rows = await db
     .query<{ id: string }>('select id from kith_migrations')
     .catch(() => [] as { id: string }[]);
   const applied = new Set(rows.map((r) => r.id));
-  return readMigrations()
-    .map((m) => m.id)
-    .filter((id) => !applied.has(id));
+  return knownIds.filter((id) => !applied.has(id));
 }

@@ -12,6 +12,8 @@ export type ServiceContext = { db: Db; place: Place; actor: null };
 declare module 'fastify' {
   interface FastifyInstance {
     db: Db;
+    /** Cookies carry Secure when Kith runs behind TLS (KITH_TRUST_PROXY). */
+    secureCookies: boolean;
   }
   interface FastifyRequest {
     lang: Language;
@@ -28,7 +30,8 @@ export function languageFor(request: FastifyRequest): Language {
   return lang;
 }
 
-export function setUpRequestContext(app: FastifyInstance, db: Db) {
+export function setUpRequestContext(app: FastifyInstance, db: Db, options: { secureCookies: boolean }) {
+  app.decorate('secureCookies', options.secureCookies);
   app.decorate('db', db);
   app.decorateRequest('lang', DEFAULT_LANGUAGE);
   app.decorateRequest('t', translator(DEFAULT_LANGUAGE));
