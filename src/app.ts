@@ -8,6 +8,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import type { Db } from './platform/db/types.js';
+import { setUpAccess } from './platform/http/access.js';
 import { sendError, setUpErrorHandling } from './platform/http/error-handler.js';
 import { opsRoutes } from './platform/http/ops-routes.js';
 import { setUpRendering } from './platform/http/render.js';
@@ -104,6 +105,7 @@ export async function buildApp({ config, db }: AppOptions): Promise<FastifyInsta
   app.decorate('refreshHosts', () => hosts.refresh());
   app.addHook('onClose', async () => hosts.stop());
   setUpRequestContext(app, db, { secureCookies: config.trustProxy });
+  setUpAccess(app);
   setUpRendering(app, createViewEnvironment({ watch: config.env === 'development' }), manifest);
   setUpErrorHandling(app);
   await app.register(opsRoutes);

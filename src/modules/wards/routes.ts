@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { PUBLIC } from '../../platform/http/access.js';
 import { requirePlace, serviceContext } from '../../platform/http/request-context.js';
 import { paged, pageRequest, sendCsv, sendOpenJson } from '../../platform/opendata/formats.js';
 import { countWards, getWard, listWards, wardBoundaries, wardMapSvg } from './ward-service.js';
@@ -8,7 +9,7 @@ type WardParams = { Params: { ward: string } };
 export async function wardRoutes(app: FastifyInstance) {
   const ctx = (request: FastifyRequest) => serviceContext(request, app.db);
 
-  app.get('/wards', async (request, reply) => {
+  app.get('/wards', PUBLIC, async (request, reply) => {
     const c = ctx(request);
     const t = request.t;
     return reply.page('wards/views/index.njk', {
@@ -21,7 +22,7 @@ export async function wardRoutes(app: FastifyInstance) {
     });
   });
 
-  app.get<WardParams>('/wards/:ward', async (request, reply) => {
+  app.get<WardParams>('/wards/:ward', PUBLIC, async (request, reply) => {
     const c = ctx(request);
     const ward = await getWard(c, request.params.ward);
     // Codes work too (other datasets carry them), but the slug is the address to share.
@@ -38,7 +39,7 @@ export async function wardRoutes(app: FastifyInstance) {
     });
   });
 
-  app.get('/api/wards', async (request, reply) => {
+  app.get('/api/wards', PUBLIC, async (request, reply) => {
     const c = ctx(request);
     const p = pageRequest(request);
     const [items, total] = await Promise.all([
@@ -51,7 +52,7 @@ export async function wardRoutes(app: FastifyInstance) {
     );
   });
 
-  app.get('/api/wards.csv', async (request, reply) => {
+  app.get('/api/wards.csv', PUBLIC, async (request, reply) => {
     const c = ctx(request);
     const rows = (await listWards(c)).map((w) => ({
       code: w.code,
@@ -70,7 +71,7 @@ export async function wardRoutes(app: FastifyInstance) {
     );
   });
 
-  app.get('/api/wards.geojson', async (request, reply) => {
+  app.get('/api/wards.geojson', PUBLIC, async (request, reply) => {
     const c = ctx(request);
     const wards = await wardBoundaries(c, 'boundary');
     return sendOpenJson(
@@ -88,7 +89,7 @@ export async function wardRoutes(app: FastifyInstance) {
     );
   });
 
-  app.get<WardParams>('/api/wards/:ward', async (request, reply) => {
+  app.get<WardParams>('/api/wards/:ward', PUBLIC, async (request, reply) => {
     const c = ctx(request);
     return sendOpenJson(reply, wardJson(requirePlace(request).slug)(await getWard(c, request.params.ward)));
   });

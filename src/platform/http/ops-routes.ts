@@ -2,15 +2,16 @@ import type { FastifyInstance } from 'fastify';
 import { pendingMigrations } from '../db/migrate.js';
 import { isLanguage } from '../i18n/i18n.js';
 import { listPlaces } from '../places/place-service.js';
+import { PUBLIC } from './access.js';
 import { LANGUAGE_COOKIE, safeLocalPath } from './request-context.js';
 
 /** Routes outside any place: health checks, the place list and the language switch. */
 export async function opsRoutes(app: FastifyInstance) {
-  app.get('/healthz', async (_request, reply) =>
+  app.get('/healthz', PUBLIC, async (_request, reply) =>
     reply.header('cache-control', 'no-store').send({ status: 'ok' }),
   );
 
-  app.get('/readyz', async (request, reply) => {
+  app.get('/readyz', PUBLIC, async (request, reply) => {
     reply.header('cache-control', 'no-store');
     try {
       await app.db.query('select 1');
@@ -23,7 +24,7 @@ export async function opsRoutes(app: FastifyInstance) {
     }
   });
 
-  app.get('/', async (request, reply) => {
+  app.get('/', PUBLIC, async (request, reply) => {
     const places = await listPlaces(app.db);
     if (places.length === 1 && places[0]) return reply.redirect(`/${places[0].slug}/`);
     return reply.page('places.njk', { pageTitle: request.t('places.title'), places });
@@ -32,6 +33,7 @@ export async function opsRoutes(app: FastifyInstance) {
   // Works without JavaScript: a plain link sets the cookie and comes back to the page.
   app.get<{ Params: { lang: string }; Querystring: { return?: string } }>(
     '/language/:lang',
+    PUBLIC,
     async (request, reply) => {
       const { lang } = request.params;
       const back = safeLocalPath(request.query.return);

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { PUBLIC } from '../http/access.js';
 import { requirePlace } from '../http/request-context.js';
 import { enabledModules } from '../modules.js';
 import { sendCsv, sendOpenJson } from './formats.js';
@@ -43,15 +44,17 @@ export function catalogue(request: FastifyRequest): CatalogueEntry[] {
 }
 
 export async function catalogueRoutes(app: FastifyInstance) {
-  app.get('/data', async (request, reply) =>
+  app.get('/data', PUBLIC, async (request, reply) =>
     reply.page('opendata/catalogue.njk', {
       pageTitle: request.t('data.title'),
       datasets: catalogue(request),
       licenceUrls: LICENCE_URLS,
     }),
   );
-  app.get('/api/datasets', async (request, reply) => sendOpenJson(reply, { datasets: catalogue(request) }));
-  app.get('/api/datasets.csv', async (request, reply) =>
+  app.get('/api/datasets', PUBLIC, async (request, reply) =>
+    sendOpenJson(reply, { datasets: catalogue(request) }),
+  );
+  app.get('/api/datasets.csv', PUBLIC, async (request, reply) =>
     sendCsv(
       reply,
       `${requirePlace(request).slug}-datasets.csv`,

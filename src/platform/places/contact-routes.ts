@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import { PUBLIC } from '../http/access.js';
 import { errorsByField, parseForm } from '../http/forms.js';
 import { requirePlace, serviceContext } from '../http/request-context.js';
 import { ContactForm, submitContactMessage } from './contact-service.js';
 
 /** The place's contact form: GOV.UK question page, error summary, confirmation with a reference. */
 export async function contactRoutes(app: FastifyInstance) {
-  app.get('/contact', async (request, reply) =>
+  app.get('/contact', PUBLIC, async (request, reply) =>
     reply.page('pages/contact.njk', {
       pageTitle: request.t('contact.title'),
       csrfToken: reply.generateCsrf(),
@@ -15,7 +16,7 @@ export async function contactRoutes(app: FastifyInstance) {
     }),
   );
 
-  app.post('/contact', { preHandler: app.csrfProtection }, async (request, reply) => {
+  app.post('/contact', { ...PUBLIC, preHandler: app.csrfProtection }, async (request, reply) => {
     const place = requirePlace(request);
     const body = (request.body ?? {}) as Record<string, unknown>;
     // A field people never see: only bots fill it in. Pretend it worked and keep nothing.
@@ -37,7 +38,7 @@ export async function contactRoutes(app: FastifyInstance) {
     return reply.redirect(`/${place.slug}/contact/sent?reference=${encodeURIComponent(reference)}`, 303);
   });
 
-  app.get<{ Querystring: { reference?: string } }>('/contact/sent', async (request, reply) => {
+  app.get<{ Querystring: { reference?: string } }>('/contact/sent', PUBLIC, async (request, reply) => {
     const reference =
       typeof request.query.reference === 'string' &&
       /^KC-[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(request.query.reference)

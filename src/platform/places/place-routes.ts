@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { PUBLIC } from '../http/access.js';
 import { NotFound } from '../http/errors.js';
 import { brandVersion } from '../http/render.js';
 import { requirePlace, serviceContext, setPlace } from '../http/request-context.js';
@@ -20,9 +21,9 @@ export async function placeRoutes(app: FastifyInstance) {
   });
 
   // One address per page: /trafford sends people to /trafford/.
-  app.get('', async (request, reply) => reply.redirect(`/${requirePlace(request).slug}/`, 301));
+  app.get('', PUBLIC, async (request, reply) => reply.redirect(`/${requirePlace(request).slug}/`, 301));
 
-  app.get('/', { prefixTrailingSlash: 'slash' }, async (request, reply) => {
+  app.get('/', { ...PUBLIC, prefixTrailingSlash: 'slash' }, async (request, reply) => {
     const place = requirePlace(request);
     const ctx = serviceContext(request, app.db);
     const on = enabledModules(place.modules);
@@ -37,7 +38,7 @@ export async function placeRoutes(app: FastifyInstance) {
   });
 
   // The place's colours as a tiny stylesheet, so pages need no inline styles (strict CSP).
-  app.get('/brand.css', async (request, reply) => {
+  app.get('/brand.css', PUBLIC, async (request, reply) => {
     const place = requirePlace(request);
     reply.header(
       'cache-control',
@@ -46,7 +47,7 @@ export async function placeRoutes(app: FastifyInstance) {
     return reply.type('text/css; charset=utf-8').send(`:root{--kith-brand:${place.brandColour}}`);
   });
 
-  app.get('/logo.svg', async (request, reply) => {
+  app.get('/logo.svg', PUBLIC, async (request, reply) => {
     const place = requirePlace(request);
     const svg = await getPlaceLogo(app.db, place.id);
     reply.header(
@@ -58,7 +59,7 @@ export async function placeRoutes(app: FastifyInstance) {
   });
 
   for (const page of STATIC_PAGES) {
-    app.get(`/${page}`, async (request, reply) =>
+    app.get(`/${page}`, PUBLIC, async (request, reply) =>
       reply.page(`pages/${page}.njk`, { pageTitle: request.t(`pages.${page}.title`) }),
     );
   }

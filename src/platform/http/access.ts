@@ -1,0 +1,96 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { findSession, SESSION_COOKIE, type SessionUser } from '../auth/session-service.js';
+import type { Role } from '../module-definition.js';
+import { type Actor, allPermissions, can } from '../roles/permissions.js';
+import { isApiRequest } from './api-request.js';
+import { Forbidden } from './errors.js';
+import { PROBLEM_CONTENT_TYPE, problem } from './problem.js';
+
+/**
+ * Every route says who may use it. A route without a rule stops the app from starting,
+ * so a new page cannot be forgotten; the route × role test then checks each rule.
+ */
+export type Access = 'public' | 'signed-in' | { action: string };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    session: SessionUser | null;
+    actor: Actor | null;
+  }
+}
+
+export const PUBLIC = { config: { access: 'public' as const } };
+export const SIGNED_IN = { config: { access: 'signed-in' as const } };
+export const needs = (action: string) => ({ config: { access: { action } } });
+
+export function describeAccess(access: Access | undefined): string {
+  if (!access) return 'none';
+  return typeof access === 'string' ? access : access.action;
+}
+
+async function rolesIn(app: FastifyInstance, userId: string, placeId: string): Promise<Role[]> {
+  const rows = await app.db.query<{ role: Role }>(
+    'select role from role_assignments where user_id = $1 and place_id = $2',
+    [userId, placeId],
+  );
+  return rows.map((r) => r.role);
+}
+
+/** Sign-in is needed: people go to the sign-in page and come back; the API says 401. */
+function needSignIn(request: FastifyRequest, reply: FastifyReply) {
+  if (isApiRequest(request)) {
+    return reply
+      .code(401)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(JSON.stringify(problem(401, { title: 'Sign in required', requestId: request.id })));
+  }
+  return reply.redirect(`/account/sign-in?return=${encodeURIComponent(request.url)}`, 303);
+}
+
+export function setUpAccess(app: FastifyInstance) {
+  const actions = allPermissions();
+  app.decorateRequest('session', null);
+  app.decorateRequest('actor', null);
+
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/assets/')) return;
+    const access = route.config?.access;
+    if (!access) throw new Error(`Route ${route.method} ${route.url} has no access rule (config.access)`);
+    if (typeof access === 'object' && !actions[access.action]) {
+      throw new Error(`Route ${route.method} ${route.url} needs unknown action "${access.action}"`);
+    }
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (!token) return;
+    const session = await findSession(app.db, token);
+    // Someone who still owes their second factor is not signed in yet.
+    if (session && (!session.twoFactorEnabled || session.secondFactorDone)) request.session = session;
+    else if (session) request.pendingSession = session;
+  });
+
+  app.addHook('preHandler', async (request, reply) => {
+    const session = request.session;
+    if (session) {
+      const roles: Role[] = request.place ? await rolesIn(app, session.userId, request.place.id) : [];
+      if (session.emailVerified) roles.push('resident');
+      request.actor = { userId: session.userId, roles, platformAdmin: session.platformAdmin };
+    }
+    const access = request.routeOptions.config.access;
+    if (!access || access === 'public') return;
+    if (!session) return needSignIn(request, reply);
+    if (access === 'signed-in') return;
+    if (!can(request.actor, access.action)) throw new Forbidden();
+  });
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** A session still waiting for its second factor (two-step sign-in). */
+    pendingSession?: SessionUser;
+  }
+}
