@@ -7,7 +7,10 @@ import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
+import { accountRoutes } from './platform/auth/account-routes.js';
+import { twoFactorRoutes } from './platform/auth/two-factor-routes.js';
 import type { Db } from './platform/db/types.js';
+import { devOutboxRoutes } from './platform/email/dev-outbox-routes.js';
 import { setUpAccess } from './platform/http/access.js';
 import { sendError, setUpErrorHandling } from './platform/http/error-handler.js';
 import { opsRoutes } from './platform/http/ops-routes.js';
@@ -109,6 +112,9 @@ export async function buildApp({ config, db }: AppOptions): Promise<FastifyInsta
   setUpRendering(app, createViewEnvironment({ watch: config.env === 'development' }), manifest);
   setUpErrorHandling(app);
   await app.register(opsRoutes);
+  await app.register(accountRoutes);
+  await app.register(twoFactorRoutes, { secret: config.secret });
+  if (config.env !== 'production') await app.register(devOutboxRoutes);
   await app.register(placeRoutes, { prefix: '/:place' });
   return app;
 }

@@ -14,6 +14,8 @@ const EnvSchema = z.object({
   KITH_SEED_DEMO: z.enum(['true', 'false']).optional(),
   KITH_SECRET: z.string().min(32, 'KITH_SECRET must be at least 32 characters').optional(),
   KITH_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  SMTP_URL: z.string().url().optional(),
+  EMAIL_FROM: z.string().default('Kith <no-reply@kith.invalid>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -26,6 +28,7 @@ export type Config = {
   secret: string;
   trustProxy: boolean;
   logLevel: string;
+  mail: { smtpUrl: string | null; from: string };
 };
 
 export class ConfigError extends Error {}
@@ -57,5 +60,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secret: e.KITH_SECRET ?? DEV_SECRET,
     trustProxy: e.KITH_TRUST_PROXY === 'true',
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    mail: { smtpUrl: e.SMTP_URL ?? null, from: e.EMAIL_FROM },
   };
 }

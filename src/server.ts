@@ -4,6 +4,8 @@ import type { Config } from './config.js';
 import { migrate } from './platform/db/migrate.js';
 import { openDatabase } from './platform/db/open.js';
 import type { Db } from './platform/db/types.js';
+import { jobHandlers } from './platform/job-handlers.js';
+import { startWorker } from './platform/jobs/jobs.js';
 import { listPlaces } from './platform/places/place-service.js';
 import { seedDemo } from './platform/seed.js';
 
@@ -28,6 +30,9 @@ export async function startServer(
     throw error;
   }
   const server = app;
+  const worker = startWorker(db, jobHandlers(config), {
+    onError: (error) => server.log.error({ err: error }, 'job worker failed'),
+  });
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
@@ -38,6 +43,7 @@ export async function startServer(
       }, 10_000);
       timer.unref();
       await server.close();
+      await worker.stop();
       await db.close();
     })();
     return stopping;

@@ -4,6 +4,7 @@ import { findPlaceBySlug } from '../places/place-service.js';
 import { isApiRequest } from './api-request.js';
 import { DomainError, Invalid } from './errors.js';
 import { PROBLEM_CONTENT_TYPE, problem } from './problem.js';
+import { TooManyRequests } from './rate-limit.js';
 import { setPlace } from './request-context.js';
 
 /** Status codes a client error from Fastify or a plugin may keep; anything else becomes 500. */
@@ -78,6 +79,7 @@ export function setUpErrorHandling(app: FastifyInstance) {
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ status, code: error.code }, error.message);
     if (status === 405 || status === 429) reply.header('cache-control', 'no-store');
+    if (error instanceof TooManyRequests) reply.header('retry-after', String(error.retryAfterSeconds));
     return sendError(request, reply, status, error);
   });
   app.setNotFoundHandler(async (request, reply) => {

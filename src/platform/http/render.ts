@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type nunjucks from 'nunjucks';
-import { formatDate, formatNumber, formatPence, LANGUAGES } from '../i18n/i18n.js';
+import { formatDate, formatDateTime, formatNumber, formatPence, LANGUAGES } from '../i18n/i18n.js';
 import { enabledModules } from '../modules.js';
 import type { Place } from '../places/place-service.js';
 import type { AssetManifest } from '../views/assets.js';
@@ -66,6 +66,8 @@ export function pageContext(request: FastifyRequest, manifest: AssetManifest) {
     brandVersion: place ? brandVersion(place) : '',
     asset: (name: string) => `/assets/${manifest.files[name] ?? name}`,
     formatDate: (d: Date) => formatDate(d, lang),
+    formatDateTime: (d: Date) => formatDateTime(d, lang),
+    signedIn: Boolean(request.session),
     formatNumber: (n: number) => formatNumber(n, lang),
     formatPence: (p: number) => formatPence(p, lang),
   };

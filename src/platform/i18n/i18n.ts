@@ -63,6 +63,14 @@ export function formatDate(date: Date, lang: Language): string {
   return new Intl.DateTimeFormat(LOCALE[lang], { dateStyle: 'long', timeZone: TIME_ZONE }).format(date);
 }
 
+export function formatDateTime(date: Date, lang: Language): string {
+  return new Intl.DateTimeFormat(LOCALE[lang], {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: TIME_ZONE,
+  }).format(new Date(date));
+}
+
 export function formatNumber(n: number, lang: Language): string {
   return new Intl.NumberFormat(LOCALE[lang]).format(n);
 }

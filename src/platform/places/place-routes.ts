@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { adminRoutes } from '../admin/admin-routes.js';
 import { PUBLIC } from '../http/access.js';
 import { NotFound } from '../http/errors.js';
 import { brandVersion } from '../http/render.js';
@@ -66,6 +67,7 @@ export async function placeRoutes(app: FastifyInstance) {
 
   await app.register(contactRoutes);
   await app.register(catalogueRoutes);
+  await app.register(adminRoutes);
 
   for (const m of modules) {
     await app.register(async (scope) => {

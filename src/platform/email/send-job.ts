@@ -1,0 +1,44 @@
+import nodemailer from 'nodemailer';
+import type { Db } from '../db/types.js';
+import type { JobHandler } from '../jobs/jobs.js';
+
+export type MailConfig = { smtpUrl: string | null; from: string; production: boolean };
+
+/**
+ * Delivers one outbox message. With SMTP configured it goes by SMTP; in development
+ * without it, the message is only shown at /dev/outbox. Production without a way to send
+ * fails the job, so the jobs page shows the problem instead of mail vanishing.
+ */
+export function emailSendJob(config: MailConfig): JobHandler {
+  const transport = config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : null;
+  return async (job, db: Db) => {
+    const id = String(job.payload.outboxId ?? '');
+    const rows = await db.query<{ to_email: string; subject: string; body: string; status: string }>(
+      'select to_email, subject, body, status from outbox where id = $1',
+      [id],
+    );
+    const message = rows[0];
+    if (!message || message.status === 'sent') return;
+    if (!transport && config.production) throw new Error('No email transport: set SMTP_URL');
+    try {
+      if (transport) {
+        await transport.sendMail({
+          from: config.from,
+          to: message.to_email,
+          subject: message.subject,
+          text: message.body,
+        });
+      }
+      await db.query(
+        "update outbox set status = 'sent', sent_at = now(), attempts = attempts + 1 where id = $1",
+        [id],
+      );
+    } catch (error) {
+      await db.query('update outbox set attempts = attempts + 1, last_error = $2 where id = $1', [
+        id,
+        error instanceof Error ? error.message : String(error),
+      ]);
+      throw error;
+    }
+  };
+}
