@@ -11,7 +11,7 @@ import { accountRoutes } from './platform/auth/account-routes.js';
 import { twoFactorRoutes } from './platform/auth/two-factor-routes.js';
 import type { Db } from './platform/db/types.js';
 import { devOutboxRoutes } from './platform/email/dev-outbox-routes.js';
-import { setUpAccess } from './platform/http/access.js';
+import { type Access, setUpAccess } from './platform/http/access.js';
 import { sendError, setUpErrorHandling } from './platform/http/error-handler.js';
 import { opsRoutes } from './platform/http/ops-routes.js';
 import { setUpRendering } from './platform/http/render.js';
@@ -21,7 +21,7 @@ import { placeRoutes } from './platform/places/place-routes.js';
 import { BUILD_DIR, ensureAssets } from './platform/views/assets.js';
 import { createViewEnvironment } from './platform/views/environment.js';
 
-export type RouteEntry = { method: string; url: string };
+export type RouteEntry = { method: string; url: string; access: Access | undefined };
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -65,7 +65,7 @@ export async function buildApp({ config, db }: AppOptions): Promise<FastifyInsta
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD') continue;
-      routeTable.push({ method, url: route.url });
+      routeTable.push({ method, url: route.url, access: route.config?.access });
     }
   });
 
