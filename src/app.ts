@@ -8,6 +8,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { accountRoutes } from './platform/auth/account-routes.js';
+import { invitationRoutes } from './platform/auth/invitation-routes.js';
 import { twoFactorRoutes } from './platform/auth/two-factor-routes.js';
 import type { Db } from './platform/db/types.js';
 import { devOutboxRoutes } from './platform/email/dev-outbox-routes.js';
@@ -113,6 +114,7 @@ export async function buildApp({ config, db }: AppOptions): Promise<FastifyInsta
   setUpErrorHandling(app);
   await app.register(opsRoutes);
   await app.register(accountRoutes);
+  await app.register(invitationRoutes);
   await app.register(twoFactorRoutes, { secret: config.secret });
   if (config.env !== 'production') await app.register(devOutboxRoutes);
   await app.register(placeRoutes, { prefix: '/:place' });

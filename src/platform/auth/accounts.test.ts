@@ -303,3 +303,41 @@ test('the development outbox shows emails as text, links clickable, HTML inert',
   assert.match(page.body, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
   assert.match(page.body, /<a href="http:\/\/[^"]+\/account\/verify\?token=/);
 });
+
+test('a place admin invites an officer, who accepts with the invited address', async () => {
+  const admin = await makePerson(t.db, { roles: ['place-admin'] });
+  const adminClient = client(t.app);
+  adminClient.jar.set(SESSION_COOKIE, admin.cookie.split('=')[1] as string);
+  const missing = await adminClient.submit('/trafford/admin/people', { email: '' });
+  assert.equal(missing.statusCode, 422);
+  assert.match(missing.body, /Choose a role/);
+  const sent = await adminClient.submit('/trafford/admin/people', {
+    email: 'new.officer@example.org',
+    role: 'officer',
+  });
+  assert.match(sent.body, /Invitation sent to new.officer@example.org/);
+  const link = linkIn((await lastEmailTo('new.officer@example.org'))?.body);
+  assert.match(link, /^\/account\/invitation\?token=/);
+
+  // Someone else who got hold of the link cannot use it.
+  const other = await makePerson(t.db);
+  const otherClient = client(t.app);
+  otherClient.jar.set(SESSION_COOKIE, other.cookie.split('=')[1] as string);
+  const refused = await otherClient.submit(link, {});
+  assert.equal(refused.statusCode, 403);
+
+  const invitee = await makePerson(t.db, { email: 'new.officer@example.org', verified: false });
+  const inviteeClient = client(t.app);
+  inviteeClient.jar.set(SESSION_COOKIE, invitee.cookie.split('=')[1] as string);
+  const offer = await inviteeClient.get(link);
+  assert.match(offer.body, /invited to be Officer for Trafford Together/);
+  const accepted = await inviteeClient.submit(link, {});
+  assert.match(accepted.body, /Invitation accepted/);
+  assert.equal((await inviteeClient.get(link)).statusCode, 410, 'an invitation works once');
+
+  const people = await adminClient.get('/trafford/admin/people');
+  assert.match(people.body, /new.officer@example.org/);
+  const audit = await adminClient.get('/trafford/admin/audit.csv');
+  assert.match(audit.body, /roles\.invite/);
+  assert.match(audit.body, /roles\.grant/);
+});

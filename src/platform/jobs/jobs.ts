@@ -48,7 +48,7 @@ export async function runOneJob(
        order by run_at, id limit 1 for update skip locked
      )
      returning id, name, payload, attempts, max_attempts`,
-    [now, WORKER_ID],
+    [now ?? null, WORKER_ID],
   );
   const job = claimed[0];
   if (!job) return false;

@@ -6,6 +6,7 @@ import { brandVersion } from '../http/render.js';
 import { requirePlace, serviceContext, setPlace } from '../http/request-context.js';
 import { enabledModules, modules } from '../modules.js';
 import { catalogueRoutes } from '../opendata/catalogue-routes.js';
+import { peopleRoutes } from '../roles/people-routes.js';
 import { contactRoutes } from './contact-routes.js';
 import { findPlaceBySlug, getPlaceLogo, type Place } from './place-service.js';
 
@@ -68,6 +69,7 @@ export async function placeRoutes(app: FastifyInstance) {
   await app.register(contactRoutes);
   await app.register(catalogueRoutes);
   await app.register(adminRoutes);
+  await app.register(peopleRoutes);
 
   for (const m of modules) {
     await app.register(async (scope) => {
