@@ -95,7 +95,10 @@ test('a place admin invites an officer, who accepts', async () => {
   await page.getByLabel('Email address').fill('officer.jo@example.org');
   await page.getByLabel('Officer', { exact: true }).check();
   await page.getByRole('button', { name: 'Send invitation' }).click();
-  assert.match(await page.locator('.govuk-notification-banner').innerText(), /Invitation sent to officer.jo@example.org/);
+  assert.match(
+    await page.locator('.govuk-notification-banner').innerText(),
+    /Invitation sent to officer.jo@example.org/,
+  );
   const link = await linkFromOutbox(page, 'officer.jo@example.org');
   await context.close();
 
