@@ -52,7 +52,7 @@ test('sign up, confirm from the email, sign in, turn on two-step sign-in, sign o
   const key = ((await page.locator('.kith-secret').textContent()) ?? '').replace(/\s/g, '');
   await page.getByLabel('Security code').fill(currentTotp(key));
   await page.getByRole('button', { name: 'Continue' }).click();
-  assert.match(await page.locator('main').innerText(), /Two-step sign-in\s+On/);
+  assert.match((await page.locator('main').textContent()) ?? '', /Two-step sign-in\s+On/);
 
   await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   assert.equal(await page.locator('h1').textContent(), 'You have signed out');
@@ -96,7 +96,7 @@ test('a place admin invites an officer, who accepts', async () => {
   await page.getByLabel('Officer', { exact: true }).check();
   await page.getByRole('button', { name: 'Send invitation' }).click();
   assert.match(
-    await page.locator('.govuk-notification-banner').innerText(),
+    (await page.locator('.govuk-notification-banner').textContent()) ?? '',
     /Invitation sent to officer.jo@example.org/,
   );
   const link = await linkFromOutbox(page, 'officer.jo@example.org');
