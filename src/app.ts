@@ -19,6 +19,7 @@ import { setUpRendering } from './platform/http/render.js';
 import { setUpRequestContext } from './platform/http/request-context.js';
 import { HostMap } from './platform/places/host-map.js';
 import { placeRoutes } from './platform/places/place-routes.js';
+import { privacyRoutes } from './platform/privacy/privacy-routes.js';
 import { BUILD_DIR, ensureAssets } from './platform/views/assets.js';
 import { createViewEnvironment } from './platform/views/environment.js';
 
@@ -115,6 +116,7 @@ export async function buildApp({ config, db }: AppOptions): Promise<FastifyInsta
   await app.register(opsRoutes);
   await app.register(accountRoutes);
   await app.register(invitationRoutes);
+  await app.register(privacyRoutes);
   await app.register(twoFactorRoutes, { secret: config.secret });
   if (config.env !== 'production') await app.register(devOutboxRoutes);
   await app.register(placeRoutes, { prefix: '/:place' });

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Db } from './db/types.js';
+import type { Db, Tx } from './db/types.js';
 import type { ServiceContext } from './http/request-context.js';
 import type { Translate } from './i18n/i18n.js';
 import type { Place } from './places/place-service.js';
@@ -27,6 +27,31 @@ export type PermissionDefinition = { descriptionKey: string; roles: readonly Rol
 /** A figure a module contributes to the annual report (SPEC §3.11), optionally by ward. */
 export type Stat = { key: string; labelKey: string; value: number; byWard?: Record<string, number> };
 
+export type LawfulBasis =
+  | 'consent'
+  | 'contract'
+  | 'legal-obligation'
+  | 'vital-interests'
+  | 'public-task'
+  | 'legitimate-interests';
+
+/** One use of personal data, as the privacy notice shows it. */
+export type DataUse = { dataKey: string; purposeKey: string; basis: LawfulBasis; retentionKey: string };
+
+/** What a module holds about people, how to hand it over, erase it and let it expire. */
+export type PrivacyHooks = {
+  dataUses: DataUse[];
+  /** Everything held about the person, as named tables of rows (for the subject access download). */
+  exportFor?: (
+    db: Db | Tx,
+    person: { userId: string; email: string },
+  ) => Promise<Record<string, Record<string, unknown>[]>>;
+  /** Erase or anonymise on account deletion; returns catalogue keys for what was kept and why. */
+  eraseFor?: (tx: Tx, person: { userId: string; email: string }) => Promise<string[]>;
+  /** Delete or anonymise what has passed its retention period. Returns how many rows changed. */
+  applyRetention?: (tx: Tx, now: Date) => Promise<number>;
+};
+
 export type NavItem = { path: string; labelKey: string };
 
 export type SeedContext = { db: Db; place: Place; log: (message: string) => void };
@@ -48,6 +73,8 @@ export type ModuleDefinition = {
     ctx: ServiceContext,
     t: Translate,
   ) => Promise<{ template: string; data: Record<string, unknown> } | null>;
+  /** Personal data this module holds: shown in the privacy notice, exported, erased, expired. */
+  privacy?: PrivacyHooks;
   /** Demo data for a place, run by `kith seed --demo`; must be idempotent. */
   seed?: (ctx: SeedContext) => Promise<void>;
   /** Example values for route parameters, so tests can visit every page with demo data. */

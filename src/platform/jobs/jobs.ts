@@ -134,3 +134,13 @@ export async function recentJobs(
     [placeId, limit],
   );
 }
+
+/** Jobs that re-book themselves (retention) need one first booking; this is idempotent. */
+export async function scheduleRecurringJobs(db: Db): Promise<void> {
+  for (const name of ['privacy.retention']) {
+    const rows = await db.query("select 1 from jobs where name = $1 and status in ('queued', 'running')", [
+      name,
+    ]);
+    if (!rows.length) await enqueue(db, name);
+  }
+}

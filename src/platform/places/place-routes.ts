@@ -6,6 +6,7 @@ import { brandVersion } from '../http/render.js';
 import { requirePlace, serviceContext, setPlace } from '../http/request-context.js';
 import { enabledModules, modules } from '../modules.js';
 import { catalogueRoutes } from '../opendata/catalogue-routes.js';
+import { dataUses } from '../privacy/privacy-service.js';
 import { peopleRoutes } from '../roles/people-routes.js';
 import { contactRoutes } from './contact-routes.js';
 import { findPlaceBySlug, getPlaceLogo, type Place } from './place-service.js';
@@ -62,7 +63,7 @@ export async function placeRoutes(app: FastifyInstance) {
 
   for (const page of STATIC_PAGES) {
     app.get(`/${page}`, PUBLIC, async (request, reply) =>
-      reply.page(`pages/${page}.njk`, { pageTitle: request.t(`pages.${page}.title`) }),
+      reply.page(`pages/${page}.njk`, { pageTitle: request.t(`pages.${page}.title`), dataUses: dataUses() }),
     );
   }
 

@@ -31,14 +31,7 @@ let csrf = { cookie: '', token: '' };
 before(async () => {
   t = await buildTestApp();
   await t.db.query("insert into places (slug, name, modules) values ('elsewhere', 'Elsewhere', '{wards}')");
-  for (const p of PERSONAS) {
-    const person = await makePerson(t.db, {
-      roles: p.roles,
-      place: p.name === 'admin-elsewhere' ? 'elsewhere' : 'trafford',
-      ...(p.verified === false ? { verified: false } : {}),
-    });
-    users.set(p.name, person.userId);
-  }
+  for (const p of PERSONAS) users.set(p.name, (await personaFor(p)).userId);
   // One CSRF token for every POST, so that what is tested is the access rule, not CSRF.
   const form = await t.app.inject('/trafford/contact');
   csrf = {
@@ -50,6 +43,14 @@ after(async () => {
   await t.app.close();
   await t.db.close();
 });
+
+function personaFor(p: (typeof PERSONAS)[number]) {
+  return makePerson(t.db, {
+    roles: p.roles,
+    place: p.name === 'admin-elsewhere' ? 'elsewhere' : 'trafford',
+    ...(p.verified === false ? { verified: false } : {}),
+  });
+}
 
 function effectiveRoles(p: (typeof PERSONAS)[number]): Role[] {
   const inTrafford = p.name === 'admin-elsewhere' ? [] : p.roles.filter((r) => r !== 'resident');
@@ -89,9 +90,13 @@ test('every route has an access rule and every persona gets what the rule says',
       failures.push(`visitor ${route.method} ${url}: ${visitor.statusCode} on a public route`);
     }
     for (const p of PERSONAS) {
-      // A fresh session each time: some POSTs (sign out) end the one they are given.
-      const session = await createSession(t.db, users.get(p.name) as string, 'matrix');
-      const res = await send(`${SESSION_COOKIE}=${session}`);
+      // POSTs get a fresh person with the same roles: some (sign out, delete account) end
+      // the session or the account they are given.
+      const cookie =
+        route.method === 'POST'
+          ? (await personaFor(p)).cookie
+          : `${SESSION_COOKIE}=${await createSession(t.db, users.get(p.name) as string, 'matrix')}`;
+      const res = await send(cookie);
       checked++;
       const allowed =
         access === 'public' ||
