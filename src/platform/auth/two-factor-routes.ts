@@ -23,9 +23,10 @@ const codePage = (
   introKey: string,
   secret?: string,
   uri?: string,
+  required = false,
 ): FormPage => ({
   titleKey,
-  introKeys: [introKey],
+  introKeys: required ? ['account.twoFactorSetup.required', introKey] : [introKey],
   action,
   submitKey: 'account.twoFactor.submit',
   fields: [
@@ -90,29 +91,34 @@ export async function twoFactorRoutes(app: FastifyInstance, options: { secret: s
     },
   );
 
-  app.get('/account/two-factor/setup', SIGNED_IN, async (request, reply) => {
-    const session = request.session;
-    if (!session) return reply.redirect('/account/sign-in', 303);
-    const secret = newTotpSecret();
-    reply.setCookie(SETUP_COOKIE, encrypt(options.secret, PURPOSE, secret), {
-      path: '/account/two-factor/setup',
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: app.secureCookies,
-      maxAge: 15 * 60,
-    });
-    return renderFormPage(
-      request,
-      reply,
-      codePage(
-        '/account/two-factor/setup',
-        'account.twoFactorSetup.title',
-        'account.twoFactorSetup.intro',
-        secret.replace(/(.{4})/g, '$1 ').trim(),
-        totpUri(secret, session.email),
-      ),
-    );
-  });
+  app.get<{ Querystring: { required?: string } }>(
+    '/account/two-factor/setup',
+    SIGNED_IN,
+    async (request, reply) => {
+      const session = request.session;
+      if (!session) return reply.redirect('/account/sign-in', 303);
+      const secret = newTotpSecret();
+      reply.setCookie(SETUP_COOKIE, encrypt(options.secret, PURPOSE, secret), {
+        path: '/account/two-factor/setup',
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: app.secureCookies,
+        maxAge: 15 * 60,
+      });
+      return renderFormPage(
+        request,
+        reply,
+        codePage(
+          '/account/two-factor/setup',
+          'account.twoFactorSetup.title',
+          'account.twoFactorSetup.intro',
+          secret.replace(/(.{4})/g, '$1 ').trim(),
+          totpUri(secret, session.email),
+          typeof request.query.required === 'string',
+        ),
+      );
+    },
+  );
 
   app.post('/account/two-factor/setup', { ...SIGNED_IN, ...csrf }, async (request, reply) => {
     const session = request.session;

@@ -22,6 +22,8 @@ declare module 'fastify' {
   }
 }
 
+const STAFF_ROLES: readonly Role[] = ['officer', 'place-admin', 'accountable-officer'];
+
 export const PUBLIC = { config: { access: 'public' as const } };
 export const SIGNED_IN = { config: { access: 'signed-in' as const } };
 export const needs = (action: string) => ({ config: { access: { action } } });
@@ -85,6 +87,15 @@ export function setUpAccess(app: FastifyInstance) {
     if (!session) return needSignIn(request, reply);
     if (access === 'signed-in') return;
     if (!can(request.actor, access.action)) throw new Forbidden();
+    // Staff of a place that requires it must have two-step sign-in before using staff powers.
+    const staff = request.actor?.roles.some((r) => STAFF_ROLES.includes(r));
+    if (staff && request.place?.requireTwoFactorForStaff && !session.twoFactorEnabled) {
+      if (isApiRequest(request)) throw new Forbidden('Two-step sign-in is required for staff here');
+      return reply.redirect(
+        `/account/two-factor/setup?required=${encodeURIComponent(request.place.slug)}`,
+        303,
+      );
+    }
   });
 }
 

@@ -17,6 +17,7 @@ export type Place = {
   languages: Language[];
   hostnames: string[];
   modules: string[];
+  requireTwoFactorForStaff: boolean;
   updatedAt: Date;
 };
 
@@ -33,11 +34,12 @@ type PlaceRow = {
   languages: string[];
   hostnames: string[];
   modules: string[];
+  require_two_factor_for_staff: boolean;
   updated_at: Date;
 };
 
 const PLACE_COLUMNS = `id, slug, name, council_name, nation, brand_colour, logo_svg is not null as has_logo,
-  tagline, contact_email, languages, hostnames, modules, updated_at`;
+  tagline, contact_email, languages, hostnames, modules, require_two_factor_for_staff, updated_at`;
 
 function toPlace(r: PlaceRow): Place {
   return {
@@ -53,6 +55,7 @@ function toPlace(r: PlaceRow): Place {
     languages: r.languages.filter(isLanguage),
     hostnames: r.hostnames,
     modules: r.modules,
+    requireTwoFactorForStaff: r.require_two_factor_for_staff,
     updatedAt: new Date(r.updated_at),
   };
 }
