@@ -344,19 +344,31 @@ test('a place admin invites an officer, who accepts with the invited address', a
 
 test('when a place requires it, staff must set up two-step sign-in before using staff pages', async () => {
   const admin = await makePerson(t.db, { roles: ['place-admin'] });
-  assert.equal((await t.app.inject({ url: '/trafford/admin/audit', headers: { cookie: admin.cookie } })).statusCode, 200);
+  assert.equal(
+    (await t.app.inject({ url: '/trafford/admin/audit', headers: { cookie: admin.cookie } })).statusCode,
+    200,
+  );
   await t.db.query("update places set require_two_factor_for_staff = true where slug = 'trafford'");
   try {
     const res = await t.app.inject({ url: '/trafford/admin/audit', headers: { cookie: admin.cookie } });
     assert.equal(res.statusCode, 303);
     assert.equal(res.headers.location, '/account/two-factor/setup?required=trafford');
-    const setup = await t.app.inject({ url: res.headers.location as string, headers: { cookie: admin.cookie } });
+    const setup = await t.app.inject({
+      url: res.headers.location as string,
+      headers: { cookie: admin.cookie },
+    });
     assert.match(setup.body, /asks everyone with staff powers to use two-step sign-in/);
     // Residents are not affected, and public pages stay open to staff.
-    assert.equal((await t.app.inject({ url: '/trafford/wards', headers: { cookie: admin.cookie } })).statusCode, 200);
-    await t.db.query("update users set totp_enabled_at = now() where id = $1", [admin.userId]);
+    assert.equal(
+      (await t.app.inject({ url: '/trafford/wards', headers: { cookie: admin.cookie } })).statusCode,
+      200,
+    );
+    await t.db.query('update users set totp_enabled_at = now() where id = $1', [admin.userId]);
     await t.db.query('update sessions set second_factor_at = now() where user_id = $1', [admin.userId]);
-    assert.equal((await t.app.inject({ url: '/trafford/admin/audit', headers: { cookie: admin.cookie } })).statusCode, 200);
+    assert.equal(
+      (await t.app.inject({ url: '/trafford/admin/audit', headers: { cookie: admin.cookie } })).statusCode,
+      200,
+    );
   } finally {
     await t.db.query("update places set require_two_factor_for_staff = false where slug = 'trafford'");
   }
