@@ -34,6 +34,20 @@ before(async () => {
       pages.push(landed.pathname + landed.search);
     }
   }
+  // Pages that take their subject in the query string: a hidden post by the admin to report and appeal.
+  const [item] = await server.db.query<{ id: string }>(
+    `insert into moderation_items (place_id, module, content_type, content_id, author_id, summary, status, hidden_reason)
+     select p.id, 'ideas', 'idea', 'sweep', s.user_id, 'A bench by the canal', 'hidden', 'Rule 2'
+     from places p, sessions s where p.slug = 'trafford' and s.id_hash is not null limit 1 returning id`,
+  );
+  await server.db.query(
+    'update moderation_items set author_id = (select user_id from sessions order by created_at desc limit 1) where id = $1',
+    [item?.id],
+  );
+  for (const extra of [`/trafford/report?item=${item?.id}`, `/trafford/moderation/appeal?item=${item?.id}`]) {
+    protectedPages.add(extra.split('?')[0] as string);
+    pages.push(extra);
+  }
   pages = [...new Set(pages)].sort();
 });
 

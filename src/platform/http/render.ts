@@ -43,7 +43,7 @@ export function pageContext(request: FastifyRequest, manifest: AssetManifest) {
       ]
     : [];
   const footerLinks = place
-    ? ['accessibility', 'privacy', 'cookies', 'data', 'contact'].map((p) => ({
+    ? ['accessibility', 'privacy', 'cookies', 'rules', 'data', 'contact'].map((p) => ({
         href: `/${place.slug}/${p}`,
         label: t(`footer.${p}`),
       }))

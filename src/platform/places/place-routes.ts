@@ -4,6 +4,7 @@ import { PUBLIC } from '../http/access.js';
 import { NotFound } from '../http/errors.js';
 import { brandVersion } from '../http/render.js';
 import { requirePlace, serviceContext, setPlace } from '../http/request-context.js';
+import { moderationRoutes } from '../moderation/moderation-routes.js';
 import { enabledModules, modules } from '../modules.js';
 import { catalogueRoutes } from '../opendata/catalogue-routes.js';
 import { dataUses } from '../privacy/privacy-service.js';
@@ -71,6 +72,7 @@ export async function placeRoutes(app: FastifyInstance) {
   await app.register(catalogueRoutes);
   await app.register(adminRoutes);
   await app.register(peopleRoutes);
+  await app.register(moderationRoutes);
 
   for (const m of modules) {
     await app.register(async (scope) => {
