@@ -42,7 +42,7 @@ before(async () => {
   );
   await server.db.query(
     'update moderation_items set author_id = (select user_id from sessions order by created_at desc limit 1) where id = $1',
-    [item?.id],
+    [item?.id ?? null],
   );
   for (const extra of [`/trafford/report?item=${item?.id}`, `/trafford/moderation/appeal?item=${item?.id}`]) {
     protectedPages.add(extra.split('?')[0] as string);
