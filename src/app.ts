@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { accountRoutes } from './platform/auth/account-routes.js';
 import { invitationRoutes } from './platform/auth/invitation-routes.js';
+import { oidcCallbackRoutes } from './platform/auth/oidc-routes.js';
 import { twoFactorRoutes } from './platform/auth/two-factor-routes.js';
 import type { Db } from './platform/db/types.js';
 import { devOutboxRoutes } from './platform/email/dev-outbox-routes.js';
@@ -117,8 +118,9 @@ export async function buildApp({ config, db }: AppOptions): Promise<FastifyInsta
   await app.register(accountRoutes);
   await app.register(invitationRoutes);
   await app.register(privacyRoutes);
+  await app.register(oidcCallbackRoutes, { secret: config.secret });
   await app.register(twoFactorRoutes, { secret: config.secret });
   if (config.env !== 'production') await app.register(devOutboxRoutes);
-  await app.register(placeRoutes, { prefix: '/:place' });
+  await app.register(placeRoutes, { prefix: '/:place', secret: config.secret });
   return app;
 }

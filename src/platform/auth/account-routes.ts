@@ -174,8 +174,25 @@ export async function accountRoutes(app: FastifyInstance) {
         });
   });
 
+  // Places whose staff can sign in with their organisation's account (OpenID Connect).
+  const withStaffSignIn = async (page: FormPage): Promise<FormPage> => {
+    const rows = await app.db.query<{ slug: string; name: string }>(
+      'select slug, name from places where oidc_issuer is not null order by name',
+    );
+    const staff = rows.map((r) => ({
+      href: `/${r.slug}/account/staff-sign-in`,
+      textKey: 'account.oidc.staffLink',
+      vars: { place: r.name },
+    }));
+    return { ...page, links: [...(page.links ?? []), ...staff] };
+  };
+
   app.get<{ Querystring: { return?: string } }>('/account/sign-in', PUBLIC, async (request, reply) =>
-    renderFormPage(request, reply, signInPage(safeLocalPath(request.query.return, '/account'))),
+    renderFormPage(
+      request,
+      reply,
+      await withStaffSignIn(signInPage(safeLocalPath(request.query.return, '/account'))),
+    ),
   );
   app.post<{ Querystring: { return?: string } }>(
     '/account/sign-in',

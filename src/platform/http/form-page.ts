@@ -17,7 +17,7 @@ export type FormPage = {
   action: string;
   submitKey: string;
   fields: Field[];
-  links?: { href: string; textKey: string }[];
+  links?: { href: string; textKey: string; vars?: Record<string, string> }[];
   secretToShow?: string;
 };
 
@@ -41,7 +41,7 @@ export function renderFormPage(
     errors,
     errorSummary: errors.length > 0,
     secretToShow: page.secretToShow,
-    links: (page.links ?? []).map((l) => ({ href: l.href, text: t(l.textKey) })),
+    links: (page.links ?? []).map((l) => ({ href: l.href, text: t(l.textKey, l.vars) })),
     fields: page.fields.map((f) => ({
       id: f.name,
       name: f.name,

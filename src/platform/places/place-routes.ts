@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { adminRoutes } from '../admin/admin-routes.js';
+import { oidcPlaceRoutes } from '../auth/oidc-routes.js';
 import { PUBLIC } from '../http/access.js';
 import { NotFound } from '../http/errors.js';
 import { brandVersion } from '../http/render.js';
@@ -16,7 +17,7 @@ const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const STATIC_PAGES = ['accessibility', 'privacy', 'cookies'] as const;
 
 /** Everything under `/{place}`: the place's own pages, then each module it has switched on. */
-export async function placeRoutes(app: FastifyInstance) {
+export async function placeRoutes(app: FastifyInstance, options: { secret: string }) {
   app.addHook('onRequest', async (request: FastifyRequest<{ Params: { place?: string } }>) => {
     const slug = request.params.place ?? '';
     const place = SLUG.test(slug) ? await findPlaceBySlug(app.db, slug) : null;
@@ -73,6 +74,7 @@ export async function placeRoutes(app: FastifyInstance) {
   await app.register(adminRoutes);
   await app.register(peopleRoutes);
   await app.register(moderationRoutes);
+  await app.register(oidcPlaceRoutes, { secret: options.secret });
 
   for (const m of modules) {
     await app.register(async (scope) => {
