@@ -72,3 +72,14 @@ test('the database rejects rows that break the rules', async () => {
     db.query("insert into places (slug, name, brand_colour) values ('ok-slug', 'x', 'red')"),
   );
 });
+
+test('a query on the database from inside a transaction is refused, not left to hang', async () => {
+  await assert.rejects(
+    withTransaction(db, async () => {
+      await db.query('select 1');
+    }),
+    /instead of the open transaction/,
+  );
+  // The database is still usable afterwards.
+  assert.equal((await db.query<{ n: number }>('select 1 as n'))[0]?.n, 1);
+});

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { assertNotInTransaction, runInTransaction } from './transaction-guard.js';
 import type { Db, SqlParam, Tx } from './types.js';
 
 // Return timestamps as Date and bigint counts as numbers only when safe; keep numeric as text.
@@ -15,13 +16,16 @@ export function openPg(url: string, options: { max?: number } = {}): Db & { pool
     kind: 'pg',
     pool,
     async query<Row>(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
+      assertNotInTransaction();
       const result = await pool.query(sql, params as unknown[]);
       return result.rows as Row[];
     },
     async exec(sql: string): Promise<void> {
+      assertNotInTransaction();
       await pool.query(sql);
     },
     async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+      assertNotInTransaction();
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
@@ -34,7 +38,7 @@ export function openPg(url: string, options: { max?: number } = {}): Db & { pool
             await client.query(sql);
           },
         };
-        const result = await fn(tx);
+        const result = await runInTransaction(() => fn(tx));
         await client.query('COMMIT');
         return result;
       } catch (error) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { audit } from '../audit/audit.js';
 import { withTransaction } from '../db/transaction.js';
 import type { Db, Tx } from '../db/types.js';
+import { wants } from '../email/notification-types.js';
 import { queueEmail } from '../email/outbox.js';
 import { Forbidden, Invalid, NotFound } from '../http/errors.js';
 import { rateLimit } from '../http/rate-limit.js';
@@ -196,11 +197,15 @@ export async function decide(
       [d.itemId, status === 'hidden' ? 'hidden' : 'dismissed'],
     );
     if (status === 'hidden' && item.author_id) {
-      const [author] = await tx.query<{ email: string; preferred_language: string }>(
-        'select email, preferred_language from users where id = $1 and deleted_at is null',
+      const [author] = await tx.query<{
+        email: string;
+        preferred_language: string;
+        notification_prefs: Record<string, unknown>;
+      }>(
+        'select email, preferred_language, notification_prefs from users where id = $1 and deleted_at is null',
         [item.author_id],
       );
-      if (author) {
+      if (author && wants(author.notification_prefs, 'moderation-decisions')) {
         await queueEmail(tx, {
           placeId: ctx.place.id,
           to: author.email,

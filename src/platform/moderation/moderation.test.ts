@@ -210,3 +210,27 @@ test('the house rules page is public and linked from every page', async () => {
   assert.match(res.body, /be kind and respectful/);
   assert.match((await t.app.inject('/trafford/')).body, /href="\/trafford\/rules">House rules</);
 });
+
+test('people who turn off moderation emails are not emailed when a post is hidden', async () => {
+  const author = await makePerson(t.db);
+  const page = await formPost(t.app, author.cookie, '/account/notifications', '/account/notifications', {});
+  assert.match(page.body, /Your choices have been saved/);
+  assert.doesNotMatch(page.body, /value="moderation-decisions" checked/);
+  await t.db.query("update places set premoderate_first_posts = 0 where slug = 'trafford'");
+  await post(author.userId, 'quiet');
+  await t.db.query("update places set premoderate_first_posts = 1 where slug = 'trafford'");
+  const [{ id: itemId } = { id: '' }] = await t.db.query<{ id: string }>(
+    "select id from moderation_items where content_id = 'quiet'",
+  );
+  const officer = await makePerson(t.db, { roles: ['officer'] });
+  await formPost(t.app, officer.cookie, '/trafford/admin/moderation', '/trafford/admin/moderation/decide', {
+    itemId,
+    decision: 'hide',
+    reason: 'Rule 4',
+  });
+  assert.equal((await t.db.query('select 1 from outbox where to_email = $1', [author.email])).length, 0);
+  const back = await formPost(t.app, author.cookie, '/account/notifications', '/account/notifications', {
+    notifications: 'moderation-decisions',
+  });
+  assert.match(back.body, /value="moderation-decisions" checked/);
+});
