@@ -20,10 +20,16 @@ const Email = z
   .max(254, 'account.errors.emailInvalid')
   .pipe(z.email('account.errors.emailInvalid'));
 
+// Fields in page order, so the error summary lists problems in the order people meet them.
+const NewPassword = z
+  .string()
+  .min(10, 'account.errors.passwordTooShort')
+  .max(256, 'account.errors.passwordTooLong');
+
 export const SignUpForm = z.object({
-  email: Email,
   displayName: z.string().trim().min(1, 'account.errors.nameMissing').max(120, 'account.errors.nameTooLong'),
-  password: z.string().max(256, 'account.errors.passwordTooLong'),
+  email: Email,
+  password: NewPassword,
 });
 
 export const SignInForm = z.object({
@@ -32,7 +38,7 @@ export const SignInForm = z.object({
 });
 
 export const EmailForm = z.object({ email: Email });
-export const NewPasswordForm = z.object({ password: z.string().max(256, 'account.errors.passwordTooLong') });
+export const NewPasswordForm = z.object({ password: NewPassword });
 
 async function issueToken(
   tx: Parameters<Parameters<typeof withTransaction>[1]>[0],

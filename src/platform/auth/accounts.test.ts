@@ -373,3 +373,10 @@ test('when a place requires it, staff must set up two-step sign-in before using 
     await t.db.query("update places set require_two_factor_for_staff = false where slug = 'trafford'");
   }
 });
+
+test('the error summary lists every problem at once, in the order of the fields', async () => {
+  const c = client(t.app);
+  const res = await c.submit('/account/sign-up', { displayName: '', email: '', password: '' });
+  const order = [...res.body.matchAll(/<li>\s*<a href="#(\w+)"/g)].map((m) => m[1]);
+  assert.deepEqual(order, ['displayName', 'email', 'password']);
+});

@@ -14,13 +14,7 @@ export function newReference(prefix = 'KC'): string {
 
 /** Messages are catalogue keys, shown in the GOV.UK error summary. */
 export const ContactForm = z.object({
-  name: z.string().trim().max(120, 'contact.errors.nameTooLong').default(''),
-  email: z
-    .string()
-    .trim()
-    .max(254, 'contact.errors.emailInvalid')
-    .refine((v) => v === '' || z.email().safeParse(v).success, 'contact.errors.emailInvalid')
-    .default(''),
+  // Page order, so the error summary lists problems in the order people meet them.
   subject: z
     .string()
     .trim()
@@ -31,6 +25,13 @@ export const ContactForm = z.object({
     .trim()
     .min(1, 'contact.errors.messageMissing')
     .max(5000, 'contact.errors.messageTooLong'),
+  name: z.string().trim().max(120, 'contact.errors.nameTooLong').default(''),
+  email: z
+    .string()
+    .trim()
+    .max(254, 'contact.errors.emailInvalid')
+    .refine((v) => v === '' || z.email().safeParse(v).success, 'contact.errors.emailInvalid')
+    .default(''),
 });
 export type ContactInput = z.infer<typeof ContactForm>;
 
