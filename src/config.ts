@@ -16,6 +16,9 @@ const EnvSchema = z.object({
   KITH_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   SMTP_URL: z.string().url().optional(),
   EMAIL_FROM: z.string().default('Kith <no-reply@kith.invalid>'),
+  NOTIFY_API_KEY: z.string().optional(),
+  NOTIFY_TEMPLATE_ID: z.string().uuid().optional(),
+  NOTIFY_BASE_URL: z.string().url().default('https://api.notifications.service.gov.uk'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -28,7 +31,11 @@ export type Config = {
   secret: string;
   trustProxy: boolean;
   logLevel: string;
-  mail: { smtpUrl: string | null; from: string };
+  mail: {
+    smtpUrl: string | null;
+    from: string;
+    notify: { apiKey: string; templateId: string; baseUrl: string } | null;
+  };
 };
 
 export class ConfigError extends Error {}
@@ -43,6 +50,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
+  if (Boolean(e.NOTIFY_API_KEY) !== Boolean(e.NOTIFY_TEMPLATE_ID)) {
+    throw new ConfigError('Kith cannot start: set both NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID, or neither.');
+  }
   if (production && !e.KITH_SECRET) {
     throw new ConfigError(
       'Kith cannot start: KITH_SECRET must be set in production (32+ random characters).',
@@ -60,6 +70,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secret: e.KITH_SECRET ?? DEV_SECRET,
     trustProxy: e.KITH_TRUST_PROXY === 'true',
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
-    mail: { smtpUrl: e.SMTP_URL ?? null, from: e.EMAIL_FROM },
+    mail: {
+      smtpUrl: e.SMTP_URL ?? null,
+      from: e.EMAIL_FROM,
+      notify:
+        e.NOTIFY_API_KEY && e.NOTIFY_TEMPLATE_ID
+          ? { apiKey: e.NOTIFY_API_KEY, templateId: e.NOTIFY_TEMPLATE_ID, baseUrl: e.NOTIFY_BASE_URL }
+          : null,
+    },
   };
 }

@@ -1,11 +1,17 @@
 import nodemailer from 'nodemailer';
 import type { Db } from '../db/types.js';
 import type { JobHandler } from '../jobs/jobs.js';
+import { type NotifyConfig, sendNotifyEmail } from './notify-client.js';
 
-export type MailConfig = { smtpUrl: string | null; from: string; production: boolean };
+export type MailConfig = {
+  smtpUrl: string | null;
+  from: string;
+  production: boolean;
+  notify?: NotifyConfig | null;
+};
 
 /**
- * Delivers one outbox message. With SMTP configured it goes by SMTP; in development
+ * Delivers one outbox message, by GOV.UK Notify or SMTP when configured; in development
  * without it, the message is only shown at /dev/outbox. Production without a way to send
  * fails the job, so the jobs page shows the problem instead of mail vanishing.
  */
@@ -19,9 +25,17 @@ export function emailSendJob(config: MailConfig): JobHandler {
     );
     const message = rows[0];
     if (!message || message.status === 'sent') return;
-    if (!transport && config.production) throw new Error('No email transport: set SMTP_URL');
+    if (!transport && !config.notify && config.production)
+      throw new Error('No email transport: set SMTP_URL or NOTIFY_API_KEY');
     try {
-      if (transport) {
+      if (config.notify) {
+        await sendNotifyEmail(config.notify, {
+          to: message.to_email,
+          subject: message.subject,
+          body: message.body,
+          reference: id,
+        });
+      } else if (transport) {
         await transport.sendMail({
           from: config.from,
           to: message.to_email,
