@@ -273,20 +273,27 @@ test('queued emails are delivered by the job runner and retried when sending fai
   // Production with no way to send: the job fails, is retried later, and says why.
   const failing = { 'email.send': emailSendJob({ smtpUrl: null, from: 'x', production: true }) };
   await runDueJobs(t.db, failing);
-  const [job] = await t.db.query<{ status: string; attempts: number; last_error: string }>(
-    "select status, attempts, last_error from jobs where name = 'email.send' order by id desc limit 1",
+  const [job] = await t.db.query<{ id: number; status: string; attempts: number; last_error: string }>(
+    "select id, status, attempts, last_error from jobs where name = 'email.send' order by id desc limit 1",
   );
   assert.equal(job?.status, 'queued');
   assert.equal(job?.attempts, 1);
   assert.match(job?.last_error ?? '', /set SMTP_URL/);
-  await t.db.query(
-    "update jobs set max_attempts = 2, run_at = now() where name = 'email.send' and status = 'queued'",
+  // Not due again until the back-off has passed; then, at its last attempt, it fails for good.
+  await t.db.query('update jobs set max_attempts = 2 where id = $1', [job?.id ?? 0]);
+  await runDueJobs(t.db, failing, new Date(Date.now() + 1000));
+  assert.equal(
+    (await t.db.query<{ status: string }>('select status from jobs where id = $1', [job?.id ?? 0]))[0]
+      ?.status,
+    'queued',
   );
-  await runDueJobs(t.db, failing);
-  const [failed] = await t.db.query<{ status: string }>(
-    "select status from jobs where name = 'email.send' order by id desc limit 1",
+  await runDueJobs(t.db, failing, new Date(Date.now() + 3_600_000));
+  const [failed] = await t.db.query<{ status: string; attempts: number }>(
+    'select status, attempts from jobs where id = $1',
+    [job?.id ?? 0],
   );
   assert.equal(failed?.status, 'failed');
+  assert.equal(failed?.attempts, 2);
 });
 
 test('the development outbox shows emails as text, links clickable, HTML inert', async () => {
