@@ -1,4 +1,4 @@
-import type { TestContext } from 'node:test';
+import { after, before, type TestContext } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -32,4 +32,26 @@ export async function buildTestApp(
 export function cookiesFrom(setCookie: string | string[] | undefined): string {
   const list = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
   return list.map((c) => c.split(';')[0]).join('; ');
+}
+
+/**
+ * One app for the whole test file: built before the first test, closed after the last.
+ * The returned object is filled in by the `before` hook, so use it inside tests only;
+ * `setup` runs once it is ready (seeding, listening).
+ */
+export function useTestApp(
+  extend?: (app: FastifyInstance) => void,
+  setup?: (t: TestApp) => Promise<void>,
+): TestApp {
+  const shared = {} as TestApp;
+  // One hook does both, because the order of several top-level `before` hooks is not ours to rely on.
+  before(async () => {
+    Object.assign(shared, await buildTestApp(undefined, extend));
+    await setup?.(shared);
+  });
+  after(async () => {
+    await shared.app?.close();
+    await shared.db?.close();
+  });
+  return shared;
 }

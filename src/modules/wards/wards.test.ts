@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import { buildTestApp, type TestApp } from '../../../test/helpers/app.js';
+import { useTestApp } from '../../../test/helpers/app.js';
 import { findPlaceBySlug } from '../../platform/places/place-service.js';
 import { wardAt } from './ward-service.js';
 
-let t: TestApp;
-before(async () => {
-  t = await buildTestApp();
-});
-after(async () => {
-  await t.app.close();
-  await t.db.close();
-});
+const t = useTestApp();
 
 test('the ward list shows all 21 Trafford wards with population and a linked map', async () => {
   const res = await t.app.inject('/trafford/wards');

@@ -1,21 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildTestApp, cookiesFrom, type TestApp } from '../../../test/helpers/app.js';
+import { cookiesFrom, useTestApp } from '../../../test/helpers/app.js';
 import { makePerson, TEST_PASSWORD } from '../../../test/helpers/people.js';
 import { emailSendJob } from '../email/send-job.js';
 import { runDueJobs } from '../jobs/jobs.js';
 import { SESSION_COOKIE } from './session-service.js';
 import { currentTotp } from './totp.js';
 
-let t: TestApp;
-before(async () => {
-  t = await buildTestApp();
-});
-after(async () => {
-  await t.app.close();
-  await t.db.close();
-});
+const t = useTestApp();
 
 /** A browser-like client: keeps cookies, reads CSRF tokens from forms. */
 function client(app: FastifyInstance) {

@@ -1,29 +1,22 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { buildTestApp, type TestApp } from '../../../test/helpers/app.js';
+import { test } from 'node:test';
+import { useTestApp } from '../../../test/helpers/app.js';
 import { PUBLIC } from './access.js';
 import { Conflict, Invalid } from './errors.js';
 
-let t: TestApp;
-before(async () => {
-  t = await buildTestApp(undefined, (app) => {
-    app.get('/boom', PUBLIC, async () => {
-      throw new Error('secret internal detail at /srv/kith');
-    });
-    app.get('/api/boom', PUBLIC, async () => {
-      throw new Error('secret internal detail');
-    });
-    app.get('/api/invalid', PUBLIC, async () => {
-      throw new Invalid({ name: 'contact.errors.subjectMissing' });
-    });
-    app.get('/api/conflict', PUBLIC, async () => {
-      throw new Conflict('That slot was just booked');
-    });
+const t = useTestApp((app) => {
+  app.get('/boom', PUBLIC, async () => {
+    throw new Error('secret internal detail at /srv/kith');
   });
-});
-after(async () => {
-  await t.app.close();
-  await t.db.close();
+  app.get('/api/boom', PUBLIC, async () => {
+    throw new Error('secret internal detail');
+  });
+  app.get('/api/invalid', PUBLIC, async () => {
+    throw new Invalid({ name: 'contact.errors.subjectMissing' });
+  });
+  app.get('/api/conflict', PUBLIC, async () => {
+    throw new Conflict('That slot was just booked');
+  });
 });
 
 test('an unexpected failure shows a GOV.UK-style 500 page with a reference and no internals', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import fc from 'fast-check';
-import { buildTestApp, cookiesFrom, type TestApp } from '../../../test/helpers/app.js';
+import { cookiesFrom, useTestApp } from '../../../test/helpers/app.js';
 import { makePerson } from '../../../test/helpers/people.js';
 import { createSession, SESSION_COOKIE } from '../auth/session-service.js';
 import { demoUrl } from '../demo-params.js';
@@ -62,21 +62,15 @@ const hostileJson = fc.oneof(
   fc.dictionary(fc.string({ maxLength: 5 }), hostileText, { maxKeys: 3 }),
 );
 
-let t: TestApp;
 let admin: string;
 let csrf = { cookie: '', token: '' };
-before(async () => {
-  t = await buildTestApp();
+const t = useTestApp(undefined, async () => {
   admin = (await makePerson(t.db, { roles: ['place-admin'] })).userId;
   const form = await t.app.inject('/trafford/contact');
   csrf = {
     cookie: cookiesFrom(form.headers['set-cookie']),
     token: /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1] ?? '',
   };
-});
-after(async () => {
-  await t.app.close();
-  await t.db.close();
 });
 
 async function counts(): Promise<Record<string, number>> {

@@ -1,20 +1,14 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import fc from 'fast-check';
-import { buildTestApp, type TestApp } from '../../../test/helpers/app.js';
+import { useTestApp } from '../../../test/helpers/app.js';
 
-let t: TestApp;
 let port: number;
-before(async () => {
-  t = await buildTestApp();
+const t = useTestApp(undefined, async () => {
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   port = (t.app.server.address() as AddressInfo).port;
-});
-after(async () => {
-  await t.app.close();
-  await t.db.close();
 });
 
 const hostile = fc.oneof(

@@ -1,22 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildTestApp, cookiesFrom, type TestApp } from '../../../test/helpers/app.js';
+import { cookiesFrom, useTestApp } from '../../../test/helpers/app.js';
 import { makePerson } from '../../../test/helpers/people.js';
 import { withTransaction } from '../db/transaction.js';
 import { findPlaceBySlug, type Place } from '../places/place-service.js';
 import type { Actor } from '../roles/permissions.js';
 import { checkPosting, countLinks, registerPost, statusOf } from './moderation-service.js';
 
-let t: TestApp;
 let place: Place;
-before(async () => {
-  t = await buildTestApp();
+const t = useTestApp(undefined, async () => {
   place = (await findPlaceBySlug(t.db, 'trafford')) as Place;
-});
-after(async () => {
-  await t.app.close();
-  await t.db.close();
 });
 
 const resident = (userId: string): Actor => ({ userId, roles: ['resident'], platformAdmin: false });

@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { strFromU8, unzipSync } from 'fflate';
-import { buildTestApp, cookiesFrom, type TestApp } from '../../../test/helpers/app.js';
+import { cookiesFrom, useTestApp } from '../../../test/helpers/app.js';
 import { makePerson } from '../../../test/helpers/people.js';
 import { applyRetention } from './privacy-service.js';
 
-let t: TestApp;
-before(async () => {
-  t = await buildTestApp();
-});
-after(async () => {
-  await t.app.close();
-  await t.db.close();
-});
+const t = useTestApp();
 
 test('download my data: a zip of JSON and CSV with everything held about me', async () => {
   const me = await makePerson(t.db, { roles: ['connector'] });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { after, before, test } from 'node:test';
-import { buildTestApp, cookiesFrom, type TestApp } from '../../../test/helpers/app.js';
+import { test } from 'node:test';
+import { cookiesFrom, useTestApp } from '../../../test/helpers/app.js';
 import { makePerson } from '../../../test/helpers/people.js';
 import { buildApp } from '../../app.js';
 import { loadConfig } from '../../config.js';
@@ -25,11 +25,9 @@ const PERSONAS: { name: string; roles: Role[]; verified?: boolean }[] = [
   { name: 'admin-elsewhere', roles: ['place-admin'] },
 ];
 
-let t: TestApp;
 const users = new Map<string, string>();
 let csrf = { cookie: '', token: '' };
-before(async () => {
-  t = await buildTestApp();
+const t = useTestApp(undefined, async () => {
   await t.db.query("insert into places (slug, name, modules) values ('elsewhere', 'Elsewhere', '{wards}')");
   for (const p of PERSONAS) users.set(p.name, (await personaFor(p)).userId);
   // One CSRF token for every POST, so that what is tested is the access rule, not CSRF.
@@ -38,10 +36,6 @@ before(async () => {
     cookie: cookiesFrom(form.headers['set-cookie']),
     token: /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1] ?? '',
   };
-});
-after(async () => {
-  await t.app.close();
-  await t.db.close();
 });
 
 function personaFor(p: (typeof PERSONAS)[number]) {
