@@ -2,9 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PUBLIC, SIGNED_IN } from '../http/access.js';
 import { Invalid } from '../http/errors.js';
 import { type FormPage, renderFormPage } from '../http/form-page.js';
-import { parseForm } from '../http/forms.js';
+import { formErrorsFrom, parseForm } from '../http/forms.js';
 import { rateLimit } from '../http/rate-limit.js';
-import { safeLocalPath } from '../http/request-context.js';
+import { safeLocalPath, siteUrl } from '../http/request-context.js';
 import {
   type AccountContext,
   authenticate,
@@ -97,7 +97,7 @@ export function accountContext(request: FastifyRequest, app: FastifyInstance): A
   return {
     db: app.db,
     requestId: request.id,
-    baseUrl: `${request.protocol}://${request.host}`,
+    baseUrl: siteUrl(request),
     lang: request.lang,
   };
 }
@@ -127,15 +127,6 @@ function messagePage(
   });
 }
 
-/** Field errors from a service's Invalid, in the shape the error summary wants. */
-function invalidToErrors(request: FastifyRequest, error: Invalid) {
-  return Object.entries(error.fieldErrors).map(([field, key]) => ({
-    field,
-    text: request.t(key),
-    href: `#${field}`,
-  }));
-}
-
 export async function accountRoutes(app: FastifyInstance) {
   const csrf = { preHandler: app.csrfProtection };
 
@@ -150,7 +141,7 @@ export async function accountRoutes(app: FastifyInstance) {
       if (error instanceof Invalid)
         return renderFormPage(request, reply, SIGN_UP, {
           values: form.data,
-          errors: invalidToErrors(request, error),
+          errors: formErrorsFrom(error, request.t),
         });
       throw error;
     }
@@ -266,7 +257,7 @@ export async function accountRoutes(app: FastifyInstance) {
       } catch (error) {
         if (error instanceof Invalid)
           return renderFormPage(request, reply, resetPage(token), {
-            errors: invalidToErrors(request, error),
+            errors: formErrorsFrom(error, request.t),
           });
         throw error;
       }

@@ -32,8 +32,7 @@ export async function invitationRoutes(app: FastifyInstance) {
           `/account/sign-in?return=${encodeURIComponent(`/account/invitation?token=${token}`)}`,
           303,
         );
-      const offer = await peekInvitation(app.db, token);
-      const outcome = await acceptInvitation(app.db, token, session, request.id);
+      const { outcome, offer } = await acceptInvitation(app.db, token, session, request.id);
       const t = request.t;
       return reply
         .code(outcome === 'accepted' ? 200 : outcome === 'expired' ? 410 : 403)

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { PUBLIC } from '../http/access.js';
 import { NotFound } from '../http/errors.js';
-import { requirePlace } from '../http/request-context.js';
+import { requirePlace, siteUrl } from '../http/request-context.js';
 import { findPlaceBySlug } from '../places/place-service.js';
 import { setSessionCookie } from './account-routes.js';
 import { finishOidc, oidcSettings, startOidc } from './oidc-service.js';
@@ -17,7 +17,7 @@ export async function oidcPlaceRoutes(app: FastifyInstance, options: { secret: s
     const place = requirePlace(request);
     const settings = await oidcSettings(app.db, options.secret, place.id);
     if (!settings) throw new NotFound('Staff sign-in is not set up for this place');
-    const redirectUri = `${request.protocol}://${request.host}/account/oidc/callback`;
+    const redirectUri = `${siteUrl(request)}/account/oidc/callback`;
     const start = await startOidc(settings, redirectUri);
     reply.setCookie(
       COOKIE,
@@ -57,16 +57,10 @@ export async function oidcCallbackRoutes(app: FastifyInstance, options: { secret
     if (!place || !settings) return failed('account.oidc.expired');
     let outcome: Awaited<ReturnType<typeof finishOidc>>;
     try {
-      outcome = await finishOidc(
-        app.db,
-        settings,
-        new URL(`${request.protocol}://${request.host}${request.url}`),
-        checks,
-        {
-          placeId: place.id,
-          requestId: request.id,
-        },
-      );
+      outcome = await finishOidc(app.db, settings, new URL(`${siteUrl(request)}${request.url}`), checks, {
+        placeId: place.id,
+        requestId: request.id,
+      });
     } catch (error) {
       request.log.warn({ err: error }, 'OpenID Connect sign-in failed');
       return failed('account.oidc.refused');

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { audit } from '../audit/audit.js';
 import { withTransaction } from '../db/transaction.js';
 import { SIGNED_IN } from '../http/access.js';
@@ -14,9 +14,13 @@ export async function notificationRoutes(app: FastifyInstance) {
       )
     )[0]?.notification_prefs ?? {};
 
-  app.get('/account/notifications', SIGNED_IN, async (request, reply) => {
-    const prefs = await prefsOf(request.session?.userId ?? '');
-    return reply.page('notifications.njk', {
+  const render = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    prefs: Record<string, unknown>,
+    saved: boolean,
+  ) =>
+    reply.page('notifications.njk', {
       pageTitle: request.t('notifications.title'),
       csrfToken: reply.generateCsrf(),
       items: NOTIFICATION_TYPES.map((n) => ({
@@ -24,9 +28,12 @@ export async function notificationRoutes(app: FastifyInstance) {
         text: request.t(n.labelKey),
         checked: wants(prefs, n.id),
       })),
-      saved: false,
+      saved,
     });
-  });
+
+  app.get('/account/notifications', SIGNED_IN, async (request, reply) =>
+    render(request, reply, await prefsOf(request.session?.userId ?? ''), false),
+  );
 
   app.post(
     '/account/notifications',
@@ -55,16 +62,7 @@ export async function notificationRoutes(app: FastifyInstance) {
           requestId: request.id,
         });
       });
-      return reply.page('notifications.njk', {
-        pageTitle: request.t('notifications.title'),
-        csrfToken: reply.generateCsrf(),
-        items: NOTIFICATION_TYPES.map((n) => ({
-          value: n.id,
-          text: request.t(n.labelKey),
-          checked: prefs[n.id],
-        })),
-        saved: true,
-      });
+      return render(request, reply, prefs, true);
     },
   );
 }

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { FormError } from './forms.js';
+import { errorsByField, type FormError } from './forms.js';
 
 export type Field = {
   name: string;
@@ -30,7 +30,7 @@ export function renderFormPage(
 ) {
   const t = request.t;
   const errors = state.errors ?? [];
-  const byField = Object.fromEntries(errors.map((e) => [e.field, { text: e.text }]));
+  const byField = errorsByField(errors);
   if (errors.length) reply.code(422);
   return reply.page('form-page.njk', {
     pageTitle: t(page.titleKey),

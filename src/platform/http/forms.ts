@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Invalid } from './errors.js';
 
 /** A field error for the GOV.UK error summary: `href` points at the field to fix. */
 export type FormError = { field: string; text: string; href: string };
@@ -35,6 +36,15 @@ export function parseForm<S extends z.ZodType>(
     errors.push({ field, text: t(issue.message), href: `#${field}` });
   }
   return { ok: false, errors, values };
+}
+
+/** Field errors from a service's Invalid (catalogue keys), in the shape the error summary wants. */
+export function formErrorsFrom(error: Invalid, t: (key: string) => string): FormError[] {
+  return Object.entries(error.fieldErrors).map(([field, key]) => ({
+    field,
+    text: t(key),
+    href: `#${field}`,
+  }));
 }
 
 /** Error messages by field, for the `errorMessage` option of govuk macros. */

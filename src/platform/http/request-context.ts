@@ -58,6 +58,11 @@ export function serviceContext(request: FastifyRequest, db: Db): ServiceContext 
   return { db, place: request.place, actor: null };
 }
 
+/** This site's address as the request reached it (behind a proxy, from its headers when trusted). */
+export function siteUrl(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`;
+}
+
 /** A return path is only followed when it stays on this site. */
 export function safeLocalPath(value: unknown, fallback = '/'): string {
   if (typeof value !== 'string' || value.length > 2000) return fallback;

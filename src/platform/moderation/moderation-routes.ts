@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { needs, PUBLIC, SIGNED_IN } from '../http/access.js';
 import { Invalid } from '../http/errors.js';
-import { type FormError, parseForm } from '../http/forms.js';
-import { requirePlace } from '../http/request-context.js';
+import { errorsByField, type FormError, formErrorsFrom, parseForm } from '../http/forms.js';
+import { requirePlace, siteUrl } from '../http/request-context.js';
 import {
   AppealForm,
   appeal,
@@ -25,7 +25,7 @@ function ctx(app: FastifyInstance, request: FastifyRequest): ModerationContext &
     place: requirePlace(request),
     actor: request.actor,
     requestId: request.id,
-    baseUrl: `${request.protocol}://${request.host}`,
+    baseUrl: siteUrl(request),
   };
 }
 
@@ -63,7 +63,7 @@ export async function moderationRoutes(app: FastifyInstance) {
       csrfToken: reply.generateCsrf(),
       errors: state.errors ?? [],
       errorSummary: Boolean(state.errors?.length),
-      fieldErrors: Object.fromEntries((state.errors ?? []).map((e) => [e.field, { text: e.text }])),
+      fieldErrors: errorsByField(state.errors ?? []),
       values: state.values ?? {},
       reasonItems: REASONS.map((r) => ({
         value: r,
@@ -130,7 +130,7 @@ export async function moderationRoutes(app: FastifyInstance) {
       csrfToken: reply.generateCsrf(),
       errors,
       errorSummary: errors.length > 0,
-      fieldErrors: Object.fromEntries(errors.map((e) => [e.field, { text: e.text }])),
+      fieldErrors: errorsByField(errors),
     });
   };
 
@@ -142,15 +142,7 @@ export async function moderationRoutes(app: FastifyInstance) {
       await appeal(ctx(app, request), itemId(request), form.data);
     } catch (error) {
       if (error instanceof Invalid) {
-        return appealPage(
-          request,
-          reply.code(422),
-          Object.entries(error.fieldErrors).map(([field, key]) => ({
-            field,
-            text: request.t(key),
-            href: `#${field}`,
-          })),
-        );
+        return appealPage(request, reply.code(422), formErrorsFrom(error, request.t));
       }
       throw error;
     }

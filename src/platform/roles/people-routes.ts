@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { needs } from '../http/access.js';
-import { type FormError, parseForm } from '../http/forms.js';
-import { requirePlace } from '../http/request-context.js';
+import { errorsByField, type FormError, parseForm } from '../http/forms.js';
+import { requirePlace, siteUrl } from '../http/request-context.js';
 import {
   GRANTABLE_ROLES,
   InviteForm,
@@ -17,7 +17,7 @@ function peopleContext(app: FastifyInstance, request: FastifyRequest): PeopleCon
     place: requirePlace(request),
     actor: request.actor,
     requestId: request.id,
-    baseUrl: `${request.protocol}://${request.host}`,
+    baseUrl: siteUrl(request),
     actorEmail: request.session?.email ?? '',
   };
 }
@@ -45,7 +45,7 @@ export async function peopleRoutes(app: FastifyInstance) {
       csrfToken: reply.generateCsrf(),
       errors: state.errors ?? [],
       errorSummary: Boolean(state.errors?.length),
-      fieldErrors: Object.fromEntries((state.errors ?? []).map((e) => [e.field, { text: e.text }])),
+      fieldErrors: errorsByField(state.errors ?? []),
       values: state.values ?? {},
       sentTo: state.sentTo,
     });

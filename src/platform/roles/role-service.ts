@@ -151,13 +151,13 @@ export async function acceptInvitation(
   token: string,
   user: { userId: string; email: string },
   requestId: string,
-): Promise<'accepted' | 'wrong-account' | 'expired'> {
+): Promise<{ outcome: 'accepted' | 'wrong-account' | 'expired'; offer: InvitationView | null }> {
   const offer = await peekInvitation(db, token);
-  if (!offer) return 'expired';
-  if (offer.email.toLowerCase() !== user.email.toLowerCase()) return 'wrong-account';
-  return withTransaction(db, async (tx) => {
+  if (!offer) return { outcome: 'expired', offer };
+  if (offer.email.toLowerCase() !== user.email.toLowerCase()) return { outcome: 'wrong-account', offer };
+  const outcome = await withTransaction(db, async (tx) => {
     const t = await consumeToken(tx, token, 'invite');
-    if (!t?.place_id) return 'expired';
+    if (!t?.place_id) return 'expired' as const;
     const role = String(t.data.role);
     await tx.query(
       `insert into role_assignments (place_id, user_id, role, granted_by) values ($1, $2, $3, $4) on conflict do nothing`,
@@ -176,6 +176,7 @@ export async function acceptInvitation(
       after: { role },
       requestId,
     });
-    return 'accepted';
+    return 'accepted' as const;
   });
+  return { outcome, offer };
 }
