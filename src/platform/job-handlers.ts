@@ -1,11 +1,13 @@
 import type { Config } from '../config.js';
 import { emailSendJob } from './email/send-job.js';
 import { enqueue, type JobHandler } from './jobs/jobs.js';
+import { modules } from './modules.js';
 import { applyRetention } from './privacy/privacy-service.js';
 
-/** Every kind of background job, by name. Modules will add theirs here as they need them. */
+/** Every kind of background job, by name: the platform's and each module's. */
 export function jobHandlers(config: Config): Record<string, JobHandler> {
   return {
+    ...Object.assign({}, ...modules.map((m) => m.jobs ?? {})),
     'email.send': emailSendJob({ ...config.mail, production: config.env === 'production' }),
     // Daily: remove what has passed its retention period, then book the next run.
     'privacy.retention': async (_job, db) => {

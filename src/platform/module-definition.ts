@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Db, Tx } from './db/types.js';
+import type { JobHandler } from './jobs/jobs.js';
 import type { ServiceContext } from './http/request-context.js';
 import type { Translate } from './i18n/i18n.js';
 import type { Place } from './places/place-service.js';
@@ -77,6 +78,10 @@ export type ModuleDefinition = {
   privacy?: PrivacyHooks;
   /** Demo data for a place, run by `kith seed --demo`; must be idempotent. */
   seed?: (ctx: SeedContext) => Promise<void>;
+  /** Background jobs by name (`<module>.<job>`). */
+  jobs?: Record<string, JobHandler>;
+  /** Jobs that re-book themselves; the server books their first run at start. */
+  recurringJobs?: string[];
   /** Example values for route parameters, so tests can visit every page with demo data. */
   demoParams?: Record<string, string>;
 };

@@ -1,3 +1,4 @@
+import directory from '../modules/directory/index.js';
 import wards from '../modules/wards/index.js';
 import type { ModuleDefinition } from './module-definition.js';
 
@@ -5,7 +6,7 @@ import type { ModuleDefinition } from './module-definition.js';
  * Every feature module, in navigation order. A new module is one folder in src/modules and
  * one line here; each place switches modules on and off in its settings.
  */
-export const modules: readonly ModuleDefinition[] = [wards];
+export const modules: readonly ModuleDefinition[] = [wards, directory];
 
 export function moduleByName(name: string): ModuleDefinition | undefined {
   return modules.find((m) => m.name === name);

@@ -2,12 +2,16 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/types.js';
 import { DEFAULT_LANGUAGE, isLanguage, type Language, type Translate, translator } from '../i18n/i18n.js';
 import type { Place } from '../places/place-service.js';
+import type { Actor } from '../roles/permissions.js';
 import { BadRequest } from './errors.js';
 
 export const LANGUAGE_COOKIE = 'kith_lang';
 
-/** What every service call receives: never the request itself. */
-export type ServiceContext = { db: Db; place: Place; actor: null };
+/**
+ * What every service call receives: never the request itself. `actor` is who is acting
+ * (null for a visitor, a job or the seed); `requestId` ties audit entries to the request log.
+ */
+export type ServiceContext = { db: Db; place: Place; actor: Actor | null; requestId?: string };
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -55,7 +59,7 @@ export function setPlace(request: FastifyRequest, place: Place) {
 
 export function serviceContext(request: FastifyRequest, db: Db): ServiceContext {
   if (!request.place) throw new Error('serviceContext called outside a place');
-  return { db, place: request.place, actor: null };
+  return { db, place: request.place, actor: request.actor, requestId: request.id };
 }
 
 /** This site's address as the request reached it (behind a proxy, from its headers when trusted). */

@@ -7,14 +7,34 @@ export const DEFAULT_LANGUAGE: Language = 'en';
 
 type Catalogue = { [key: string]: string | Catalogue };
 
-function load(lang: Language): Catalogue {
+const MODULES_DIR = fileURLToPath(new URL('../../modules/', import.meta.url));
+
+/**
+ * The platform catalogue plus each module's own message files
+ * (`src/modules/<name>/messages/<part>.<lang>.json`), so a module carries its own copy.
+ * A key defined twice is a startup error rather than one silently hiding the other.
+ */
+function load(lang: Language): Map<string, string> {
   const file = fileURLToPath(new URL(`./${lang}.json`, import.meta.url));
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as Catalogue;
+  const out = flatten(JSON.parse(fs.readFileSync(file, 'utf8')) as Catalogue);
+  for (const moduleName of fs.existsSync(MODULES_DIR) ? fs.readdirSync(MODULES_DIR).sort() : []) {
+    const dir = `${MODULES_DIR}${moduleName}/messages/`;
+    if (!fs.existsSync(dir)) continue;
+    for (const name of fs.readdirSync(dir).sort()) {
+      if (!name.endsWith(`.${lang}.json`)) continue;
+      const part = flatten(JSON.parse(fs.readFileSync(dir + name, 'utf8')) as Catalogue);
+      for (const [key, value] of part) {
+        if (out.has(key)) throw new Error(`Message key ${key} is defined twice (again in ${dir}${name})`);
+        out.set(key, value);
+      }
+    }
+  }
+  return out;
 }
 
 const catalogues: Record<Language, Map<string, string>> = {
-  en: flatten(load('en')),
-  cy: flatten(load('cy')),
+  en: load('en'),
+  cy: load('cy'),
 };
 
 function flatten(c: Catalogue, prefix = '', out = new Map<string, string>()): Map<string, string> {

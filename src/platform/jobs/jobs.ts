@@ -136,8 +136,8 @@ export async function recentJobs(
 }
 
 /** Jobs that re-book themselves (retention) need one first booking; this is idempotent. */
-export async function scheduleRecurringJobs(db: Db): Promise<void> {
-  for (const name of ['privacy.retention']) {
+export async function scheduleRecurringJobs(db: Db, moduleJobs: readonly string[] = []): Promise<void> {
+  for (const name of ['privacy.retention', ...moduleJobs]) {
     const rows = await db.query("select 1 from jobs where name = $1 and status in ('queued', 'running')", [
       name,
     ]);
