@@ -5,8 +5,8 @@ import { migrate } from './platform/db/migrate.js';
 import { openDatabase } from './platform/db/open.js';
 import type { Db } from './platform/db/types.js';
 import { jobHandlers } from './platform/job-handlers.js';
-import { modules } from './platform/modules.js';
 import { scheduleRecurringJobs, startWorker } from './platform/jobs/jobs.js';
+import { modules } from './platform/modules.js';
 import { listPlaces } from './platform/places/place-service.js';
 import { seedDemo } from './platform/seed.js';
 
@@ -24,7 +24,10 @@ export async function startServer(
     await migrate(db);
     if (config.seedDemo && (await listPlaces(db)).length === 0) await seedDemo(db);
     app = await buildApp({ config, db });
-    await scheduleRecurringJobs(db, modules.flatMap((m) => m.recurringJobs ?? []));
+    await scheduleRecurringJobs(
+      db,
+      modules.flatMap((m) => m.recurringJobs ?? []),
+    );
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     await app?.close().catch(() => {});

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Db, Tx } from './db/types.js';
-import type { JobHandler } from './jobs/jobs.js';
 import type { ServiceContext } from './http/request-context.js';
 import type { Translate } from './i18n/i18n.js';
+import type { JobHandler } from './jobs/jobs.js';
 import type { Place } from './places/place-service.js';
 
 /** A dataset a module publishes to the place's open data catalogue. */

@@ -25,8 +25,14 @@ export default defineModule({
       descriptionKey: 'directory.permissions.serviceManage',
       roles: ['officer', 'place-admin'],
     },
-    'directory.quality': { descriptionKey: 'directory.permissions.quality', roles: ['officer', 'place-admin'] },
-    'directory.signpost': { descriptionKey: 'directory.permissions.signpost', roles: ['connector', 'officer'] },
+    'directory.quality': {
+      descriptionKey: 'directory.permissions.quality',
+      roles: ['officer', 'place-admin'],
+    },
+    'directory.signpost': {
+      descriptionKey: 'directory.permissions.signpost',
+      roles: ['connector', 'officer'],
+    },
     'directory.signposting.view': {
       descriptionKey: 'directory.permissions.signpostingView',
       roles: ['connector', 'officer', 'place-admin'],

@@ -79,7 +79,12 @@ export async function indexDocument(tx: Tx, d: SearchDocument): Promise<void> {
   );
 }
 
-export async function removeDocument(tx: Tx, placeId: string, kind: SearchKind, refId: string): Promise<void> {
+export async function removeDocument(
+  tx: Tx,
+  placeId: string,
+  kind: SearchKind,
+  refId: string,
+): Promise<void> {
   await tx.query('delete from search_documents where place_id = $1 and kind = $2 and ref_id = $3', [
     placeId,
     kind,
