@@ -40,6 +40,8 @@ create table directory_groups (
   volunteer_details text not null default '' check (length(volunteer_details) <= 1000),
   status text not null default 'active' check (status in ('active', 'paused', 'closed')),
   is_hub boolean not null default false,
+  -- Mirrors the platform's moderation decision, so lists can filter on it in one query.
+  moderation_status text not null default 'pending' check (moderation_status in ('pending', 'published', 'hidden')),
   -- Confirmation: organisers confirm yearly; unanswered requests mark the record possibly stale.
   last_confirmed_at timestamptz not null default now(),
   confirm_requested_at timestamptz,
@@ -97,3 +99,27 @@ create table search_documents (
 create index search_documents_document on search_documents using gin (document);
 create index search_documents_fuzzy on search_documents using gin (fuzzy_text gin_trgm_ops);
 create index search_documents_ward on search_documents (place_id, ward_code);
+
+-- A community hub (SPEC §3.1, seed 001 §8): partners and the services they deliver from it.
+create table directory_hub_partners (
+  id uuid primary key default gen_random_uuid(),
+  place_id uuid not null references places (id) on delete cascade,
+  hub_group_id uuid not null references directory_groups (id) on delete cascade,
+  partner_name text not null check (length(partner_name) between 1 and 160),
+  kind text not null check (kind in ('social-care', 'public-health', 'employment', 'housing', 'money', 'community', 'other')),
+  offer text not null default '' check (length(offer) <= 500),
+  link_url text check (length(link_url) <= 500),
+  created_at timestamptz not null default now()
+);
+create index directory_hub_partners_hub on directory_hub_partners (hub_group_id);
+
+-- Staged CSV imports: the admin previews the rows, then chooses to import; nothing is written before.
+create table directory_imports (
+  id uuid primary key default gen_random_uuid(),
+  place_id uuid not null references places (id) on delete cascade,
+  created_by uuid references users (id) on delete set null,
+  filename text not null default '',
+  rows jsonb not null,
+  created_at timestamptz not null default now(),
+  imported_at timestamptz
+);

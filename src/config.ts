@@ -19,6 +19,7 @@ const EnvSchema = z.object({
   NOTIFY_API_KEY: z.string().optional(),
   NOTIFY_TEMPLATE_ID: z.string().uuid().optional(),
   NOTIFY_BASE_URL: z.string().url().default('https://api.notifications.service.gov.uk'),
+  KITH_PUBLIC_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -31,6 +32,8 @@ export type Config = {
   secret: string;
   trustProxy: boolean;
   logLevel: string;
+  /** The site's public address, for links in emails sent by background jobs. */
+  publicUrl: string;
   mail: {
     smtpUrl: string | null;
     from: string;
@@ -70,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secret: e.KITH_SECRET ?? DEV_SECRET,
     trustProxy: e.KITH_TRUST_PROXY === 'true',
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    publicUrl: (e.KITH_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     mail: {
       smtpUrl: e.SMTP_URL ?? null,
       from: e.EMAIL_FROM,

@@ -7,7 +7,7 @@ import { applyRetention } from './privacy/privacy-service.js';
 /** Every kind of background job, by name: the platform's and each module's. */
 export function jobHandlers(config: Config): Record<string, JobHandler> {
   return {
-    ...Object.assign({}, ...modules.map((m) => m.jobs ?? {})),
+    ...Object.assign({}, ...modules.map((m) => m.jobs?.({ publicUrl: config.publicUrl }) ?? {})),
     'email.send': emailSendJob({ ...config.mail, production: config.env === 'production' }),
     // Daily: remove what has passed its retention period, then book the next run.
     'privacy.retention': async (_job, db) => {

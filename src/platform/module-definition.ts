@@ -53,6 +53,9 @@ export type PrivacyHooks = {
   applyRetention?: (tx: Tx, now: Date) => Promise<number>;
 };
 
+/** What a background job knows of the site: its public address, for links in emails. */
+export type JobSite = { publicUrl: string };
+
 export type NavItem = { path: string; labelKey: string };
 
 export type SeedContext = { db: Db; place: Place; log: (message: string) => void };
@@ -78,8 +81,8 @@ export type ModuleDefinition = {
   privacy?: PrivacyHooks;
   /** Demo data for a place, run by `kith seed --demo`; must be idempotent. */
   seed?: (ctx: SeedContext) => Promise<void>;
-  /** Background jobs by name (`<module>.<job>`). */
-  jobs?: Record<string, JobHandler>;
+  /** Background jobs by name (`<module>.<job>`), given what jobs need to know of the site. */
+  jobs?: (site: JobSite) => Record<string, JobHandler>;
   /** Jobs that re-book themselves; the server books their first run at start. */
   recurringJobs?: string[];
   /** Example values for route parameters, so tests can visit every page with demo data. */

@@ -1,5 +1,9 @@
 import { defineModule } from '../../platform/module-definition.js';
+import { groupConfirmationJob } from './groups/confirm-job.js';
+import { groupPrivacy } from './groups/group-privacy.js';
+import { countGroups } from './groups/group-service.js';
 import { directoryRoutes } from './routes.js';
+import { seedDirectory } from './seed.js';
 
 /**
  * The directory (SPEC §3.1): who is doing what, where. Community groups, services in the
@@ -13,6 +17,19 @@ export default defineModule({
     { path: 'groups', labelKey: 'directory.nav.groups' },
     { path: 'services', labelKey: 'directory.nav.services' },
     { path: 'search', labelKey: 'directory.nav.search' },
+  ],
+  datasets: [
+    {
+      id: 'groups',
+      titleKey: 'directory.datasets.groups.title',
+      descriptionKey: 'directory.datasets.groups.description',
+      frequencyKey: 'data.frequencies.onChange',
+      distributions: [
+        { format: 'HTML', path: 'groups' },
+        { format: 'JSON', path: 'api/groups' },
+        { format: 'CSV', path: 'api/groups.csv' },
+      ],
+    },
   ],
   permissions: {
     'directory.group.create': { descriptionKey: 'directory.permissions.groupCreate', roles: ['resident'] },
@@ -38,4 +55,22 @@ export default defineModule({
       roles: ['connector', 'officer', 'place-admin'],
     },
   },
+  jobs: (site) => ({ 'directory.confirm-groups': groupConfirmationJob(site) }),
+  recurringJobs: ['directory.confirm-groups'],
+  privacy: groupPrivacy,
+  stats: async (ctx) => [
+    { key: 'directory.groups', labelKey: 'directory.stats.groups', value: await countGroups(ctx) },
+    {
+      key: 'directory.groups.volunteers',
+      labelKey: 'directory.stats.volunteers',
+      value: await countGroups(ctx, { volunteers: true }),
+    },
+    {
+      key: 'directory.hubs',
+      labelKey: 'directory.stats.hubs',
+      value: await countGroups(ctx, { hubs: true }),
+    },
+  ],
+  seed: seedDirectory,
+  demoParams: { group: 'stretford-walking-group' },
 });

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 /**
  * Typed domain errors. Services throw these; one handler (error-handler.ts) turns them into
  * a GOV.UK-style page for people and RFC 9457 problem+json for the API.
@@ -47,4 +49,20 @@ export class Invalid extends DomainError {
 export class BadRequest extends DomainError {
   readonly status = 400;
   readonly titleKey = 'errors.badRequest.title';
+}
+
+/**
+ * Validates service input against a zod schema whose messages are catalogue keys, throwing
+ * Invalid (one message per field) rather than a ZodError, so the API, CLI and forms all get
+ * the same field errors.
+ */
+export function validated<S extends z.ZodType>(schema: S, raw: unknown): z.infer<S> {
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  const errors: FieldErrors = {};
+  for (const issue of result.error.issues) {
+    const field = String(issue.path[0] ?? 'form');
+    errors[field] ??= issue.message;
+  }
+  throw new Invalid(errors);
 }

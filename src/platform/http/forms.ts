@@ -5,7 +5,7 @@ import type { Invalid } from './errors.js';
 export type FormError = { field: string; text: string; href: string };
 
 export type FormResult<T> =
-  | { ok: true; data: T }
+  | { ok: true; data: T; values: Record<string, string> }
   | { ok: false; errors: FormError[]; values: Record<string, string> };
 
 /**
@@ -17,16 +17,24 @@ export function parseForm<S extends z.ZodType>(
   schema: S,
   body: unknown,
   t: (key: string) => string,
+  options: { multiple?: readonly string[] } = {},
 ): FormResult<z.infer<S>> {
   const values: Record<string, string> = {};
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping NUL bytes is the point
+  const clean = (v: string) => v.replace(/\u0000/g, '');
   if (body && typeof body === 'object' && !Array.isArray(body)) {
     for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping NUL bytes is the point
-      if (typeof v === 'string') values[k] = v.replace(/\u0000/g, '');
+      if (typeof v === 'string') values[k] = clean(v);
+      // Checkbox groups post one value per box; they reach the schema comma-joined.
+      else if (Array.isArray(v) && options.multiple?.includes(k))
+        values[k] = v
+          .filter((x): x is string => typeof x === 'string')
+          .map(clean)
+          .join(',');
     }
   }
   const result = schema.safeParse(values);
-  if (result.success) return { ok: true, data: result.data };
+  if (result.success) return { ok: true, data: result.data, values };
   const seen = new Set<string>();
   const errors: FormError[] = [];
   for (const issue of result.error.issues) {

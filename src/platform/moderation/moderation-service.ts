@@ -25,6 +25,36 @@ export type ItemStatus = 'pending' | 'published' | 'hidden';
 const LINK = /\b(?:https?:\/\/|www\.)\S+/gi;
 const NEW_ACCOUNT_DAYS = 7;
 
+type StatusListener = (
+  tx: Tx,
+  change: { placeId: string; contentId: string; status: ItemStatus },
+) => Promise<void>;
+const listeners = new Map<string, StatusListener>();
+
+/**
+ * A module asks to hear when a moderator publishes or hides one of its posts, so that what
+ * it derives from the post (a search entry, a feed) follows in the same transaction.
+ */
+export function onModerationStatusChange(
+  module: string,
+  contentType: string,
+  listener: StatusListener,
+): void {
+  listeners.set(`${module}/${contentType}`, listener);
+}
+
+async function statusChanged(
+  tx: Tx,
+  item: { module: string; content_type: string; content_id: string; place_id: string },
+  status: ItemStatus,
+) {
+  await listeners.get(`${item.module}/${item.content_type}`)?.(tx, {
+    placeId: item.place_id,
+    contentId: item.content_id,
+    status,
+  });
+}
+
 export function countLinks(text: string): number {
   return text.match(LINK)?.length ?? 0;
 }
@@ -108,21 +138,28 @@ export async function registerPost(
   return status;
 }
 
-/** What may be shown: modules ask for the status of their posts by id. */
+/** What may be shown: modules ask for the status of their posts by id (and the item, to report it). */
 export async function statusOf(
   db: Db | Tx,
   placeId: string,
   module: string,
   contentType: string,
   ids: string[],
-): Promise<Map<string, { status: ItemStatus; hiddenReason: string | null }>> {
+): Promise<Map<string, { itemId: string; status: ItemStatus; hiddenReason: string | null }>> {
   if (!ids.length) return new Map();
-  const rows = await db.query<{ content_id: string; status: ItemStatus; hidden_reason: string | null }>(
-    `select content_id, status, hidden_reason from moderation_items
+  const rows = await db.query<{
+    id: string;
+    content_id: string;
+    status: ItemStatus;
+    hidden_reason: string | null;
+  }>(
+    `select id, content_id, status, hidden_reason from moderation_items
      where place_id = $1 and module = $2 and content_type = $3 and content_id = any($4::text[])`,
     [placeId, module, contentType, ids],
   );
-  return new Map(rows.map((r) => [r.content_id, { status: r.status, hiddenReason: r.hidden_reason }]));
+  return new Map(
+    rows.map((r) => [r.content_id, { itemId: r.id, status: r.status, hiddenReason: r.hidden_reason }]),
+  );
 }
 
 export const ReportForm = z.object({
@@ -181,8 +218,16 @@ export async function decide(
   if (!can(ctx.actor, 'moderation.review')) throw new Forbidden();
   const d = DecisionForm.parse(input);
   await withTransaction(ctx.db, async (tx) => {
-    const rows = await tx.query<{ status: ItemStatus; author_id: string | null; summary: string }>(
-      'select status, author_id, summary from moderation_items where id = $1 and place_id = $2',
+    const rows = await tx.query<{
+      status: ItemStatus;
+      author_id: string | null;
+      summary: string;
+      module: string;
+      content_type: string;
+      content_id: string;
+      place_id: string;
+    }>(
+      'select status, author_id, summary, module, content_type, content_id, place_id from moderation_items where id = $1 and place_id = $2',
       [d.itemId, ctx.place.id],
     );
     const item = rows[0];
@@ -196,6 +241,7 @@ export async function decide(
       'update moderation_reports set resolved_at = now(), resolution = $2 where item_id = $1 and resolved_at is null',
       [d.itemId, status === 'hidden' ? 'hidden' : 'dismissed'],
     );
+    await statusChanged(tx, item, status);
     if (status === 'hidden' && item.author_id) {
       const [author] = await tx.query<{
         email: string;
@@ -297,9 +343,16 @@ export async function decideAppeal(
     const itemId = rows[0]?.item_id;
     if (!itemId) throw new NotFound('No open appeal');
     if (decision === 'upheld') {
-      await tx.query("update moderation_items set status = 'published', hidden_reason = null where id = $1", [
-        itemId,
-      ]);
+      const [item] = await tx.query<{
+        module: string;
+        content_type: string;
+        content_id: string;
+        place_id: string;
+      }>(
+        "update moderation_items set status = 'published', hidden_reason = null where id = $1 returning module, content_type, content_id, place_id",
+        [itemId],
+      );
+      if (item) await statusChanged(tx, item, 'published');
     }
     await audit(tx, {
       placeId: ctx.place.id,

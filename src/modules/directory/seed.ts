@@ -1,0 +1,7 @@
+import type { SeedContext } from '../../platform/module-definition.js';
+import { seedGroups } from './groups/group-seed.js';
+
+/** The demo place's directory: groups (and, from their own seeds, services and signposting). */
+export async function seedDirectory(ctx: SeedContext): Promise<void> {
+  await seedGroups(ctx);
+}
