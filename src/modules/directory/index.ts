@@ -1,6 +1,7 @@
 import { defineModule } from '../../platform/module-definition.js';
 import { groupConfirmationJob } from './groups/confirm-job.js';
 import { groupPrivacy } from './groups/group-privacy.js';
+import { DEMO_IMPORT_ID } from './groups/group-seed.js';
 import { countGroups } from './groups/group-service.js';
 import { directoryRoutes } from './routes.js';
 import { seedDirectory } from './seed.js';
@@ -72,5 +73,5 @@ export default defineModule({
     },
   ],
   seed: seedDirectory,
-  demoParams: { group: 'stretford-walking-group' },
+  demoParams: { group: 'stretford-walking-group', import: DEMO_IMPORT_ID },
 });

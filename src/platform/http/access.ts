@@ -10,7 +10,7 @@ import { PROBLEM_CONTENT_TYPE, problem } from './problem.js';
  * Every route says who may use it. A route without a rule stops the app from starting,
  * so a new page cannot be forgotten; the route × role test then checks each rule.
  */
-export type Access = 'public' | 'signed-in' | { action: string };
+export type Access = 'public' | 'signed-in' | { action: string; orOwner?: true };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -27,10 +27,17 @@ const STAFF_ROLES: readonly Role[] = ['officer', 'place-admin', 'accountable-off
 export const PUBLIC = { config: { access: 'public' as const } };
 export const SIGNED_IN = { config: { access: 'signed-in' as const } };
 export const needs = (action: string) => ({ config: { access: { action } } });
+/**
+ * For a record's own people (a group's organisers) or anyone with the permission (officers).
+ * The route only requires sign-in; the service checks the person's tie to the record and
+ * refuses everyone else with 403, so for the route × role matrix it behaves like `needs`.
+ */
+export const needsOrOwner = (action: string) => ({ config: { access: { action, orOwner: true as const } } });
 
 export function describeAccess(access: Access | undefined): string {
   if (!access) return 'none';
-  return typeof access === 'string' ? access : access.action;
+  if (typeof access === 'string') return access;
+  return access.orOwner ? `${access.action} or owner` : access.action;
 }
 
 async function rolesIn(app: FastifyInstance, userId: string, placeId: string): Promise<Role[]> {
@@ -86,7 +93,7 @@ export function setUpAccess(app: FastifyInstance) {
     if (!access || access === 'public') return;
     if (!session) return needSignIn(request, reply);
     if (access === 'signed-in') return;
-    if (!can(request.actor, access.action)) throw new Forbidden();
+    if (!access.orOwner && !can(request.actor, access.action)) throw new Forbidden();
     // Staff of a place that requires it must have two-step sign-in before using staff powers.
     const staff = request.actor?.roles.some((r) => STAFF_ROLES.includes(r));
     if (staff && request.place?.requireTwoFactorForStaff && !session.twoFactorEnabled) {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { needs, PUBLIC, SIGNED_IN } from '../../../platform/http/access.js';
+import { needs, needsOrOwner, PUBLIC } from '../../../platform/http/access.js';
 import { Forbidden, Invalid } from '../../../platform/http/errors.js';
 import { errorsByField, type FormError, formErrorsFrom, parseForm } from '../../../platform/http/forms.js';
 import { requirePlace, serviceContext } from '../../../platform/http/request-context.js';
@@ -20,6 +20,7 @@ import {
   listMembers,
   makeOrganiser,
   publicGroup,
+  requireGroupManager,
   setHub,
   setMembership,
   updateGroup,
@@ -115,6 +116,7 @@ function formValuesOf(g: Group): Record<string, string> {
 /** Groups: the public list and pages, organisers' forms, members, hubs and open data. */
 export async function groupRoutes(app: FastifyInstance) {
   await app.register(groupImportRoutes);
+  const manage = needsOrOwner('directory.group.manage-any');
   const csrf = { preHandler: app.csrfProtection };
   const ctx = (request: FastifyRequest) => serviceContext(request, app.db);
 
@@ -296,16 +298,16 @@ export async function groupRoutes(app: FastifyInstance) {
     cancel: `/${requirePlace(request).slug}/groups/${request.params.group}`,
   });
 
-  app.get<GroupParams>('/groups/:group/edit', SIGNED_IN, async (request, reply) => {
+  app.get<GroupParams>('/groups/:group/edit', manage, async (request, reply) => {
     const group = await getGroup(ctx(request), request.params.group);
     if (!group.viewer.canManage) throw new Forbidden();
     return formPage(request, reply, editMode(request), { values: formValuesOf(group) });
   });
 
-  app.post<GroupParams>('/groups/:group/edit', { ...SIGNED_IN, ...csrf }, async (request, reply) => {
+  app.post<GroupParams>('/groups/:group/edit', { ...manage, ...csrf }, async (request, reply) => {
     const form = parseForm(GroupInput, request.body, request.t, { multiple: GROUP_MULTIPLE_FIELDS });
     if (!form.ok) {
-      await getGroup(ctx(request), request.params.group); // 404 before showing errors for a group that isn't there
+      await requireGroupManager(ctx(request), request.params.group); // 404 or 403 before showing form errors
       return formPage(request, reply, editMode(request), form);
     }
     try {
@@ -321,7 +323,7 @@ export async function groupRoutes(app: FastifyInstance) {
     }
   });
 
-  app.get<GroupParams>('/groups/:group/confirm', SIGNED_IN, async (request, reply) => {
+  app.get<GroupParams>('/groups/:group/confirm', manage, async (request, reply) => {
     const group = await getGroup(ctx(request), request.params.group);
     if (!group.viewer.canManage) throw new Forbidden();
     return reply.page('directory/groups/views/confirm.njk', {
@@ -331,7 +333,7 @@ export async function groupRoutes(app: FastifyInstance) {
     });
   });
 
-  app.post<GroupParams>('/groups/:group/confirm', { ...SIGNED_IN, ...csrf }, async (request, reply) => {
+  app.post<GroupParams>('/groups/:group/confirm', { ...manage, ...csrf }, async (request, reply) => {
     await confirmGroup(ctx(request), request.params.group);
     const group = await getGroup(ctx(request), request.params.group);
     return reply.redirect(`/${requirePlace(request).slug}/groups/${group.slug}?confirmed=1`, 303);
@@ -391,13 +393,13 @@ export async function groupRoutes(app: FastifyInstance) {
     });
   };
 
-  app.get<GroupParams>('/groups/:group/members', SIGNED_IN, async (request, reply) =>
+  app.get<GroupParams>('/groups/:group/members', manage, async (request, reply) =>
     membersPage(request, reply),
   );
 
   app.post<GroupParams>(
     '/groups/:group/members/organiser',
-    { ...SIGNED_IN, ...csrf },
+    { ...manage, ...csrf },
     async (request, reply) => {
       const body = (request.body ?? {}) as Record<string, unknown>;
       const userId =
@@ -414,7 +416,7 @@ export async function groupRoutes(app: FastifyInstance) {
     },
   );
 
-  app.post<GroupParams>('/groups/:group/partners', { ...SIGNED_IN, ...csrf }, async (request, reply) => {
+  app.post<GroupParams>('/groups/:group/partners', { ...manage, ...csrf }, async (request, reply) => {
     const form = parseForm(HubPartnerInput, request.body, request.t);
     if (!form.ok) return membersPage(request, reply, form);
     try {
@@ -430,19 +432,16 @@ export async function groupRoutes(app: FastifyInstance) {
     );
   });
 
-  app.post<GroupParams>(
-    '/groups/:group/partners/remove',
-    { ...SIGNED_IN, ...csrf },
-    async (request, reply) => {
-      const body = (request.body ?? {}) as Record<string, unknown>;
-      const id = typeof body.partner === 'string' && /^[0-9a-f-]{36}$/.test(body.partner) ? body.partner : '';
-      if (id) await removeHubPartner(ctx(request), request.params.group, id);
-      return reply.redirect(
-        `/${requirePlace(request).slug}/groups/${request.params.group}/members#partners`,
-        303,
-      );
-    },
-  );
+  app.post<GroupParams>('/groups/:group/partners/remove', { ...manage, ...csrf }, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const id = typeof body.partner === 'string' && /^[0-9a-f-]{36}$/.test(body.partner) ? body.partner : '';
+    if (id) await removeHubPartner(ctx(request), request.params.group, id);
+    else await requireGroupManager(ctx(request), request.params.group);
+    return reply.redirect(
+      `/${requirePlace(request).slug}/groups/${request.params.group}/members#partners`,
+      303,
+    );
+  });
 
   // Open data: every listed group as JSON and CSV, contact details only where the organiser made them public.
   app.get<ListQuery>('/api/groups', PUBLIC, async (request, reply) => {

@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { withTransaction } from '../../../platform/db/transaction.js';
 import type { SeedContext } from '../../../platform/module-definition.js';
 import type { Category } from '../categories.js';
-import { insertGroups, placeRows } from './group-import.js';
+import { checkRows, insertGroups, placeRows, readGroupsCsv } from './group-import.js';
 import { GroupInput } from './group-input.js';
 
 const DIR = fileURLToPath(new URL('../../../../demo-data/trafford/assets/directory/', import.meta.url));
@@ -110,6 +110,15 @@ const CHARITY_CATEGORIES: [RegExp, Category][] = [
 ];
 
 const SPORT_DAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
+
+/** The demo's staged import (its preview page is `/trafford/admin/groups/import/<this id>`). */
+export const DEMO_IMPORT_ID = '6b1d2c7e-0d7a-4c43-9a55-3f6f1e0c0001';
+const SAMPLE_IMPORT = [
+  'name,summary,category,ward,days,times,postcode',
+  'Ashton on Mersey Men’s Shed,"Woodwork, repairs and a brew for men of all ages.",social-befriending,Ashton upon Mersey,WE,morning,M33 5PN',
+  'Bowdon Bird Watchers,,environment,Bowdon,SA,morning,',
+  'Manor Ward Tenants’ Association,Residents working together on housing and estate issues.,tenants-residents,Manor,TH,evening,M33 NOPE',
+].join('\n');
 
 type Row = { values: Record<string, string>; sourceId: string; isHub?: boolean };
 
@@ -300,6 +309,8 @@ export async function seedGroups({ db, place, log }: SeedContext): Promise<void>
   // Public lists have the odd unusable row (no name, an unreadable description): leave those out.
   const usable = rows.filter((r) => GroupInput.safeParse(r.values).success);
   const placed = await placeRows(ctx, usable);
+  // A spreadsheet waiting for an admin's review, so the demo shows the import preview.
+  const sampleImport = await checkRows(ctx, readGroupsCsv(SAMPLE_IMPORT));
   await withTransaction(db, async (tx) => {
     const ids = await insertGroups(tx, ctx, placed, 'demo:public-records');
     // The hub's partners, so the hub page shows what hubs are for.
@@ -324,6 +335,10 @@ export async function seedGroups({ db, place, log }: SeedContext): Promise<void>
         );
       }
     }
+    await tx.query(
+      'insert into directory_imports (id, place_id, filename, rows) values ($1, $2, $3, $4) on conflict do nothing',
+      [DEMO_IMPORT_ID, place.id, 'new-groups-from-the-volunteer-centre.csv', JSON.stringify(sampleImport)],
+    );
     log(`Directory: ${ids.length} groups (${rows.length - usable.length} unusable rows left out)`);
   });
 }
