@@ -11,6 +11,7 @@ import { findPlaceBySlug, type Place } from '../../../platform/places/place-serv
 import { indexDocument, type SearchDocument } from '../../../platform/search/search-index.js';
 import { upsertWards } from '../../wards/ward-service.js';
 import { CATEGORIES } from '../categories.js';
+import { seedSignposting } from './signposting-seed.js';
 import { defaultRange, demandAndSupply, isGap, recordSignposting } from './signposting-service.js';
 
 /**
@@ -320,13 +321,27 @@ test('the demand page highlights gaps and takes its period from the date boxes',
     /South Ward<\/th>\s*<td class="govuk-table__cell">Food<\/td>\s*<td[^>]*>4<\/td>\s*<td[^>]*>0<\/td>/,
   );
   assert.doesNotMatch(gaps, /North Ward/);
-  const detail =
-    /<table class="govuk-table" id="detail-table">([\s\S]*?)<\/table>/.exec(page.body)?.[1] ?? '';
-  assert.equal(detail.match(/govuk-tag--red">Gap</g)?.length, 1);
+  assert.doesNotMatch(page.body, /id="detail-table"/);
   assert.match(
     page.body,
     /href="\/testshire\/api\/signposting\/demand\.csv\?from=2026-05-01&amp;to=2026-05-31"/,
   );
+  // Each ward opens to its every subject, for the same period.
+  const link =
+    /href="(\/testshire\/connectors\/demand\?from=2026-05-01&amp;to=2026-05-31&amp;ward=south-ward)#detail"/.exec(
+      page.body,
+    )?.[1];
+  assert.ok(link, 'the ward links to its detail');
+  const south = await t.app.inject({ url: link.replace(/&amp;/g, '&'), headers: { cookie: officer.cookie } });
+  const detail =
+    /<table class="govuk-table" id="detail-table">([\s\S]*?)<\/table>/.exec(south.body)?.[1] ?? '';
+  assert.equal(detail.match(/<tr class="govuk-table__row">/g)?.length, CATEGORIES.length + 1);
+  assert.equal(detail.match(/govuk-tag--red">Gap</g)?.length, 1);
+  assert.match(
+    detail,
+    /Food<\/th>\s*<td[^>]*>4<\/td>\s*<td[^>]*>0<\/td>\s*<td[^>]*><strong class="govuk-tag govuk-tag--red">Gap/,
+  );
+  assert.match(south.body, /<input type="hidden" name="ward" value="south-ward">/);
 
   const bad = await t.app.inject({
     url: '/testshire/connectors/demand?from-day=31&from-month=2&from-year=2026&to-day=1&to-month=3&to-year=2026',
@@ -335,4 +350,20 @@ test('the demand page highlights gaps and takes its period from the date boxes',
   assert.equal(bad.statusCode, 422);
   assert.match(bad.body, /<a href="#from-day">Enter the start date as a real date/);
   assert.match(bad.body, /name="from-day" type="text" value="31" inputmode="numeric"/);
+});
+
+test('the demo seed gives Trafford a year of signposting with some gaps, once', async () => {
+  const trafford = (await findPlaceBySlug(t.db, 'trafford')) as Place;
+  const seed = { db: t.db, place: trafford, log: () => {} };
+  await seedSignposting(seed, 120);
+  await seedSignposting(seed, 120);
+  const officer: ServiceContext = {
+    db: t.db,
+    place: trafford,
+    actor: { userId: officerId, roles: ['officer'], platformAdmin: false },
+  };
+  const r = await demandAndSupply(officer, defaultRange());
+  assert.equal(r.totals.demand, 120);
+  assert.ok(r.totals.gaps > 0);
+  assert.ok(r.byWard.every((w) => w.wardCode.startsWith('E05')));
 });

@@ -303,6 +303,7 @@ export async function signpostingRoutes(app: FastifyInstance) {
       };
       const place = requirePlace(request);
       const query = report ? `?from=${report.range.from}&to=${report.range.to}` : '';
+      const detailWard = str(request.query.ward);
       return reply.code(errors.length ? 422 : 200).page(`${V}/demand.njk`, {
         pageTitle: t(`${M}.demand.title`),
         errors,
@@ -312,13 +313,16 @@ export async function signpostingRoutes(app: FastifyInstance) {
         to: parts(range.to) ?? rawParts(request.query, 'to'),
         report: report && {
           ...report,
-          busyCells: report.cells.filter((cell) => cell.demand > 0 || cell.gap),
           categoryLabel: Object.fromEntries(CATEGORIES.map((cat) => [cat, t(`directory.categories.${cat}`)])),
         },
+        // One ward's every subject, on asking: all wards × all subjects is the CSV's job.
+        detail: report && detailWard ? report.cells.filter((cell) => cell.wardSlug === detailWard) : [],
+        detailWard: report?.byWard.find((w) => w.wardSlug === detailWard) ?? null,
         gapRule: { minDemand: GAP_MIN_DEMAND, ratio: GAP_RATIO },
         // Noon UTC is the same calendar day in London all year round.
         periodFrom: report ? new Date(`${report.range.from}T12:00:00Z`) : null,
         periodTo: report ? new Date(`${report.range.to}T12:00:00Z`) : null,
+        pageHref: `/${place.slug}/connectors/demand${query}`,
         csvHref: `/${place.slug}/api/signposting/demand.csv${query}`,
         jsonHref: `/${place.slug}/api/signposting/demand.json${query}`,
         canSignpost: can(request.actor, 'directory.signpost'),
