@@ -95,3 +95,23 @@ export function defineModule(definition: ModuleDefinition): ModuleDefinition {
   }
   return definition;
 }
+
+/** One module's privacy hooks from its parts' (a module with several kinds of personal data). */
+export function combinePrivacy(...parts: PrivacyHooks[]): PrivacyHooks {
+  return {
+    dataUses: parts.flatMap((p) => p.dataUses),
+    async exportFor(db, person) {
+      return Object.assign({}, ...(await Promise.all(parts.map((p) => p.exportFor?.(db, person) ?? {}))));
+    },
+    async eraseFor(tx, person) {
+      const kept: string[] = [];
+      for (const p of parts) kept.push(...((await p.eraseFor?.(tx, person)) ?? []));
+      return kept;
+    },
+    async applyRetention(tx, now) {
+      let n = 0;
+      for (const p of parts) n += (await p.applyRetention?.(tx, now)) ?? 0;
+      return n;
+    },
+  };
+}

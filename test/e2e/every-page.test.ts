@@ -44,7 +44,12 @@ before(async () => {
     'update moderation_items set author_id = (select user_id from sessions order by created_at desc limit 1) where id = $1',
     [item?.id ?? null],
   );
-  for (const extra of [`/trafford/report?item=${item?.id}`, `/trafford/moderation/appeal?item=${item?.id}`]) {
+  for (const extra of [
+    `/trafford/report?item=${item?.id}`,
+    `/trafford/moderation/appeal?item=${item?.id}`,
+    // The second step of recording a signposting, once the subject and ward are chosen.
+    '/trafford/connectors/signpost?ward=altrincham&category=food',
+  ]) {
     protectedPages.add(extra.split('?')[0] as string);
     pages.push(extra);
   }

@@ -1,10 +1,11 @@
-import { defineModule } from '../../platform/module-definition.js';
+import { combinePrivacy, defineModule } from '../../platform/module-definition.js';
 import { groupConfirmationJob } from './groups/confirm-job.js';
 import { groupPrivacy } from './groups/group-privacy.js';
 import { DEMO_IMPORT_ID } from './groups/group-seed.js';
 import { countGroups } from './groups/group-service.js';
 import { directoryRoutes } from './routes.js';
 import { seedDirectory } from './seed.js';
+import { signpostingPrivacy } from './signposting/signposting-privacy.js';
 
 /**
  * The directory (SPEC §3.1): who is doing what, where. Community groups, services in the
@@ -58,7 +59,7 @@ export default defineModule({
   },
   jobs: (site) => ({ 'directory.confirm-groups': groupConfirmationJob(site) }),
   recurringJobs: ['directory.confirm-groups'],
-  privacy: groupPrivacy,
+  privacy: combinePrivacy(groupPrivacy, signpostingPrivacy),
   stats: async (ctx) => [
     { key: 'directory.groups', labelKey: 'directory.stats.groups', value: await countGroups(ctx) },
     {

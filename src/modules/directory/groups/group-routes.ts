@@ -212,6 +212,7 @@ export async function groupRoutes(app: FastifyInstance) {
       filters,
       canCreate: can(request.actor, 'directory.group.create'),
       canImport: can(request.actor, 'directory.import'),
+      canSignpost: can(request.actor, 'directory.signpost'),
       pagination: paginationFor(p.page, p.perPage, total, `/${c.place.slug}/groups`, query),
       wardItems: [
         { value: '', text: t('directory.groups.filters.allWards') },

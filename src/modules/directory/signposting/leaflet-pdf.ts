@@ -1,0 +1,157 @@
+import PDFDocument from 'pdfkit';
+
+/**
+ * Draws a printable A4 leaflet. Knows nothing of the directory: the service hands it words
+ * already translated. Built-in Helvetica needs no font files, but only covers Windows-1252,
+ * so anything outside it (ŵ, ŷ in Welsh names) is printed without its accent rather than lost.
+ */
+export type LeafletEntry = { title: string; lines: string[]; url: string };
+export type LeafletSection = { heading: string; entries: LeafletEntry[] };
+export type Leaflet = {
+  /** Document title (metadata and the big heading). */
+  title: string;
+  caption: string;
+  intro: string[];
+  sections: LeafletSection[];
+  /** Shown when there are no sections. */
+  empty: string;
+  /** The closing "find more" line. */
+  more: string;
+  /** Footer text before the page number, and how to say "page X of Y". */
+  footer: string;
+  pageOf: (page: number, pages: number) => string;
+  lang: string;
+  author: string;
+};
+
+const MARGIN = 56;
+const BODY = 11;
+const FOOTER_SPACE = 28;
+const LINK_COLOUR = '#1d4f91';
+
+// Windows-1252 characters above Latin-1's control range, which Helvetica here can draw.
+const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
+
+function isWinAnsi(ch: string): boolean {
+  const c = ch.codePointAt(0) ?? 0;
+  return (c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0xff) || WIN_ANSI_EXTRA.has(ch);
+}
+
+/** Text the standard fonts can draw: accents they lack are dropped, other symbols removed. */
+export function printable(text: string): string {
+  let out = '';
+  for (const ch of text.normalize('NFC').replace(/[\t\r\n]+/g, ' ')) {
+    if (isWinAnsi(ch)) out += ch;
+    else {
+      const base = ch.normalize('NFD').replace(/\p{M}/gu, '');
+      if (base && [...base].every(isWinAnsi)) out += base;
+    }
+  }
+  return out.replace(/ {2,}/g, ' ').trim();
+}
+
+export function renderLeaflet(leaflet: Leaflet, options: { compress?: boolean; now: Date }): Promise<Buffer> {
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: { top: MARGIN, left: MARGIN, right: MARGIN, bottom: MARGIN + FOOTER_SPACE },
+    bufferPages: true,
+    compress: options.compress ?? true,
+    pdfVersion: '1.7',
+    tagged: true,
+    lang: leaflet.lang,
+    displayTitle: true,
+    info: {
+      Title: leaflet.title,
+      Author: leaflet.author,
+      Subject: leaflet.caption,
+      Creator: 'Kith',
+      CreationDate: options.now,
+    },
+  });
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+
+  const root = doc.struct('Document');
+  doc.addStructure(root);
+  const width = doc.page.width - MARGIN * 2;
+  const bottom = () => doc.page.height - doc.page.margins.bottom;
+  const write = (
+    text: string,
+    style: { font?: string; size?: number; type?: string; gap?: number; colour?: string; link?: string },
+  ) => {
+    doc
+      .font(style.font ?? 'Helvetica')
+      .fontSize(style.size ?? BODY)
+      .fillColor(style.colour ?? '#0b0c0c')
+      .text(printable(text), MARGIN, doc.y, {
+        width,
+        lineGap: 2,
+        structParent: root,
+        structType: style.type ?? 'P',
+        ...(style.link ? { link: style.link, underline: true } : {}),
+      });
+    if (style.gap) doc.moveDown(style.gap);
+  };
+  const height = (text: string, font: string, size: number) =>
+    doc.font(font).fontSize(size).heightOfString(printable(text), { width, lineGap: 2 });
+  const entryHeight = (e: LeafletEntry) =>
+    height(e.title, 'Helvetica-Bold', 13) +
+    e.lines.reduce((n, l) => n + height(l, 'Helvetica', BODY), 0) +
+    height(e.url, 'Helvetica', BODY) +
+    BODY;
+  /** Starts a new page unless `needed` points still fit on this one. */
+  const keep = (needed: number) => {
+    if (doc.y + needed > bottom()) doc.addPage();
+  };
+
+  write(leaflet.caption, { size: 12, gap: 0.2 });
+  write(leaflet.title, { font: 'Helvetica-Bold', size: 22, type: 'H1', gap: 0.4 });
+  for (const p of leaflet.intro) write(p, { gap: 0.4 });
+  doc.moveDown(0.6);
+
+  if (!leaflet.sections.length) write(leaflet.empty, { gap: 0.6 });
+  for (const section of leaflet.sections) {
+    // A heading is never left alone at the foot of a page.
+    const first = section.entries[0];
+    keep(height(section.heading, 'Helvetica-Bold', 16) + 10 + (first ? entryHeight(first) : 0));
+    write(section.heading, { font: 'Helvetica-Bold', size: 16, type: 'H2', gap: 0.3 });
+    for (const entry of section.entries) {
+      // An entry fits on one page; if one is somehow taller than a page, it simply flows on.
+      keep(Math.min(entryHeight(entry), bottom() - doc.page.margins.top));
+      write(entry.title, { font: 'Helvetica-Bold', size: 13, type: 'H3', gap: 0.1 });
+      for (const line of entry.lines) write(line, { gap: 0.1 });
+      write(entry.url, { colour: LINK_COLOUR, link: entry.url.startsWith('http') ? entry.url : undefined });
+      doc.moveDown(0.8);
+    }
+  }
+  keep(height(leaflet.more, 'Helvetica', BODY) + 8);
+  write(leaflet.more, {});
+  root.end();
+
+  // Footers go on once the page count is known; they are page furniture, not content.
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    const savedBottom = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    doc.markContent('Artifact', { type: 'Pagination' });
+    doc
+      .font('Helvetica')
+      .fontSize(BODY)
+      .fillColor('#505a5f')
+      .text(
+        printable(`${leaflet.footer} · ${leaflet.pageOf(i - range.start + 1, range.count)}`),
+        MARGIN,
+        doc.page.height - MARGIN,
+        { width, lineBreak: false },
+      );
+    doc.endMarkedContent();
+    doc.page.margins.bottom = savedBottom;
+  }
+  doc.end();
+  return done;
+}
