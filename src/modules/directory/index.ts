@@ -50,7 +50,7 @@ export default defineModule({
     },
     'directory.signpost': {
       descriptionKey: 'directory.permissions.signpost',
-      roles: ['connector', 'officer'],
+      roles: ['connector', 'officer', 'place-admin'],
     },
     'directory.signposting.view': {
       descriptionKey: 'directory.permissions.signpostingView',
