@@ -81,3 +81,49 @@ test('an organiser without JavaScript adds their group, fixes a mistake, and a m
   assert.match((await list.locator('main').textContent()) ?? '', /Wednesday/);
   await visitor.close();
 });
+
+test('a connector without JavaScript signposts someone to a group near them, and no personal detail gets recorded', async () => {
+  const connector = await makePerson(server.db, { roles: ['connector'] });
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${server.baseUrl}/account/sign-in?return=/trafford/connectors`);
+  await signIn(page, connector.email);
+  assert.equal((await page.locator('h1').textContent())?.trim(), 'Connector toolkit');
+
+  // What's near: the ward's listings, including a showcase group there.
+  await page.getByLabel('Ward').selectOption({ label: 'Longford' });
+  await page.getByRole('button', { name: 'Show what’s near' }).click();
+  assert.match((await page.locator('main').textContent()) ?? '', /Stretford Walking Group/);
+
+  await page.goto(`${server.baseUrl}/trafford/connectors`);
+  await page.getByRole('button', { name: 'Record a signposting' }).click();
+  await page.getByLabel('What they needed help with').selectOption({ label: 'Health and wellbeing' });
+  await page.getByLabel('Ward').selectOption({ label: 'Longford' });
+  await page.getByRole('button', { name: 'Continue' }).click();
+
+  // Saving without choosing where is refused with a linked message.
+  await page.getByRole('button', { name: 'Save' }).click();
+  assert.ok(
+    await page.locator('.govuk-error-summary').getByText('Select where you pointed them').isVisible(),
+  );
+  await page.getByLabel('Stretford Walking Group').check();
+  await page.getByLabel('Note (optional)').fill('Call me on 07700 900123');
+  await page.getByRole('button', { name: 'Save' }).click();
+  assert.ok(
+    await page
+      .locator('.govuk-error-summary')
+      .getByText(/Remove the phone number from the note/)
+      .isVisible(),
+  );
+  await page.getByLabel('Note (optional)').fill('Wanted something gentle and outdoors');
+  await page.getByRole('button', { name: 'Save' }).click();
+  assert.match((await page.locator('.govuk-panel').textContent()) ?? '', /Signposting recorded/);
+
+  const [row] = await server.db.query<{ destination_kind: string; note: string }>(
+    `select destination_kind, note from directory_signpostings s join users u on u.id = s.created_by where u.email = $1`,
+    [connector.email],
+  );
+  assert.equal(row?.destination_kind, 'group');
+  assert.equal(row?.note, 'Wanted something gentle and outdoors');
+  await context.close();
+});
