@@ -8,6 +8,7 @@ import type { ServiceContext } from '../../../platform/http/request-context.js';
 import { registerPost } from '../../../platform/moderation/moderation-service.js';
 import { can } from '../../../platform/roles/permissions.js';
 import { listWards, wardAt } from '../../wards/ward-service.js';
+import { likelyDuplicatesFinder } from '../quality/quality-service.js';
 import { GroupInput } from './group-input.js';
 import { reindexGroup } from './group-service.js';
 
@@ -61,6 +62,8 @@ export type StagedRow = {
   line: number;
   values: Record<string, string>;
   problems: RowProblem[];
+  /** Records already in the directory that this row looks like: a warning, not a problem. */
+  possibleDuplicates?: { name: string; url: string }[];
 };
 
 export type StagedImport = {
@@ -110,6 +113,7 @@ export function readGroupsCsv(content: string): Record<string, string>[] {
 export async function checkRows(ctx: ServiceContext, rows: Record<string, string>[]): Promise<StagedRow[]> {
   const wards = await listWards(ctx);
   const known = new Set(wards.flatMap((w) => [w.slug, w.code, slugify(w.name)]));
+  const find = await likelyDuplicatesFinder(ctx);
   const out: StagedRow[] = [];
   for (const [i, values] of rows.entries()) {
     const problems: RowProblem[] = [];
@@ -135,8 +139,23 @@ export async function checkRows(ctx: ServiceContext, rows: Record<string, string
         problems.push({ field: 'ward', messageKey: 'directory.groups.errors.wardUnknown' });
       }
     }
+    const matches = values.name
+      ? find({
+          name: values.name,
+          address: values.address ?? null,
+          postcode: values.postcode ?? null,
+          phone: values.contactPhone ?? null,
+          email: values.contactEmail ?? null,
+          website: values.website ?? null,
+        })
+      : [];
     // Line numbers as a spreadsheet shows them: the heading is line 1.
-    out.push({ line: i + 2, values, problems });
+    out.push({
+      line: i + 2,
+      values,
+      problems,
+      possibleDuplicates: matches.map((m) => ({ name: m.record.name, url: m.record.url })),
+    });
   }
   return out;
 }

@@ -32,6 +32,7 @@ import {
   listHubPartners,
   removeHubPartner,
 } from './hub-service.js';
+import { likelyDuplicatesFinder } from '../quality/quality-service.js';
 import { groupImportRoutes } from './import-routes.js';
 
 type GroupParams = { Params: { group: string } };
@@ -213,6 +214,7 @@ export async function groupRoutes(app: FastifyInstance) {
       canCreate: can(request.actor, 'directory.group.create'),
       canImport: can(request.actor, 'directory.import'),
       canSignpost: can(request.actor, 'directory.signpost'),
+      canQuality: can(request.actor, 'directory.quality'),
       pagination: paginationFor(p.page, p.perPage, total, `/${c.place.slug}/groups`, query),
       wardItems: [
         { value: '', text: t('directory.groups.filters.allWards') },
@@ -246,6 +248,25 @@ export async function groupRoutes(app: FastifyInstance) {
     const form = parseForm(GroupInput, request.body, request.t, { multiple: GROUP_MULTIPLE_FIELDS });
     if (!form.ok) return formPage(request, reply, newMode(request), form);
     const body = request.body as Record<string, unknown>;
+    // One directory, not five: before adding, show anything that looks like the same group.
+    if (body.notDuplicate !== 'yes') {
+      const find = await likelyDuplicatesFinder(ctx(request));
+      const matches = find({
+        name: form.data.name,
+        address: form.data.address,
+        postcode: form.data.postcode,
+        phone: form.data.contactPhone,
+        email: form.data.contactEmail,
+        website: form.data.website,
+      });
+      if (matches.length)
+        return reply.page('directory/groups/views/possible-duplicates.njk', {
+          pageTitle: request.t('directory.groups.duplicates.title'),
+          matches: matches.map((m) => ({ name: m.record.name, url: m.record.url, kind: m.record.kind })),
+          hidden: Object.entries(form.values).filter(([k]) => k !== '_csrf'),
+          csrfToken: reply.generateCsrf(),
+        });
+    }
     try {
       const group = await createGroup(ctx(request), form.values, {
         ip: request.ip,

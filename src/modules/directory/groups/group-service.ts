@@ -654,3 +654,117 @@ export async function groupsOf(db: Db | Tx, userId: string) {
     [userId],
   );
 }
+
+/** A group as the data-quality checks see it: identity, contact, place, provenance. */
+export type GroupRecord = {
+  id: string;
+  kind: 'group';
+  name: string;
+  address: string | null;
+  postcode: string | null;
+  phone: string | null;
+  email: string | null;
+  website: string | null;
+  lon: number | null;
+  lat: number | null;
+  wardCode: string | null;
+  url: string;
+  source: string;
+  lastConfirmedAt: Date;
+  mayBeOutOfDate: boolean;
+};
+
+/** Every group still in the directory (not closed or merged away), for duplicate and staleness checks. */
+export async function groupRecords(ctx: ServiceContext): Promise<GroupRecord[]> {
+  const rows = await ctx.db.query<{
+    id: string;
+    slug: string;
+    name: string;
+    address: string;
+    postcode: string | null;
+    contact_phone: string | null;
+    contact_email: string | null;
+    website: string | null;
+    lon: number | null;
+    lat: number | null;
+    ward_code: string | null;
+    source: string;
+    last_confirmed_at: Date;
+    may_be_out_of_date: boolean;
+  }>(
+    `select id, slug, name, address, postcode, contact_phone, contact_email, website, lon, lat, ward_code, source,
+       last_confirmed_at, may_be_out_of_date
+     from directory_groups where place_id = $1 and merged_into is null and status <> 'closed'
+       and moderation_status <> 'hidden' order by id`,
+    [ctx.place.id],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    kind: 'group',
+    name: r.name,
+    address: r.address || null,
+    postcode: r.postcode,
+    phone: r.contact_phone,
+    email: r.contact_email,
+    website: r.website,
+    lon: r.lon,
+    lat: r.lat,
+    wardCode: r.ward_code,
+    url: `/${ctx.place.slug}/groups/${r.slug}`,
+    source: r.source,
+    lastConfirmedAt: new Date(r.last_confirmed_at),
+    mayBeOutOfDate: r.may_be_out_of_date,
+  }));
+}
+
+/**
+ * An officer merges a duplicate group into the one to keep: empty details are filled from the
+ * duplicate, its members join the kept group, and its address redirects there.
+ */
+export async function mergeGroupInto(ctx: ServiceContext, keepId: string, duplicateId: string): Promise<void> {
+  if (!can(ctx.actor, 'directory.quality')) throw new Forbidden();
+  if (keepId === duplicateId) throw new Invalid({ duplicate: 'directory.quality.errors.sameRecord' });
+  const keep = await findGroup(ctx.db, ctx.place.id, keepId);
+  const duplicate = await findGroup(ctx.db, ctx.place.id, duplicateId);
+  if (!keep || !duplicate || keep.mergedInto || duplicate.mergedInto) throw new NotFound('No such group to merge');
+  await withTransaction(ctx.db, async (tx) => {
+    // Fill only what the kept record lacks: an officer's merge never overwrites what organisers wrote.
+    await tx.query(
+      `update directory_groups k set
+         description = case when k.description = '' then d.description else k.description end,
+         who_for = case when k.who_for = '' then d.who_for else k.who_for end,
+         where_when = case when k.where_when = '' then d.where_when else k.where_when end,
+         address = case when k.address = '' then d.address else k.address end,
+         postcode = coalesce(k.postcode, d.postcode),
+         lon = coalesce(k.lon, d.lon), lat = case when k.lon is null then d.lat else k.lat end,
+         contact_email = coalesce(k.contact_email, d.contact_email),
+         contact_phone = coalesce(k.contact_phone, d.contact_phone),
+         website = coalesce(k.website, d.website),
+         tags = (select array(select distinct unnest(k.tags || d.tags))),
+         last_confirmed_at = greatest(k.last_confirmed_at, d.last_confirmed_at),
+         updated_at = now()
+       from directory_groups d where k.id = $1 and d.id = $2`,
+      [keep.id, duplicate.id],
+    );
+    await tx.query(
+      `insert into directory_group_members (place_id, group_id, user_id, role, joined_at)
+       select place_id, $1, user_id, role, joined_at from directory_group_members where group_id = $2
+       on conflict (group_id, user_id) do nothing`,
+      [keep.id, duplicate.id],
+    );
+    await tx.query('update directory_hub_partners set hub_group_id = $1 where hub_group_id = $2', [keep.id, duplicate.id]);
+    await tx.query('update directory_groups set merged_into = $1, updated_at = now() where id = $2', [keep.id, duplicate.id]);
+    await reindexGroup(tx, ctx.place.id, ctx.place.slug, keep.id);
+    await reindexGroup(tx, ctx.place.id, ctx.place.slug, duplicate.id);
+    await audit(tx, {
+      placeId: ctx.place.id,
+      actorId: ctx.actor?.userId ?? null,
+      action: 'directory.group.merge',
+      targetType: 'directory-group',
+      targetId: keep.id,
+      before: { keep, duplicate },
+      after: { mergedFrom: duplicate.id },
+      requestId: ctx.requestId ?? null,
+    });
+  });
+}
