@@ -12,6 +12,7 @@
  * candidate, and how many of the planted duplicates were found.
  */
 
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import {
   clusterDuplicates,
@@ -135,8 +136,11 @@ for (let id = 0; records.length < total; id++) {
 }
 
 const started = performance.now();
+const cpuBefore = process.cpuUsage();
 const clusters = clusterDuplicates(records, { threshold: DATA_QUALITY_THRESHOLD });
 const clusterMs = performance.now() - started;
+const cpu = process.cpuUsage(cpuBefore);
+const clusterCpuMs = (cpu.user + cpu.system) / 1000;
 
 const clusterOf = new Map<string, number>();
 clusters.forEach((cluster, i) => {
@@ -158,7 +162,8 @@ findLikelyDuplicates(candidate, records);
 const oneOffMs = performance.now() - oneOffStarted;
 
 console.log(`records                         ${records.length}`);
-console.log(`clusterDuplicates               ${clusterMs.toFixed(0)} ms`);
+console.log(`load average (1 min)            ${os.loadavg()[0]?.toFixed(2)} on ${os.availableParallelism()} CPUs`);
+console.log(`clusterDuplicates               ${clusterMs.toFixed(0)} ms (CPU ${clusterCpuMs.toFixed(0)} ms, all threads)`);
 console.log(`  clusters                      ${clusters.length} (${clustered} records, largest ${largest})`);
 console.log(`  planted duplicates found      ${found.length} of ${planted.length}`);
 console.log(`createDuplicateFinder           ${finderMs.toFixed(0)} ms`);

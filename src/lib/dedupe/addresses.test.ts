@@ -30,6 +30,10 @@ test('"St" becomes Street or Saint only where that is clear', () => {
   assert.deepEqual(addressTokens('12 Church St Altrincham'), ['12', 'church', 'st', 'altrincham']);
 });
 
+test('words that are also JavaScript property names are just words', () => {
+  assert.equal(normaliseAddress('1 Constructor Way, toString'), '1 constructor way tostring');
+});
+
 test('flat, unit and house numbers are kept', () => {
   assert.notEqual(normaliseAddress('Flat 2, 10 High Street'), normaliseAddress('Flat 3, 10 High Street'));
   assert.notEqual(normaliseAddress('Unit 4, Ashburton Road West'), normaliseAddress('Unit 5, Ashburton Road West'));

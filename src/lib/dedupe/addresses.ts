@@ -13,7 +13,7 @@
 import { isPostcode } from './contact-details.js';
 import { canonicalNumber, foldedWords, foldText, isNumberToken, singular } from './text-fold.js';
 
-const ADDRESS_SYNONYMS: Readonly<Record<string, string>> = {
+const ADDRESS_SYNONYMS: ReadonlyMap<string, string> = new Map(Object.entries({
   rd: 'road',
   ave: 'avenue',
   av: 'avenue',
@@ -45,7 +45,7 @@ const ADDRESS_SYNONYMS: Readonly<Record<string, string>> = {
   est: 'estate',
   sth: 'south',
   nth: 'north',
-};
+}));
 
 const COUNTRY_WORDS: ReadonlySet<string> = new Set(['uk', 'gb', 'england', 'scotland', 'wales', 'cymru']);
 
@@ -129,7 +129,7 @@ export function addressTokens(address: string): string[] {
     // "Dr" ends a street name ("Kingsway Dr") but starts a person's ("Dr Smith's Surgery").
     if (word === 'dr') return lastInPart ? 'drive' : word;
     const one = singular(word);
-    return ADDRESS_SYNONYMS[word] ?? ADDRESS_SYNONYMS[one] ?? one;
+    return ADDRESS_SYNONYMS.get(word) ?? ADDRESS_SYNONYMS.get(one) ?? one;
   });
 }
 
@@ -138,7 +138,7 @@ export function normaliseAddress(address: string): string {
   return addressTokens(address).join(' ');
 }
 
-/** The weight of an address token in similarity: street and building words count for half. */
-export function addressTokenWeight(token: string): number {
-  return GENERIC_ADDRESS_WORDS.has(token) ? 0.5 : 1;
+/** The weight of an address token in similarity, in units: street and building words count half. */
+export function addressTokenUnits(token: string): number {
+  return GENERIC_ADDRESS_WORDS.has(token) ? 2 : 4;
 }

@@ -34,7 +34,7 @@
  */
 
 import { haversineMetres } from '../geo/geometry.js';
-import { addressTokens, addressTokenWeight } from './addresses.js';
+import { addressTokenUnits, addressTokens } from './addresses.js';
 import {
   isSharedHost,
   normaliseEmail,
@@ -43,8 +43,8 @@ import {
   normaliseWebsite,
   websiteHost,
 } from './contact-details.js';
-import { nameTokens, nameTokenWeight } from './names.js';
-import { compareTokens } from './token-similarity.js';
+import { nameTokens, nameTokenUnits } from './names.js';
+import { compareTokenLists, type TokenList, tokenList, withSharedVocabulary } from './token-similarity.js';
 
 export type DirectoryRecordKind = 'group' | 'service';
 
@@ -85,17 +85,20 @@ export type RecordComparison = {
   readonly reasons: readonly DuplicateReason[];
 };
 
-/** A record with every field normalised once, so large sets are compared quickly. */
+/**
+ * A record with every field normalised once, so large sets are compared quickly. Its fields
+ * are internal to this library.
+ */
 export type PreparedRecord<T extends DirectoryRecord = DirectoryRecord> = {
   readonly record: T;
-  readonly nameTokens: readonly string[];
+  readonly name: TokenList;
+  readonly address: TokenList;
   readonly phone: string | null;
   readonly email: string | null;
   readonly website: string | null;
   /** The website's host when the host belongs to one organisation (not a shared host). */
   readonly ownHost: string | null;
   readonly postcode: string | null;
-  readonly addressTokens: readonly string[];
   readonly position: readonly [lon: number, lat: number] | null;
 };
 
@@ -121,24 +124,47 @@ export function prepareRecord<T extends DirectoryRecord>(record: T): PreparedRec
   const host = website === null ? null : websiteHost(website);
   return {
     record,
-    nameTokens: nameTokens(record.name ?? ''),
+    name: tokenList(nameTokens(record.name ?? ''), nameTokenUnits),
+    address: tokenList(record.address ? addressTokens(record.address) : [], addressTokenUnits),
     phone: normalisePhone(record.phone),
     email: normaliseEmail(record.email),
     website,
     ownHost: host !== null && !isSharedHost(host) ? host : null,
     postcode: normalisePostcode(record.postcode),
-    addressTokens: record.address ? addressTokens(record.address) : [],
     position: validPosition(record.lon, record.lat),
   };
 }
 
-/** Similarity of two names in [0, 1]: 1 when their normalised forms have the same words. */
-export function nameSimilarity(a: string, b: string): number {
-  return similarityOfNames(nameTokens(a), nameTokens(b));
+/**
+ * The same prepared records made quicker to compare with each other (see withSharedVocabulary);
+ * only valid for comparing records of this set with each other.
+ */
+export function withSharedVocabularies<T extends DirectoryRecord>(
+  prepared: readonly PreparedRecord<T>[],
+): PreparedRecord<T>[] {
+  const names = withSharedVocabulary(prepared.map((record) => record.name));
+  const addresses = withSharedVocabulary(prepared.map((record) => record.address));
+  // Field by field in the same order as prepareRecord, so every prepared record has one shape.
+  return prepared.map((record, i) => ({
+    record: record.record,
+    name: names[i] as TokenList,
+    address: addresses[i] as TokenList,
+    phone: record.phone,
+    email: record.email,
+    website: record.website,
+    ownHost: record.ownHost,
+    postcode: record.postcode,
+    position: record.position,
+  }));
 }
 
-function similarityOfNames(a: readonly string[], b: readonly string[]): number {
-  const { dice, numbersConflict } = compareTokens(a, b, nameTokenWeight);
+/** Similarity of two names in [0, 1]: 1 when their normalised forms have the same words. */
+export function nameSimilarity(a: string, b: string): number {
+  return similarityOfNames(tokenList(nameTokens(a), nameTokenUnits), tokenList(nameTokens(b), nameTokenUnits));
+}
+
+function similarityOfNames(a: TokenList, b: TokenList): number {
+  const { dice, numbersConflict } = compareTokenLists(a, b, nameTokenUnits);
   return numbersConflict ? Math.min(dice, NUMBER_CONFLICT_CAP) : dice;
 }
 
@@ -148,11 +174,14 @@ function similarityOfNames(a: readonly string[], b: readonly string[]): number {
  * numbers keep it at 0.3 or below.
  */
 export function addressSimilarity(a: string, b: string): number {
-  return similarityOfAddresses(addressTokens(a), addressTokens(b)).similarity;
+  return similarityOfAddresses(
+    tokenList(addressTokens(a), addressTokenUnits),
+    tokenList(addressTokens(b), addressTokenUnits),
+  ).similarity;
 }
 
-function similarityOfAddresses(a: readonly string[], b: readonly string[]) {
-  const { dice, overlap, numbersConflict } = compareTokens(a, b, addressTokenWeight);
+function similarityOfAddresses(a: TokenList, b: TokenList) {
+  const { dice, overlap, numbersConflict } = compareTokenLists(a, b, addressTokenUnits);
   const similarity = (dice + overlap) / 2;
   return { similarity: numbersConflict ? Math.min(similarity, 0.3) : similarity, numbersConflict };
 }
@@ -170,96 +199,113 @@ const SUPPORT = {
 
 const round4 = (value: number) => Math.round(value * 10_000) / 10_000;
 
-function combine(strengths: readonly number[]): number {
-  let none = 1;
-  for (const strength of [...strengths].sort((x, y) => x - y)) none *= 1 - strength;
-  return 1 - none;
+/** Strength of each kind of contradicting evidence; see the module comment. */
+const CONFLICT = {
+  otherWebsites: 0.35,
+  addressNumbers: 0.5,
+  otherAddress: 0.4,
+  otherDistrict: 0.6,
+  otherSector: 0.45,
+  otherUnit: 0.2,
+  overOneKilometre: 0.6,
+  overTwoHundredMetres: 0.3,
+} as const;
+
+/** How much n can be lifted by shared details; see the module comment. */
+function gate(nameScore: number): number {
+  return Math.min(1, Math.max(0, (nameScore - 0.3) / 0.4));
 }
 
+/** For two different normalised postcodes ("M33 7WR"): same district, same sector, or neither. */
 function postcodeConflict(a: string, b: string): number {
-  if (a === b) return 0;
-  const [outwardA, inwardA = ''] = a.split(' ');
-  const [outwardB, inwardB = ''] = b.split(' ');
-  if (outwardA !== outwardB) return 0.6;
-  if (inwardA[0] !== inwardB[0]) return 0.45;
-  return 0.2;
+  const space = a.indexOf(' ');
+  if (space !== b.indexOf(' ') || a.slice(0, space) !== b.slice(0, space)) return CONFLICT.otherDistrict;
+  if (a[space + 1] !== b[space + 1]) return CONFLICT.otherSector;
+  return CONFLICT.otherUnit;
 }
 
-/** Compares two prepared records; see the module comment for the scoring. */
-export function comparePrepared(a: PreparedRecord, b: PreparedRecord): RecordComparison {
-  const reasons: DuplicateReason[] = [];
-  const support: number[] = [];
-  const conflict: number[] = [];
+/**
+ * Compares two prepared records, or returns null as soon as it is clear the score will be below
+ * `atLeast` (so the clustering of a whole directory can skip most of the work).
+ */
+export function scorePrepared(a: PreparedRecord, b: PreparedRecord, atLeast: number): RecordComparison | null {
+  const nameScore = round4(similarityOfNames(a.name, b.name));
+  const lift = gate(nameScore);
+  // Even the strongest support cannot take the score above this.
+  if (round4(nameScore + (1 - nameScore) * lift) < atLeast) return null;
 
-  const nameScore = round4(similarityOfNames(a.nameTokens, b.nameTokens));
+  // Evidence is combined as 1 − Π(1 − strength); `unsupported` and `unconflicted` are the
+  // products, multiplied in a fixed order so that the result does not depend on the sides.
+  let unsupported = 1;
+  let unconflicted = 1;
+  const samePhone = a.phone !== null && a.phone === b.phone;
+  if (samePhone) unsupported *= 1 - SUPPORT.phone;
+  const sameEmail = a.email !== null && a.email === b.email;
+  if (sameEmail) unsupported *= 1 - SUPPORT.email;
+  const samePage = a.website !== null && a.website === b.website;
+  const sameSite = !samePage && a.ownHost !== null && a.ownHost === b.ownHost;
+  if (samePage) unsupported *= 1 - SUPPORT.websitePage;
+  else if (sameSite) unsupported *= 1 - SUPPORT.websiteSite;
+  else if (a.ownHost !== null && b.ownHost !== null) unconflicted *= 1 - CONFLICT.otherWebsites;
+
+  const samePostcode = a.postcode !== null && a.postcode === b.postcode;
+  if (samePostcode) unsupported *= 1 - SUPPORT.postcode;
+  else if (a.postcode !== null && b.postcode !== null) unconflicted *= 1 - postcodeConflict(a.postcode, b.postcode);
+
+  const metres = a.position !== null && b.position !== null ? haversineMetres(a.position, b.position) : null;
+  if (metres !== null) {
+    if (metres <= NEARBY_METRES) unsupported *= 1 - SUPPORT.nearby;
+    else if (metres > 1000) unconflicted *= 1 - CONFLICT.overOneKilometre;
+    else if (metres > 200) unconflicted *= 1 - CONFLICT.overTwoHundredMetres;
+  }
+
+  // The address comparison costs the most, so first check that it could matter: at best it
+  // adds full address support and no conflict.
+  const bothAddresses = a.address.tokens.length > 0 && b.address.tokens.length > 0;
+  const leastUnsupported = bothAddresses ? unsupported * (1 - SUPPORT.address) : unsupported;
+  const best = nameScore + (1 - nameScore) * (1 - leastUnsupported) * lift;
+  if (round4(best * (1 - 0.55 * (1 - unconflicted) * leastUnsupported)) < atLeast) return null;
+
+  let addressScore: number | null = null;
+  if (bothAddresses) {
+    const { similarity, numbersConflict } = similarityOfAddresses(a.address, b.address);
+    addressScore = round4(similarity);
+    if (addressScore >= SIMILAR_ADDRESS) unsupported *= 1 - SUPPORT.address * addressScore;
+    else if (numbersConflict) unconflicted *= 1 - CONFLICT.addressNumbers;
+    else if (addressScore < 0.5) unconflicted *= 1 - CONFLICT.otherAddress;
+  }
+
+  const support = 1 - unsupported;
+  const base = nameScore + (1 - nameScore) * support * lift;
+  const score = round4(Math.min(1, Math.max(0, base * (1 - 0.55 * (1 - unconflicted) * unsupported))));
+  if (score < atLeast) return null;
+
+  const reasons: DuplicateReason[] = [];
   if (nameScore === 1) {
     reasons.push({ code: 'same-name', value: a.record.name });
   } else if (nameScore >= SIMILAR_NAME) {
     reasons.push({ code: 'similar-name', a: a.record.name, b: b.record.name, similarity: nameScore });
   }
+  if (samePhone) reasons.push({ code: 'same-phone', value: a.phone as string });
+  if (sameEmail) reasons.push({ code: 'same-email', value: a.email as string });
+  if (samePage) reasons.push({ code: 'same-website', value: a.website as string, match: 'page' });
+  if (sameSite) reasons.push({ code: 'same-website', value: a.ownHost as string, match: 'site' });
+  if (addressScore !== null && addressScore >= SIMILAR_ADDRESS) {
+    reasons.push({
+      code: 'similar-address',
+      a: a.record.address ?? '',
+      b: b.record.address ?? '',
+      similarity: addressScore,
+    });
+  }
+  if (samePostcode) reasons.push({ code: 'same-postcode', value: a.postcode as string });
+  if (metres !== null && metres <= NEARBY_METRES) reasons.push({ code: 'nearby', metres: Math.round(metres) });
+  return { score, reasons };
+}
 
-  if (a.phone !== null && a.phone === b.phone) {
-    reasons.push({ code: 'same-phone', value: a.phone });
-    support.push(SUPPORT.phone);
-  }
-  if (a.email !== null && a.email === b.email) {
-    reasons.push({ code: 'same-email', value: a.email });
-    support.push(SUPPORT.email);
-  }
-  if (a.website !== null && a.website === b.website) {
-    reasons.push({ code: 'same-website', value: a.website, match: 'page' });
-    support.push(SUPPORT.websitePage);
-  } else if (a.ownHost !== null && a.ownHost === b.ownHost) {
-    reasons.push({ code: 'same-website', value: a.ownHost, match: 'site' });
-    support.push(SUPPORT.websiteSite);
-  } else if (a.ownHost !== null && b.ownHost !== null) {
-    conflict.push(0.35);
-  }
-
-  if (a.addressTokens.length > 0 && b.addressTokens.length > 0) {
-    const { similarity, numbersConflict } = similarityOfAddresses(a.addressTokens, b.addressTokens);
-    const rounded = round4(similarity);
-    if (rounded >= SIMILAR_ADDRESS) {
-      reasons.push({
-        code: 'similar-address',
-        a: a.record.address ?? '',
-        b: b.record.address ?? '',
-        similarity: rounded,
-      });
-      support.push(SUPPORT.address * rounded);
-    } else if (numbersConflict) {
-      conflict.push(0.5);
-    } else if (rounded < 0.5) {
-      conflict.push(0.4);
-    }
-  }
-
-  if (a.postcode !== null && b.postcode !== null) {
-    if (a.postcode === b.postcode) {
-      reasons.push({ code: 'same-postcode', value: a.postcode });
-      support.push(SUPPORT.postcode);
-    } else {
-      conflict.push(postcodeConflict(a.postcode, b.postcode));
-    }
-  }
-
-  if (a.position !== null && b.position !== null) {
-    const metres = haversineMetres(a.position, b.position);
-    if (metres <= NEARBY_METRES) {
-      reasons.push({ code: 'nearby', metres: Math.round(metres) });
-      support.push(SUPPORT.nearby);
-    } else if (metres > 1000) {
-      conflict.push(0.6);
-    } else if (metres > 200) {
-      conflict.push(0.3);
-    }
-  }
-
-  const supportTotal = combine(support);
-  const gate = Math.min(1, Math.max(0, (nameScore - 0.3) / 0.4));
-  const base = nameScore + (1 - nameScore) * supportTotal * gate;
-  const score = base * (1 - 0.55 * combine(conflict) * (1 - supportTotal));
-  return { score: round4(Math.min(1, Math.max(0, score))), reasons };
+/** Compares two prepared records; see the module comment for the scoring. */
+export function comparePrepared(a: PreparedRecord, b: PreparedRecord): RecordComparison {
+  return scorePrepared(a, b, 0) as RecordComparison;
 }
 
 /** How likely a and b are to be the same group or service: a score in [0, 1] and the reasons. */

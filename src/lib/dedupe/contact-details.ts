@@ -83,11 +83,11 @@ export function normaliseEmail(raw: string | null | undefined): string | null {
 // Websites
 // ---------------------------------------------------------------------------------------------
 
-const HOST_ALIASES: Readonly<Record<string, string>> = {
+const HOST_ALIASES: ReadonlyMap<string, string> = new Map(Object.entries({
   'fb.com': 'facebook.com',
   'twitter.com': 'x.com',
   'instagr.am': 'instagram.com',
-};
+}));
 
 /**
  * Hosts that hold pages for many unrelated organisations, so only the same page (host and path)
@@ -147,7 +147,7 @@ export function normaliseWebsite(raw: string | null | undefined): string | null 
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '') return null;
   let host = url.hostname.toLowerCase().replace(/\.$/, '');
   host = host.replace(/^(?:(?:www\d*|m|mobile)\.)+(?=.+\.)/, '');
-  host = HOST_ALIASES[host] ?? host;
+  host = HOST_ALIASES.get(host) ?? host;
   if (!/^(?:[a-z\d](?:[a-z\d-]*[a-z\d])?\.)+(?:[a-z]{2,}|xn--[a-z\d-]+)$/.test(host)) return null;
   let path = url.pathname.toLowerCase();
   for (let previous = ''; previous !== path; ) {

@@ -21,12 +21,14 @@
  */
 
 import {
-  comparePrepared,
   type DirectoryRecord,
   type DuplicateReason,
   type PreparedRecord,
   prepareRecord,
+  scorePrepared,
+  withSharedVocabularies,
 } from './compare-records.js';
+import { GENERIC_NAME_WORDS } from './names.js';
 
 /** Recommended threshold for warning someone creating or importing a record. */
 export const WARN_ON_CREATE_THRESHOLD = 0.7;
@@ -49,28 +51,41 @@ export type FindOptions = {
   readonly limit?: number;
 };
 
+/** Keys for a word and, for words of five letters or more, the word with each letter deleted. */
+function addWordKeys(keys: Set<string>, token: string): void {
+  keys.add(`n:${token}`);
+  if (token.length >= 5 && !/\d/.test(token)) {
+    keys.add(`d:${token}`);
+    for (let at = 0; at < token.length; at++) keys.add(`d:${token.slice(0, at)}${token.slice(at + 1)}`);
+  }
+}
+
 function nameKeys(prepared: PreparedRecord): Set<string> {
-  const tokens = prepared.nameTokens;
   const keys = new Set<string>();
-  tokens.forEach((token, i) => {
-    keys.add(`n:${token}`);
-    const next = tokens[i + 1];
-    if (next !== undefined) keys.add(`n:${token}${next}`);
-    if (token.length >= 5 && !/\d/.test(token)) {
-      keys.add(`d:${token}`);
-      for (let at = 0; at < token.length; at++) keys.add(`d:${token.slice(0, at)}${token.slice(at + 1)}`);
-    }
-  });
+  for (const token of prepared.name.tokens) addWordKeys(keys, token);
+  for (const pair of prepared.name.joinedPairs) keys.add(`n:${pair}`);
   return keys;
 }
 
-function clusterKeys(prepared: PreparedRecord): Set<string> {
-  const keys = nameKeys(prepared);
-  const tokens = prepared.nameTokens;
+/**
+ * Keys for clustering. `common` holds the name tokens too common to block on: their own keys
+ * (and those of their typos) would be skipped anyway, so they are not made. Two common tokens
+ * together are usually selective ("sale" and "badminton" are each common, "sale badminton" is
+ * not), so those pairs get a key of their own.
+ */
+function clusterKeys(prepared: PreparedRecord, common: ReadonlySet<string>): Set<string> {
+  const keys = new Set<string>();
+  const { tokens, joinedPairs } = prepared.name;
+  const frequent: string[] = [];
+  for (const token of tokens) {
+    if (!common.has(token)) addWordKeys(keys, token);
+    else if (!GENERIC_NAME_WORDS.has(token) && !frequent.includes(token)) frequent.push(token);
+  }
+  for (const pair of joinedPairs) keys.add(`n:${pair}`);
   if (tokens.length > 0) keys.add(`N:${[...tokens].sort().join(' ')}`);
-  const distinct = [...new Set(tokens)].sort().slice(0, 8);
-  for (let i = 0; i < distinct.length; i++) {
-    for (let j = i + 1; j < distinct.length; j++) keys.add(`P:${distinct[i]} ${distinct[j]}`);
+  frequent.sort();
+  for (let i = 0; i < frequent.length; i++) {
+    for (let j = i + 1; j < frequent.length; j++) keys.add(`P:${frequent[i]} ${frequent[j]}`);
   }
   if (prepared.phone) keys.add(`p:${prepared.phone}`);
   if (prepared.email) keys.add(`e:${prepared.email}`);
@@ -122,8 +137,8 @@ export function createDuplicateFinder<T extends DirectoryRecord>(
     for (const i of indices) {
       const other = prepared[i] as PreparedRecord<T>;
       if (other.record.id === candidate.id) continue;
-      const { score, reasons } = comparePrepared(target, other);
-      if (score >= threshold) matches.push({ record: other.record, score, reasons });
+      const comparison = scorePrepared(target, other, threshold);
+      if (comparison) matches.push({ record: other.record, ...comparison });
     }
     return matches.sort(byScoreThenId).slice(0, Math.max(0, limit));
   };
@@ -173,24 +188,38 @@ export function clusterDuplicates<T extends DirectoryRecord>(
   options: ClusterOptions = {},
 ): DuplicateCluster<T>[] {
   const threshold = options.threshold ?? DATA_QUALITY_THRESHOLD;
-  const prepared = [...records].sort((x, y) => compareIds(x.id, y.id)).map(prepareRecord);
+  const prepared = withSharedVocabularies([...records].sort((x, y) => compareIds(x.id, y.id)).map(prepareRecord));
   for (let i = 1; i < prepared.length; i++) {
     if (prepared[i]?.record.id === prepared[i - 1]?.record.id) {
       throw new RangeError(`clusterDuplicates: duplicate id ${prepared[i]?.record.id}`);
     }
   }
 
-  const blocks = new Map<string, number[]>();
-  prepared.forEach((record, i) => {
-    for (const key of clusterKeys(record)) {
-      const holders = blocks.get(key);
-      if (holders) holders.push(i);
-      else blocks.set(key, [i]);
+  const tokenCounts = new Map<string, number>();
+  for (const record of prepared) {
+    for (const token of record.name.distinct) tokenCounts.set(token, (tokenCounts.get(token) ?? 0) + 1);
+  }
+  const common = new Set([...tokenCounts].filter(([, holders]) => holders > MAX_BLOCK).map(([token]) => token));
+
+  // Each record's blocks (as numbers) and each block's records, leaving out oversized blocks.
+  const blockIds = new Map<string, number>();
+  const holders: number[][] = [];
+  const blocksOf = prepared.map((record, i) => {
+    const mine: number[] = [];
+    for (const key of clusterKeys(record, common)) {
+      let id = blockIds.get(key);
+      if (id === undefined) {
+        id = holders.length;
+        blockIds.set(key, id);
+        holders.push([]);
+      }
+      (holders[id] as number[]).push(i);
+      mine.push(id);
     }
+    return mine;
   });
 
   const count = prepared.length;
-  const compared = new Set<number>();
   const parent = prepared.map((_, i) => i);
   const root = (i: number): number => {
     let r = i;
@@ -203,20 +232,22 @@ export function clusterDuplicates<T extends DirectoryRecord>(
     return r;
   };
   const pairs: (DuplicatePair & { i: number })[] = [];
-  for (const holders of blocks.values()) {
-    if (holders.length < 2 || holders.length > MAX_BLOCK) continue;
-    for (let x = 0; x < holders.length; x++) {
-      for (let y = x + 1; y < holders.length; y++) {
-        const i = holders[x] as number;
-        const j = holders[y] as number;
-        const pairKey = i * count + j;
-        if (compared.has(pairKey)) continue;
-        compared.add(pairKey);
-        const first = prepared[i] as PreparedRecord<T>;
+  // lastSeenBy[j] === i once record i has been compared with j, so each pair is scored once.
+  const lastSeenBy = new Int32Array(count).fill(-1);
+  for (let i = 0; i < count; i++) {
+    const first = prepared[i] as PreparedRecord<T>;
+    for (const block of blocksOf[i] as number[]) {
+      const members = holders[block] as number[];
+      if (members.length > MAX_BLOCK) continue;
+      // Members are in index order, so those after i are at the end.
+      for (let m = members.length - 1; m >= 0 && (members[m] as number) > i; m--) {
+        const j = members[m] as number;
+        if (lastSeenBy[j] === i) continue;
+        lastSeenBy[j] = i;
         const second = prepared[j] as PreparedRecord<T>;
-        const { score, reasons } = comparePrepared(first, second);
-        if (score < threshold) continue;
-        pairs.push({ i, a: first.record.id, b: second.record.id, score, reasons });
+        const comparison = scorePrepared(first, second, threshold);
+        if (comparison === null) continue;
+        pairs.push({ i, a: first.record.id, b: second.record.id, ...comparison });
         const [ri, rj] = [root(i), root(j)];
         if (ri !== rj) parent[Math.max(ri, rj)] = Math.min(ri, rj);
       }

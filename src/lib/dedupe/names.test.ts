@@ -59,6 +59,11 @@ test('names in other scripts are kept, not erased', () => {
   assert.equal(normaliseName('  ***  '), '');
 });
 
+test('words that are also JavaScript property names are just words', () => {
+  assert.equal(normaliseName('The Constructor Club'), 'constructor club');
+  assert.equal(normaliseName('toString __proto__ valueOf'), 'tostring proto valueof');
+});
+
 test('words ending -ss, -is and -us keep their s', () => {
   assert.deepEqual(nameTokens('Fitness Tennis Campus'), ['fitness', 'tennis', 'campus']);
 });
@@ -91,6 +96,8 @@ test('normaliseName is idempotent', () => {
     'ß',
     'ﬁsh',
     'of',
+    'constructor',
+    '__proto__',
   );
   fc.assert(
     fc.property(fc.array(fc.oneof(words, fc.string({ unit: 'grapheme', maxLength: 8 })), { maxLength: 8 }), (parts) => {

@@ -17,7 +17,7 @@
 import { canonicalNumber, foldedWords, foldText, singular } from './text-fold.js';
 
 /** Abbreviations and US spellings, keyed by the (singular) folded word. */
-const NAME_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
+const NAME_SYNONYMS: ReadonlyMap<string, readonly string[]> = new Map(Object.entries({
   ltd: ['limited'],
   ac: ['athletic', 'club'],
   fc: ['football', 'club'],
@@ -40,7 +40,7 @@ const NAME_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   organization: ['organisation'],
   theater: ['theatre'],
   program: ['programme'],
-};
+}));
 
 const STOP_WORDS: ReadonlySet<string> = new Set(['the', 'of', 'and', 'a', 'an', 'for', 'in', 'at', 'on', 'to']);
 
@@ -112,7 +112,7 @@ export function nameTokens(name: string): string[] {
       // last word ("… Market St") is it a street.
       tokens.push(i === words.length - 1 && i > 0 ? 'street' : 'saint');
     } else {
-      tokens.push(...(NAME_SYNONYMS[word] ?? [word]));
+      tokens.push(...(NAME_SYNONYMS.get(word) ?? [word]));
     }
   });
   const withoutStopWords = tokens.filter((token) => !STOP_WORDS.has(token));
@@ -137,7 +137,7 @@ export function normaliseName(name: string): string {
   return nameTokens(name).join(' ');
 }
 
-/** The weight of a name token in similarity: generic words count for a quarter. */
-export function nameTokenWeight(token: string): number {
-  return GENERIC_NAME_WORDS.has(token) ? 0.25 : 1;
+/** The weight of a name token in similarity, in units: generic words count for a quarter. */
+export function nameTokenUnits(token: string): number {
+  return GENERIC_NAME_WORDS.has(token) ? 1 : 4;
 }

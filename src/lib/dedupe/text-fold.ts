@@ -8,9 +8,13 @@ const APOSTROPHES = /['’‘`ʼ]/g;
 
 /** Lower case without accents: "Café Ŵyn" → "cafe wyn". Letters of other scripts are kept. */
 export function foldText(text: string): string {
+  // Most names and addresses are plain ASCII, where lower-casing is all there is to do.
+  if (PRINTABLE_ASCII.test(text)) return text.toLowerCase();
   // Lower-casing can itself produce combining marks ("İ" → "i" + dot above), so decompose again.
   return text.normalize('NFKD').toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '');
 }
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /**
  * Words of already folded text, in order. "&" and "+" become "and"; apostrophes vanish so
@@ -26,7 +30,7 @@ export function foldedWords(folded: string): string[] {
     .filter((word) => word !== '');
 }
 
-const ORDINAL_WORDS: Readonly<Record<string, string>> = {
+const ORDINAL_WORDS: ReadonlyMap<string, string> = new Map(Object.entries({
   first: '1',
   second: '2',
   third: '3',
@@ -37,12 +41,12 @@ const ORDINAL_WORDS: Readonly<Record<string, string>> = {
   eighth: '8',
   ninth: '9',
   tenth: '10',
-};
+}));
 
 /** "1st", "01", "first" → "1", so numbered groups and floors compare by their number. */
 export function canonicalNumber(word: string): string {
-  const ordinal = ORDINAL_WORDS[word];
-  if (ordinal !== undefined) return ordinal;
+  const first = word.charCodeAt(0);
+  if (first < 48 || first > 57) return ORDINAL_WORDS.get(word) ?? word;
   const match = /^0*(\d+?)(?:st|nd|rd|th)?$/.exec(word);
   return match?.[1] ?? word;
 }

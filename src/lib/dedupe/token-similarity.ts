@@ -4,7 +4,7 @@
  * split words are forgiven, and that numbers never fuzzily match.
  *
  * Measure: a weighted Dice coefficient over a one-to-one matching of tokens. Each token has a
- * weight (generic words such as "club" or "road" weigh less). Two tokens match with credit 1
+ * weight in whole units (generic words such as "club" or "road" weigh less). Two tokens match with credit 1
  * when equal, 0.9 when both have five letters or more and are one edit apart (Damerau, so
  * "harriers"/"hariers" and "trafford"/"trafofrd" match, "sale"/"hale" do not). Words split or
  * joined differently ("food bank"/"foodbank") are joined before matching. Then
@@ -51,109 +51,180 @@ export function withinOneEdit(a: string, b: string): boolean {
 }
 
 /**
- * Credit for matching two distinct tokens: typos in longer words only, never in anything with
- * a digit ("alpha1"/"alpha2", "m33"/"m34" are different things).
+ * Whether two different tokens count as a typo of each other: words of five letters or more,
+ * one edit apart, never anything with a digit ("alpha1"/"alpha2", "m33"/"m34" are different
+ * things).
  */
-function fuzzyCredit(a: string, b: string): number {
-  if (a.length < 5 || b.length < 5 || /\d/.test(a) || /\d/.test(b)) return 0;
-  return withinOneEdit(a, b) ? 0.9 : 0;
+const HAS_DIGIT = /\d/;
+
+function typoMatch(a: string, b: string): boolean {
+  if (a.length < 5 || b.length < 5 || Math.abs(a.length - b.length) > 1) return false;
+  return !HAS_DIGIT.test(a) && !HAS_DIGIT.test(b) && withinOneEdit(a, b);
 }
 
-/** Joins neighbours that the other side writes as one word ("food", "bank" → "foodbank"). */
-function joinSplitWords(tokens: readonly string[], own: ReadonlySet<string>, other: ReadonlySet<string>) {
-  const joined: string[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const here = tokens[i] as string;
-    const next = tokens[i + 1];
-    const together = next === undefined ? '' : here + next;
-    if (next !== undefined && other.has(together) && !own.has(together)) {
-      joined.push(together);
-      i++;
-    } else {
-      joined.push(here);
+/**
+ * A token list with what comparing needs worked out once: weights in whole units (so sums are
+ * exact and do not depend on order), total weight, distinct tokens, neighbours written together
+ * and the number tokens.
+ */
+export type TokenList = {
+  readonly tokens: readonly string[];
+  readonly units: readonly number[];
+  readonly total: number;
+  readonly distinct: ReadonlySet<string>;
+  /** Neighbours written together, for a quick check that nothing needs joining. */
+  readonly joinedPairs: readonly string[];
+  readonly numbers: readonly string[];
+};
+
+/** Weight of a token in whole units (e.g. 4 for a distinctive word, 1 for a generic one). */
+export type UnitsOf = (token: string) => number;
+
+export function tokenList(tokens: readonly string[], unitsOf: UnitsOf): TokenList {
+  const units = tokens.map(unitsOf);
+  let total = 0;
+  for (const unit of units) total += unit;
+  const joinedPairs: string[] = [];
+  for (let i = 0; i + 1 < tokens.length; i++) joinedPairs.push(`${tokens[i]}${tokens[i + 1]}`);
+  return { tokens, units, total, distinct: new Set(tokens), joinedPairs, numbers: tokens.filter(isNumberToken) };
+}
+
+/**
+ * The same lists made quicker to compare with each other: equal tokens become one string
+ * (so equality is a pointer check) and joined neighbours that are no token of any list are
+ * dropped (so there is nothing to join, which is nearly always the case). Only valid for
+ * comparing lists of this set with each other.
+ */
+export function withSharedVocabulary(lists: readonly TokenList[]): TokenList[] {
+  const vocabulary = new Map<string, string>();
+  for (const list of lists) for (const token of list.tokens) if (!vocabulary.has(token)) vocabulary.set(token, token);
+  return lists.map((list) => {
+    const tokens = list.tokens.map((token) => vocabulary.get(token) as string);
+    // Built field by field in the same order as tokenList, so every list has one shape and
+    // property access in compareTokenLists stays fast.
+    return {
+      tokens,
+      units: list.units,
+      total: list.total,
+      distinct: new Set(tokens),
+      joinedPairs: list.joinedPairs.filter((pair) => vocabulary.has(pair)),
+      numbers: list.numbers,
+    };
+  });
+}
+
+/**
+ * The list with neighbours joined where the other side writes them as one word ("food",
+ * "bank" → "foodbank"), or the list itself when there is nothing to join (nearly always).
+ */
+function joinedFor(list: TokenList, other: TokenList, unitsOf: UnitsOf): TokenList {
+  let needed = false;
+  for (const pair of list.joinedPairs) {
+    if (other.distinct.has(pair) && !list.distinct.has(pair)) {
+      needed = true;
+      break;
     }
   }
-  return joined;
+  if (!needed) return list;
+  const joined: string[] = [];
+  const { tokens } = list;
+  for (let i = 0; i < tokens.length; i++) {
+    const next = tokens[i + 1];
+    const pair = next === undefined ? undefined : `${tokens[i]}${next}`;
+    if (pair !== undefined && other.distinct.has(pair) && !list.distinct.has(pair)) {
+      joined.push(pair);
+      i++;
+    } else {
+      joined.push(tokens[i] as string);
+    }
+  }
+  return tokenList(joined, unitsOf);
+}
+
+/**
+ * Scratch flags for which tokens are already matched, reused across calls because comparing a
+ * whole directory makes hundreds of thousands of comparisons (nothing here is re-entrant).
+ */
+let usedA: Uint8Array = new Uint8Array(64);
+let usedB: Uint8Array = new Uint8Array(64);
+
+function clearedFlags(flags: Uint8Array, length: number): Uint8Array {
+  const big = flags.length >= length ? flags : new Uint8Array(length * 2);
+  big.fill(0, 0, length);
+  return big;
 }
 
 function numbersContained(inner: readonly string[], outer: readonly string[]): boolean {
-  const left = [...outer];
+  const used = (usedB = clearedFlags(usedB, outer.length));
   for (const number of inner) {
-    const at = left.indexOf(number);
-    if (at === -1) return false;
-    left.splice(at, 1);
+    let j = 0;
+    while (j < outer.length && (used[j] === 1 || outer[j] !== number)) j++;
+    if (j === outer.length) return false;
+    used[j] = 1;
   }
   return true;
 }
 
-function sum(values: readonly number[]): number {
-  let total = 0;
-  for (const value of values) total += value;
-  return total;
+const EXACT_CREDIT = 10;
+const TYPO_CREDIT = 9;
+
+/** Compares two prepared token lists; see the module comment for the measure. */
+export function compareTokenLists(first: TokenList, second: TokenList, unitsOf: UnitsOf): TokenComparison {
+  const numbersConflict =
+    first.numbers.length > 0 &&
+    second.numbers.length > 0 &&
+    !numbersContained(first.numbers, second.numbers) &&
+    !numbersContained(second.numbers, first.numbers);
+  if (first.tokens.length === 0 || second.tokens.length === 0) return { dice: 0, overlap: 0, numbersConflict };
+
+  const a = joinedFor(first, second, unitsOf);
+  const b = joinedFor(second, first, unitsOf);
+  const matchedA = (usedA = clearedFlags(usedA, a.tokens.length));
+  const matchedB = (usedB = clearedFlags(usedB, b.tokens.length));
+  // Sums of whole numbers: exact, so swapping a and b gives bit-for-bit the same result.
+  let matched = 0;
+
+  // Exact matches first (equal tokens are interchangeable, so this is order-free).
+  let leftA = 0;
+  for (let i = 0; i < a.tokens.length; i++) {
+    const token = a.tokens[i];
+    let j = 0;
+    while (j < b.tokens.length && (matchedB[j] === 1 || b.tokens[j] !== token)) j++;
+    if (j < b.tokens.length) {
+      matchedA[i] = 1;
+      matchedB[j] = 1;
+      matched += EXACT_CREDIT * ((a.units[i] as number) + (b.units[j] as number));
+    } else {
+      leftA++;
+    }
+  }
+
+  // Then typos, greedily in an order that does not depend on which side is which.
+  if (leftA > 0 && leftA + b.tokens.length > a.tokens.length) {
+    const candidates: { i: number; j: number; key: string }[] = [];
+    for (let i = 0; i < a.tokens.length; i++) {
+      if (matchedA[i] === 1) continue;
+      const s = a.tokens[i] as string;
+      for (let j = 0; j < b.tokens.length; j++) {
+        const t = b.tokens[j] as string;
+        if (matchedB[j] === 0 && typoMatch(s, t)) candidates.push({ i, j, key: s < t ? `${s} ${t}` : `${t} ${s}` });
+      }
+    }
+    candidates.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+    for (const { i, j } of candidates) {
+      if (matchedA[i] === 1 || matchedB[j] === 1) continue;
+      matchedA[i] = 1;
+      matchedB[j] = 1;
+      matched += TYPO_CREDIT * ((a.units[i] as number) + (b.units[j] as number));
+    }
+  }
+
+  const dice = Math.min(1, matched / (EXACT_CREDIT * (a.total + b.total)));
+  const overlap = Math.min(1, matched / (2 * EXACT_CREDIT * Math.min(a.total, b.total)));
+  return { dice, overlap, numbersConflict };
 }
 
 /** Compares two token lists; see the module comment for the measure. */
-export function compareTokens(
-  a: readonly string[],
-  b: readonly string[],
-  weightOf: (token: string) => number,
-): TokenComparison {
-  const numbersA = a.filter(isNumberToken);
-  const numbersB = b.filter(isNumberToken);
-  const numbersConflict =
-    numbersA.length > 0 &&
-    numbersB.length > 0 &&
-    !numbersContained(numbersA, numbersB) &&
-    !numbersContained(numbersB, numbersA);
-  if (a.length === 0 || b.length === 0) return { dice: 0, overlap: 0, numbersConflict };
-
-  const setA = new Set(a);
-  const setB = new Set(b);
-  const tokensA = joinSplitWords(a, setA, setB);
-  const tokensB = joinSplitWords(b, setB, setA);
-  const totalA = sum(tokensA.map(weightOf));
-  const totalB = sum(tokensB.map(weightOf));
-
-  // Exact matches first (equal tokens are interchangeable, so this is order-free).
-  const unmatchedB = new Map<string, number>();
-  for (const token of tokensB) unmatchedB.set(token, (unmatchedB.get(token) ?? 0) + 1);
-  const contributions: number[] = [];
-  const leftoverA: string[] = [];
-  for (const token of tokensA) {
-    const count = unmatchedB.get(token) ?? 0;
-    if (count > 0) {
-      unmatchedB.set(token, count - 1);
-      contributions.push(2 * weightOf(token));
-    } else {
-      leftoverA.push(token);
-    }
-  }
-  const leftoverB: string[] = [];
-  for (const [token, count] of unmatchedB) for (let i = 0; i < count; i++) leftoverB.push(token);
-
-  // Then typos, greedily in an order that does not depend on which side is which.
-  if (leftoverA.length > 0 && leftoverB.length > 0) {
-    const candidates: { i: number; j: number; key: string; credit: number }[] = [];
-    leftoverA.forEach((s, i) => {
-      leftoverB.forEach((t, j) => {
-        const credit = fuzzyCredit(s, t);
-        if (credit > 0) candidates.push({ i, j, key: s < t ? `${s} ${t}` : `${t} ${s}`, credit });
-      });
-    });
-    candidates.sort((x, y) => y.credit - x.credit || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
-    const usedA = new Set<number>();
-    const usedB = new Set<number>();
-    for (const { i, j, credit } of candidates) {
-      if (usedA.has(i) || usedB.has(j)) continue;
-      usedA.add(i);
-      usedB.add(j);
-      contributions.push(credit * (weightOf(leftoverA[i] as string) + weightOf(leftoverB[j] as string)));
-    }
-  }
-
-  // Summed in sorted order so that swapping a and b gives bit-for-bit the same result.
-  const matched = sum(contributions.sort((x, y) => x - y));
-  const dice = Math.min(1, matched / (totalA + totalB));
-  const overlap = Math.min(1, matched / (2 * Math.min(totalA, totalB)));
-  return { dice, overlap, numbersConflict };
+export function compareTokens(a: readonly string[], b: readonly string[], unitsOf: UnitsOf): TokenComparison {
+  return compareTokenLists(tokenList(a, unitsOf), tokenList(b, unitsOf), unitsOf);
 }
