@@ -40,7 +40,10 @@ test('creating a record finds the existing ones it may duplicate, best first', (
     ['g1', 'g3', 'g6'],
   );
   assert.ok(matches.every((match) => match.score >= WARN_ON_CREATE_THRESHOLD));
-  assert.deepEqual(matches[0]?.reasons.map((reason) => reason.code), ['same-name', 'same-phone']);
+  assert.deepEqual(
+    matches[0]?.reasons.map((reason) => reason.code),
+    ['same-name', 'same-phone'],
+  );
 });
 
 test('editing a record never offers the record itself as its duplicate', () => {
@@ -60,7 +63,10 @@ test('threshold and limit bound the matches', () => {
     findLikelyDuplicates(candidate, directory, { threshold: 0.99 }).map((match) => match.record.id),
     ['g1'],
   );
-  assert.equal(findLikelyDuplicates(candidate, directory, { threshold: 0, limit: 100 }).length, directory.length);
+  assert.equal(
+    findLikelyDuplicates(candidate, directory, { threshold: 0, limit: 100 }).length,
+    directory.length,
+  );
 });
 
 test('the data-quality page gets clusters of duplicates, not unrelated neighbours', () => {
@@ -97,7 +103,11 @@ test('records sharing only very common words are still clustered when their name
   );
 });
 
-function bruteForceMatches(candidate: DirectoryRecord, existing: readonly DirectoryRecord[], threshold: number) {
+function bruteForceMatches(
+  candidate: DirectoryRecord,
+  existing: readonly DirectoryRecord[],
+  threshold: number,
+) {
   return existing
     .filter((record) => record.id !== candidate.id)
     .map((record) => ({ id: record.id, score: compareRecords(candidate, record).score }))
@@ -151,7 +161,8 @@ function bruteForceClusters(records: readonly DirectoryRecord[], threshold: numb
   for (let i = 0; i < ids.length; i++) {
     for (let j = i + 1; j < ids.length; j++) {
       const [a, b] = [ids[i] as string, ids[j] as string];
-      if (compareRecords(byId.get(a) as DirectoryRecord, byId.get(b) as DirectoryRecord).score < threshold) continue;
+      if (compareRecords(byId.get(a) as DirectoryRecord, byId.get(b) as DirectoryRecord).score < threshold)
+        continue;
       const [ra, rb] = [find(a), find(b)];
       if (ra !== rb) component.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
     }
@@ -164,7 +175,9 @@ function bruteForceClusters(records: readonly DirectoryRecord[], threshold: numb
 test('clusterDuplicates partitions the matched records, whatever the input order', () => {
   fc.assert(
     fc.property(
-      arbitraryRecords(30).chain((records) => fc.tuple(fc.constant(records), fc.shuffledSubarray(records, { minLength: records.length }))),
+      arbitraryRecords(30).chain((records) =>
+        fc.tuple(fc.constant(records), fc.shuffledSubarray(records, { minLength: records.length })),
+      ),
       fc.constantFrom(WARN_ON_CREATE_THRESHOLD, DATA_QUALITY_THRESHOLD, 0.5),
       ([records, shuffled], threshold) => {
         const clusters = clusterDuplicates(records, { threshold });

@@ -188,7 +188,9 @@ export function clusterDuplicates<T extends DirectoryRecord>(
   options: ClusterOptions = {},
 ): DuplicateCluster<T>[] {
   const threshold = options.threshold ?? DATA_QUALITY_THRESHOLD;
-  const prepared = withSharedVocabularies([...records].sort((x, y) => compareIds(x.id, y.id)).map(prepareRecord));
+  const prepared = withSharedVocabularies(
+    [...records].sort((x, y) => compareIds(x.id, y.id)).map(prepareRecord),
+  );
   for (let i = 1; i < prepared.length; i++) {
     if (prepared[i]?.record.id === prepared[i - 1]?.record.id) {
       throw new RangeError(`clusterDuplicates: duplicate id ${prepared[i]?.record.id}`);
@@ -199,7 +201,9 @@ export function clusterDuplicates<T extends DirectoryRecord>(
   for (const record of prepared) {
     for (const token of record.name.distinct) tokenCounts.set(token, (tokenCounts.get(token) ?? 0) + 1);
   }
-  const common = new Set([...tokenCounts].filter(([, holders]) => holders > MAX_BLOCK).map(([token]) => token));
+  const common = new Set(
+    [...tokenCounts].filter(([, holders]) => holders > MAX_BLOCK).map(([token]) => token),
+  );
 
   // Each record's blocks (as numbers) and each block's records, leaving out oversized blocks.
   const blockIds = new Map<string, number>();

@@ -86,7 +86,14 @@ export function tokenList(tokens: readonly string[], unitsOf: UnitsOf): TokenLis
   for (const unit of units) total += unit;
   const joinedPairs: string[] = [];
   for (let i = 0; i + 1 < tokens.length; i++) joinedPairs.push(`${tokens[i]}${tokens[i + 1]}`);
-  return { tokens, units, total, distinct: new Set(tokens), joinedPairs, numbers: tokens.filter(isNumberToken) };
+  return {
+    tokens,
+    units,
+    total,
+    distinct: new Set(tokens),
+    joinedPairs,
+    numbers: tokens.filter(isNumberToken),
+  };
 }
 
 /**
@@ -97,7 +104,8 @@ export function tokenList(tokens: readonly string[], unitsOf: UnitsOf): TokenLis
  */
 export function withSharedVocabulary(lists: readonly TokenList[]): TokenList[] {
   const vocabulary = new Map<string, string>();
-  for (const list of lists) for (const token of list.tokens) if (!vocabulary.has(token)) vocabulary.set(token, token);
+  for (const list of lists)
+    for (const token of list.tokens) if (!vocabulary.has(token)) vocabulary.set(token, token);
   return lists.map((list) => {
     const tokens = list.tokens.map((token) => vocabulary.get(token) as string);
     // Built field by field in the same order as tokenList, so every list has one shape and
@@ -175,7 +183,8 @@ export function compareTokenLists(first: TokenList, second: TokenList, unitsOf: 
     second.numbers.length > 0 &&
     !numbersContained(first.numbers, second.numbers) &&
     !numbersContained(second.numbers, first.numbers);
-  if (first.tokens.length === 0 || second.tokens.length === 0) return { dice: 0, overlap: 0, numbersConflict };
+  if (first.tokens.length === 0 || second.tokens.length === 0)
+    return { dice: 0, overlap: 0, numbersConflict };
 
   const a = joinedFor(first, second, unitsOf);
   const b = joinedFor(second, first, unitsOf);
@@ -207,7 +216,8 @@ export function compareTokenLists(first: TokenList, second: TokenList, unitsOf: 
       const s = a.tokens[i] as string;
       for (let j = 0; j < b.tokens.length; j++) {
         const t = b.tokens[j] as string;
-        if (matchedB[j] === 0 && typoMatch(s, t)) candidates.push({ i, j, key: s < t ? `${s} ${t}` : `${t} ${s}` });
+        if (matchedB[j] === 0 && typoMatch(s, t))
+          candidates.push({ i, j, key: s < t ? `${s} ${t}` : `${t} ${s}` });
       }
     }
     candidates.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));

@@ -8,6 +8,7 @@ import { can } from '../../../platform/roles/permissions.js';
 import { DAYS, TIMES_OF_DAY } from '../../../platform/search/search-index.js';
 import { listWards } from '../../wards/ward-service.js';
 import { CATEGORIES, isCategory } from '../categories.js';
+import { likelyDuplicatesFinder } from '../quality/quality-service.js';
 import { GROUP_MULTIPLE_FIELDS, GroupInput, LANGUAGES } from './group-input.js';
 import {
   confirmGroup,
@@ -32,7 +33,6 @@ import {
   listHubPartners,
   removeHubPartner,
 } from './hub-service.js';
-import { likelyDuplicatesFinder } from '../quality/quality-service.js';
 import { groupImportRoutes } from './import-routes.js';
 
 type GroupParams = { Params: { group: string } };

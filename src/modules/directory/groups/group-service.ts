@@ -721,12 +721,17 @@ export async function groupRecords(ctx: ServiceContext): Promise<GroupRecord[]> 
  * An officer merges a duplicate group into the one to keep: empty details are filled from the
  * duplicate, its members join the kept group, and its address redirects there.
  */
-export async function mergeGroupInto(ctx: ServiceContext, keepId: string, duplicateId: string): Promise<void> {
+export async function mergeGroupInto(
+  ctx: ServiceContext,
+  keepId: string,
+  duplicateId: string,
+): Promise<void> {
   if (!can(ctx.actor, 'directory.quality')) throw new Forbidden();
   if (keepId === duplicateId) throw new Invalid({ duplicate: 'directory.quality.errors.sameRecord' });
   const keep = await findGroup(ctx.db, ctx.place.id, keepId);
   const duplicate = await findGroup(ctx.db, ctx.place.id, duplicateId);
-  if (!keep || !duplicate || keep.mergedInto || duplicate.mergedInto) throw new NotFound('No such group to merge');
+  if (!keep || !duplicate || keep.mergedInto || duplicate.mergedInto)
+    throw new NotFound('No such group to merge');
   await withTransaction(ctx.db, async (tx) => {
     // Fill only what the kept record lacks: an officer's merge never overwrites what organisers wrote.
     await tx.query(
@@ -752,8 +757,14 @@ export async function mergeGroupInto(ctx: ServiceContext, keepId: string, duplic
        on conflict (group_id, user_id) do nothing`,
       [keep.id, duplicate.id],
     );
-    await tx.query('update directory_hub_partners set hub_group_id = $1 where hub_group_id = $2', [keep.id, duplicate.id]);
-    await tx.query('update directory_groups set merged_into = $1, updated_at = now() where id = $2', [keep.id, duplicate.id]);
+    await tx.query('update directory_hub_partners set hub_group_id = $1 where hub_group_id = $2', [
+      keep.id,
+      duplicate.id,
+    ]);
+    await tx.query('update directory_groups set merged_into = $1, updated_at = now() where id = $2', [
+      keep.id,
+      duplicate.id,
+    ]);
     await reindexGroup(tx, ctx.place.id, ctx.place.slug, keep.id);
     await reindexGroup(tx, ctx.place.id, ctx.place.slug, duplicate.id);
     await audit(tx, {

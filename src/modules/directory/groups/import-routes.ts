@@ -88,7 +88,9 @@ export async function groupImportRoutes(app: FastifyInstance) {
       })),
       moreProblemRows: Math.max(0, withProblems.length - 200),
       sample: staged.rows.filter((r) => !r.problems.length).slice(0, 10),
-      duplicateRows: staged.rows.filter((r) => !r.problems.length && r.possibleDuplicates?.length).slice(0, 200),
+      duplicateRows: staged.rows
+        .filter((r) => !r.problems.length && r.possibleDuplicates?.length)
+        .slice(0, 200),
       csrfToken: reply.generateCsrf(),
       errors,
     });
