@@ -18,7 +18,10 @@ test('common abbreviations expand, so written-out and abbreviated addresses agre
 
 test('a postcode and the country are dropped from the address', () => {
   assert.equal(normaliseAddress('Oakfield Road, Altrincham WA15 8EW'), 'oakfield road altrincham');
-  assert.equal(normaliseAddress('Oakfield Road, Altrincham, WA158EW, United Kingdom'), 'oakfield road altrincham');
+  assert.equal(
+    normaliseAddress('Oakfield Road, Altrincham, WA158EW, United Kingdom'),
+    'oakfield road altrincham',
+  );
   assert.equal(normaliseAddress('12 Church Road, Sale, England'), '12 church road sale');
 });
 
@@ -36,12 +39,22 @@ test('words that are also JavaScript property names are just words', () => {
 
 test('flat, unit and house numbers are kept', () => {
   assert.notEqual(normaliseAddress('Flat 2, 10 High Street'), normaliseAddress('Flat 3, 10 High Street'));
-  assert.notEqual(normaliseAddress('Unit 4, Ashburton Road West'), normaliseAddress('Unit 5, Ashburton Road West'));
+  assert.notEqual(
+    normaliseAddress('Unit 4, Ashburton Road West'),
+    normaliseAddress('Unit 5, Ashburton Road West'),
+  );
   assert.deepEqual(addressTokens('10a Derbyshire Lane'), ['10a', 'derbyshire', 'lane']);
 });
 
 test('"Dr" is Drive only at the end of a street name', () => {
-  assert.deepEqual(addressTokens('Dr Kershaw’s Surgery, 5 Moss Dr'), ['dr', 'kershaw', 'surgery', '5', 'moss', 'drive']);
+  assert.deepEqual(addressTokens('Dr Kershaw’s Surgery, 5 Moss Dr'), [
+    'dr',
+    'kershaw',
+    'surgery',
+    '5',
+    'moss',
+    'drive',
+  ]);
 });
 
 test('normaliseAddress is idempotent', () => {
@@ -69,10 +82,13 @@ test('normaliseAddress is idempotent', () => {
     '\n',
   );
   fc.assert(
-    fc.property(fc.array(fc.oneof(words, fc.string({ unit: 'grapheme', maxLength: 6 })), { maxLength: 10 }), (parts) => {
-      const once = normaliseAddress(parts.join(' '));
-      assert.equal(normaliseAddress(once), once);
-    }),
+    fc.property(
+      fc.array(fc.oneof(words, fc.string({ unit: 'grapheme', maxLength: 6 })), { maxLength: 10 }),
+      (parts) => {
+        const once = normaliseAddress(parts.join(' '));
+        assert.equal(normaliseAddress(once), once);
+      },
+    ),
     { numRuns: 3000 },
   );
 });

@@ -64,20 +64,40 @@ const DUPLICATES: [string, DirectoryRecord, DirectoryRecord, number][] = [
   ],
   [
     '"&" and "AC", abbreviated street',
-    record({ name: 'Altrincham and District Athletic Club', address: 'Grove Lane, Altrincham', postcode: 'WA15 7UF' }),
+    record({
+      name: 'Altrincham and District Athletic Club',
+      address: 'Grove Lane, Altrincham',
+      postcode: 'WA15 7UF',
+    }),
     record({ name: 'Altrincham & District AC', address: 'Grove Ln, Altrincham', postcode: 'WA15 7UF' }),
     DATA_QUALITY_THRESHOLD,
   ],
   [
     'a stale record with the old address, found by the same mobile number',
-    record({ name: 'Sale Knit and Natter', postcode: 'M33 7WR', phone: '07700 900123', lon: -2.32, lat: 53.42 }),
-    record({ name: 'Sale Knit & Natter', postcode: 'WA14 2RS', phone: '07700900123', lon: -2.35, lat: 53.39 }),
+    record({
+      name: 'Sale Knit and Natter',
+      postcode: 'M33 7WR',
+      phone: '07700 900123',
+      lon: -2.32,
+      lat: 53.42,
+    }),
+    record({
+      name: 'Sale Knit & Natter',
+      postcode: 'WA14 2RS',
+      phone: '07700900123',
+      lon: -2.35,
+      lat: 53.39,
+    }),
     DATA_QUALITY_THRESHOLD,
   ],
   [
     '"Club" added, fuller address',
     record({ name: 'Altrincham Judo Club', address: 'Oakfield Road, Altrincham', postcode: 'WA15 8EW' }),
-    record({ name: 'Altrincham Judo', address: 'Oakfield Road, Station Site, Altrincham', postcode: 'WA15 8EW' }),
+    record({
+      name: 'Altrincham Judo',
+      address: 'Oakfield Road, Station Site, Altrincham',
+      postcode: 'WA15 8EW',
+    }),
     DATA_QUALITY_THRESHOLD,
   ],
   [
@@ -150,7 +170,11 @@ const DIFFERENT: [string, DirectoryRecord, DirectoryRecord][] = [
     record({ name: '1st Sale Scouts', postcode: 'M33 3AB' }),
     record({ name: '2nd Sale Scouts', postcode: 'M33 3AB' }),
   ],
-  ['the same denomination in two towns', record({ name: 'Sale Methodist Church' }), record({ name: 'Urmston Methodist Church' })],
+  [
+    'the same denomination in two towns',
+    record({ name: 'Sale Methodist Church' }),
+    record({ name: 'Urmston Methodist Church' }),
+  ],
   [
     'franchise groups with the same name at different venues',
     record({ name: 'Slimming World', postcode: 'M33 7WR', lon: -2.32, lat: 53.42 }),
@@ -166,7 +190,11 @@ const DIFFERENT: [string, DirectoryRecord, DirectoryRecord][] = [
     record({ name: 'Sale Book Club', email: 'jane.smith@example.org' }),
     record({ name: 'Timperley Walking Group', email: 'jane.smith@example.org' }),
   ],
-  ['one charity’s branches in two boroughs', record({ name: 'Age UK Trafford' }), record({ name: 'Age UK Salford' })],
+  [
+    'one charity’s branches in two boroughs',
+    record({ name: 'Age UK Trafford' }),
+    record({ name: 'Age UK Salford' }),
+  ],
 ];
 
 test('pairs of records for the same group or service score at least their threshold', () => {

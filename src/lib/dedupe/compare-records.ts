@@ -34,7 +34,7 @@
  */
 
 import { haversineMetres } from '../geo/geometry.js';
-import { addressTokenUnits, addressTokens } from './addresses.js';
+import { addressTokens, addressTokenUnits } from './addresses.js';
 import {
   isSharedHost,
   normaliseEmail,
@@ -114,7 +114,8 @@ const NUMBER_CONFLICT_CAP = 0.4;
 
 function validPosition(lon: number | null | undefined, lat: number | null | undefined) {
   if (typeof lon !== 'number' || typeof lat !== 'number') return null;
-  if (!Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90) return null;
+  if (!Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90)
+    return null;
   return [lon, lat] as const;
 }
 
@@ -160,7 +161,10 @@ export function withSharedVocabularies<T extends DirectoryRecord>(
 
 /** Similarity of two names in [0, 1]: 1 when their normalised forms have the same words. */
 export function nameSimilarity(a: string, b: string): number {
-  return similarityOfNames(tokenList(nameTokens(a), nameTokenUnits), tokenList(nameTokens(b), nameTokenUnits));
+  return similarityOfNames(
+    tokenList(nameTokens(a), nameTokenUnits),
+    tokenList(nameTokens(b), nameTokenUnits),
+  );
 }
 
 function similarityOfNames(a: TokenList, b: TokenList): number {
@@ -228,7 +232,11 @@ function postcodeConflict(a: string, b: string): number {
  * Compares two prepared records, or returns null as soon as it is clear the score will be below
  * `atLeast` (so the clustering of a whole directory can skip most of the work).
  */
-export function scorePrepared(a: PreparedRecord, b: PreparedRecord, atLeast: number): RecordComparison | null {
+export function scorePrepared(
+  a: PreparedRecord,
+  b: PreparedRecord,
+  atLeast: number,
+): RecordComparison | null {
   const nameScore = round4(similarityOfNames(a.name, b.name));
   const lift = gate(nameScore);
   // Even the strongest support cannot take the score above this.
@@ -250,7 +258,8 @@ export function scorePrepared(a: PreparedRecord, b: PreparedRecord, atLeast: num
 
   const samePostcode = a.postcode !== null && a.postcode === b.postcode;
   if (samePostcode) unsupported *= 1 - SUPPORT.postcode;
-  else if (a.postcode !== null && b.postcode !== null) unconflicted *= 1 - postcodeConflict(a.postcode, b.postcode);
+  else if (a.postcode !== null && b.postcode !== null)
+    unconflicted *= 1 - postcodeConflict(a.postcode, b.postcode);
 
   const metres = a.position !== null && b.position !== null ? haversineMetres(a.position, b.position) : null;
   if (metres !== null) {
@@ -299,7 +308,8 @@ export function scorePrepared(a: PreparedRecord, b: PreparedRecord, atLeast: num
     });
   }
   if (samePostcode) reasons.push({ code: 'same-postcode', value: a.postcode as string });
-  if (metres !== null && metres <= NEARBY_METRES) reasons.push({ code: 'nearby', metres: Math.round(metres) });
+  if (metres !== null && metres <= NEARBY_METRES)
+    reasons.push({ code: 'nearby', metres: Math.round(metres) });
   return { score, reasons };
 }
 

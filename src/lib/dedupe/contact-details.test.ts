@@ -62,7 +62,16 @@ test('email addresses are lower-cased but keep dots and plus tags', () => {
   assert.equal(normaliseEmail('john.smith+club@gmail.com'), 'john.smith+club@gmail.com');
   assert.notEqual(normaliseEmail('john.smith@example.org'), normaliseEmail('johnsmith@example.org'));
   assert.equal(normaliseEmail('n/a; hello@sale-knit.org.uk'), 'hello@sale-knit.org.uk');
-  for (const junk of ['', 'n/a', 'info@', '@example.org', 'info@localhost', 'info at example dot org', 'NA', null]) {
+  for (const junk of [
+    '',
+    'n/a',
+    'info@',
+    '@example.org',
+    'info@localhost',
+    'info at example dot org',
+    'NA',
+    null,
+  ]) {
     assert.equal(normaliseEmail(junk), null, String(junk));
   }
 });
@@ -77,10 +86,24 @@ test('websites lose scheme, www, trailing slash, index page, query and fragment'
     ['fb.com/saleharriers', 'facebook.com/saleharriers'],
     ['https://twitter.com/SaleHarriers', 'x.com/saleharriers'],
     ['https://www.facebook.com/profile.php?id=100064&sk=about', 'facebook.com/profile.php?id=100064'],
-    ['https://www.trafford.gov.uk/residents/adult-social-care/', 'trafford.gov.uk/residents/adult-social-care'],
+    [
+      'https://www.trafford.gov.uk/residents/adult-social-care/',
+      'trafford.gov.uk/residents/adult-social-care',
+    ],
   ];
   for (const [raw, expected] of cases) assert.equal(normaliseWebsite(raw), expected, raw);
-  for (const junk of ['', 'n/a', 'NA', 'none', 'ftp://example.org', 'mailto:info@example.org', 'info@example.org', 'http://localhost/', 'see leaflet', '192.168.0.1']) {
+  for (const junk of [
+    '',
+    'n/a',
+    'NA',
+    'none',
+    'ftp://example.org',
+    'mailto:info@example.org',
+    'info@example.org',
+    'http://localhost/',
+    'see leaflet',
+    '192.168.0.1',
+  ]) {
     assert.equal(normaliseWebsite(junk), null, junk);
   }
 });
@@ -104,7 +127,18 @@ test('postcodes are upper-cased with one space, and only valid shapes pass', () 
     ['gir 0aa', 'GIR 0AA'],
   ];
   for (const [raw, expected] of cases) assert.equal(normalisePostcode(raw), expected, raw);
-  for (const junk of ['', 'M33', '7WR', 'QA1 1AA', 'M33 7CR', 'M33 7W', 'M33 77R', 'n/a', 'M3 3 7WR X', null]) {
+  for (const junk of [
+    '',
+    'M33',
+    '7WR',
+    'QA1 1AA',
+    'M33 7CR',
+    'M33 7W',
+    'M33 77R',
+    'n/a',
+    'M3 3 7WR X',
+    null,
+  ]) {
     assert.equal(normalisePostcode(junk), null, String(junk));
   }
 });
@@ -114,7 +148,26 @@ test('contact normalisers are idempotent', () => {
     .array(fc.constantFrom(...'0123456789 +()-.x'.split(''), 'ext', '44', '0161', '07700'), { maxLength: 20 })
     .map((parts) => parts.join(''));
   const webish = fc
-    .array(fc.constantFrom('www.', 'm.', 'https://', 'a', 'B', '.', '/', 'index.html', '?id=1', '#', 'é', '%2F', 'co.uk', 'facebook.com', 'profile.php'), { maxLength: 12 })
+    .array(
+      fc.constantFrom(
+        'www.',
+        'm.',
+        'https://',
+        'a',
+        'B',
+        '.',
+        '/',
+        'index.html',
+        '?id=1',
+        '#',
+        'é',
+        '%2F',
+        'co.uk',
+        'facebook.com',
+        'profile.php',
+      ),
+      { maxLength: 12 },
+    )
     .map((parts) => parts.join(''));
   const anything = fc.string({ unit: 'grapheme', maxLength: 30 });
   const check = (normalise: (raw: string) => string | null, raw: string) => {

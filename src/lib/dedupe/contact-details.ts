@@ -83,11 +83,13 @@ export function normaliseEmail(raw: string | null | undefined): string | null {
 // Websites
 // ---------------------------------------------------------------------------------------------
 
-const HOST_ALIASES: ReadonlyMap<string, string> = new Map(Object.entries({
-  'fb.com': 'facebook.com',
-  'twitter.com': 'x.com',
-  'instagr.am': 'instagram.com',
-}));
+const HOST_ALIASES: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    'fb.com': 'facebook.com',
+    'twitter.com': 'x.com',
+    'instagr.am': 'instagram.com',
+  }),
+);
 
 /**
  * Hosts that hold pages for many unrelated organisations, so only the same page (host and path)

@@ -40,7 +40,10 @@ test('creating a record finds the existing ones it may duplicate, best first', (
     ['g1', 'g3', 'g6'],
   );
   assert.ok(matches.every((match) => match.score >= WARN_ON_CREATE_THRESHOLD));
-  assert.deepEqual(matches[0]?.reasons.map((reason) => reason.code), ['same-name', 'same-phone']);
+  assert.deepEqual(
+    matches[0]?.reasons.map((reason) => reason.code),
+    ['same-name', 'same-phone'],
+  );
 });
 
 test('editing a record never offers the record itself as its duplicate', () => {
@@ -60,7 +63,10 @@ test('threshold and limit bound the matches', () => {
     findLikelyDuplicates(candidate, directory, { threshold: 0.99 }).map((match) => match.record.id),
     ['g1'],
   );
-  assert.equal(findLikelyDuplicates(candidate, directory, { threshold: 0, limit: 100 }).length, directory.length);
+  assert.equal(
+    findLikelyDuplicates(candidate, directory, { threshold: 0, limit: 100 }).length,
+    directory.length,
+  );
 });
 
 test('the data-quality page gets clusters of duplicates, not unrelated neighbours', () => {
@@ -79,8 +85,9 @@ test('the data-quality page gets clusters of duplicates, not unrelated neighbour
   );
 });
 
-test('clustering refuses two records with the same id', () => {
+test('clustering refuses two records with the same id, and a threshold of 0', () => {
   assert.throws(() => clusterDuplicates([group('x', 'A'), group('x', 'B')]), RangeError);
+  assert.throws(() => clusterDuplicates(directory, { threshold: 0 }), RangeError);
 });
 
 test('records sharing only very common words are still clustered when their names agree', () => {
@@ -97,7 +104,29 @@ test('records sharing only very common words are still clustered when their name
   );
 });
 
-function bruteForceMatches(candidate: DirectoryRecord, existing: readonly DirectoryRecord[], threshold: number) {
+test('a typo in a very common word is still clustered', () => {
+  // "Sale" and "Badminton" are each in more than MAX_BLOCK names; "Sale Badminton" is not.
+  const records = [
+    ...Array.from({ length: MAX_BLOCK + 1 }, (_, i) =>
+      group(`s${String(i).padStart(3, '0')}`, `Sale Team${i}`),
+    ),
+    ...Array.from({ length: MAX_BLOCK + 1 }, (_, i) =>
+      group(`b${String(i).padStart(3, '0')}`, `Badminton Team${i}`),
+    ),
+    group('x1', 'Sale Badminton'),
+    group('x2', 'Sale Badmnton'),
+  ];
+  assert.deepEqual(
+    clusterDuplicates(records).map((cluster) => cluster.records.map((record) => record.id)),
+    [['x1', 'x2']],
+  );
+});
+
+function bruteForceMatches(
+  candidate: DirectoryRecord,
+  existing: readonly DirectoryRecord[],
+  threshold: number,
+) {
   return existing
     .filter((record) => record.id !== candidate.id)
     .map((record) => ({ id: record.id, score: compareRecords(candidate, record).score }))
@@ -151,9 +180,13 @@ function bruteForceClusters(records: readonly DirectoryRecord[], threshold: numb
   for (let i = 0; i < ids.length; i++) {
     for (let j = i + 1; j < ids.length; j++) {
       const [a, b] = [ids[i] as string, ids[j] as string];
-      if (compareRecords(byId.get(a) as DirectoryRecord, byId.get(b) as DirectoryRecord).score < threshold) continue;
+      if (compareRecords(byId.get(a) as DirectoryRecord, byId.get(b) as DirectoryRecord).score < threshold)
+        continue;
       const [ra, rb] = [find(a), find(b)];
-      if (ra !== rb) component.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
+      if (ra === rb) continue;
+      // The smaller id becomes the root (ids are strings, so no Math.min).
+      const [low, high] = ra < rb ? [ra, rb] : [rb, ra];
+      component.set(high, low);
     }
   }
   const groups = new Map<string, string[]>();
@@ -164,7 +197,9 @@ function bruteForceClusters(records: readonly DirectoryRecord[], threshold: numb
 test('clusterDuplicates partitions the matched records, whatever the input order', () => {
   fc.assert(
     fc.property(
-      arbitraryRecords(30).chain((records) => fc.tuple(fc.constant(records), fc.shuffledSubarray(records, { minLength: records.length }))),
+      arbitraryRecords(30).chain((records) =>
+        fc.tuple(fc.constant(records), fc.shuffledSubarray(records, { minLength: records.length })),
+      ),
       fc.constantFrom(WARN_ON_CREATE_THRESHOLD, DATA_QUALITY_THRESHOLD, 0.5),
       ([records, shuffled], threshold) => {
         const clusters = clusterDuplicates(records, { threshold });

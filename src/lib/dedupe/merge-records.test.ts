@@ -43,7 +43,9 @@ test('the primary’s values are kept and its gaps filled from the duplicate', (
   });
   assert.deepEqual(filled, ['email', 'website', 'location']);
   // The postcode and phone only differ in format; the name differs in spelling.
-  assert.deepEqual(conflicts, [{ field: 'name', primary: 'Sale Harriers Manchester', duplicate: 'Sale Hariers Manchester' }]);
+  assert.deepEqual(conflicts, [
+    { field: 'name', primary: 'Sale Harriers Manchester', duplicate: 'Sale Hariers Manchester' },
+  ]);
 });
 
 test('real disagreements are listed for the officer, primary’s value first', () => {
@@ -74,7 +76,10 @@ test('real disagreements are listed for the officer, primary’s value first', (
 });
 
 test('junk in the primary is a gap; junk in the duplicate is neither copied nor a conflict', () => {
-  const filledIn = mergeRecords({ ...primary, phone: 'n/a' }, { id: 'g2', kind: 'group', name: 'x', phone: '07700 900123' });
+  const filledIn = mergeRecords(
+    { ...primary, phone: 'n/a' },
+    { id: 'g2', kind: 'group', name: 'x', phone: '07700 900123' },
+  );
   assert.equal(filledIn.merged.phone, '07700 900123');
   assert.deepEqual(filledIn.filled, ['phone']);
 

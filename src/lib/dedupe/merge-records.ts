@@ -62,7 +62,10 @@ function positionOf(record: DirectoryRecord) {
  * value and the two disagree is listed. The merged
  * record keeps the primary's id, kind and any fields this library does not know about.
  */
-export function mergeRecords<T extends DirectoryRecord>(primary: T, duplicate: DirectoryRecord): MergeProposal<T> {
+export function mergeRecords<T extends DirectoryRecord>(
+  primary: T,
+  duplicate: DirectoryRecord,
+): MergeProposal<T> {
   const merged: Record<string, unknown> = { ...primary };
   const filled: MergeField[] = [];
   const conflicts: MergeConflict[] = [];
@@ -94,7 +97,8 @@ export function mergeRecords<T extends DirectoryRecord>(primary: T, duplicate: D
       merged.lat = theirPosition.lat;
       filled.push('location');
     } else if (
-      haversineMetres([myPosition.lon, myPosition.lat], [theirPosition.lon, theirPosition.lat]) > NEARBY_METRES
+      haversineMetres([myPosition.lon, myPosition.lat], [theirPosition.lon, theirPosition.lat]) >
+      NEARBY_METRES
     ) {
       conflicts.push({ field: 'location', primary: myPosition, duplicate: theirPosition });
     }

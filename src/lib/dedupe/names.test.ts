@@ -42,7 +42,10 @@ test('"St" is Saint in a name except as its last word', () => {
 });
 
 test('legal forms go only from the end, and never the whole name', () => {
-  assert.equal(normaliseName('The Herbert Whitworth Limited Scholarship Fund'), 'herbert whitworth limited scholarship fund');
+  assert.equal(
+    normaliseName('The Herbert Whitworth Limited Scholarship Fund'),
+    'herbert whitworth limited scholarship fund',
+  );
   assert.equal(normaliseName('Mountlands Trust Limited by Guarantee'), 'mountland trust');
   assert.equal(normaliseName('Ltd'), 'limited');
   assert.equal(normaliseName('Acme CIC Ltd'), 'acme');
@@ -100,10 +103,13 @@ test('normaliseName is idempotent', () => {
     '__proto__',
   );
   fc.assert(
-    fc.property(fc.array(fc.oneof(words, fc.string({ unit: 'grapheme', maxLength: 8 })), { maxLength: 8 }), (parts) => {
-      const once = normaliseName(parts.join(' '));
-      assert.equal(normaliseName(once), once);
-    }),
+    fc.property(
+      fc.array(fc.oneof(words, fc.string({ unit: 'grapheme', maxLength: 8 })), { maxLength: 8 }),
+      (parts) => {
+        const once = normaliseName(parts.join(' '));
+        assert.equal(normaliseName(once), once);
+      },
+    ),
     { numRuns: 2000 },
   );
 });

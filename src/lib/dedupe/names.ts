@@ -17,32 +17,45 @@
 import { canonicalNumber, foldedWords, foldText, singular } from './text-fold.js';
 
 /** Abbreviations and US spellings, keyed by the (singular) folded word. */
-const NAME_SYNONYMS: ReadonlyMap<string, readonly string[]> = new Map(Object.entries({
-  ltd: ['limited'],
-  ac: ['athletic', 'club'],
-  fc: ['football', 'club'],
-  rfc: ['rugby', 'football', 'club'],
-  rufc: ['rugby', 'union', 'football', 'club'],
-  arlfc: ['amateur', 'rugby', 'league', 'football', 'club'],
-  assoc: ['association'],
-  assn: ['association'],
-  soc: ['society'],
-  ctr: ['centre'],
-  cntr: ['centre'],
-  center: ['centre'],
-  grp: ['group'],
-  utd: ['united'],
-  mt: ['mount'],
-  intl: ['international'],
-  natl: ['national'],
-  cttee: ['committee'],
-  neighborhood: ['neighbourhood'],
-  organization: ['organisation'],
-  theater: ['theatre'],
-  program: ['programme'],
-}));
+const NAME_SYNONYMS: ReadonlyMap<string, readonly string[]> = new Map(
+  Object.entries({
+    ltd: ['limited'],
+    ac: ['athletic', 'club'],
+    fc: ['football', 'club'],
+    rfc: ['rugby', 'football', 'club'],
+    rufc: ['rugby', 'union', 'football', 'club'],
+    arlfc: ['amateur', 'rugby', 'league', 'football', 'club'],
+    assoc: ['association'],
+    assn: ['association'],
+    soc: ['society'],
+    ctr: ['centre'],
+    cntr: ['centre'],
+    center: ['centre'],
+    grp: ['group'],
+    utd: ['united'],
+    mt: ['mount'],
+    intl: ['international'],
+    natl: ['national'],
+    cttee: ['committee'],
+    neighborhood: ['neighbourhood'],
+    organization: ['organisation'],
+    theater: ['theatre'],
+    program: ['programme'],
+  }),
+);
 
-const STOP_WORDS: ReadonlySet<string> = new Set(['the', 'of', 'and', 'a', 'an', 'for', 'in', 'at', 'on', 'to']);
+const STOP_WORDS: ReadonlySet<string> = new Set([
+  'the',
+  'of',
+  'and',
+  'a',
+  'an',
+  'for',
+  'in',
+  'at',
+  'on',
+  'to',
+]);
 
 /** Legal forms removed from the end of a name ("… Limited", "… CIC", "… Limited by Guarantee"). */
 const LEGAL_FORMS: readonly (readonly string[])[] = [

@@ -38,7 +38,12 @@ const NAME_WORDS = [
 
 /** Names built from words that make near-duplicates likely, plus the odd arbitrary string. */
 export const arbitraryName = fc.oneof(
-  { weight: 4, arbitrary: fc.array(fc.constantFrom(...NAME_WORDS), { minLength: 1, maxLength: 4 }).map((w) => w.join(' ')) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .array(fc.constantFrom(...NAME_WORDS), { minLength: 1, maxLength: 4 })
+      .map((w) => w.join(' ')),
+  },
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 20 }) },
 );
 
@@ -50,14 +55,28 @@ export function arbitraryRecord(id: fc.Arbitrary<string>): fc.Arbitrary<Director
     kind: fc.constantFrom('group' as const, 'service' as const),
     name: arbitraryName,
     address: nullable(
-      fc.constantFrom('10 Danefield Rd, Sale', '10 Danefield Road, Sale', 'Flat 2, 10 High St', 'Flat 3, 10 High St', 'Oakfield Road, Altrincham', 'n/a'),
+      fc.constantFrom(
+        '10 Danefield Rd, Sale',
+        '10 Danefield Road, Sale',
+        'Flat 2, 10 High St',
+        'Flat 3, 10 High St',
+        'Oakfield Road, Altrincham',
+        'n/a',
+      ),
     ),
-    postcode: nullable(fc.constantFrom('M33 7WR', 'm337wr', 'WA15 8EW', 'M33 7WS', 'XX1'),
-    ),
+    postcode: nullable(fc.constantFrom('M33 7WR', 'm337wr', 'WA15 8EW', 'M33 7WS', 'XX1')),
     phone: nullable(fc.constantFrom('0161 980 6090', '+44 161 980 6090', '07700 900123', 'n/a')),
-    email: nullable(fc.constantFrom('info@saleharriers.org.uk', 'Info@SaleHarriers.org.uk', 'jane.smith@example.org')),
+    email: nullable(
+      fc.constantFrom('info@saleharriers.org.uk', 'Info@SaleHarriers.org.uk', 'jane.smith@example.org'),
+    ),
     website: nullable(
-      fc.constantFrom('saleharriers.org.uk', 'https://www.saleharriers.org.uk/juniors', 'facebook.com/saleharriers', 'facebook.com/salesharks', 'trafford.gov.uk/x'),
+      fc.constantFrom(
+        'saleharriers.org.uk',
+        'https://www.saleharriers.org.uk/juniors',
+        'facebook.com/saleharriers',
+        'facebook.com/salesharks',
+        'trafford.gov.uk/x',
+      ),
     ),
     lon: nullable(fc.constantFrom(-2.32, -2.3201, -2.35)),
     lat: nullable(fc.constantFrom(53.42, 53.4201, 53.39)),
@@ -68,5 +87,7 @@ export function arbitraryRecord(id: fc.Arbitrary<string>): fc.Arbitrary<Director
 export const arbitraryRecords = (maxLength: number) =>
   fc
     .uniqueArray(fc.integer({ min: 0, max: 10_000 }), { maxLength })
-    .chain((ids) => fc.tuple(...ids.map((n) => arbitraryRecord(fc.constant(`r${String(n).padStart(5, '0')}`)))))
+    .chain((ids) =>
+      fc.tuple(...ids.map((n) => arbitraryRecord(fc.constant(`r${String(n).padStart(5, '0')}`)))),
+    )
     .map((records) => [...records]);

@@ -30,18 +30,20 @@ export function foldedWords(folded: string): string[] {
     .filter((word) => word !== '');
 }
 
-const ORDINAL_WORDS: ReadonlyMap<string, string> = new Map(Object.entries({
-  first: '1',
-  second: '2',
-  third: '3',
-  fourth: '4',
-  fifth: '5',
-  sixth: '6',
-  seventh: '7',
-  eighth: '8',
-  ninth: '9',
-  tenth: '10',
-}));
+const ORDINAL_WORDS: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    first: '1',
+    second: '2',
+    third: '3',
+    fourth: '4',
+    fifth: '5',
+    sixth: '6',
+    seventh: '7',
+    eighth: '8',
+    ninth: '9',
+    tenth: '10',
+  }),
+);
 
 /** "1st", "01", "first" → "1", so numbered groups and floors compare by their number. */
 export function canonicalNumber(word: string): string {

@@ -64,14 +64,13 @@ function typoMatch(a: string, b: string): boolean {
 
 /**
  * A token list with what comparing needs worked out once: weights in whole units (so sums are
- * exact and do not depend on order), total weight, distinct tokens, neighbours written together
+ * exact and do not depend on order), total weight, neighbours written together
  * and the number tokens.
  */
 export type TokenList = {
   readonly tokens: readonly string[];
   readonly units: readonly number[];
   readonly total: number;
-  readonly distinct: ReadonlySet<string>;
   /** Neighbours written together, for a quick check that nothing needs joining. */
   readonly joinedPairs: readonly string[];
   readonly numbers: readonly string[];
@@ -86,7 +85,7 @@ export function tokenList(tokens: readonly string[], unitsOf: UnitsOf): TokenLis
   for (const unit of units) total += unit;
   const joinedPairs: string[] = [];
   for (let i = 0; i + 1 < tokens.length; i++) joinedPairs.push(`${tokens[i]}${tokens[i + 1]}`);
-  return { tokens, units, total, distinct: new Set(tokens), joinedPairs, numbers: tokens.filter(isNumberToken) };
+  return { tokens, units, total, joinedPairs, numbers: tokens.filter(isNumberToken) };
 }
 
 /**
@@ -97,7 +96,8 @@ export function tokenList(tokens: readonly string[], unitsOf: UnitsOf): TokenLis
  */
 export function withSharedVocabulary(lists: readonly TokenList[]): TokenList[] {
   const vocabulary = new Map<string, string>();
-  for (const list of lists) for (const token of list.tokens) if (!vocabulary.has(token)) vocabulary.set(token, token);
+  for (const list of lists)
+    for (const token of list.tokens) if (!vocabulary.has(token)) vocabulary.set(token, token);
   return lists.map((list) => {
     const tokens = list.tokens.map((token) => vocabulary.get(token) as string);
     // Built field by field in the same order as tokenList, so every list has one shape and
@@ -106,7 +106,6 @@ export function withSharedVocabulary(lists: readonly TokenList[]): TokenList[] {
       tokens,
       units: list.units,
       total: list.total,
-      distinct: new Set(tokens),
       joinedPairs: list.joinedPairs.filter((pair) => vocabulary.has(pair)),
       numbers: list.numbers,
     };
@@ -120,7 +119,7 @@ export function withSharedVocabulary(lists: readonly TokenList[]): TokenList[] {
 function joinedFor(list: TokenList, other: TokenList, unitsOf: UnitsOf): TokenList {
   let needed = false;
   for (const pair of list.joinedPairs) {
-    if (other.distinct.has(pair) && !list.distinct.has(pair)) {
+    if (other.tokens.includes(pair) && !list.tokens.includes(pair)) {
       needed = true;
       break;
     }
@@ -131,7 +130,7 @@ function joinedFor(list: TokenList, other: TokenList, unitsOf: UnitsOf): TokenLi
   for (let i = 0; i < tokens.length; i++) {
     const next = tokens[i + 1];
     const pair = next === undefined ? undefined : `${tokens[i]}${next}`;
-    if (pair !== undefined && other.distinct.has(pair) && !list.distinct.has(pair)) {
+    if (pair !== undefined && other.tokens.includes(pair) && !list.tokens.includes(pair)) {
       joined.push(pair);
       i++;
     } else {
@@ -145,17 +144,17 @@ function joinedFor(list: TokenList, other: TokenList, unitsOf: UnitsOf): TokenLi
  * Scratch flags for which tokens are already matched, reused across calls because comparing a
  * whole directory makes hundreds of thousands of comparisons (nothing here is re-entrant).
  */
-let usedA: Uint8Array = new Uint8Array(64);
-let usedB: Uint8Array = new Uint8Array(64);
+const scratch = { a: new Uint8Array(64), b: new Uint8Array(64) };
 
-function clearedFlags(flags: Uint8Array, length: number): Uint8Array {
-  const big = flags.length >= length ? flags : new Uint8Array(length * 2);
-  big.fill(0, 0, length);
-  return big;
+function clearedFlags(which: 'a' | 'b', length: number): Uint8Array {
+  if (scratch[which].length < length) scratch[which] = new Uint8Array(length * 2);
+  const flags = scratch[which];
+  flags.fill(0, 0, length);
+  return flags;
 }
 
 function numbersContained(inner: readonly string[], outer: readonly string[]): boolean {
-  const used = (usedB = clearedFlags(usedB, outer.length));
+  const used = clearedFlags('b', outer.length);
   for (const number of inner) {
     let j = 0;
     while (j < outer.length && (used[j] === 1 || outer[j] !== number)) j++;
@@ -175,12 +174,13 @@ export function compareTokenLists(first: TokenList, second: TokenList, unitsOf: 
     second.numbers.length > 0 &&
     !numbersContained(first.numbers, second.numbers) &&
     !numbersContained(second.numbers, first.numbers);
-  if (first.tokens.length === 0 || second.tokens.length === 0) return { dice: 0, overlap: 0, numbersConflict };
+  if (first.tokens.length === 0 || second.tokens.length === 0)
+    return { dice: 0, overlap: 0, numbersConflict };
 
   const a = joinedFor(first, second, unitsOf);
   const b = joinedFor(second, first, unitsOf);
-  const matchedA = (usedA = clearedFlags(usedA, a.tokens.length));
-  const matchedB = (usedB = clearedFlags(usedB, b.tokens.length));
+  const matchedA = clearedFlags('a', a.tokens.length);
+  const matchedB = clearedFlags('b', b.tokens.length);
   // Sums of whole numbers: exact, so swapping a and b gives bit-for-bit the same result.
   let matched = 0;
 
@@ -207,7 +207,8 @@ export function compareTokenLists(first: TokenList, second: TokenList, unitsOf: 
       const s = a.tokens[i] as string;
       for (let j = 0; j < b.tokens.length; j++) {
         const t = b.tokens[j] as string;
-        if (matchedB[j] === 0 && typoMatch(s, t)) candidates.push({ i, j, key: s < t ? `${s} ${t}` : `${t} ${s}` });
+        if (matchedB[j] === 0 && typoMatch(s, t))
+          candidates.push({ i, j, key: s < t ? `${s} ${t}` : `${t} ${s}` });
       }
     }
     candidates.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
