@@ -89,27 +89,22 @@ export function tokenList(tokens: readonly string[], unitsOf: UnitsOf): TokenLis
 }
 
 /**
- * The same lists made quicker to compare with each other: equal tokens become one string
- * (so equality is a pointer check) and joined neighbours that are no token of any list are
- * dropped (so there is nothing to join, which is nearly always the case). Only valid for
- * comparing lists of this set with each other.
+ * The same lists made quicker to compare with each other: neighbours written together are only
+ * kept where they are a token of some list, so that there is nearly never anything to join.
+ * Only valid for comparing lists of this set with each other.
  */
 export function withSharedVocabulary(lists: readonly TokenList[]): TokenList[] {
-  const vocabulary = new Map<string, string>();
-  for (const list of lists)
-    for (const token of list.tokens) if (!vocabulary.has(token)) vocabulary.set(token, token);
-  return lists.map((list) => {
-    const tokens = list.tokens.map((token) => vocabulary.get(token) as string);
-    // Built field by field in the same order as tokenList, so every list has one shape and
-    // property access in compareTokenLists stays fast.
-    return {
-      tokens,
-      units: list.units,
-      total: list.total,
-      joinedPairs: list.joinedPairs.filter((pair) => vocabulary.has(pair)),
-      numbers: list.numbers,
-    };
-  });
+  const vocabulary = new Set<string>();
+  for (const list of lists) for (const token of list.tokens) vocabulary.add(token);
+  return lists.map((list) => ({
+    // Field by field in the same order as tokenList, so every list has one shape and property
+    // access in compareTokenLists stays fast.
+    tokens: list.tokens,
+    units: list.units,
+    total: list.total,
+    joinedPairs: list.joinedPairs.filter((pair) => vocabulary.has(pair)),
+    numbers: list.numbers,
+  }));
 }
 
 /**
@@ -186,11 +181,12 @@ export function compareTokenLists(first: TokenList, second: TokenList, unitsOf: 
 
   // Exact matches first (equal tokens are interchangeable, so this is order-free).
   let leftA = 0;
+  const lengthB = b.tokens.length;
   for (let i = 0; i < a.tokens.length; i++) {
     const token = a.tokens[i];
     let j = 0;
-    while (j < b.tokens.length && (matchedB[j] === 1 || b.tokens[j] !== token)) j++;
-    if (j < b.tokens.length) {
+    while (j < lengthB && (matchedB[j] === 1 || b.tokens[j] !== token)) j++;
+    if (j < lengthB) {
       matchedA[i] = 1;
       matchedB[j] = 1;
       matched += EXACT_CREDIT * ((a.units[i] as number) + (b.units[j] as number));
