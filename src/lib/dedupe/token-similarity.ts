@@ -4,17 +4,17 @@
  * split words are forgiven, and that numbers never fuzzily match.
  *
  * Measure: a weighted Dice coefficient over a one-to-one matching of tokens. Each token has a
- * weight in whole units (generic words such as "club" or "road" weigh less). Two tokens match with credit 1
- * when equal, 0.9 when both have five letters or more and are one edit apart (Damerau, so
- * "harriers"/"hariers" and "trafford"/"trafofrd" match, "sale"/"hale" do not). Words split or
- * joined differently ("food bank"/"foodbank") are joined before matching. Then
+ * weight in whole units (generic words such as "club" or "road" weigh less). Two tokens match
+ * with credit 1 when equal, 0.9 when both have five letters or more and are one edit apart
+ * (Damerau, so "harriers"/"hariers" and "trafford"/"trafofrd" match, "sale"/"hale" do not).
+ * Words split or joined differently ("food bank"/"foodbank") are joined before matching. Then
  *
  *   dice    = Σ credit × (weight in a + weight in b) / (total weight of a + total weight of b)
  *   overlap = Σ credit × (weight in a + weight in b) / (2 × smaller total weight)
  *
- * Tokens with digits ("1", "10a") only ever match exactly; when both sides have numbers and neither
- * side's numbers are contained in the other's, the lists are said to conflict ("1st Sale
- * Scouts"/"2nd Sale Scouts", "Flat 2"/"Flat 3").
+ * Tokens with digits ("1", "10a") only ever match exactly; when both sides have numbers and
+ * neither side's numbers are contained in the other's, the lists are said to conflict ("1st
+ * Sale Scouts"/"2nd Sale Scouts", "Flat 2"/"Flat 3").
  *
  * The result is exactly symmetric (same number whichever side is a), which the duplicate
  * clustering relies on.
@@ -50,13 +50,13 @@ export function withinOneEdit(a: string, b: string): boolean {
   return short.slice(start) === long.slice(start + 1);
 }
 
+const HAS_DIGIT = /\d/;
+
 /**
  * Whether two different tokens count as a typo of each other: words of five letters or more,
  * one edit apart, never anything with a digit ("alpha1"/"alpha2", "m33"/"m34" are different
  * things).
  */
-const HAS_DIGIT = /\d/;
-
 function typoMatch(a: string, b: string): boolean {
   if (a.length < 5 || b.length < 5 || Math.abs(a.length - b.length) > 1) return false;
   return !HAS_DIGIT.test(a) && !HAS_DIGIT.test(b) && withinOneEdit(a, b);
@@ -64,8 +64,8 @@ function typoMatch(a: string, b: string): boolean {
 
 /**
  * A token list with what comparing needs worked out once: weights in whole units (so sums are
- * exact and do not depend on order), total weight, neighbours written together
- * and the number tokens.
+ * exact and do not depend on order), total weight, neighbours written together and the number
+ * tokens.
  */
 export type TokenList = {
   readonly tokens: readonly string[];
