@@ -33,7 +33,7 @@ import {
   scorePrepared,
   withSharedVocabularies,
 } from './compare-records.js';
-import { GENERIC_NAME_WORDS } from './names.js';
+import { GENERIC_NAME_WORDS, nameTokens } from './names.js';
 import { withinOneEdit } from './token-similarity.js';
 
 /** Recommended threshold for warning someone creating or importing a record. */
@@ -213,7 +213,26 @@ export function findLikelyDuplicates<T extends DirectoryRecord>(
   existing: readonly T[],
   options: FindOptions = {},
 ): DuplicateMatch<T>[] {
-  return createDuplicateFinder(existing)(candidate, options);
+  if ((options.threshold ?? WARN_ON_CREATE_THRESHOLD) <= 0)
+    return createDuplicateFinder(existing)(candidate, options);
+  // For one candidate, indexing every record costs more than it saves: keep only the records
+  // with a name word in common with the candidate (equal, one edit apart, or written together),
+  // the only ones that can score above 0, and index those.
+  const own = nameTokens(candidate.name ?? '');
+  const ownWords = new Set(own);
+  const ownJoined = new Set(own.slice(1).map((token, i) => `${own[i]}${token}`));
+  const ownTypoable = own.filter(typoable);
+  const mayMatch = (record: T): boolean => {
+    const tokens = nameTokens(record.name ?? '');
+    return tokens.some(
+      (token, i) =>
+        ownWords.has(token) ||
+        ownJoined.has(token) ||
+        (i > 0 && ownWords.has(`${tokens[i - 1]}${token}`)) ||
+        (typoable(token) && ownTypoable.some((word) => withinOneEdit(token, word))),
+    );
+  };
+  return createDuplicateFinder(existing.filter(mayMatch))(candidate, options);
 }
 
 export type DuplicatePair = {
