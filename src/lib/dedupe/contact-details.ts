@@ -191,5 +191,8 @@ export function normalisePostcode(raw: string | null | undefined): string | null
 
 /** True for a compact or spaced postcode inside folded address text ("m33", "7wr"). */
 export function isPostcode(compact: string): boolean {
-  return POSTCODE.test(compact.toUpperCase());
+  // Postcodes are 5 to 7 characters (GIR0AA included) and end in a digit and two letters.
+  if (compact.length < 5 || compact.length > 7) return false;
+  const digit = compact.charCodeAt(compact.length - 3);
+  return digit >= 48 && digit <= 57 && POSTCODE.test(compact.toUpperCase());
 }

@@ -85,8 +85,9 @@ test('the data-quality page gets clusters of duplicates, not unrelated neighbour
   );
 });
 
-test('clustering refuses two records with the same id', () => {
+test('clustering refuses two records with the same id, and a threshold of 0', () => {
   assert.throws(() => clusterDuplicates([group('x', 'A'), group('x', 'B')]), RangeError);
+  assert.throws(() => clusterDuplicates(directory, { threshold: 0 }), RangeError);
 });
 
 test('records sharing only very common words are still clustered when their names agree', () => {
@@ -100,6 +101,24 @@ test('records sharing only very common words are still clustered when their name
   assert.deepEqual(
     clusters.map((cluster) => cluster.records.map((record) => record.id)),
     [['c000', 'dup']],
+  );
+});
+
+test('a typo in a very common word is still clustered', () => {
+  // "Sale" and "Badminton" are each in more than MAX_BLOCK names; "Sale Badminton" is not.
+  const records = [
+    ...Array.from({ length: MAX_BLOCK + 1 }, (_, i) =>
+      group(`s${String(i).padStart(3, '0')}`, `Sale Team${i}`),
+    ),
+    ...Array.from({ length: MAX_BLOCK + 1 }, (_, i) =>
+      group(`b${String(i).padStart(3, '0')}`, `Badminton Team${i}`),
+    ),
+    group('x1', 'Sale Badminton'),
+    group('x2', 'Sale Badmnton'),
+  ];
+  assert.deepEqual(
+    clusterDuplicates(records).map((cluster) => cluster.records.map((record) => record.id)),
+    [['x1', 'x2']],
   );
 });
 
@@ -164,7 +183,10 @@ function bruteForceClusters(records: readonly DirectoryRecord[], threshold: numb
       if (compareRecords(byId.get(a) as DirectoryRecord, byId.get(b) as DirectoryRecord).score < threshold)
         continue;
       const [ra, rb] = [find(a), find(b)];
-      if (ra !== rb) component.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
+      if (ra === rb) continue;
+      // The smaller id becomes the root (ids are strings, so no Math.min).
+      const [low, high] = ra < rb ? [ra, rb] : [rb, ra];
+      component.set(high, low);
     }
   }
   const groups = new Map<string, string[]>();

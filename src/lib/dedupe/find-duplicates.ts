@@ -12,12 +12,17 @@
  * That makes the finder (createDuplicateFinder, findLikelyDuplicates) exact: it returns the same
  * as comparing the candidate with every record.
  *
- * Clustering a whole directory cannot afford the very common keys ("club", "sale", "1"): a key
- * held by 5,000 records would mean 12 million comparisons. clusterDuplicates therefore skips any
- * key held by more than MAX_BLOCK records, and adds keys that stay selective: the whole name,
- * pairs of name tokens, phone, email, website page and host, and postcode. A pair is then only
- * missed when every word the two names share is very common and so is each other shared detail;
- * such names are mostly generic words, which are weak evidence anyway.
+ * Clustering a whole directory cannot afford blocks on very common words ("club", "sale"): a
+ * key held by 5,000 records would mean 12 million comparisons. So clusterDuplicates makes no
+ * keys for name words held by more than MAX_BLOCK records, skips any other key held by more, and
+ * adds keys that stay selective:
+ *   P:<word> <word>   each pair of common, non-generic words in the name ("sale badminton"),
+ *                     a typo of a common word counting as the word;
+ *   N:<tokens>        the whole normalised name;
+ *   p:, e:, w:, h:, c: phone, email, web page, website host, postcode.
+ * A pair is then only missed when the names share just one common word (plus generic words such
+ * as "club") and no selective detail. bench/dedupe.ts plants respelt duplicates in 20,000
+ * synthetic records made almost entirely of common words, and finds all of them.
  */
 
 import {
@@ -28,7 +33,8 @@ import {
   scorePrepared,
   withSharedVocabularies,
 } from './compare-records.js';
-import { GENERIC_NAME_WORDS } from './names.js';
+import { GENERIC_NAME_WORDS, nameTokens } from './names.js';
+import { withinOneEdit } from './token-similarity.js';
 
 /** Recommended threshold for warning someone creating or importing a record. */
 export const WARN_ON_CREATE_THRESHOLD = 0.7;
@@ -36,7 +42,7 @@ export const WARN_ON_CREATE_THRESHOLD = 0.7;
 export const DATA_QUALITY_THRESHOLD = 0.85;
 
 /** Clustering skips blocking keys held by more records than this. */
-export const MAX_BLOCK = 60;
+export const MAX_BLOCK = 50;
 
 export type DuplicateMatch<T extends DirectoryRecord> = {
   readonly record: T;
@@ -51,12 +57,23 @@ export type FindOptions = {
   readonly limit?: number;
 };
 
-/** Keys for a word and, for words of five letters or more, the word with each letter deleted. */
+function deletions(token: string): string[] {
+  const variants: string[] = [];
+  for (let at = 0; at < token.length; at++) variants.push(token.slice(0, at) + token.slice(at + 1));
+  return variants;
+}
+
+/** Words that can have typos: five letters or more, no digits (as in token-similarity.ts). */
+function typoable(token: string): boolean {
+  return token.length >= 5 && !/\d/.test(token);
+}
+
+/** Keys for a word and, for words that can have typos, the word with each letter deleted. */
 function addWordKeys(keys: Set<string>, token: string): void {
   keys.add(`n:${token}`);
-  if (token.length >= 5 && !/\d/.test(token)) {
+  if (typoable(token)) {
     keys.add(`d:${token}`);
-    for (let at = 0; at < token.length; at++) keys.add(`d:${token.slice(0, at)}${token.slice(at + 1)}`);
+    for (const variant of deletions(token)) keys.add(`d:${variant}`);
   }
 }
 
@@ -67,19 +84,61 @@ function nameKeys(prepared: PreparedRecord): Set<string> {
   return keys;
 }
 
+/** Name tokens held by too many records to block on, and a way to spot typos of them. */
+type CommonWords = {
+  readonly words: ReadonlySet<string>;
+  /** From each common word and each of its one-letter deletions to the common words. */
+  readonly byVariant: ReadonlyMap<string, readonly string[]>;
+};
+
+function commonWordsOf(prepared: readonly PreparedRecord[]): CommonWords {
+  const counts = new Map<string, number>();
+  for (const record of prepared) {
+    const { tokens } = record.name;
+    tokens.forEach((token, i) => {
+      if (tokens.indexOf(token) === i) counts.set(token, (counts.get(token) ?? 0) + 1);
+    });
+  }
+  const words = new Set([...counts].filter(([, holders]) => holders > MAX_BLOCK).map(([token]) => token));
+  const byVariant = new Map<string, string[]>();
+  for (const word of words) {
+    if (!typoable(word)) continue;
+    for (const variant of [word, ...deletions(word)])
+      byVariant.set(variant, [...(byVariant.get(variant) ?? []), word]);
+  }
+  return { words, byVariant };
+}
+
+/** The common word a rare word is a typo of ("badmnton" → "badminton"), if any. */
+function commonWordMistyped(token: string, common: CommonWords): string | undefined {
+  if (!typoable(token)) return undefined;
+  let found: string | undefined;
+  for (const variant of [token, ...deletions(token)]) {
+    for (const word of common.byVariant.get(variant) ?? []) {
+      if (word !== token && withinOneEdit(token, word) && (found === undefined || word < found)) found = word;
+    }
+  }
+  return found;
+}
+
 /**
- * Keys for clustering. `common` holds the name tokens too common to block on: their own keys
- * (and those of their typos) would be skipped anyway, so they are not made. Two common tokens
- * together are usually selective ("sale" and "badminton" are each common, "sale badminton" is
- * not), so those pairs get a key of their own.
+ * Keys for clustering. Common name tokens get no keys of their own (nor their typos): their
+ * blocks would be skipped anyway. Two common words together are usually selective ("sale" and
+ * "badminton" are each common, "sale badminton" is not), so each pair of them gets a key; a
+ * typo of a common word ("Sale Badmnton Club") counts as that word there. Generic words
+ * ("club", "group") are left out of pairs: sharing one is weak evidence.
  */
-function clusterKeys(prepared: PreparedRecord, common: ReadonlySet<string>): Set<string> {
+function clusterKeys(prepared: PreparedRecord, common: CommonWords): Set<string> {
   const keys = new Set<string>();
   const { tokens, joinedPairs } = prepared.name;
   const frequent: string[] = [];
   for (const token of tokens) {
-    if (!common.has(token)) addWordKeys(keys, token);
-    else if (!GENERIC_NAME_WORDS.has(token) && !frequent.includes(token)) frequent.push(token);
+    let word: string | undefined = token;
+    if (!common.words.has(token)) {
+      addWordKeys(keys, token);
+      word = commonWordMistyped(token, common);
+    }
+    if (word !== undefined && !GENERIC_NAME_WORDS.has(word) && !frequent.includes(word)) frequent.push(word);
   }
   for (const pair of joinedPairs) keys.add(`n:${pair}`);
   if (tokens.length > 0) keys.add(`N:${[...tokens].sort().join(' ')}`);
@@ -154,7 +213,26 @@ export function findLikelyDuplicates<T extends DirectoryRecord>(
   existing: readonly T[],
   options: FindOptions = {},
 ): DuplicateMatch<T>[] {
-  return createDuplicateFinder(existing)(candidate, options);
+  if ((options.threshold ?? WARN_ON_CREATE_THRESHOLD) <= 0)
+    return createDuplicateFinder(existing)(candidate, options);
+  // For one candidate, indexing every record costs more than it saves: keep only the records
+  // with a name word in common with the candidate (equal, one edit apart, or written together),
+  // the only ones that can score above 0, and index those.
+  const own = nameTokens(candidate.name ?? '');
+  const ownWords = new Set(own);
+  const ownJoined = new Set(own.slice(1).map((token, i) => `${own[i]}${token}`));
+  const ownTypoable = own.filter(typoable);
+  const mayMatch = (record: T): boolean => {
+    const tokens = nameTokens(record.name ?? '');
+    return tokens.some(
+      (token, i) =>
+        ownWords.has(token) ||
+        ownJoined.has(token) ||
+        (i > 0 && ownWords.has(`${tokens[i - 1]}${token}`)) ||
+        (typoable(token) && ownTypoable.some((word) => withinOneEdit(token, word))),
+    );
+  };
+  return createDuplicateFinder(existing.filter(mayMatch))(candidate, options);
 }
 
 export type DuplicatePair = {
@@ -173,7 +251,10 @@ export type DuplicateCluster<T extends DirectoryRecord> = {
 };
 
 export type ClusterOptions = {
-  /** Lowest pair score that joins two records (inclusive); default DATA_QUALITY_THRESHOLD. */
+  /**
+   * Lowest pair score that joins two records (inclusive), above 0; default
+   * DATA_QUALITY_THRESHOLD.
+   */
   readonly threshold?: number;
 };
 
@@ -181,13 +262,17 @@ export type ClusterOptions = {
  * Groups of likely duplicates for the data-quality page: records joined by any chain of pairs
  * scoring at least the threshold (connected components). Records with no likely duplicate are
  * left out. Clusters are ordered by their first id, records in a cluster by id, so the result
- * does not depend on the input order. Ids must be unique.
+ * does not depend on the input order. Ids must be unique. Very common words are not blocked on
+ * (see the module comment), so a rare pair can be missed; 20,000 records take about a second.
  */
 export function clusterDuplicates<T extends DirectoryRecord>(
   records: readonly T[],
   options: ClusterOptions = {},
 ): DuplicateCluster<T>[] {
   const threshold = options.threshold ?? DATA_QUALITY_THRESHOLD;
+  // At 0 every pair would join, including pairs that share no key and are never compared.
+  if (!(threshold > 0))
+    throw new RangeError(`clusterDuplicates: threshold must be above 0, not ${threshold}`);
   const prepared = withSharedVocabularies(
     [...records].sort((x, y) => compareIds(x.id, y.id)).map(prepareRecord),
   );
@@ -197,13 +282,7 @@ export function clusterDuplicates<T extends DirectoryRecord>(
     }
   }
 
-  const tokenCounts = new Map<string, number>();
-  for (const record of prepared) {
-    for (const token of record.name.distinct) tokenCounts.set(token, (tokenCounts.get(token) ?? 0) + 1);
-  }
-  const common = new Set(
-    [...tokenCounts].filter(([, holders]) => holders > MAX_BLOCK).map(([token]) => token),
-  );
+  const common = commonWordsOf(prepared);
 
   // Each record's blocks (as numbers) and each block's records, leaving out oversized blocks.
   const blockIds = new Map<string, number>();

@@ -125,7 +125,9 @@ export function nameTokens(name: string): string[] {
       // last word ("… Market St") is it a street.
       tokens.push(i === words.length - 1 && i > 0 ? 'street' : 'saint');
     } else {
-      tokens.push(...(NAME_SYNONYMS.get(word) ?? [word]));
+      const expanded = NAME_SYNONYMS.get(word);
+      if (expanded === undefined) tokens.push(word);
+      else tokens.push(...expanded);
     }
   });
   const withoutStopWords = tokens.filter((token) => !STOP_WORDS.has(token));

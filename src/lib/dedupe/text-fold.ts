@@ -22,13 +22,15 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
  * "St.Mary" still splits into two words. Every other non-letter, non-digit separates words.
  */
 export function foldedWords(folded: string): string[] {
-  return folded
-    .replace(/[&+]/g, ' and ')
-    .replace(APOSTROPHES, '')
-    .replace(/\b([a-z0-9])\.(?=[a-z0-9]\b)/g, '$1')
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((word) => word !== '');
+  let text = folded;
+  // Each replacement only when needed: this runs for every record of a whole directory.
+  if (text.includes('&') || text.includes('+')) text = text.replace(/[&+]/g, ' and ');
+  if (HAS_APOSTROPHE.test(text)) text = text.replace(APOSTROPHES, '');
+  if (text.includes('.')) text = text.replace(/\b([a-z0-9])\.(?=[a-z0-9]\b)/g, '$1');
+  return text.split(/[^\p{L}\p{N}]+/u).filter((word) => word !== '');
 }
+
+const HAS_APOSTROPHE = /['’‘`ʼ]/;
 
 const ORDINAL_WORDS: ReadonlyMap<string, string> = new Map(
   Object.entries({
@@ -63,5 +65,6 @@ export function isNumberToken(token: string): boolean {
  * Idempotent: what it returns never ends in a removable "s".
  */
 export function singular(word: string): string {
-  return word.length >= 4 && /[^sui]s$/.test(word) && /^\p{L}+$/u.test(word) ? word.slice(0, -1) : word;
+  if (word.length < 4 || word.charCodeAt(word.length - 1) !== 115 /* s */) return word;
+  return /[^sui]s$/.test(word) && /^\p{L}+$/u.test(word) ? word.slice(0, -1) : word;
 }

@@ -4,17 +4,17 @@
  * split words are forgiven, and that numbers never fuzzily match.
  *
  * Measure: a weighted Dice coefficient over a one-to-one matching of tokens. Each token has a
- * weight in whole units (generic words such as "club" or "road" weigh less). Two tokens match with credit 1
- * when equal, 0.9 when both have five letters or more and are one edit apart (Damerau, so
- * "harriers"/"hariers" and "trafford"/"trafofrd" match, "sale"/"hale" do not). Words split or
- * joined differently ("food bank"/"foodbank") are joined before matching. Then
+ * weight in whole units (generic words such as "club" or "road" weigh less). Two tokens match
+ * with credit 1 when equal, 0.9 when both have five letters or more and are one edit apart
+ * (Damerau, so "harriers"/"hariers" and "trafford"/"trafofrd" match, "sale"/"hale" do not).
+ * Words split or joined differently ("food bank"/"foodbank") are joined before matching. Then
  *
  *   dice    = Σ credit × (weight in a + weight in b) / (total weight of a + total weight of b)
  *   overlap = Σ credit × (weight in a + weight in b) / (2 × smaller total weight)
  *
- * Tokens with digits ("1", "10a") only ever match exactly; when both sides have numbers and neither
- * side's numbers are contained in the other's, the lists are said to conflict ("1st Sale
- * Scouts"/"2nd Sale Scouts", "Flat 2"/"Flat 3").
+ * Tokens with digits ("1", "10a") only ever match exactly; when both sides have numbers and
+ * neither side's numbers are contained in the other's, the lists are said to conflict ("1st
+ * Sale Scouts"/"2nd Sale Scouts", "Flat 2"/"Flat 3").
  *
  * The result is exactly symmetric (same number whichever side is a), which the duplicate
  * clustering relies on.
@@ -50,13 +50,13 @@ export function withinOneEdit(a: string, b: string): boolean {
   return short.slice(start) === long.slice(start + 1);
 }
 
+const HAS_DIGIT = /\d/;
+
 /**
  * Whether two different tokens count as a typo of each other: words of five letters or more,
  * one edit apart, never anything with a digit ("alpha1"/"alpha2", "m33"/"m34" are different
  * things).
  */
-const HAS_DIGIT = /\d/;
-
 function typoMatch(a: string, b: string): boolean {
   if (a.length < 5 || b.length < 5 || Math.abs(a.length - b.length) > 1) return false;
   return !HAS_DIGIT.test(a) && !HAS_DIGIT.test(b) && withinOneEdit(a, b);
@@ -64,14 +64,13 @@ function typoMatch(a: string, b: string): boolean {
 
 /**
  * A token list with what comparing needs worked out once: weights in whole units (so sums are
- * exact and do not depend on order), total weight, distinct tokens, neighbours written together
- * and the number tokens.
+ * exact and do not depend on order), total weight, neighbours written together and the number
+ * tokens.
  */
 export type TokenList = {
   readonly tokens: readonly string[];
   readonly units: readonly number[];
   readonly total: number;
-  readonly distinct: ReadonlySet<string>;
   /** Neighbours written together, for a quick check that nothing needs joining. */
   readonly joinedPairs: readonly string[];
   readonly numbers: readonly string[];
@@ -86,39 +85,26 @@ export function tokenList(tokens: readonly string[], unitsOf: UnitsOf): TokenLis
   for (const unit of units) total += unit;
   const joinedPairs: string[] = [];
   for (let i = 0; i + 1 < tokens.length; i++) joinedPairs.push(`${tokens[i]}${tokens[i + 1]}`);
-  return {
-    tokens,
-    units,
-    total,
-    distinct: new Set(tokens),
-    joinedPairs,
-    numbers: tokens.filter(isNumberToken),
-  };
+  return { tokens, units, total, joinedPairs, numbers: tokens.filter(isNumberToken) };
 }
 
 /**
- * The same lists made quicker to compare with each other: equal tokens become one string
- * (so equality is a pointer check) and joined neighbours that are no token of any list are
- * dropped (so there is nothing to join, which is nearly always the case). Only valid for
- * comparing lists of this set with each other.
+ * The same lists made quicker to compare with each other: neighbours written together are only
+ * kept where they are a token of some list, so that there is nearly never anything to join.
+ * Only valid for comparing lists of this set with each other.
  */
 export function withSharedVocabulary(lists: readonly TokenList[]): TokenList[] {
-  const vocabulary = new Map<string, string>();
-  for (const list of lists)
-    for (const token of list.tokens) if (!vocabulary.has(token)) vocabulary.set(token, token);
-  return lists.map((list) => {
-    const tokens = list.tokens.map((token) => vocabulary.get(token) as string);
-    // Built field by field in the same order as tokenList, so every list has one shape and
-    // property access in compareTokenLists stays fast.
-    return {
-      tokens,
-      units: list.units,
-      total: list.total,
-      distinct: new Set(tokens),
-      joinedPairs: list.joinedPairs.filter((pair) => vocabulary.has(pair)),
-      numbers: list.numbers,
-    };
-  });
+  const vocabulary = new Set<string>();
+  for (const list of lists) for (const token of list.tokens) vocabulary.add(token);
+  return lists.map((list) => ({
+    // Field by field in the same order as tokenList, so every list has one shape and property
+    // access in compareTokenLists stays fast.
+    tokens: list.tokens,
+    units: list.units,
+    total: list.total,
+    joinedPairs: list.joinedPairs.filter((pair) => vocabulary.has(pair)),
+    numbers: list.numbers,
+  }));
 }
 
 /**
@@ -128,7 +114,7 @@ export function withSharedVocabulary(lists: readonly TokenList[]): TokenList[] {
 function joinedFor(list: TokenList, other: TokenList, unitsOf: UnitsOf): TokenList {
   let needed = false;
   for (const pair of list.joinedPairs) {
-    if (other.distinct.has(pair) && !list.distinct.has(pair)) {
+    if (other.tokens.includes(pair) && !list.tokens.includes(pair)) {
       needed = true;
       break;
     }
@@ -139,7 +125,7 @@ function joinedFor(list: TokenList, other: TokenList, unitsOf: UnitsOf): TokenLi
   for (let i = 0; i < tokens.length; i++) {
     const next = tokens[i + 1];
     const pair = next === undefined ? undefined : `${tokens[i]}${next}`;
-    if (pair !== undefined && other.distinct.has(pair) && !list.distinct.has(pair)) {
+    if (pair !== undefined && other.tokens.includes(pair) && !list.tokens.includes(pair)) {
       joined.push(pair);
       i++;
     } else {
@@ -153,17 +139,17 @@ function joinedFor(list: TokenList, other: TokenList, unitsOf: UnitsOf): TokenLi
  * Scratch flags for which tokens are already matched, reused across calls because comparing a
  * whole directory makes hundreds of thousands of comparisons (nothing here is re-entrant).
  */
-let usedA: Uint8Array = new Uint8Array(64);
-let usedB: Uint8Array = new Uint8Array(64);
+const scratch = { a: new Uint8Array(64), b: new Uint8Array(64) };
 
-function clearedFlags(flags: Uint8Array, length: number): Uint8Array {
-  const big = flags.length >= length ? flags : new Uint8Array(length * 2);
-  big.fill(0, 0, length);
-  return big;
+function clearedFlags(which: 'a' | 'b', length: number): Uint8Array {
+  if (scratch[which].length < length) scratch[which] = new Uint8Array(length * 2);
+  const flags = scratch[which];
+  flags.fill(0, 0, length);
+  return flags;
 }
 
 function numbersContained(inner: readonly string[], outer: readonly string[]): boolean {
-  const used = (usedB = clearedFlags(usedB, outer.length));
+  const used = clearedFlags('b', outer.length);
   for (const number of inner) {
     let j = 0;
     while (j < outer.length && (used[j] === 1 || outer[j] !== number)) j++;
@@ -188,18 +174,19 @@ export function compareTokenLists(first: TokenList, second: TokenList, unitsOf: 
 
   const a = joinedFor(first, second, unitsOf);
   const b = joinedFor(second, first, unitsOf);
-  const matchedA = (usedA = clearedFlags(usedA, a.tokens.length));
-  const matchedB = (usedB = clearedFlags(usedB, b.tokens.length));
+  const matchedA = clearedFlags('a', a.tokens.length);
+  const matchedB = clearedFlags('b', b.tokens.length);
   // Sums of whole numbers: exact, so swapping a and b gives bit-for-bit the same result.
   let matched = 0;
 
   // Exact matches first (equal tokens are interchangeable, so this is order-free).
   let leftA = 0;
+  const lengthB = b.tokens.length;
   for (let i = 0; i < a.tokens.length; i++) {
     const token = a.tokens[i];
     let j = 0;
-    while (j < b.tokens.length && (matchedB[j] === 1 || b.tokens[j] !== token)) j++;
-    if (j < b.tokens.length) {
+    while (j < lengthB && (matchedB[j] === 1 || b.tokens[j] !== token)) j++;
+    if (j < lengthB) {
       matchedA[i] = 1;
       matchedB[j] = 1;
       matched += EXACT_CREDIT * ((a.units[i] as number) + (b.units[j] as number));
