@@ -4,7 +4,13 @@ import { Invalid } from '../../../platform/http/errors.js';
 import { requirePlace, serviceContext } from '../../../platform/http/request-context.js';
 import { sendCsv } from '../../../platform/opendata/formats.js';
 import { mergeGroupInto } from '../groups/group-service.js';
-import { dataQualityReport, describeReason, mergePreview, type QualityRecord } from './quality-service.js';
+import {
+  dataQualityReport,
+  describeReason,
+  markNotDuplicates,
+  mergePreview,
+  type QualityRecord,
+} from './quality-service.js';
 
 type WardQuery = { Querystring: { ward?: string } };
 type MergeQuery = { Querystring: { keep?: string; duplicate?: string } };
@@ -108,6 +114,20 @@ export async function qualityRoutes(app: FastifyInstance) {
       });
       await mergeGroupInto(ctx(request), pair.keep, pair.duplicate);
       return reply.redirect(`/${requirePlace(request).slug}/admin/directory/quality?merged=1`, 303);
+    },
+  );
+
+  app.post(
+    '/admin/directory/not-duplicates',
+    { ...access, preHandler: app.csrfProtection },
+    async (request, reply) => {
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const pair = ids({
+        keep: typeof body.keep === 'string' ? body.keep : undefined,
+        duplicate: typeof body.duplicate === 'string' ? body.duplicate : undefined,
+      });
+      await markNotDuplicates(ctx(request), pair.keep, pair.duplicate);
+      return reply.redirect(`/${requirePlace(request).slug}/admin/directory/quality`, 303);
     },
   );
 }

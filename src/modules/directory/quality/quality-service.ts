@@ -8,6 +8,8 @@ import {
   mergeRecords,
   WARN_ON_CREATE_THRESHOLD,
 } from '../../../lib/dedupe/index.js';
+import { audit } from '../../../platform/audit/audit.js';
+import { withTransaction } from '../../../platform/db/transaction.js';
 import { Forbidden, NotFound } from '../../../platform/http/errors.js';
 import type { ServiceContext } from '../../../platform/http/request-context.js';
 import { can } from '../../../platform/roles/permissions.js';
@@ -58,7 +60,11 @@ export async function dataQualityReport(ctx: ServiceContext, now = new Date()): 
   const stale = records
     .filter((r) => r.mayBeOutOfDate || r.lastConfirmedAt.getTime() < staleBefore)
     .sort((a, b) => a.lastConfirmedAt.getTime() - b.lastConfirmedAt.getTime());
-  const clusters = clusterDuplicates(records, { threshold: DATA_QUALITY_THRESHOLD });
+  const dismissed = await dismissedPairs(ctx);
+  const clusters = splitDismissed(
+    clusterDuplicates(records, { threshold: DATA_QUALITY_THRESHOLD }),
+    dismissed,
+  );
   const wards = await listWards(ctx);
   const buckets: WardQuality[] = [...wards.map((w) => ({ ward: w as Ward | null })), { ward: null }].map(
     ({ ward }) => {
@@ -77,6 +83,68 @@ export async function dataQualityReport(ctx: ServiceContext, now = new Date()): 
     duplicateClusters: clusters.length,
     byWard: buckets.filter((b) => b.ward !== null || b.stale.length || b.duplicates.length),
   };
+}
+
+async function dismissedPairs(ctx: ServiceContext): Promise<Set<string>> {
+  const rows = await ctx.db.query<{ record_a: string; record_b: string }>(
+    'select record_a, record_b from directory_not_duplicates where place_id = $1',
+    [ctx.place.id],
+  );
+  return new Set(rows.map((r) => `${r.record_a}|${r.record_b}`));
+}
+
+/**
+ * Drops the pairs officers have said are different, then re-forms each cluster from the
+ * pairs that remain (a cluster held together only by a dismissed pair falls apart).
+ */
+export function splitDismissed<T extends QualityRecord>(
+  clusters: DuplicateCluster<T>[],
+  dismissed: Set<string>,
+): DuplicateCluster<T>[] {
+  if (!dismissed.size) return clusters;
+  const out: DuplicateCluster<T>[] = [];
+  for (const cluster of clusters) {
+    const pairs = cluster.pairs.filter((p) => !dismissed.has(`${p.a}|${p.b}`));
+    const parent = new Map(cluster.records.map((r) => [r.id, r.id]));
+    const root = (id: string): string => {
+      let x = id;
+      while (parent.get(x) !== x) x = parent.get(x) as string;
+      return x;
+    };
+    for (const p of pairs) parent.set(root(p.a), root(p.b));
+    const byRoot = new Map<string, T[]>();
+    for (const r of cluster.records) byRoot.set(root(r.id), [...(byRoot.get(root(r.id)) ?? []), r]);
+    for (const members of byRoot.values()) {
+      if (members.length < 2) continue;
+      const ids = new Set(members.map((m) => m.id));
+      out.push({ records: members, pairs: pairs.filter((p) => ids.has(p.a) && ids.has(p.b)) });
+    }
+  }
+  return out;
+}
+
+/** An officer has checked two records and they are different: stop listing them together. */
+export async function markNotDuplicates(ctx: ServiceContext, idA: string, idB: string): Promise<void> {
+  if (!can(ctx.actor, 'directory.quality')) throw new Forbidden();
+  const records = await qualityRecords(ctx);
+  if (idA === idB || !records.some((r) => r.id === idA) || !records.some((r) => r.id === idB))
+    throw new NotFound('No such pair of records');
+  const [a, b] = [idA, idB].sort() as [string, string];
+  await withTransaction(ctx.db, async (tx) => {
+    await tx.query(
+      'insert into directory_not_duplicates (place_id, record_a, record_b, decided_by) values ($1, $2, $3, $4) on conflict do nothing',
+      [ctx.place.id, a, b, ctx.actor?.userId ?? null],
+    );
+    await audit(tx, {
+      placeId: ctx.place.id,
+      actorId: ctx.actor?.userId ?? null,
+      action: 'directory.quality.not-duplicates',
+      targetType: 'directory-record',
+      targetId: a,
+      after: { recordA: a, recordB: b },
+      requestId: ctx.requestId ?? null,
+    });
+  });
 }
 
 /** Likely duplicates of something about to be added (a new group, an imported row). */

@@ -110,6 +110,39 @@ test('officers see likely duplicates and stale records by ward, and merge a dupl
   assert.doesNotMatch(after.body, mergeLink);
 });
 
+test('pairs an officer says are different are no longer listed together', async () => {
+  const officer = await makePerson(t.db, { roles: ['officer'] });
+  const first = await idOf('stretford-walking-group');
+  for (const slug of ['stretford-walking-group', 'sale-moor-repair-cafe']) {
+    await t.db.query(
+      "update directory_groups set website = 'https://walks.example.org/stretford' where slug = $1",
+      [slug],
+    );
+  }
+  const second = await idOf('sale-moor-repair-cafe');
+  await t.db.query(
+    "update directory_groups set name = 'Stretford Walking Group (Sale Moor)', ward_code = (select ward_code from directory_groups where id = $1) where id = $2",
+    [first, second],
+  );
+  const listed = await t.app.inject({
+    url: '/trafford/admin/directory/quality?ward=longford',
+    headers: { cookie: officer.cookie },
+  });
+  assert.match(listed.body, /Stretford Walking Group \(Sale Moor\)/);
+  const done = await submitForm(t.app, {
+    cookie: officer.cookie,
+    formUrl: `/trafford/admin/directory/merge?keep=${first}&duplicate=${second}`,
+    postUrl: '/trafford/admin/directory/not-duplicates',
+    fields: { keep: first, duplicate: second },
+  });
+  assert.equal(done.statusCode, 303);
+  const after = await t.app.inject({
+    url: '/trafford/admin/directory/quality?ward=longford',
+    headers: { cookie: officer.cookie },
+  });
+  assert.doesNotMatch(after.body, /Possible duplicates \([1-9][\s\S]*Stretford Walking Group \(Sale Moor\)/);
+});
+
 test('residents cannot see the data-quality page or merge records', async () => {
   const resident = await makePerson(t.db);
   const page = await t.app.inject({
