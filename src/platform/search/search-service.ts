@@ -498,8 +498,27 @@ export async function searchDirectory(
   input: unknown,
   options: SearchOptions = {},
 ): Promise<SearchResults> {
-  const query = parseSearchQuery(input);
+  const query = await parse(ctx, input);
   return search(ctx, query, { ...options, limit: query.perPage });
+}
+
+/** Validates, and when something is wrong also says whether the wards given exist, so one answer names every mistake. */
+async function parse(ctx: ServiceContext, input: unknown): Promise<SearchQuery> {
+  try {
+    return parseSearchQuery(input);
+  } catch (error) {
+    if (!(error instanceof Invalid) || !input || typeof input !== 'object') throw error;
+    const wards = await placeWards(ctx);
+    const raw = input as Record<string, unknown>;
+    const errors = { ...error.fieldErrors };
+    for (const field of ['ward', 'near'] as const) {
+      const value = Array.isArray(raw[field]) ? (raw[field] as unknown[])[0] : raw[field];
+      if (!errors[field] && typeof value === 'string' && value.trim() && !findWard(wards, value.trim())) {
+        errors[field] = 'directory.search.errors.wardUnknown';
+      }
+    }
+    throw new Invalid(errors, error.message);
+  }
 }
 
 /** Every matching record in order (for CSV downloads), up to `cap`; paging parameters are ignored. */
@@ -508,7 +527,7 @@ export async function searchDirectoryAll(
   input: unknown,
   cap = 10_000,
 ): Promise<SearchResults> {
-  const query = { ...parseSearchQuery(input), page: 1 };
+  const query = { ...(await parse(ctx, input)), page: 1 };
   return search(ctx, query, { facets: false, suggestions: false, limit: cap });
 }
 
