@@ -28,8 +28,8 @@ const EnvSchema = z.object({
   KITH_MAP_TILE_URL: z
     .string()
     .refine(
-      (u) => /^https:\/\/[^/?#]+\//.test(u) && ['{z}', '{x}', '{y}'].every((p) => u.includes(p)),
-      'KITH_MAP_TILE_URL must be an https address with {z}, {x} and {y} in it',
+      (u) => /^https?:\/\/[^/?#]+\//.test(u) && ['{z}', '{x}', '{y}'].every((p) => u.includes(p)),
+      'KITH_MAP_TILE_URL must be an http(s) address with {z}, {x} and {y} in it',
     )
     .optional(),
   KITH_MAP_TILE_ATTRIBUTION: z.string().max(300).optional(),

@@ -326,24 +326,30 @@ async function runSearch(
   // Counts over the results themselves: a summary of where and what they are, to narrow by.
   const facets = options.facets
     ? `(select json_agg(f order by f.count desc, f.category) from (
-          select c as category, count(*)::int as count from m, unnest(m.categories) c group by c) f) as categories,
+          select category, count(*)::int as count from (select unnest(categories) as category from m) u
+          group by category) f) as categories,
        (select json_agg(f order by f.count desc, f.ward_code) from (
           select ward_code, count(*)::int as count from m where ward_code is not null group by ward_code) f) as wards`
     : 'null::json as categories, null::json as wards';
   const order = orderSql(r.sort);
+  // The matches keep only what sorting and counting need (so thousands of them stay in memory);
+  // the page's twenty rows are then read in full by primary key.
   const sql = `
     with m as materialized (
-      select kind, ref_id, title, summary, url, ward_code, lon, lat, categories, languages, days, times,
-        age_min, age_max, free, accessible, lower(title) as sort_title,
+      select kind, ref_id, ward_code, categories, lower(title) as sort_title,
         ${text ? text.rank : '0::float8'} as rank,
         ${distance} as distance
       from search_documents
       where ${where.join(' and ')}
-    )
+    ),
+    page as (select kind, ref_id, sort_title, rank, distance from m order by ${order} limit ${limit} offset ${offset})
     select
       (select count(*)::int from m) as total,
       (select coalesce(json_agg(x order by ${order}), '[]'::json) from (
-         select * from m order by ${order} limit ${limit} offset ${offset}) x) as items,
+         select d.kind, d.ref_id, d.title, d.summary, d.url, d.ward_code, d.lon, d.lat, d.categories, d.languages,
+           d.days, d.times, d.age_min, d.age_max, d.free, d.accessible, page.sort_title, page.rank, page.distance
+         from page join search_documents d on d.place_id = ${place} and d.kind = page.kind and d.ref_id = page.ref_id) x
+      ) as items,
       ${facets}`;
   const rows = await withThreshold(ctx.db, text ? FUZZY_THRESHOLD : null, (db) =>
     db.query<MainRow>(sql, p.values),

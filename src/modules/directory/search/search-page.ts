@@ -187,6 +187,8 @@ export async function searchPage(
     postcodeEnabled: boolean;
     hrefFor: (query: Partial<SearchQuery>) => string;
     apiHrefFor: (path: string, query: Partial<SearchQuery>) => string;
+    /** Map tiles and the script that shows them, when configured; otherwise no JavaScript. */
+    interactive: { tiles: string; attribution: string; jsHref: string; cssHref: string } | null;
   },
 ): Promise<Record<string, unknown>> {
   const { t, lang } = request;
@@ -237,7 +239,14 @@ export async function searchPage(
         selected: code === values.language,
       })).sort((a, b) => a.text.localeCompare(b.text, lang)),
     ],
-    sortItems: SORTS.map((s) => option(s, t(`directory.search.sorts.${s}`), results?.sort ?? values.sort)),
+    // "Best match" is the default order: by relevance with words, else nearest with a place, else by name.
+    // Leaving it as the blank choice means a changed search does not keep an order chosen for the last one.
+    sortItems: [
+      option('', t('directory.search.sorts.relevance'), values.sort === 'relevance' ? '' : values.sort),
+      ...SORTS.filter((s) => s !== 'relevance').map((s) =>
+        option(s, t(`directory.search.sorts.${s}`), values.sort),
+      ),
+    ],
     postcodeEnabled: input.postcodeEnabled,
     // A point chosen on an interactive map travels in the form, with a way to drop it.
     point: values.lat && values.lng ? { lat: values.lat, lng: values.lng } : null,
@@ -293,6 +302,35 @@ export async function searchPage(
         highlightCode: results.ward?.code ?? results.origin?.ward?.code ?? null,
         itemTitle: (n, title) => `${n}. ${title}`,
       });
+  const interactive =
+    map && input.interactive
+      ? {
+          jsHref: input.interactive.jsHref,
+          cssHref: input.interactive.cssHref,
+          data: JSON.stringify({
+            tiles: input.interactive.tiles,
+            attribution: input.interactive.attribution,
+            label: t('directory.search.interactiveLabel'),
+            hint: t('directory.search.interactiveHint'),
+            bbox: map.box,
+            origin: results.origin
+              ? { lat: results.origin.lat, lon: results.origin.lon, title: originText }
+              : null,
+            points: results.items.flatMap((item, i) =>
+              item.point
+                ? [
+                    {
+                      lat: item.point.lat,
+                      lon: item.point.lon,
+                      label: String(from + i),
+                      title: `${from + i}. ${item.title}`,
+                    },
+                  ]
+                : [],
+            ),
+          }),
+        }
+      : null;
   const facetLimit = 8;
   return {
     ...base,
@@ -308,7 +346,8 @@ export async function searchPage(
       pastTheEnd: results.total > 0 && items.length === 0,
       firstPageHref: hrefFor({ ...q, page: 1 }),
       pagination: pagination(results, (page) => hrefFor({ ...q, page }), t),
-      map,
+      map: map?.svg ?? null,
+      interactive,
       originText,
       q: q.q,
       suggestions: groupSuggestions(

@@ -42,7 +42,9 @@ describe('the search page', () => {
     const res = await get('/search-town/search');
     assert.equal(res.statusCode, 200);
     assert.match(res.body, /<h1 class="govuk-heading-l">Find groups, services and activities<\/h1>/);
-    assert.match(res.body, /<form method="get" action="\/search-town\/search" novalidate>/);
+    assert.match(res.body, /<form method="get" action="\/search-town\/search" id="search-form" novalidate>/);
+    // The order is left on "best match", so typing words next time sorts by relevance, not by name.
+    assert.match(res.body, /<option value="" selected>Best match<\/option>/);
     assert.doesNotMatch(res.body, /<script/);
     const titles = listedTitles(res.body);
     assert.equal(titles.length, 10);
@@ -328,5 +330,60 @@ describe('postcodes with a lookup service', () => {
     const down = await downApp.inject('/search-town/search?postcode=M32+0TP');
     assert.equal(down.statusCode, 400);
     assert.match(down.body, /We cannot look up postcodes just now; choose a ward/);
+  });
+});
+
+describe('the interactive map', () => {
+  test('without map tiles configured, no map JavaScript is sent or served', async () => {
+    const res = await get('/search-town/search?q=yoga');
+    assert.doesNotMatch(res.body, /<script|data-map=/);
+    assert.equal((await get('/search-town/search/map.js')).statusCode, 404);
+    assert.equal((await get('/search-town/search/map.css')).statusCode, 404);
+  });
+
+  test('with map tiles, the page loads Leaflet from this site and allows the tile host', async (tc) => {
+    const db = await freshDatabase();
+    tc.after(() => db.close());
+    await indexDocs(db, await createSearchPlace(db, 'search-town'));
+    const app = await buildApp({
+      config: loadConfig({
+        NODE_ENV: 'test',
+        KITH_SECRET: 'test-secret-that-is-at-least-32-characters-long',
+        KITH_MAP_TILE_URL: 'https://tiles.example.org/{z}/{x}/{y}.png',
+        KITH_MAP_TILE_ATTRIBUTION: '© Example tiles',
+      }),
+      db,
+    });
+    tc.after(() => app.close());
+    const { mapAssets } = await import('./map-assets.js');
+    const res = await app.inject('/search-town/search?q=yoga');
+    assert.match(
+      res.headers['content-security-policy'] as string,
+      /img-src 'self' data: https:\/\/tiles\.example\.org/,
+    );
+    if (!mapAssets()) {
+      // Leaflet is a dependency; a checkout without it installed still serves the ward map.
+      assert.doesNotMatch(res.body, /<script/);
+      tc.skip('leaflet is not installed (npm install)');
+      return;
+    }
+    const script = /<script src="(\/search-town\/search\/map\.js\?v=[0-9a-f]+)" defer><\/script>/.exec(
+      res.body,
+    );
+    assert.ok(script);
+    assert.match(res.body, /<link rel="stylesheet" href="\/search-town\/search\/map\.css\?v=[0-9a-f]+">/);
+    const data = JSON.parse(decode(/data-map="([^"]+)"/.exec(res.body)?.[1] ?? '{}').replace(/&quot;/g, '"'));
+    assert.equal(data.tiles, 'https://tiles.example.org/{z}/{x}/{y}.png');
+    assert.equal(data.attribution, '© Example tiles');
+    assert.deepEqual(
+      data.points.map((p: { title: string }) => p.title),
+      ['1. Yoga in the park', '2. Yogga for beginners'],
+    );
+    const js = await app.inject(script[1] as string);
+    assert.equal(js.statusCode, 200);
+    assert.match(js.headers['content-type'] as string, /^text\/javascript/);
+    assert.match(js.headers['cache-control'] as string, /immutable/);
+    assert.match(js.body, /Leaflet 1\.9\.4/);
+    assert.match(js.body, /getElementById\('search-map'\)/);
   });
 });

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PUBLIC } from '../../../platform/http/access.js';
-import { Invalid } from '../../../platform/http/errors.js';
+import { Invalid, NotFound } from '../../../platform/http/errors.js';
 import { type FormError, formErrorsFrom } from '../../../platform/http/forms.js';
 import { PROBLEM_CONTENT_TYPE, problem } from '../../../platform/http/problem.js';
 import { type ServiceContext, serviceContext } from '../../../platform/http/request-context.js';
@@ -13,6 +13,7 @@ import {
   searchDirectory,
   searchDirectoryAll,
 } from '../../../platform/search/search-service.js';
+import { mapAssets } from './map-assets.js';
 import { searchPage } from './search-page.js';
 
 /** A query string as Fastify parses it: strings, or arrays of them for repeated keys. */
@@ -164,6 +165,19 @@ function sendQueryProblem(request: FastifyRequest, reply: FastifyReply, error: I
 /** Search across groups, services, hubs and activities (issue 5): a page, JSON and CSV. */
 export async function searchRoutes(app: FastifyInstance) {
   const ctx = (request: FastifyRequest): ServiceContext => serviceContext(request, app.db);
+  const tiles = app.config.search.mapTiles;
+  const assets = tiles ? mapAssets() : null;
+  if (tiles && !assets)
+    app.log.warn('KITH_MAP_TILE_URL is set but Leaflet is not installed: only the ward map is shown');
+  const interactive = (placeSlug: string) =>
+    tiles && assets
+      ? {
+          tiles: tiles.url,
+          attribution: tiles.attribution,
+          jsHref: `/${placeSlug}/search/map.js?v=${assets.version}`,
+          cssHref: `/${placeSlug}/search/map.css?v=${assets.version}`,
+        }
+      : null;
 
   app.get('/search', PUBLIC, async (request, reply) => {
     const c = ctx(request);
@@ -192,9 +206,26 @@ export async function searchRoutes(app: FastifyInstance) {
         postcodeEnabled: Boolean(app.config.search.postcodeLookupUrl),
         hrefFor: (query) => searchHref(c.place.slug, query, postcode),
         apiHrefFor: (path, query) => apiHref(c.place.slug, path, query, postcode),
+        interactive: interactive(c.place.slug),
       }),
     );
   });
+
+  // The interactive map's script and styles: only there when map tiles are configured.
+  for (const [path, type] of [
+    ['/search/map.js', 'text/javascript; charset=utf-8'],
+    ['/search/map.css', 'text/css; charset=utf-8'],
+  ] as const) {
+    app.get(path, PUBLIC, async (request, reply) => {
+      if (!assets) throw new NotFound('There is no interactive map here');
+      const versioned = (request.query as { v?: string }).v === assets.version;
+      reply.header(
+        'cache-control',
+        versioned ? 'public, max-age=31536000, immutable' : 'public, max-age=300',
+      );
+      return reply.type(type).send(path.endsWith('.js') ? assets.js : assets.css);
+    });
+  }
 
   app.get('/api/search', PUBLIC, async (request, reply) => {
     const c = ctx(request);
