@@ -6,7 +6,7 @@ import { PROBLEM_CONTENT_TYPE, problem } from '../../../platform/http/problem.js
 import { type ServiceContext, serviceContext } from '../../../platform/http/request-context.js';
 import { paged, sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
 import { lookupPostcode, normalisePostcode } from '../../../platform/search/postcode-lookup.js';
-import { type SearchQuery, toSearchParams } from '../../../platform/search/search-query.js';
+import { parseSearchQuery, type SearchQuery, toSearchParams } from '../../../platform/search/search-query.js';
 import {
   type SearchResultItem,
   type SearchResults,
@@ -188,9 +188,11 @@ export async function searchRoutes(app: FastifyInstance) {
     try {
       const located = await locate(app, raw);
       postcode = located.postcode;
-      results = await searchDirectory(c, located.raw);
       // The point goes into the address, so paging and sharing do not look the postcode up again.
-      if (located.lookedUp) return reply.redirect(searchHref(c.place.slug, results.query, postcode), 303);
+      if (located.lookedUp) {
+        return reply.redirect(searchHref(c.place.slug, parseSearchQuery(located.raw), postcode), 303);
+      }
+      results = await searchDirectory(c, located.raw);
     } catch (error) {
       if (!(error instanceof Invalid)) throw error;
       errors = formErrorsFrom(error, request.t).map((e) => ({ ...e, href: `#${anchorFor(e.field)}` }));
