@@ -143,8 +143,10 @@ function pagination(results: SearchResults, hrefFor: (page: number) => string, t
   });
   return {
     items,
-    ...(page > 1 ? { previous: { href: hrefFor(Math.min(page - 1, totalPages)) } } : {}),
-    ...(page < totalPages ? { next: { href: hrefFor(page + 1) } } : {}),
+    ...(page > 1
+      ? { previous: { href: hrefFor(Math.min(page - 1, totalPages)), text: t('directory.search.previous') } }
+      : {}),
+    ...(page < totalPages ? { next: { href: hrefFor(page + 1), text: t('directory.search.next') } } : {}),
     landmarkLabel: t('directory.search.pagination'),
   };
 }
