@@ -32,6 +32,8 @@ declare module 'fastify' {
     routeTable: RouteEntry[];
     /** Re-reads places' host names (after a place's settings change). */
     refreshHosts: () => Promise<void>;
+    /** The configuration the app was built with (for optional features such as map tiles). */
+    config: Config;
   }
 }
 
@@ -65,6 +67,7 @@ export async function buildApp({ config, db }: AppOptions): Promise<FastifyInsta
   // The route table: tests walk it (axe sweep, fuzzing), so a new page is covered automatically.
   const routeTable: RouteEntry[] = [];
   app.decorate('routeTable', routeTable);
+  app.decorate('config', config);
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
@@ -79,7 +82,12 @@ export async function buildApp({ config, db }: AppOptions): Promise<FastifyInsta
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
+        // Map tiles, when configured, are the only images from elsewhere.
+        imgSrc: [
+          "'self'",
+          'data:',
+          ...(config.search.mapTiles ? [new URL(config.search.mapTiles.url).origin] : []),
+        ],
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
         objectSrc: ["'none'"],

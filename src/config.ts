@@ -21,6 +21,19 @@ const EnvSchema = z.object({
   NOTIFY_BASE_URL: z.string().url().default('https://api.notifications.service.gov.uk'),
   KITH_PUBLIC_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  KITH_POSTCODE_LOOKUP_URL: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//.test(u), 'KITH_POSTCODE_LOOKUP_URL must be an http(s) address')
+    .optional(),
+  KITH_MAP_TILE_URL: z
+    .string()
+    .refine(
+      (u) => /^https?:\/\/[^/?#]+\//.test(u) && ['{z}', '{x}', '{y}'].every((p) => u.includes(p)),
+      'KITH_MAP_TILE_URL must be an http(s) address with {z}, {x} and {y} in it',
+    )
+    .optional(),
+  KITH_MAP_TILE_ATTRIBUTION: z.string().max(300).optional(),
 });
 
 export type Config = {
@@ -38,6 +51,12 @@ export type Config = {
     smtpUrl: string | null;
     from: string;
     notify: { apiKey: string; templateId: string; baseUrl: string } | null;
+  };
+  search: {
+    /** A postcodes.io-compatible service; without one, search offers no postcode field. */
+    postcodeLookupUrl: string | null;
+    /** Map tiles for the interactive map; without them, only the server-drawn ward map (no JavaScript). */
+    mapTiles: { url: string; attribution: string } | null;
   };
 };
 
@@ -81,6 +100,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         e.NOTIFY_API_KEY && e.NOTIFY_TEMPLATE_ID
           ? { apiKey: e.NOTIFY_API_KEY, templateId: e.NOTIFY_TEMPLATE_ID, baseUrl: e.NOTIFY_BASE_URL }
           : null,
+    },
+    search: {
+      postcodeLookupUrl: e.KITH_POSTCODE_LOOKUP_URL?.replace(/\/+$/, '') ?? null,
+      mapTiles: e.KITH_MAP_TILE_URL
+        ? { url: e.KITH_MAP_TILE_URL, attribution: e.KITH_MAP_TILE_ATTRIBUTION ?? '' }
+        : null,
     },
   };
 }

@@ -11,7 +11,13 @@ export {
   pointInGeometry,
   polygonsOf,
 } from './geometry.js';
-export { fitProjection, type MapProjection, renderWardMapSvg, type WardMapOptions } from './svg-map.js';
+export {
+  fitProjection,
+  type MapMarker,
+  type MapProjection,
+  renderWardMapSvg,
+  type WardMapOptions,
+} from './svg-map.js';
 export {
   createWardLocator,
   ONS_WARD_PROPERTIES,

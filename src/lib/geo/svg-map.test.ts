@@ -210,6 +210,73 @@ describe('renderWardMapSvg escaping', () => {
   });
 });
 
+describe('renderWardMapSvg markers and origin', () => {
+  const stations = loadPollingStations().slice(0, 12);
+  const projection = fitProjection(wardsBox, WIDTH);
+  const withMarkers = renderWardMapSvg(wards, {
+    width: WIDTH,
+    title: 'Results',
+    hrefFor: (ward) => `/search?near=${ward.code}`,
+    linkLabelFor: (ward) => `Nearest to ${ward.name}`,
+    markers: [
+      ...stations.map((s, i) => ({
+        lon: s.position[0],
+        lat: s.position[1],
+        label: String(i + 1),
+        title: `${i + 1}. ${s.name}`,
+      })),
+      { lon: 0, lat: 51.5, label: '99', title: 'Far away in London' },
+    ],
+    origin: { lon: -2.3467, lat: 53.3906, title: 'Altrincham <centre>' },
+  });
+  const markers = [
+    ...withMarkers.matchAll(
+      /<g class="kith-map__marker"><title>([^<]*)<\/title><circle cx="([\d.]+)" cy="([\d.]+)"/g,
+    ),
+  ];
+
+  test('draws each point where it is, in the ward that contains it, and skips points off the map', () => {
+    assertWellFormed(withMarkers);
+    assert.equal(markers.length, stations.length, 'the London point is not drawn');
+    const locator = createWardLocator(wards);
+    const drawn = new Map(wards.map((w, i) => [w.code, ringsOf(pathDataOf(withMarkers)[i] ?? '')]));
+    for (const station of stations) {
+      const [x, y] = projection.project(station.position);
+      const marker = markers.find((m) => m[1]?.endsWith(`. ${escapeXml(station.name)}`));
+      assert.ok(marker, station.name);
+      assert.ok(Math.abs(Number(marker[2]) - x) <= 0.05 && Math.abs(Number(marker[3]) - y) <= 0.05);
+      const ward = locator.wardAt(...station.position);
+      if (!ward) continue;
+      const rings = drawn.get(ward.code) ?? [];
+      const inside = pointInGeometry([x, y], { type: 'Polygon', coordinates: rings.map(closeRing) });
+      assert.ok(inside || distanceToRings([x, y], rings) < 1, `${station.name} outside ${ward.name}`);
+    }
+  });
+
+  test('number 1 is drawn last, so it is on top where points overlap', () => {
+    assert.equal(markers.at(-1)?.[1], `1. ${escapeXml(stations[0]?.name ?? '')}`);
+    assert.match(withMarkers, />1<\/text><\/g>\n<\/g>\n<\/svg>$/);
+  });
+
+  test('keeps the overlay away from assistive technology and clicks, and the ward links labelled', () => {
+    assert.match(withMarkers, /<g class="kith-map__overlay" aria-hidden="true" pointer-events="none">/);
+    assert.ok(
+      withMarkers.includes('aria-label="Nearest to Altrincham"><title>Nearest to Altrincham</title>'),
+    );
+    assert.equal(withMarkers.match(/<a /g)?.length, 21);
+    assert.doesNotMatch(withMarkers, /\sstyle\s*=|<style|<script/i);
+  });
+
+  test('marks the origin with an escaped title', () => {
+    assert.match(
+      withMarkers,
+      /<g class="kith-map__origin"><title>Altrincham &lt;centre&gt;<\/title><path d="M[^"]+Z" fill="#ffdd00"/,
+    );
+    const without = renderWardMapSvg(wards, { width: WIDTH, title: 'Plain' });
+    assert.doesNotMatch(without, /kith-map__overlay/);
+  });
+});
+
 function closeRing(ring: Position[]): Position[] {
   return [...ring, ring[0] as Position];
 }

@@ -19,6 +19,24 @@ export interface WardMapOptions {
   highlightCode?: string;
   /** Prefix for element ids, so two maps on one page do not clash. Default "kith-map". */
   idPrefix?: string;
+  /** Accessible name of each ward link, when it says more than the ward's name (default: the name). */
+  linkLabelFor?: (ward: WardShape) => string;
+  /**
+   * Numbered points drawn over the wards (search results, say). They are hidden from assistive
+   * technology and take no clicks, so the page must list the same things beside the map.
+   */
+  markers?: readonly MapMarker[];
+  /** A point drawn as a diamond: where distances are measured from. */
+  origin?: { lon: number; lat: number; title: string };
+}
+
+export interface MapMarker {
+  lon: number;
+  lat: number;
+  /** Short text inside the marker, such as its number in the list. */
+  label: string;
+  /** Tooltip for pointer users. */
+  title: string;
 }
 
 export interface MapProjection {
@@ -101,6 +119,49 @@ function pathData(ward: WardShape, projection: MapProjection): string {
   return d;
 }
 
+/** Big enough to read the number on a phone, where a 640-pixel map is drawn about 330 wide. */
+const MARKER_RADIUS_PX = 12;
+
+function insideView(projection: MapProjection, [x, y]: [number, number]): boolean {
+  return x >= 0 && y >= 0 && x <= projection.width && y <= projection.height;
+}
+
+/**
+ * Markers and origin as SVG: presentation attributes rather than classes, so they look right
+ * wherever the map is shown, and (being attributes, not style) pass the strict CSP.
+ */
+function overlay(options: WardMapOptions, projection: MapProjection): string[] {
+  const lines: string[] = [];
+  const { origin, markers = [] } = options;
+  if (!origin && markers.length === 0) return lines;
+  lines.push('<g class="kith-map__overlay" aria-hidden="true" pointer-events="none">');
+  if (origin) {
+    const at = projection.project([origin.lon, origin.lat]);
+    if (insideView(projection, at)) {
+      const [x, y] = at.map(formatPx) as [string, string];
+      const r = MARKER_RADIUS_PX + 2;
+      const d = `M${formatPx(at[0] - r)},${y} L${x},${formatPx(at[1] - r)} L${formatPx(at[0] + r)},${y} L${x},${formatPx(at[1] + r)}Z`;
+      lines.push(
+        `<g class="kith-map__origin"><title>${escapeXml(origin.title)}</title><path d="${d}" fill="#ffdd00" stroke="#0b0c0c" stroke-width="2"/></g>`,
+      );
+    }
+  }
+  // Drawn last to first, so number 1 is on top where markers overlap.
+  for (const marker of [...markers].reverse()) {
+    const at = projection.project([marker.lon, marker.lat]);
+    if (!insideView(projection, at)) continue;
+    const [x, y] = at.map(formatPx) as [string, string];
+    const fontSize = marker.label.length > 2 ? 10 : 13;
+    lines.push(
+      `<g class="kith-map__marker"><title>${escapeXml(marker.title)}</title>` +
+        `<circle cx="${x}" cy="${y}" r="${MARKER_RADIUS_PX}" fill="#0b0c0c" stroke="#ffffff" stroke-width="2"/>` +
+        `<text x="${x}" y="${y}" dy="0.35em" text-anchor="middle" font-size="${fontSize}" font-weight="700" fill="#ffffff">${escapeXml(marker.label)}</text></g>`,
+    );
+  }
+  lines.push('</g>');
+  return lines;
+}
+
 export function renderWardMapSvg(wards: readonly WardShape[], options: WardMapOptions): string {
   if (wards.length === 0) throw new Error('renderWardMapSvg needs at least one ward');
   const idPrefix = options.idPrefix ?? 'kith-map';
@@ -137,14 +198,16 @@ export function renderWardMapSvg(wards: readonly WardShape[], options: WardMapOp
     const name = escapeXml(ward.name);
     if (hrefFor) {
       const href = escapeXml(hrefFor(ward));
+      const label = options.linkLabelFor ? escapeXml(options.linkLabelFor(ward)) : name;
       const currentAttribute = current ? ' aria-current="true"' : '';
       lines.push(
-        `<a href="${href}" class="kith-map__link" aria-label="${name}"${currentAttribute}><title>${name}</title>${path}/></a>`,
+        `<a href="${href}" class="kith-map__link" aria-label="${label}"${currentAttribute}><title>${label}</title>${path}/></a>`,
       );
     } else {
       lines.push(`${path}><title>${name}</title></path>`);
     }
   }
+  lines.push(...overlay(options, projection));
   lines.push('</svg>');
   return lines.join('\n');
 }
