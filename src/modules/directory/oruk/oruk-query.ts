@@ -50,7 +50,7 @@ function decimal(
 ): number | undefined {
   const v = single(q, name, problems);
   if (v === undefined) return undefined;
-  const n = /^-?\d{1,12}(\.\d{1,12})?$/.test(v) ? Number(v) : Number.NaN;
+  const n = /^-?\d{1,12}(\.\d{1,20})?$/.test(v) ? Number(v) : Number.NaN;
   if (!Number.isFinite(n) || n < min || n > max) {
     problems.push({ field: name, message: `${name} must be a number from ${min} to ${max}` });
     return undefined;

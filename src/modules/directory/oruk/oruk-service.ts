@@ -78,10 +78,20 @@ function serviceConditions(filters: ServiceFilters, params: unknown[]): string[]
   };
   const where: string[] = [];
   if (filters.search) {
-    const q = add(filters.search);
-    where.push(`exists (select 1 from search_documents d where d.place_id = s.place_id and d.kind = 'service'
-      and d.ref_id = s.id::text and (d.document @@ websearch_to_tsquery('kith_search', ${q})
-        or lower(unaccent(${q})) <% d.fuzzy_text))`);
+    // Every word must match: by stem anywhere in the record, or closely (a typo) in its name.
+    // Words the stemmer drops ("the", "and") match anything.
+    const words = [...new Set(filters.search.toLowerCase().split(/[^\p{L}\p{N}]+/u))]
+      .filter(Boolean)
+      .slice(0, 8);
+    const each = words.map((w) => {
+      const p = add(w);
+      return `(numnode(plainto_tsquery('kith_search', ${p})) = 0 or d.document @@ plainto_tsquery('kith_search', ${p})
+        or (length(${p}) >= 4 and word_similarity(lower(unaccent(${p})), d.fuzzy_text) >= 0.5))`;
+    });
+    if (each.length) {
+      where.push(`exists (select 1 from search_documents d where d.place_id = s.place_id and d.kind = 'service'
+        and d.ref_id = s.id::text and ${each.join(' and ')})`);
+    }
   }
   if (filters.taxonomyTermId !== undefined) {
     where.push(`exists (select 1 from oruk_attributes a where a.place_id = s.place_id and a.service_id = s.id
