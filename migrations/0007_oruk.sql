@@ -7,7 +7,7 @@
 create table oruk_organizations (
   place_id uuid not null references places (id) on delete cascade,
   id uuid not null,
-  name text not null check (length(name) between 1 and 500),
+  name text not null check (length(name) >= 1),
   data jsonb not null default '{}',
   updated_at timestamptz not null default now(),
   primary key (place_id, id)
@@ -18,7 +18,7 @@ create table oruk_services (
   place_id uuid not null references places (id) on delete cascade,
   id uuid not null,
   organization_id uuid,
-  name text not null check (length(name) between 1 and 500),
+  name text not null check (length(name) >= 1),
   description text not null default '',
   status text not null default 'active'
     check (status in ('active', 'inactive', 'defunct', 'temporarily closed')),

@@ -12,6 +12,7 @@ import {
   seedOrukServices,
 } from './oruk-seed.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: response bodies, whose shape the schema check vouches for
 type Json = Record<string, any>;
 
 const t = useTestApp(undefined, async (app) => {

@@ -52,22 +52,42 @@ export function isObject(v: unknown): v is Json {
 }
 
 /** Nulls mean "not given": drop them (at any depth) rather than publish a null the schema refuses. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** PostgreSQL text holds neither NUL nor half a surrogate pair; feeds sometimes do. */
+export function storable(s: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing NUL is the point
+  return s.replace(/\u0000/g, '').replace(LONE_SURROGATE, '\ufffd');
+}
+
 export function compact(v: unknown): unknown {
-  if (Array.isArray(v)) return v.filter((x) => x !== null && x !== undefined).map(compact);
+  if (typeof v === 'string') return storable(v);
+  if (typeof v === 'number' && !Number.isFinite(v)) return undefined;
+  if (Array.isArray(v))
+    return v.map((x) => (x === null ? undefined : compact(x))).filter((x) => x !== undefined);
   if (isObject(v)) {
     const out: Json = {};
-    for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) out[k] = compact(x);
+    for (const [k, x] of Object.entries(v)) {
+      const kept = x === null || x === undefined ? undefined : compact(x);
+      if (kept !== undefined) out[storable(k)] = kept;
+    }
     return out;
   }
   return v;
 }
 
+/** A string as the feed wrote it (free text is kept exactly); blank means not given. */
 export function text(v: unknown): string | undefined {
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   if (typeof v === 'boolean') return String(v);
   if (typeof v !== 'string') return undefined;
-  const s = v.trim();
-  return s === '' ? undefined : s;
+  const s = storable(v);
+  return s.trim() === '' ? undefined : s;
+}
+
+/** A string with surrounding spaces removed, for names, codes and values that are parsed. */
+export function trimmed(v: unknown): string | undefined {
+  return text(v)?.trim();
 }
 
 export function num(v: unknown): number | undefined {
@@ -80,7 +100,7 @@ const EMAIL =
   /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 
 export function email(v: unknown): string | undefined {
-  const s = text(v)?.replace(/^mailto:/i, '');
+  const s = trimmed(v)?.replace(/^mailto:/i, '');
   return s && s.length <= 254 && EMAIL.test(s) ? s : undefined;
 }
 
@@ -97,16 +117,17 @@ function strictUri(s: string): boolean {
  * non-ASCII characters are percent-encoded, as a browser would.
  */
 export function uri(v: unknown): string | undefined {
-  let s = text(v);
+  let s = trimmed(v);
   if (!s || s.length > 2000 || /^(n\/?a|none|-)$/i.test(s)) return undefined;
   if (!/^[a-z][a-z0-9+.-]*:/i.test(s)) {
     if (!/^[\w-]+(\.[\w-]+)+(?::\d+)?([/?#]|$)/.test(s)) return undefined;
     s = `https://${s}`;
   }
-  if (strictUri(s) && /^https?:\/\/[^/?#]+/i.test(s)) return s;
+  // Web addresses only: other schemes ("urn:", "tel:") are rarely what these fields mean.
+  if (!/^https?:\/\/[^/?#\s]+/i.test(s)) return undefined;
+  if (strictUri(s)) return s;
   try {
     const url = new URL(s);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return strictUri(s) ? s : undefined;
     return strictUri(url.href) ? url.href : undefined;
   } catch {
     return undefined;
@@ -115,7 +136,7 @@ export function uri(v: unknown): string | undefined {
 
 /** YYYY-MM-DD, from a date or a date-time; undefined if it is not a real date. */
 export function isoDate(v: unknown): string | undefined {
-  const s = text(v);
+  const s = trimmed(v);
   if (!s) return undefined;
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(s);
   if (m) {
@@ -128,7 +149,7 @@ export function isoDate(v: unknown): string | undefined {
 
 /** An RFC 3339 date-time in UTC with milliseconds, as ORUK's last_modified wants. */
 export function dateTime(v: unknown): string | undefined {
-  const s = text(v);
+  const s = trimmed(v);
   if (!s || !/^\d{4}-\d{2}-\d{2}/.test(s)) return undefined;
   const t = Date.parse(s);
   if (Number.isNaN(t)) return undefined;
@@ -214,7 +235,7 @@ export class IdMapper {
 
   map(kind: string, raw: unknown): string | undefined {
     if (isUuid(raw)) return raw.toLowerCase();
-    const s = text(raw);
+    const s = trimmed(raw);
     return s === undefined ? undefined : uuidV5(`${this.source}|${kind}|${s}`);
   }
 
@@ -234,7 +255,8 @@ function put(out: Json, key: string, value: unknown) {
 function extras(raw: Json, known: readonly string[], out: Json) {
   for (const [k, v] of Object.entries(raw)) {
     if (known.includes(k) || v === null || v === undefined || k in out) continue;
-    out[k] = compact(v);
+    const kept = compact(v);
+    if (kept !== undefined) out[storable(k)] = kept;
   }
 }
 
@@ -243,7 +265,7 @@ function list(raw: unknown): Json[] {
 }
 
 function oneOf<T extends string>(v: unknown, allowed: readonly T[], fallback?: T): T | undefined {
-  const s = text(v)?.toLowerCase();
+  const s = trimmed(v)?.toLowerCase();
   return (allowed as readonly string[]).includes(s ?? '') ? (s as T) : fallback;
 }
 
@@ -260,7 +282,7 @@ const TERM_KEYS = [
 
 export function normaliseTerm(raw: Json, ids: IdMapper): Json | null {
   const id = ids.map('taxonomy_term', raw.id ?? raw.code ?? raw.term ?? raw.name);
-  const name = text(raw.name) ?? text(raw.term) ?? text(raw.code);
+  const name = trimmed(raw.name) ?? trimmed(raw.term) ?? trimmed(raw.code);
   if (!id || !name) return null;
   const out: Json = { id, name, description: text(raw.description) ?? name };
   put(out, 'parent_id', ids.map('taxonomy_term', raw.parent_id));
@@ -322,7 +344,7 @@ const ORGANIZATION_KEYS = [
 
 export function normaliseOrganization(raw: Json, ids: IdMapper, fallbackId?: string): Json | null {
   const id = ids.map('organization', raw.id) ?? fallbackId;
-  const name = text(raw.name);
+  const name = trimmed(raw.name);
   if (!id || !name) return null;
   const out: Json = { id, name, description: text(raw.description) ?? '' };
   put(out, 'email', email(raw.email));
@@ -454,12 +476,12 @@ export function normaliseSchedule(raw: Json, ids: IdMapper, serviceId: string, i
   put(out, 'valid_from', isoDate(raw.valid_from));
   put(out, 'valid_to', isoDate(raw.valid_to));
   put(out, 'dtstart', isoDate(raw.dtstart));
-  const freq = text(raw.freq)?.toUpperCase();
+  const freq = trimmed(raw.freq)?.toUpperCase();
   put(out, 'freq', freq === 'WEEKLY' || freq === 'MONTHLY' ? freq : undefined);
   const interval = num(raw.interval);
   put(out, 'interval', interval !== undefined && interval >= 1 ? interval : undefined);
   put(out, 'byday', byday(raw.byday));
-  const bymonthday = text(raw.bymonthday)?.replace(/\s+/g, '');
+  const bymonthday = trimmed(raw.bymonthday)?.replace(/\s+/g, '');
   put(out, 'bymonthday', bymonthday && /^-?\d{1,2}(,-?\d{1,2})*$/.test(bymonthday) ? bymonthday : undefined);
   put(out, 'description', text(raw.description));
   put(out, 'opens_at', timeOfDay(raw.opens_at));
@@ -538,10 +560,11 @@ export type NormalisedService = { service: Json; sourceId: string | null };
  */
 export function normaliseService(raw: unknown, ids: IdMapper): NormalisedService | null {
   if (!isObject(raw)) return null;
-  const name = text(raw.name);
+  const name = trimmed(raw.name);
   if (!name) return null;
   const id = ids.map('service', raw.id) ?? uuidV5(`${ids.source}|service-name|${name}`);
-  const sourceId = raw.id !== undefined && raw.id !== null && !isUuid(raw.id) ? (text(raw.id) ?? null) : null;
+  const sourceId =
+    raw.id !== undefined && raw.id !== null && !isUuid(raw.id) ? (trimmed(raw.id) ?? null) : null;
   const out: Json = { id };
   const organization = isObject(raw.organization)
     ? normaliseOrganization(raw.organization, ids, ids.map('organization', raw.organization_id))
