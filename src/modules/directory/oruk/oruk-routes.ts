@@ -357,7 +357,8 @@ export async function orukRoutes(app: FastifyInstance) {
     const form = parseForm(ServiceForm, body, request.t);
     if (!form.ok) return formPage(request, reply, { ...page, values, errors: form.errors });
     try {
-      const id = await createService(ctx(request), form.data);
+      // The service validates again (it is the rule); it takes what was posted, not the parsed form.
+      const id = await createService(ctx(request), values);
       return reply.redirect(`/${place.slug}/services/${id}?created=1`, 303);
     } catch (error) {
       if (error instanceof Invalid)
@@ -434,7 +435,7 @@ export async function orukRoutes(app: FastifyInstance) {
       const form = parseForm(ServiceForm, body, request.t);
       if (!form.ok) return formPage(request, reply, { ...page, values, errors: form.errors });
       try {
-        await updateService(c, service.id as string, form.data);
+        await updateService(c, service.id as string, values);
       } catch (error) {
         if (error instanceof Invalid)
           return formPage(request, reply, { ...page, values, errors: formErrorsFrom(error, request.t) });

@@ -81,7 +81,9 @@ export function describeSchedule(s: Json, t: Translate): string {
 export type ServiceView = {
   organization: { name: string; description: string; website: string } | null;
   addresses: { name: string; lines: string[]; mapHref: string | null }[];
-  schedules: { summary: string; detail: string }[];
+  schedules: string[];
+  /** The feed's own words about when, shown once if they add to the summaries. */
+  scheduleNotes: string[];
   phones: { number: string; label: string }[];
   email: string;
   url: string;
@@ -116,11 +118,16 @@ export function serviceView(service: Json, t: Translate): ServiceView {
           : null,
     };
   });
-  const schedules = asList(service.schedules).map((s) => {
-    const summary = describeSchedule(s, t);
-    const description = str(s.description);
-    return { summary, detail: description && description !== summary ? description : '' };
-  });
+  const schedules = asList(service.schedules)
+    .map((s) => describeSchedule(s, t))
+    .filter(Boolean);
+  const scheduleNotes = [
+    ...new Set(
+      asList(service.schedules)
+        .flatMap((s) => [str(s.description), str(s.notes)])
+        .filter(Boolean),
+    ),
+  ].filter((note) => !schedules.includes(note));
   const phones = asList(service.contacts).flatMap((c) =>
     asList(c.phones).map((p) => ({
       number: str(p.number),
@@ -158,6 +165,7 @@ export function serviceView(service: Json, t: Translate): ServiceView {
     organization,
     addresses,
     schedules,
+    scheduleNotes,
     phones,
     email: str(service.email),
     url: str(service.url),
