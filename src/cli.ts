@@ -163,7 +163,7 @@ main(process.argv.slice(2)).then(
     }
     if (
       error instanceof Error &&
-      /does not exist|already holds|no Kith database|There is no place|Say which place|is not a JSON file|answered \d{3}|ENOENT/.test(
+      /does not exist|already holds|no Kith database|There is no place|Say which place|is not a JSON file|answered \d{3}|Cannot read /.test(
         error.message,
       )
     ) {

@@ -61,7 +61,12 @@ export async function readOrukFeed(
   if (/^https?:\/\//i.test(location)) {
     return { feed: await fetchOrukFeed(location, fetchJson), source: location.replace(/[?#].*$/, '') };
   }
-  const text = fs.readFileSync(location, 'utf8');
+  let text: string;
+  try {
+    text = fs.readFileSync(location, 'utf8');
+  } catch (error) {
+    throw new Error(`Cannot read ${location} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
+  }
   try {
     return { feed: JSON.parse(text), source: path.basename(location) };
   } catch {

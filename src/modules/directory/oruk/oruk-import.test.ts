@@ -91,6 +91,14 @@ test('exporting a place and importing the file into another place gives back the
   assert.equal(indexed?.n, feed.total_items);
 });
 
+test('seeding the demo services again changes nothing', async () => {
+  const before = await exportOruk(ctx(trafford));
+  const rows = await counts(trafford.id);
+  await seedOrukServices({ db: t.db, place: trafford, log: () => {} });
+  assert.deepEqual(await counts(trafford.id), rows);
+  assert.deepEqual(await exportOruk(ctx(trafford)), before);
+});
+
 test("the UK profile's own example service comes back out as it went in", async () => {
   const example = JSON.parse(fs.readFileSync(EXAMPLE, 'utf8'));
   await importOrukFeed(ctx(elsewhere), example, { source: 'example', trusted: true });
