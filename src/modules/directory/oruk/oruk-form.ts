@@ -130,7 +130,7 @@ export const ServiceForm = z
         message: 'directory.oruk.errors.closesBeforeOpens',
       });
     }
-    if ((v.opens_at !== '' || v.days.length > 0) && v.days.length === 0) {
+    if (v.opens_at !== '' && v.days.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['days'], message: 'directory.oruk.errors.daysMissing' });
     }
     if (v.minimum_age !== null && v.maximum_age !== null && v.maximum_age < v.minimum_age) {
@@ -140,6 +140,21 @@ export const ServiceForm = z
 
 export type ServiceInput = z.infer<typeof ServiceForm>;
 export type ServiceFormValues = Record<string, string>;
+
+function normalisedShown(field: string, value: string): string {
+  if (field === 'days' || field === 'categories') return value.split(',').filter(Boolean).sort().join(',');
+  if (field === 'postcode') return value.toUpperCase();
+  return value;
+}
+
+/** A parsed form value as the form would show it, to tell whether it was changed. */
+function formValue(input: ServiceInput, field: keyof ServiceInput): string {
+  const v = input[field];
+  if (Array.isArray(v)) return [...(v as string[])].sort().join(',');
+  if (field === 'opens_at' || field === 'closes_at') return v ? hhmmss(String(v)).slice(0, 5) : '';
+  if (field === 'postcode') return String(v).toUpperCase();
+  return v === null || v === undefined ? '' : String(v);
+}
 
 function hhmmss(v: string): string {
   const m = HHMM.exec(v);
@@ -209,6 +224,11 @@ export function applyForm(
 ): Json {
   const id = ids.serviceId;
   const derived = (kind: string) => uuidV5(`${id}|form|${kind}`);
+  // A part of the form left as it was shown leaves that part of the record exactly as it was:
+  // a monthly schedule or a second address is not flattened by an edit of the name.
+  const shown = formValuesFor(base);
+  const same = (...fields: (keyof ServiceInput & string)[]) =>
+    fields.every((f) => formValue(input, f) === normalisedShown(f, shown[f] ?? ''));
   const out: Json = { ...base, id, organization_id: ids.organizationId, name: input.name };
   out.description = input.description;
   out.status = input.status;
@@ -218,6 +238,7 @@ export function applyForm(
     ['minimum_age', input.minimum_age ?? undefined],
     ['maximum_age', input.maximum_age ?? undefined],
   ] as const) {
+    if (same(key)) continue;
     if (value === undefined) delete out[key];
     else out[key] = value;
   }
@@ -231,7 +252,9 @@ export function applyForm(
   const schedules = asList(base.schedules);
   const first = schedules[0];
   const rest = schedules.slice(1);
-  if (input.days.length) {
+  if (same('days', 'opens_at', 'closes_at')) {
+    // Unchanged.
+  } else if (input.days.length) {
     const schedule: Json = {
       ...(first ?? {}),
       id: (first?.id as string | undefined) ?? derived('schedule'),
@@ -253,7 +276,9 @@ export function applyForm(
   const sals = asList(base.service_at_locations);
   const firstSal = sals[0];
   const located = input.address !== '' || input.latitude !== null;
-  if (located) {
+  if (same('address', 'town', 'postcode', 'latitude', 'longitude')) {
+    // Unchanged.
+  } else if (located) {
     const oldLocation = firstSal && isObject(firstSal.location) ? firstSal.location : {};
     const locationId = (firstSal?.location_id as string | undefined) ?? derived('location');
     const oldAddress = asList(oldLocation.addresses)[0] ?? {};
@@ -301,7 +326,9 @@ export function applyForm(
 
   const contacts = asList(base.contacts);
   const firstContact = contacts[0];
-  if (input.phone !== '') {
+  if (same('phone')) {
+    // Unchanged.
+  } else if (input.phone !== '') {
     const contactId = (firstContact?.id as string | undefined) ?? derived('contact');
     const phones = asList(firstContact?.phones);
     out.contacts = [
@@ -326,7 +353,9 @@ export function applyForm(
     out.contacts = [contact, ...contacts.slice(1)];
   }
 
-  if (input.cost === 'free')
+  if (same('cost', 'cost_description')) {
+    // Unchanged.
+  } else if (input.cost === 'free')
     out.cost_options = [{ id: derived('cost-free'), service_id: id, option: 'Free', amount: 0 }];
   else if (input.cost === 'paid') {
     out.cost_options = [
@@ -340,16 +369,17 @@ export function applyForm(
   }
 
   const others = asList(base.attributes).filter((a) => kithTermCode(String(a.taxonomy_term_id)) === null);
-  out.attributes = [
-    ...input.categories.filter(isCategory).map((code) => ({
-      id: uuidV5(`${id}|category|${code}`),
-      link_id: id,
-      taxonomy_term_id: kithTermId(code),
-      link_type: 'service',
-      taxonomy_term: { ...kithTerm(code), taxonomy_id: KITH_TAXONOMY_ID },
-    })),
-    ...others,
-  ];
+  if (!same('categories'))
+    out.attributes = [
+      ...input.categories.filter(isCategory).map((code) => ({
+        id: uuidV5(`${id}|category|${code}`),
+        link_id: id,
+        taxonomy_term_id: kithTermId(code),
+        link_type: 'service',
+        taxonomy_term: { ...kithTerm(code), taxonomy_id: KITH_TAXONOMY_ID },
+      })),
+      ...others,
+    ];
   out.last_modified = new Date().toISOString();
   return out;
 }

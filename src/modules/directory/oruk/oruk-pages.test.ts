@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { cookiesFrom, useTestApp } from '../../../../test/helpers/app.js';
 import { makePerson } from '../../../../test/helpers/people.js';
 import { findPlaceBySlug } from '../../../platform/places/place-service.js';
+import { formValuesFor } from './oruk-form.js';
 import { kithTermId } from './oruk-ids.js';
 import { schemaErrors } from './oruk-schema-check.js';
 import { DEMO_SERVICE_ID, seedOrukServices } from './oruk-seed.js';
@@ -302,6 +303,35 @@ test('an officer edits a service; what the form does not show is kept', async ()
     /Temporarily closed/,
   );
 });
+
+test('changing only the name of an imported service leaves the rest of it exactly as it was', async () => {
+  const officer = await makePerson(t.db, { roles: ['place-admin'] });
+  const found = (await t.app.inject('/trafford/api/oruk/services?search=Sporting+Memories')).json()
+    .contents[0];
+  const before = (await t.app.inject(`/trafford/api/oruk/services/${found.id}`)).json();
+  assert.equal(before.schedules[0].byday, '-1MO', 'the last Monday of every month');
+  const form = await formFor(`/trafford/services/${found.id}/edit`, officer.cookie);
+  // What the browser would send back: every field as the form showed it, but a new name.
+  const shown = formValuesFor(before);
+  const res = await post(`/trafford/services/${found.id}/edit`, form.cookie, {
+    ...shown,
+    categories: shown.categories?.split(',') ?? [],
+    days: shown.days?.split(',') ?? [],
+    name: 'Sporting Memories Club',
+    _csrf: form.token,
+  });
+  assert.equal(res.statusCode, 303, /govuk-error-summary[\s\S]*?<\/ul>/.exec(res.body)?.[0]);
+  const after = (await t.app.inject(`/trafford/api/oruk/services/${found.id}`)).json();
+  const { name, last_modified, assured_date, ...rest } = after;
+  assert.equal(name, 'Sporting Memories Club');
+  assert.deepEqual(rest, omit(before));
+  assert.ok(assured_date > before.assured_date && last_modified > before.last_modified);
+});
+
+function omit(service: Record<string, unknown>) {
+  const { name: _n, last_modified: _l, assured_date: _a, ...rest } = service;
+  return rest;
+}
 
 test('only officers and place admins add or edit services', async () => {
   const resident = await makePerson(t.db, { roles: ['resident'] });

@@ -458,7 +458,12 @@ async function organizationFor(
 }
 
 async function writeFromForm(ctx: ServiceContext, base: Json | null, id: string, input: ServiceInput) {
-  const organization = await organizationFor(ctx, input.organization);
+  const current = base && isObject(base.organization) ? base.organization : null;
+  // The same name keeps the same organisation, even where another shares its name.
+  const organization =
+    current && String(current.name).trim().toLowerCase() === input.organization.trim().toLowerCase()
+      ? { id: current.id as string, description: String(current.description ?? '') }
+      : await organizationFor(ctx, input.organization);
   const applied = applyForm(base ?? {}, input, {
     serviceId: id,
     organizationId: organization.id,
