@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
+import { runGroupsCsvImport } from './modules/directory/groups/group-cli.js';
+import { runOrukExport, runOrukImport } from './modules/directory/oruk/oruk-cli.js';
 import { backupPglite, restorePglite } from './platform/db/backup.js';
 import { DataDirLockedError } from './platform/db/lockfile.js';
 import { migrate } from './platform/db/migrate.js';
@@ -14,6 +16,14 @@ Commands:
   serve                 migrate, seed the demo place on first start, and serve on PORT (default 3000)
   migrate               apply database migrations
   seed --demo           create or refresh the demo place (Trafford) and its demo data
+  import oruk FILE|URL [--place SLUG] [--source NAME]
+                        load services from an Open Referral UK feed: a JSON file (one service,
+                        an array, or a page of a list) or an ORUK API address (read page by page)
+  import groups-csv FILE [--place SLUG] [--valid-only]
+                        load community groups from a CSV file (columns as on the admin import
+                        page); nothing is written unless every row is valid or --valid-only
+  export oruk [--place SLUG] [--out FILE]
+                        write the place's services as an Open Referral UK feed (stdout by default)
   backup FILE           write a backup of the embedded database (stop the server first)
   restore FILE [--force]
                         restore the embedded database from a backup (--force replaces existing data)
@@ -27,7 +37,15 @@ async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { demo: { type: 'boolean' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      demo: { type: 'boolean' },
+      force: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      place: { type: 'string' },
+      out: { type: 'string' },
+      source: { type: 'string' },
+      'valid-only': { type: 'boolean' },
+    },
   });
   const [command, ...rest] = positionals;
   if (!command || command === 'help' || values.help) {
@@ -81,6 +99,49 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    case 'import':
+    case 'export': {
+      const [kind, location] = rest;
+      if (command === 'import' && kind === 'groups-csv' && location) {
+        const db = await openDatabase(config.database);
+        try {
+          await migrate(db);
+          return await runGroupsCsvImport(
+            db,
+            { file: location, place: values.place, validOnly: values['valid-only'] },
+            say,
+          );
+        } finally {
+          await db.close();
+        }
+      }
+      if (kind !== 'oruk' || (command === 'import' && !location)) {
+        process.stderr.write(
+          command === 'import'
+            ? 'Usage: kith import oruk FILE|URL [--place SLUG], or kith import groups-csv FILE [--place SLUG] [--valid-only]\n'
+            : 'Usage: kith export oruk [--place SLUG] [--out FILE]\n',
+        );
+        return 2;
+      }
+      const db = await openDatabase(config.database);
+      try {
+        await migrate(db);
+        if (command === 'import') {
+          await runOrukImport(
+            db,
+            { location: location as string, place: values.place, source: values.source },
+            say,
+          );
+        } else {
+          await runOrukExport(db, { place: values.place, out: values.out }, say, (text) =>
+            process.stdout.write(text),
+          );
+        }
+      } finally {
+        await db.close();
+      }
+      return 0;
+    }
     case 'backup':
     case 'restore': {
       const file = rest[0];
@@ -118,7 +179,12 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`${error.message}\n`);
       process.exit(1);
     }
-    if (error instanceof Error && /does not exist|already holds|no Kith database/.test(error.message)) {
+    if (
+      error instanceof Error &&
+      /does not exist|already holds|no Kith database|There is no place|Say which place|is not a JSON file|answered \d{3}|Cannot read /.test(
+        error.message,
+      )
+    ) {
       process.stderr.write(`${error.message}\n`);
       process.exit(1);
     }

@@ -3,6 +3,8 @@ import { groupConfirmationJob } from './groups/confirm-job.js';
 import { groupPrivacy } from './groups/group-privacy.js';
 import { DEMO_IMPORT_ID } from './groups/group-seed.js';
 import { countGroups } from './groups/group-service.js';
+import { KITH_TAXONOMY_ID, kithTermId } from './oruk/oruk-ids.js';
+import { DEMO_ORGANIZATION_ID, DEMO_SERVICE_AT_LOCATION_ID, DEMO_SERVICE_ID } from './oruk/oruk-seed.js';
 import { directoryRoutes } from './routes.js';
 import { seedDirectory } from './seed.js';
 import { signpostingPrivacy } from './signposting/signposting-privacy.js';
@@ -30,6 +32,28 @@ export default defineModule({
         { format: 'HTML', path: 'groups' },
         { format: 'JSON', path: 'api/groups' },
         { format: 'CSV', path: 'api/groups.csv' },
+      ],
+    },
+    {
+      id: 'services',
+      titleKey: 'directory.oruk.dataset.title',
+      descriptionKey: 'directory.oruk.dataset.description',
+      frequencyKey: 'data.frequencies.onChange',
+      distributions: [
+        { format: 'HTML', path: 'services' },
+        { format: 'Open Referral UK (JSON)', path: 'api/oruk/services' },
+        { format: 'CSV', path: 'api/services.csv' },
+      ],
+    },
+    {
+      id: 'directory-search',
+      titleKey: 'directory.datasets.search.title',
+      descriptionKey: 'directory.datasets.search.description',
+      frequencyKey: 'data.frequencies.onChange',
+      distributions: [
+        { format: 'HTML', path: 'search' },
+        { format: 'JSON', path: 'api/search' },
+        { format: 'CSV', path: 'api/search.csv' },
       ],
     },
   ],
@@ -74,5 +98,13 @@ export default defineModule({
     },
   ],
   seed: seedDirectory,
-  demoParams: { group: 'stretford-walking-group', import: DEMO_IMPORT_ID },
+  demoParams: {
+    group: 'stretford-walking-group',
+    import: DEMO_IMPORT_ID,
+    service: DEMO_SERVICE_ID,
+    serviceAtLocation: DEMO_SERVICE_AT_LOCATION_ID,
+    organization: DEMO_ORGANIZATION_ID,
+    taxonomy: KITH_TAXONOMY_ID,
+    taxonomyTerm: kithTermId('food'),
+  },
 });

@@ -12,6 +12,13 @@ import {
   type QualityRecord,
 } from './quality-service.js';
 
+/** Where a record came from, in words: Kith itself, a spreadsheet, the demo, or another directory's feed. */
+function sourceText(t: (k: string, v?: Record<string, string>) => string, source: string): string {
+  const kind = source.split(':')[0] ?? '';
+  if (['kith', 'csv', 'demo'].includes(kind)) return t(`directory.sources.${kind}`);
+  return t('directory.quality.importedFrom', { source });
+}
+
 type WardQuery = { Querystring: { ward?: string } };
 type MergeQuery = { Querystring: { keep?: string; duplicate?: string } };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -28,8 +35,9 @@ export async function qualityRoutes(app: FastifyInstance) {
     const detail = chosen
       ? report.byWard.filter((b) => (b.ward?.slug ?? 'none') === chosen)
       : report.byWard.filter((b) => b.stale.length || b.duplicates.length).slice(0, 3);
+    const withSource = (r: QualityRecord) => ({ ...r, sourceText: sourceText(t, r.source) });
     const clusterView = (c: (typeof report.byWard)[number]['duplicates'][number]) => ({
-      records: c.records,
+      records: c.records.map(withSource),
       keep: c.records.find((r) => r.kind === 'group') ?? c.records[0],
       reasons: [
         ...new Set(
@@ -54,7 +62,11 @@ export async function qualityRoutes(app: FastifyInstance) {
           selected: (b.ward?.slug ?? 'none') === chosen,
         })),
       ],
-      detail: detail.map((b) => ({ ...b, duplicates: b.duplicates.map(clusterView) })),
+      detail: detail.map((b) => ({
+        ...b,
+        stale: b.stale.map(withSource),
+        duplicates: b.duplicates.map(clusterView),
+      })),
     });
   });
 
