@@ -49,12 +49,21 @@ before(async () => {
     `/trafford/moderation/appeal?item=${item?.id}`,
     // The second step of recording a signposting, once the subject and ward are chosen.
     '/trafford/connectors/signpost?ward=altrincham&category=food',
+    // Reviewing a merge of two directory records (any two will do for the page).
+    await mergePreviewUrl(),
   ]) {
     protectedPages.add(extra.split('?')[0] as string);
     pages.push(extra);
   }
   pages = [...new Set(pages)].sort();
 });
+
+async function mergePreviewUrl(): Promise<string> {
+  const rows = await server.db.query<{ id: string }>(
+    "select g.id from directory_groups g join places p on p.id = g.place_id where p.slug = 'trafford' order by g.slug limit 2",
+  );
+  return `/trafford/admin/directory/merge?keep=${rows[0]?.id}&duplicate=${rows[1]?.id}`;
+}
 
 after(async () => {
   await browser?.close();
