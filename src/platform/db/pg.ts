@@ -29,13 +29,23 @@ export function openPg(url: string, options: { max?: number } = {}): Db & { pool
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
+        // One connection runs one statement at a time: queries sent together (Promise.all)
+        // wait their turn here, as PGlite's do, rather than relying on pg's deprecated queueing.
+        let turn: Promise<unknown> = Promise.resolve();
+        const inTurn = <R>(run: () => Promise<R>): Promise<R> => {
+          const next = turn.then(run, run);
+          turn = next.catch(() => {});
+          return next;
+        };
         const tx: Tx = {
           inTransaction: true,
-          async query<Row>(sql: string, params: readonly SqlParam[] = []) {
-            return (await client.query(sql, params as unknown[])).rows as Row[];
+          query<Row>(sql: string, params: readonly SqlParam[] = []) {
+            return inTurn(async () => (await client.query(sql, params as unknown[])).rows as Row[]);
           },
-          async exec(sql: string) {
-            await client.query(sql);
+          exec(sql: string) {
+            return inTurn(async () => {
+              await client.query(sql);
+            });
           },
         };
         const result = await runInTransaction(() => fn(tx));
