@@ -525,7 +525,8 @@ function simpleChildren(
   );
 }
 
-const SERVICE_KEYS = [
+/** A UK service's properties, in the order the profile lists them (and the API writes them). */
+export const SERVICE_KEY_ORDER = [
   'id',
   'organization_id',
   'name',
@@ -663,7 +664,7 @@ export function normaliseService(raw: unknown, ids: IdMapper): NormalisedService
   put(out, 'contacts', nonEmpty(list(raw.contacts).map((c, i) => normaliseContact(c, ids, id, i))));
   put(out, 'attributes', nonEmpty(attributes(raw.attributes, ids, id)));
   put(out, 'phones', nonEmpty(phones(raw.phones, ids, id, 'service_id')));
-  extras(raw, [...SERVICE_KEYS, 'phones'], out);
+  extras(raw, [...SERVICE_KEY_ORDER, 'phones'], out);
   return { service: out, sourceId };
 }
 

@@ -2,7 +2,7 @@ import type { Queryable, Tx } from '../../../platform/db/types.js';
 import { indexDocument, type TimeOfDay } from '../../../platform/search/search-index.js';
 import type { Category } from '../categories.js';
 import { KITH_TAXONOMY_ID, kithTermCode } from './oruk-ids.js';
-import { daysOf, isObject, type Json, WEEKDAYS, type Weekday } from './oruk-normalise.js';
+import { daysOf, isObject, type Json, SERVICE_KEY_ORDER, WEEKDAYS, type Weekday } from './oruk-normalise.js';
 import { kithTerm } from './oruk-taxonomy.js';
 
 /**
@@ -12,33 +12,6 @@ import { kithTerm } from './oruk-taxonomy.js';
  */
 
 type Db = Pick<Queryable, 'query'>;
-
-export const SERVICE_KEY_ORDER = [
-  'id',
-  'organization_id',
-  'name',
-  'description',
-  'url',
-  'email',
-  'status',
-  'fees',
-  'accreditations',
-  'minimum_age',
-  'maximum_age',
-  'assured_date',
-  'assurer_email',
-  'alert',
-  'last_modified',
-  'schedules',
-  'service_areas',
-  'service_at_locations',
-  'languages',
-  'organization',
-  'funding',
-  'cost_options',
-  'contacts',
-  'attributes',
-];
 
 const SERVICE_LIST_KEYS = SERVICE_KEY_ORDER.slice(0, 15);
 const ORGANIZATION_KEY_ORDER = [

@@ -97,6 +97,14 @@ export async function qualityRoutes(app: FastifyInstance) {
     return { keep: q.keep, duplicate: q.duplicate };
   };
 
+  const pairIn = (body: unknown) => {
+    const b = (body ?? {}) as Record<string, unknown>;
+    return ids({
+      keep: typeof b.keep === 'string' ? b.keep : undefined,
+      duplicate: typeof b.duplicate === 'string' ? b.duplicate : undefined,
+    });
+  };
+
   app.get<MergeQuery>('/admin/directory/merge', access, async (request, reply) => {
     const pair = ids(request.query);
     const preview = await mergePreview(ctx(request), pair.keep, pair.duplicate);
@@ -119,11 +127,7 @@ export async function qualityRoutes(app: FastifyInstance) {
     '/admin/directory/merge',
     { ...access, preHandler: app.csrfProtection },
     async (request, reply) => {
-      const body = (request.body ?? {}) as Record<string, unknown>;
-      const pair = ids({
-        keep: typeof body.keep === 'string' ? body.keep : undefined,
-        duplicate: typeof body.duplicate === 'string' ? body.duplicate : undefined,
-      });
+      const pair = pairIn(request.body);
       await mergeGroupInto(ctx(request), pair.keep, pair.duplicate);
       return reply.redirect(`/${requirePlace(request).slug}/admin/directory/quality?merged=1`, 303);
     },
@@ -133,11 +137,7 @@ export async function qualityRoutes(app: FastifyInstance) {
     '/admin/directory/not-duplicates',
     { ...access, preHandler: app.csrfProtection },
     async (request, reply) => {
-      const body = (request.body ?? {}) as Record<string, unknown>;
-      const pair = ids({
-        keep: typeof body.keep === 'string' ? body.keep : undefined,
-        duplicate: typeof body.duplicate === 'string' ? body.duplicate : undefined,
-      });
+      const pair = pairIn(request.body);
       await markNotDuplicates(ctx(request), pair.keep, pair.duplicate);
       return reply.redirect(`/${requirePlace(request).slug}/admin/directory/quality`, 303);
     },
