@@ -56,7 +56,8 @@ export type PrivacyHooks = {
 /** What a background job knows of the site: its public address, for links in emails. */
 export type JobSite = { publicUrl: string };
 
-export type NavItem = { path: string; labelKey: string };
+/** A link in the place's navigation; `summaryKey` is its one line on the home page's cards. */
+export type NavItem = { path: string; labelKey: string; summaryKey?: string };
 
 export type SeedContext = { db: Db; place: Place; log: (message: string) => void };
 

@@ -6,7 +6,7 @@ import type { ModuleDefinition } from './module-definition.js';
  * Every feature module, in navigation order. A new module is one folder in src/modules and
  * one line here; each place switches modules on and off in its settings.
  */
-export const modules: readonly ModuleDefinition[] = [wards, directory];
+export const modules: readonly ModuleDefinition[] = [directory, wards];
 
 export function moduleByName(name: string): ModuleDefinition | undefined {
   return modules.find((m) => m.name === name);

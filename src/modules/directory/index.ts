@@ -18,9 +18,9 @@ export default defineModule({
   titleKey: 'directory.module',
   routes: directoryRoutes,
   nav: [
-    { path: 'groups', labelKey: 'directory.nav.groups' },
-    { path: 'services', labelKey: 'directory.nav.services' },
-    { path: 'search', labelKey: 'directory.nav.search' },
+    { path: 'groups', labelKey: 'directory.nav.groups', summaryKey: 'directory.nav.groupsSummary' },
+    { path: 'services', labelKey: 'directory.nav.services', summaryKey: 'directory.nav.servicesSummary' },
+    { path: 'search', labelKey: 'directory.nav.search', summaryKey: 'directory.nav.searchSummary' },
   ],
   datasets: [
     {
@@ -84,6 +84,14 @@ export default defineModule({
   jobs: (site) => ({ 'directory.confirm-groups': groupConfirmationJob(site) }),
   recurringJobs: ['directory.confirm-groups'],
   privacy: combinePrivacy(groupPrivacy, signpostingPrivacy),
+  homePanel: async (ctx) => ({
+    template: 'directory/views/home-panel.njk',
+    data: {
+      groups: await countGroups(ctx),
+      volunteers: await countGroups(ctx, { volunteers: true }),
+      hubs: await countGroups(ctx, { hubs: true }),
+    },
+  }),
   stats: async (ctx) => [
     { key: 'directory.groups', labelKey: 'directory.stats.groups', value: await countGroups(ctx) },
     {
