@@ -1,3 +1,4 @@
+import type { PostcodeLookup } from '../../../platform/search/postcode-lookup.js';
 import { dateTime, timeOfDay, weekdayFrom } from './oruk-normalise.js';
 import type { ServiceFilters, TermFilters } from './oruk-service.js';
 
@@ -132,7 +133,8 @@ export function readServiceQuery(q: Query): { paging: Paging; filters: ServiceFi
   const proximity = decimal(q, 'proximity', problems, 1, MAX_PROXIMITY_METRES);
   const postcode = single(q, 'postcode', problems);
   if (postcode !== undefined) {
-    // No postcode lookup is configured (none works offline): say how to search by place instead.
+    // Postcodes are turned into lat/lng before this (postcodeToPoint) when a lookup is configured;
+    // without one (none works offline), say how to search by place instead.
     problems.push({
       field: 'postcode',
       message:
@@ -152,6 +154,33 @@ export function readServiceQuery(q: Query): { paging: Paging; filters: ServiceFi
   }
   if (problems.length) throw new BadQuery(problems);
   return { paging, filters };
+}
+
+/**
+ * The UK `postcode` filter: with a postcode lookup configured, the postcode becomes the point
+ * that `proximity` is measured from (lat/lng given as well win). A postcode that cannot be
+ * found, or a lookup that does not answer, is a 400 naming the postcode.
+ */
+export async function postcodeToPoint(
+  q: Query,
+  lookup: ((postcode: string) => Promise<PostcodeLookup>) | null,
+): Promise<Query> {
+  const postcode = q.postcode;
+  if (!lookup || typeof postcode !== 'string') return q;
+  const { postcode: _given, ...rest } = q;
+  if (rest.lat !== undefined || rest.lng !== undefined) return rest;
+  const found = await lookup(postcode);
+  if (!found.ok)
+    throw new BadQuery([
+      {
+        field: 'postcode',
+        message:
+          found.reason === 'unavailable'
+            ? 'The postcode lookup is not answering just now. Try again, or use lat and lng instead.'
+            : `${postcode} is not a postcode the lookup knows. Check it, or use lat and lng instead.`,
+      },
+    ]);
+  return { ...rest, lat: String(found.lat), lng: String(found.lon) };
 }
 
 export function readPagingOnly(q: Query): Paging {

@@ -6,12 +6,20 @@ import { PROBLEM_CONTENT_TYPE, problem } from '../../../platform/http/problem.js
 import { requirePlace, serviceContext } from '../../../platform/http/request-context.js';
 import { sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
 import { can } from '../../../platform/roles/permissions.js';
+import { lookupPostcode } from '../../../platform/search/postcode-lookup.js';
 import { listWards } from '../../wards/ward-service.js';
 import { CATEGORIES, type Category, isCategory } from '../categories.js';
 import { flattenFormBody, formValuesFor, ServiceForm } from './oruk-form.js';
 import { kithTermId } from './oruk-ids.js';
 import { isObject, type Json, WEEKDAYS } from './oruk-normalise.js';
-import { BadQuery, orukPage, readPagingOnly, readServiceQuery, readTermQuery } from './oruk-query.js';
+import {
+  BadQuery,
+  orukPage,
+  postcodeToPoint,
+  readPagingOnly,
+  readServiceQuery,
+  readTermQuery,
+} from './oruk-query.js';
 import {
   createService,
   getOrganization,
@@ -84,8 +92,11 @@ export async function orukRoutes(app: FastifyInstance) {
 
   for (const root of ['/api/oruk', '/api/oruk/']) api(root, async () => API_DETAILS);
 
+  const lookupUrl = app.config.search.postcodeLookupUrl;
+  const lookup = lookupUrl ? (postcode: string) => lookupPostcode(lookupUrl, postcode) : null;
+
   api<Query>('/api/oruk/services', async (request) => {
-    const { paging, filters } = readServiceQuery(request.query);
+    const { paging, filters } = readServiceQuery(await postcodeToPoint(request.query, lookup));
     const { total, items } = await listServices(ctx(request), filters, paging);
     return orukPage(
       items.map((i) => serviceListItem(i.service)),
@@ -98,7 +109,7 @@ export async function orukRoutes(app: FastifyInstance) {
   );
 
   api<Query>('/api/oruk/service_at_locations', async (request) => {
-    const { paging, filters } = readServiceQuery(request.query);
+    const { paging, filters } = readServiceQuery(await postcodeToPoint(request.query, lookup));
     const { total, items } = await listServiceAtLocations(ctx(request), filters, paging);
     return orukPage(items, total, paging);
   });
