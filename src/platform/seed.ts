@@ -20,7 +20,9 @@ export async function seedDemo(db: Db, log: (message: string) => void = () => {}
     modules: modules.map((m) => m.name),
   });
   log(`place: ${place.name} (/${place.slug}/)`);
-  for (const m of modules) {
+  // Wards first: everything else that is located is placed in a ward as it is seeded.
+  const ordered = [...modules].sort((a, b) => Number(b.name === 'wards') - Number(a.name === 'wards'));
+  for (const m of ordered) {
     await m.seed?.({ db, place, log });
   }
 }

@@ -51,6 +51,12 @@ test('the demo place lists several hundred real groups, with filters, paging and
   const total = Number(/(\d[\d,]*) groups/.exec(page.body)?.[1]?.replace(/,/g, ''));
   assert.ok(total >= 300, `expected several hundred groups, got ${total}`);
   assert.match(page.body, /govuk-pagination/);
+  // Every demo group is placed in a ward, so every list and figure can be broken down by ward.
+  const [unplaced] = await t.db.query<{ n: number }>(
+    'select count(*)::int as n from directory_groups where place_id = $1 and ward_code is null',
+    [place.id],
+  );
+  assert.equal(unplaced?.n, 0);
 
   const json = await t.app.inject({ url: '/trafford/api/groups?ward=longford&per_page=200' });
   const body = json.json() as { total_items: number; contents: { ward_code: string; name: string }[] };
