@@ -1,4 +1,5 @@
 import { defineModule } from '../../platform/module-definition.js';
+import { DEMO_NEED_ID, seedAidPosts } from './posts/post-seed.js';
 import { mutualAidRoutes } from './routes.js';
 
 /**
@@ -9,4 +10,14 @@ export default defineModule({
   name: 'mutual-aid',
   titleKey: 'mutualAid.module',
   routes: mutualAidRoutes,
+  nav: [{ path: 'help', labelKey: 'mutualAid.nav.help', summaryKey: 'mutualAid.nav.helpSummary' }],
+  permissions: {
+    'mutual-aid.post': { descriptionKey: 'mutualAid.permissions.post', roles: ['resident'] },
+    'mutual-aid.post-on-behalf': {
+      descriptionKey: 'mutualAid.permissions.postOnBehalf',
+      roles: ['connector', 'officer'],
+    },
+  },
+  seed: seedAidPosts,
+  demoParams: { post: DEMO_NEED_ID },
 });
