@@ -1,4 +1,5 @@
 import { defineModule } from '../../platform/module-definition.js';
+import { postPrivacy } from './posts/post-privacy.js';
 import { DEMO_NEED_ID, seedAidPosts } from './posts/post-seed.js';
 import { mutualAidRoutes } from './routes.js';
 
@@ -18,6 +19,7 @@ export default defineModule({
       roles: ['connector', 'officer'],
     },
   },
+  privacy: postPrivacy,
   seed: seedAidPosts,
   demoParams: { post: DEMO_NEED_ID },
 });

@@ -134,3 +134,33 @@ test('no page, API, export or search result shows anyone’s private details', a
   const demoNeed = await t.app.inject(`/trafford/help/needs/${DEMO_NEED_ID}`);
   assert.equal(demoNeed.statusCode, 200);
 });
+
+test('contact details are cleared 30 days after a post expires, and go when the poster deletes their account', async () => {
+  const { postPrivacy } = await import('./post-privacy.js');
+  const { withTransaction } = await import('../../../platform/db/transaction.js');
+  await t.db.query(
+    "update aid_posts set expires_at = now() - interval '40 days', updated_at = now() - interval '40 days' where id = $1",
+    [DEMO_NEED_ID],
+  );
+  const cleared = await withTransaction(
+    t.db,
+    (tx) => postPrivacy.applyRetention?.(tx, new Date()) ?? Promise.resolve(0),
+  );
+  assert.ok((cleared ?? 0) >= 1);
+  const [row] = await t.db.query<{ private_address: string; private_phone: string; title: string }>(
+    'select private_address, private_phone, title from aid_posts where id = $1',
+    [DEMO_NEED_ID],
+  );
+  assert.equal(row?.private_address, '');
+  assert.equal(row?.private_phone, '');
+  assert.equal(row?.title, 'Collecting a prescription on Fridays');
+
+  const person = await makePerson(t.db, { roles: ['officer'] });
+  await ask(person.cookie, { ...NEED, title: 'Someone to post a parcel', privatePhone: '0161 496 0777' });
+  await withTransaction(t.db, (tx) => postPrivacy.eraseFor?.(tx, person) ?? Promise.resolve([]));
+  const [gone] = await t.db.query<{ private_phone: string; status: string }>(
+    "select private_phone, status from aid_posts where title = 'Someone to post a parcel'",
+  );
+  assert.equal(gone?.private_phone, '');
+  assert.equal(gone?.status, 'withdrawn');
+});
