@@ -47,7 +47,11 @@ test('the Sunday the clocks go forward (29 March 2026) is 23 hours long', () => 
   const to = '2026-03-29T23:00:00Z'; // Monday 00:00 BST
   assert.equal(overlap(from, to, weekly({ day: 'SU', from: '00:00', to: '24:00' })), 23 * 60);
   assert.equal(overlap(from, to, weekly({ day: 'SU', from: '00:00', to: '03:00' })), 120);
-  assert.equal(overlap(from, to, weekly({ day: 'SU', from: '01:00', to: '02:00' })), 0, 'that hour never happens');
+  assert.equal(
+    overlap(from, to, weekly({ day: 'SU', from: '01:00', to: '02:00' })),
+    0,
+    'that hour never happens',
+  );
   assert.equal(overlap(from, to, weekly({ day: 'SU', from: '09:00', to: '11:00' })), 120);
   assert.equal(overlap(from, to, weekly({ day: 'SA', from: '09:00', to: '11:00' })), 120);
 });
@@ -56,7 +60,11 @@ test('the Sunday the clocks go back (25 October 2026) is 25 hours long', () => {
   const from = '2026-10-24T23:00:00Z'; // Sunday 00:00 BST
   const to = '2026-10-26T00:00:00Z'; // Monday 00:00 GMT
   assert.equal(overlap(from, to, weekly({ day: 'SU', from: '00:00', to: '24:00' })), 25 * 60);
-  assert.equal(overlap(from, to, weekly({ day: 'SU', from: '01:00', to: '02:00' })), 120, 'that hour happens twice');
+  assert.equal(
+    overlap(from, to, weekly({ day: 'SU', from: '01:00', to: '02:00' })),
+    120,
+    'that hour happens twice',
+  );
   assert.equal(overlap(from, to, weekly({ day: 'SU', from: '14:00', to: '15:00' })), 60);
 });
 
@@ -65,15 +73,27 @@ test('the need window cuts slots at its edges, and the offer’s own dates cut i
   // Tuesday 10 February 2026, 16:30 to Wednesday: half an hour of the slot.
   assert.equal(overlap('2026-02-10T16:30:00Z', '2026-02-12T00:00:00Z', weekly(slot)), 30);
   const offerDates = { from: new Date('2026-02-10T00:00:00Z'), to: new Date('2026-02-10T10:00:00Z') };
-  assert.equal(overlap('2026-02-09T00:00:00Z', '2026-02-20T00:00:00Z', { weekly: [slot], window: offerDates }), 60);
-  assert.equal(overlap('2026-02-09T00:00:00Z', '2026-02-20T00:00:00Z', { weekly: [], window: offerDates }), 600);
-  assert.equal(overlap('2026-02-09T00:00:00Z', '2026-02-10T00:00:00Z', { weekly: [], window: offerDates }), 0);
+  assert.equal(
+    overlap('2026-02-09T00:00:00Z', '2026-02-20T00:00:00Z', { weekly: [slot], window: offerDates }),
+    60,
+  );
+  assert.equal(
+    overlap('2026-02-09T00:00:00Z', '2026-02-20T00:00:00Z', { weekly: [], window: offerDates }),
+    600,
+  );
+  assert.equal(
+    overlap('2026-02-09T00:00:00Z', '2026-02-10T00:00:00Z', { weekly: [], window: offerDates }),
+    0,
+  );
 });
 
 test('an hour offered twice counts once; broken and back-to-front slots count nothing', () => {
   const day = ['2026-02-14T00:00:00Z', '2026-02-15T00:00:00Z'] as const; // a Saturday
   assert.equal(
-    overlap(...day, weekly({ day: 'SA', from: '10:00', to: '12:00' }, { day: 'SA', from: '11:00', to: '13:00' })),
+    overlap(
+      ...day,
+      weekly({ day: 'SA', from: '10:00', to: '12:00' }, { day: 'SA', from: '11:00', to: '13:00' }),
+    ),
     180,
   );
   assert.equal(overlap(...day, weekly({ day: 'SA', from: '12:00', to: '10:00' })), 0);
@@ -89,9 +109,14 @@ test('an empty or back-to-front need window overlaps nothing', () => {
 test('overlap agrees with checking the London clock minute by minute, across both clock changes', () => {
   const MINUTE = 60_000;
   const bases = [Date.UTC(2026, 2, 27), Date.UTC(2026, 9, 23), Date.UTC(2026, 5, 10)];
-  const clock = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  const clock = (m: number) =>
+    `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
   const slot = fc
-    .record({ day: fc.constantFrom(...WEEKDAYS), from: fc.integer({ min: 0, max: 1439 }), length: fc.integer({ min: 1, max: 600 }) })
+    .record({
+      day: fc.constantFrom(...WEEKDAYS),
+      from: fc.integer({ min: 0, max: 1439 }),
+      length: fc.integer({ min: 1, max: 600 }),
+    })
     .map(({ day, from, length }) => ({ day, from: clock(from), to: clock(Math.min(1440, from + length)) }));
   fc.assert(
     fc.property(
@@ -104,7 +129,10 @@ test('overlap agrees with checking the London clock minute by minute, across bot
         const from = base + startQuarters * 15 * MINUTE;
         const to = from + lengthQuarters * 15 * MINUTE;
         const offerWindow = dates
-          ? { from: new Date(base + Math.min(...dates) * MINUTE), to: new Date(base + Math.max(...dates) * MINUTE) }
+          ? {
+              from: new Date(base + Math.min(...dates) * MINUTE),
+              to: new Date(base + Math.max(...dates) * MINUTE),
+            }
           : null;
         const got = overlapMinutes(createNeedCalendar({ from: new Date(from), to: new Date(to) }, LONDON), {
           weekly: slots,

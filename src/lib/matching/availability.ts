@@ -133,7 +133,7 @@ function minuteToUtc(day: LocalDay, minute: number): number {
   const before = wall - day.offsetStart;
   if (before < day.changeUtc) return before;
   const after = wall - day.offsetEnd;
-  return after >= day.changeUtc ? after : day.changeUtc;
+  return Math.max(after, day.changeUtc);
 }
 
 function slotOverlapOnDay(day: LocalDay, from: number, to: number, lo: number, hi: number): number {

@@ -71,7 +71,10 @@ export function categoryFitsFor(needCategory: string): ReadonlyMap<string, numbe
 }
 
 /** The best fit among the categories an offer lists; 0 means the offer does not serve the need. */
-export function bestCategoryFit(fits: ReadonlyMap<string, number>, offeredCategories: readonly string[]): number {
+export function bestCategoryFit(
+  fits: ReadonlyMap<string, number>,
+  offeredCategories: readonly string[],
+): number {
   let best = 0;
   for (const offered of offeredCategories) {
     const fit = fits.get(offered) ?? 0;

@@ -38,8 +38,8 @@ export {
   type Need,
   type Offer,
   type OfferStatus,
-  RECENT_COMPLETED_WEIGHT,
   type RankedOffer,
   type RankOptions,
+  RECENT_COMPLETED_WEIGHT,
   rankOffers,
 } from './rank-offers.js';

@@ -3,7 +3,12 @@
  * need, offers, time and loads always give the same list, whatever order the offers come in.
  */
 
-import { type DateWindow, createNeedCalendar, type OfferAvailability, overlapMinutes } from './availability.js';
+import {
+  createNeedCalendar,
+  type DateWindow,
+  type OfferAvailability,
+  overlapMinutes,
+} from './availability.js';
 import { bestCategoryFit, categoryFitsFor } from './categories.js';
 
 export interface LonLat {
@@ -104,7 +109,8 @@ export function closeness(distanceMetres: number): number {
 /** 1 for an idle helper, halving with the first active match. */
 export function fairness(load: HelperLoad | undefined): number {
   if (!load) return 1;
-  const weighted = Math.max(0, load.active) + RECENT_COMPLETED_WEIGHT * Math.max(0, load.recentCompleted ?? 0);
+  const weighted =
+    Math.max(0, load.active) + RECENT_COMPLETED_WEIGHT * Math.max(0, load.recentCompleted ?? 0);
   return 1 / (1 + weighted);
 }
 
@@ -127,7 +133,8 @@ function topK(items: RankedOffer[], limit: number): RankedOffer[] {
       const right = left + 1;
       let worst = i;
       if (left < heap.length && better(heap[worst] as RankedOffer, heap[left] as RankedOffer)) worst = left;
-      if (right < heap.length && better(heap[worst] as RankedOffer, heap[right] as RankedOffer)) worst = right;
+      if (right < heap.length && better(heap[worst] as RankedOffer, heap[right] as RankedOffer))
+        worst = right;
       if (worst === i) return;
       [heap[i], heap[worst]] = [heap[worst] as RankedOffer, heap[i] as RankedOffer];
       i = worst;
@@ -206,7 +213,8 @@ export function rankOffers(need: Need, offers: readonly Offer[], options: RankOp
     const helperLoad = load?.get(offer.helperId);
     const score =
       MATCH_WEIGHTS.category * categoryFit +
-      MATCH_WEIGHTS.closeness * (distanceMetres === null ? closeness(HALF_CLOSENESS_METRES) : closeness(distanceMetres)) +
+      MATCH_WEIGHTS.closeness *
+        (distanceMetres === null ? closeness(HALF_CLOSENESS_METRES) : closeness(distanceMetres)) +
       MATCH_WEIGHTS.fairness * fairness(helperLoad) +
       MATCH_WEIGHTS.overlap * Math.min(1, overlap / fullOverlap);
     candidates.push({
