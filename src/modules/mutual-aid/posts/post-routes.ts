@@ -24,6 +24,7 @@ import {
   type PostKind,
   type PublicPost,
 } from './post-service.js';
+import { suggestOffers } from './suggestions.js';
 
 type PostParams = { Params: { post: string } };
 type ListQuery = { Querystring: Record<string, unknown> };
@@ -199,6 +200,7 @@ export async function postRoutes(app: FastifyInstance) {
         return reply.page('mutual-aid/posts/views/post.njk', {
           pageTitle: post.title,
           post,
+          suggestions: post.own && post.kind === 'need' ? await suggestOffers(ctx(request), post) : null,
           justPosted: request.query.posted === '1',
         });
       },

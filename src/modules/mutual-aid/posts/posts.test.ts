@@ -164,3 +164,57 @@ test('contact details are cleared 30 days after a post expires, and go when the 
   assert.equal(gone?.private_phone, '');
   assert.equal(gone?.status, 'withdrawn');
 });
+
+test('the person who asked sees offers that fit, never their own, best first', async () => {
+  const helper = await makePerson(t.db, { roles: ['officer'] });
+  const offered = await submitForm(t.app, {
+    cookie: helper.cookie,
+    formUrl: '/trafford/help/offers/new',
+    postUrl: '/trafford/help/offers',
+    fields: {
+      title: 'Prescription pick-ups around Davyhulme',
+      categories: ['prescriptions', 'shopping'],
+      ward: 'davyhulme',
+      days: ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'],
+      times: ['morning', 'afternoon', 'evening'],
+      distance: '5000',
+      offerFor: 'month',
+    },
+  });
+  assert.equal(offered.statusCode, 303);
+  const asker = await makePerson(t.db, { roles: ['officer'] });
+  await submitForm(t.app, {
+    cookie: asker.cookie,
+    formUrl: '/trafford/help/offers/new',
+    postUrl: '/trafford/help/offers',
+    fields: {
+      title: 'My own offer of prescription runs',
+      categories: ['prescriptions'],
+      ward: 'davyhulme',
+      days: ['MO'],
+      times: ['morning'],
+      distance: '5000',
+      offerFor: 'month',
+    },
+  });
+  const asked = await ask(asker.cookie, {
+    ...NEED,
+    title: 'Prescription from the chemist',
+    category: 'prescriptions',
+    ward: 'flixton',
+    when: 'two-weeks',
+  });
+  const page = await t.app.inject({
+    url: asked.headers.location as string,
+    headers: { cookie: asker.cookie },
+  });
+  assert.match(page.body, /Neighbours who might help/);
+  assert.match(page.body, /Prescription pick-ups around Davyhulme/);
+  assert.doesNotMatch(page.body, /My own offer of prescription runs/);
+  // Nobody else sees the suggestions on someone's need.
+  const other = await t.app.inject({
+    url: (asked.headers.location as string).replace('?posted=1', ''),
+    headers: { cookie: helper.cookie },
+  });
+  assert.doesNotMatch(other.body, /Neighbours who might help/);
+});

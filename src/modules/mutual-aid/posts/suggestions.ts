@@ -1,0 +1,98 @@
+import { type Offer, rankOffers } from '../../../lib/matching/index.js';
+import { Forbidden } from '../../../platform/http/errors.js';
+import type { ServiceContext } from '../../../platform/http/request-context.js';
+import { can } from '../../../platform/roles/permissions.js';
+import type { PostView } from './post-service.js';
+
+// What "mornings" and so on mean when an offer is matched against a need's window.
+const TIME_SLOTS: Record<string, { from: string; to: string }> = {
+  morning: { from: '08:00', to: '12:00' },
+  afternoon: { from: '12:00', to: '17:00' },
+  evening: { from: '17:00', to: '21:00' },
+};
+
+export type Suggestion = {
+  id: string;
+  title: string;
+  wardName: string | null;
+  distanceMetres: number | null;
+  score: number;
+};
+
+/**
+ * Offers that could meet a need, best first (src/lib/matching): shown to the person who asked
+ * (or the connector who asked for them) so that they choose. Only public fields are used.
+ */
+export async function suggestOffers(
+  ctx: ServiceContext,
+  need: PostView,
+  now = new Date(),
+): Promise<Suggestion[]> {
+  if (need.kind !== 'need') return [];
+  if (!need.own && !can(ctx.actor, 'mutual-aid.post-on-behalf')) throw new Forbidden();
+  const rows = await ctx.db.query<{
+    id: string;
+    author_id: string | null;
+    categories: string[];
+    title: string;
+    ward_code: string;
+    ward_name: string | null;
+    approx_lon: number | null;
+    approx_lat: number | null;
+    availability: { days?: string[]; times?: string[] };
+    max_distance_metres: number | null;
+    created_at: Date;
+    expires_at: Date;
+  }>(
+    `select p.id, p.author_id, p.categories, p.title, p.ward_code, w.name as ward_name, p.approx_lon, p.approx_lat,
+       p.availability, p.max_distance_metres, p.created_at, p.expires_at
+     from aid_posts p left join wards w on w.place_id = p.place_id and w.code = p.ward_code
+     where p.place_id = $1 and p.kind = 'offer' and p.status = 'open' and p.moderation_status = 'published'
+       and p.expires_at > $2`,
+    [ctx.place.id, now],
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const offers: Offer[] = rows.map((r) => ({
+    id: r.id,
+    helperId: r.author_id ?? `unknown:${r.id}`,
+    categories: r.categories,
+    point: r.approx_lon !== null && r.approx_lat !== null ? { lon: r.approx_lon, lat: r.approx_lat } : null,
+    wardCode: r.ward_code,
+    maxDistanceMetres: r.max_distance_metres ?? 2000,
+    availability: {
+      weekly: (r.availability.days ?? []).flatMap((day) =>
+        (r.availability.times ?? []).flatMap((time) => {
+          const slot = TIME_SLOTS[time];
+          return slot ? [{ day: day as 'MO', ...slot }] : [];
+        }),
+      ),
+      window: { from: new Date(r.created_at), to: new Date(r.expires_at) },
+    },
+    expiresAt: new Date(r.expires_at),
+    status: 'open',
+  }));
+  const [authorRow] = await ctx.db.query<{ author_id: string | null }>(
+    'select author_id from aid_posts where id = $1',
+    [need.id],
+  );
+  const ranked = rankOffers(
+    {
+      id: need.id,
+      requesterId: authorRow?.author_id ?? `unknown:${need.id}`,
+      category: need.categories[0] as string,
+      point: need.approxPoint,
+      wardCode: need.wardCode,
+      window: { from: now, to: need.windowTo ?? need.expiresAt },
+      createdAt: need.createdAt,
+    },
+    offers,
+    { now, limit: 5 },
+  );
+  return ranked.map((r) => ({
+    id: r.offer.id,
+    title: byId.get(r.offer.id)?.title ?? '',
+    wardName: byId.get(r.offer.id)?.ward_name ?? null,
+    distanceMetres: r.reasons.distanceMetres,
+    score: r.score,
+  }));
+}
