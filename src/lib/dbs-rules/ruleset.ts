@@ -35,7 +35,13 @@ export type Setting = (typeof SETTINGS)[number];
 export const HELPS = ['children', 'adults', 'both', 'general-public'] as const;
 export type Helps = (typeof HELPS)[number];
 
-export const FREQUENCIES = ['once', 'occasional', 'weekly-or-more', 'four-days-in-thirty', 'overnight'] as const;
+export const FREQUENCIES = [
+  'once',
+  'occasional',
+  'weekly-or-more',
+  'four-days-in-thirty',
+  'overnight',
+] as const;
 export type Frequency = (typeof FREQUENCIES)[number];
 
 /** Where a rule comes from: an Act (with the part that matters) or a piece of official guidance. */
@@ -58,7 +64,8 @@ const SOURCES = {
   'svga-sch4-period': {
     kind: 'legislation',
     title: 'Safeguarding Vulnerable Groups Act 2006, as amended by the Protection of Freedoms Act 2012',
-    reference: 'Schedule 4, Parts 1 and 3 (frequently, or the period condition: more than 3 days in 30, or overnight 2am to 6am)',
+    reference:
+      'Schedule 4, Parts 1 and 3 (frequently, or the period condition: more than 3 days in 30, or overnight 2am to 6am)',
     url: 'https://www.legislation.gov.uk/ukpga/2006/47/schedule/4',
   },
   'svga-sch4-adults': {
