@@ -130,7 +130,7 @@ const SOURCES = {
   },
   'group-policy': {
     kind: 'group',
-    title: "The group's own policy (its choice, not the law)",
+    title: 'The group’s own policy (its choice, not the law)',
   },
 } as const satisfies Record<string, Omit<RuleSource, 'id'>>;
 

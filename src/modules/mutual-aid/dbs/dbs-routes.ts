@@ -12,8 +12,8 @@ import {
   hiddenFields,
   parseAnswers,
   previousQuestion,
-  type Question,
   QUESTIONS,
+  type Question,
 } from './dbs-questions.js';
 
 const V = 'mutual-aid/dbs/views';
@@ -39,7 +39,13 @@ function optionText(t: Translate, q: Question, option: string) {
   return t(`${M}.questions.${q.slug}.options.${option}`);
 }
 
-function questionPage(request: FastifyRequest, reply: FastifyReply, q: Question, a: Answers, errors: FormError[]) {
+function questionPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  q: Question,
+  a: Answers,
+  errors: FormError[],
+) {
   const t = request.t;
   const id = q.field;
   const current = a[q.field];
@@ -102,7 +108,11 @@ export async function dbsRoutes(app: FastifyInstance) {
       if (!q.applies(a)) return reply.redirect(nextUrl(request, a), 303);
       if (request.query.asked !== q.slug) return questionPage(request, reply, q, a, []);
       if (a[q.field] === undefined) {
-        const error = { field: q.field, text: request.t(`${M}.questions.${q.slug}.error`), href: `#${q.field}` };
+        const error = {
+          field: q.field,
+          text: request.t(`${M}.questions.${q.slug}.error`),
+          href: `#${q.field}`,
+        };
         return questionPage(request, reply, q, a, [error]);
       }
       return reply.redirect(nextUrl(request, a), 303);
