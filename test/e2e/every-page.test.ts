@@ -49,6 +49,9 @@ before(async () => {
     `/trafford/moderation/appeal?item=${item?.id}`,
     // The second step of recording a signposting, once the subject and ward are chosen.
     '/trafford/connectors/signpost?ward=altrincham&category=food',
+    // DBS answers and check-answers pages, reached only with answers in the query string.
+    '/trafford/help/dbs-check/answer?setting=group&helps=children&tasks=supervising-children&frequency=weekly-or-more&supervised=yes&establishment=no&policy=enhanced',
+    '/trafford/help/dbs-check/check-answers?setting=group&helps=adults&tasks=personal-care&frequency=once&supervised=no&policy=no-policy',
     // Reviewing a merge of two directory records (any two will do for the page).
     await mergePreviewUrl(),
   ]) {

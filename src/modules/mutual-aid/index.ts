@@ -11,6 +11,7 @@ export default defineModule({
   name: 'mutual-aid',
   titleKey: 'mutualAid.module',
   routes: mutualAidRoutes,
+  // One navigation item: the DBS questions are linked from the help pages, under the same heading.
   nav: [{ path: 'help', labelKey: 'mutualAid.nav.help', summaryKey: 'mutualAid.nav.helpSummary' }],
   permissions: {
     'mutual-aid.post': { descriptionKey: 'mutualAid.permissions.post', roles: ['resident'] },
