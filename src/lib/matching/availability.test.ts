@@ -152,6 +152,18 @@ test('overlap agrees with checking the London clock minute by minute, across bot
         assert.equal(got, expected);
       },
     ),
-    { numRuns: 80 },
+    { numRuns: 300 },
   );
+});
+
+test('a slot inside the hour the clocks repeat counts both times it happens', () => {
+  // 25 October 2026: 01:00–01:01 happens at 00:00 UTC (summer time) and again at 01:00 UTC.
+  const got = overlapMinutes(
+    createNeedCalendar(
+      { from: new Date('2026-10-25T00:00:00Z'), to: new Date('2026-10-25T03:17:00Z') },
+      LONDON,
+    ),
+    { weekly: [{ day: 'SU', from: '01:00', to: '01:01' }], window: null },
+  );
+  assert.equal(got, 2);
 });

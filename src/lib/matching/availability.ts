@@ -122,24 +122,28 @@ export function createNeedCalendar(window: DateWindow, timeZone: string): NeedCa
   return { fromUtc, toUtc, plainDaysByWeekday, specialDaysByWeekday, days };
 }
 
-/**
- * The instant a wall-clock minute of a day happens. A minute the clocks skip (spring forward)
- * becomes the moment of the change; a minute that happens twice (clocks back) gives the first,
- * so a slot over the repeated hour counts both hours, as it would on the helper's watch.
- */
-function minuteToUtc(day: LocalDay, minute: number): number {
-  const wall = day.wallMidnight + minute * MS_PER_MINUTE;
-  if (day.offsetStart === day.offsetEnd) return wall - day.offsetStart;
-  const before = wall - day.offsetStart;
-  if (before < day.changeUtc) return before;
-  const after = wall - day.offsetEnd;
-  return Math.max(after, day.changeUtc);
+function intersect(a: number, b: number, c: number, d: number): number {
+  const start = Math.max(a, c);
+  const end = Math.min(b, d);
+  return end > start ? end - start : 0;
 }
 
+/**
+ * How long a wall-clock slot of one day overlaps [lo, hi). On a day the clocks change, the
+ * slot is read on the old clock up to the change and on the new clock after it, so an hour the
+ * clocks skip counts nothing and an hour they repeat counts twice, as on the helper's watch.
+ */
 function slotOverlapOnDay(day: LocalDay, from: number, to: number, lo: number, hi: number): number {
-  const start = Math.max(minuteToUtc(day, from), lo);
-  const end = Math.min(minuteToUtc(day, to), hi);
-  return end > start ? end - start : 0;
+  const wallFrom = day.wallMidnight + from * MS_PER_MINUTE;
+  const wallTo = day.wallMidnight + to * MS_PER_MINUTE;
+  const start = Math.max(day.startUtc, lo);
+  const end = Math.min(day.endUtc, hi);
+  if (day.offsetStart === day.offsetEnd)
+    return intersect(wallFrom - day.offsetStart, wallTo - day.offsetStart, start, end);
+  return (
+    intersect(wallFrom - day.offsetStart, wallTo - day.offsetStart, start, Math.min(end, day.changeUtc)) +
+    intersect(wallFrom - day.offsetEnd, wallTo - day.offsetEnd, Math.max(start, day.changeUtc), end)
+  );
 }
 
 // Scratch space for one offer's slots, reused so ranking 50,000 offers allocates nothing per offer.
