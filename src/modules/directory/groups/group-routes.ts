@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { needs, needsOrOwner, PUBLIC } from '../../../platform/http/access.js';
 import { Forbidden, Invalid } from '../../../platform/http/errors.js';
 import { errorsByField, type FormError, formErrorsFrom, parseForm } from '../../../platform/http/forms.js';
+import { pageNumbers } from '../../../platform/http/pagination.js';
 import { requirePlace, serviceContext } from '../../../platform/http/request-context.js';
 import { paged, pageRequest, sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
 import { can } from '../../../platform/roles/permissions.js';
@@ -530,18 +531,10 @@ export function paginationFor(
     return s ? `${base}?${s}` : base;
   };
   if (pages <= 1) return null;
-  const numbers = [...new Set([1, page - 1, page, page + 1, pages])]
-    .filter((n) => n >= 1 && n <= pages)
-    .sort((a, b) => a - b);
-  const items: ({ number: number; href: string; current: boolean } | { ellipsis: true })[] = [];
-  let last = 0;
-  for (const n of numbers) {
-    if (n - last > 1) items.push({ ellipsis: true });
-    items.push({ number: n, href: href(n), current: n === page });
-    last = n;
-  }
   return {
-    items,
+    items: pageNumbers(page, pages).map((n) =>
+      n === null ? { ellipsis: true } : { number: n, href: href(n), current: n === page },
+    ),
     previous: page > 1 ? { href: href(page - 1) } : null,
     next: page < pages ? { href: href(page + 1) } : null,
   };

@@ -269,7 +269,7 @@ function oneOf<T extends string>(v: unknown, allowed: readonly T[], fallback?: T
   return (allowed as readonly string[]).includes(s ?? '') ? (s as T) : fallback;
 }
 
-const TERM_KEYS = [
+export const TERM_KEYS = [
   'id',
   'name',
   'description',
@@ -294,7 +294,7 @@ export function normaliseTerm(raw: Json, ids: IdMapper): Json | null {
   return out;
 }
 
-const ATTRIBUTE_KEYS = ['id', 'link_id', 'taxonomy_term_id', 'link_type', 'taxonomy_term'] as const;
+export const ATTRIBUTE_KEYS = ['id', 'link_id', 'taxonomy_term_id', 'link_type', 'taxonomy_term'] as const;
 
 export function normaliseAttribute(raw: Json, ids: IdMapper, linkId: string, index: number): Json | null {
   const term = isObject(raw.taxonomy_term) ? normaliseTerm(raw.taxonomy_term, ids) : null;
@@ -329,7 +329,7 @@ function phones(raw: unknown, ids: IdMapper, parentId: string, parentKey: string
   return out;
 }
 
-const ORGANIZATION_KEYS = [
+export const ORGANIZATION_KEYS = [
   'id',
   'name',
   'description',
@@ -393,7 +393,7 @@ const ADDRESS_KEYS = [
   'attributes',
 ] as const;
 
-const LOCATION_KEYS = [
+export const LOCATION_KEYS = [
   'id',
   'location_type',
   'name',
@@ -451,7 +451,7 @@ export function normaliseLocation(raw: Json, ids: IdMapper, fallbackId: string):
   return out;
 }
 
-const SCHEDULE_KEYS = [
+export const SCHEDULE_KEYS = [
   'id',
   'service_id',
   'service_at_location_id',

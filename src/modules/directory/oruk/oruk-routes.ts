@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteGenericInterfa
 import { needs, PUBLIC } from '../../../platform/http/access.js';
 import { Invalid } from '../../../platform/http/errors.js';
 import { errorsByField, type FormError, formErrorsFrom, parseForm } from '../../../platform/http/forms.js';
+import { pageNumbers } from '../../../platform/http/pagination.js';
 import { PROBLEM_CONTENT_TYPE, problem } from '../../../platform/http/problem.js';
 import { requirePlace, serviceContext } from '../../../platform/http/request-context.js';
 import { sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
@@ -213,7 +214,7 @@ export async function orukRoutes(app: FastifyInstance) {
           ? {
               ...(pageNumber > 1 ? { previous: { href: query(pageNumber - 1) } } : {}),
               ...(pageNumber < totalPages ? { next: { href: query(pageNumber + 1) } } : {}),
-              items: pageItems(pageNumber, totalPages).map((n) =>
+              items: pageNumbers(pageNumber, totalPages, 2).map((n) =>
                 n === null ? { ellipsis: true } : { number: n, href: query(n), current: n === pageNumber },
               ),
             }
@@ -463,14 +464,4 @@ function list(v: unknown): Json[] {
 
 function truncate(s: string, max: number): string {
   return s.length > max ? `${s.slice(0, max - 1).trimEnd()}…` : s;
-}
-
-/** Page numbers to link to: first, last, and two either side of the current one. */
-function pageItems(current: number, total: number): (number | null)[] {
-  const out: (number | null)[] = [];
-  for (let n = 1; n <= total; n++) {
-    if (n === 1 || n === total || Math.abs(n - current) <= 2) out.push(n);
-    else if (out.at(-1) !== null) out.push(null);
-  }
-  return out;
 }

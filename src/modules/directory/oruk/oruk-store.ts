@@ -2,7 +2,19 @@ import type { Queryable, Tx } from '../../../platform/db/types.js';
 import { indexDocument, type TimeOfDay } from '../../../platform/search/search-index.js';
 import type { Category } from '../categories.js';
 import { KITH_TAXONOMY_ID, kithTermCode } from './oruk-ids.js';
-import { daysOf, isObject, type Json, SERVICE_KEY_ORDER, WEEKDAYS, type Weekday } from './oruk-normalise.js';
+import {
+  ATTRIBUTE_KEYS,
+  daysOf,
+  isObject,
+  type Json,
+  LOCATION_KEYS,
+  ORGANIZATION_KEYS,
+  SCHEDULE_KEYS,
+  SERVICE_KEY_ORDER,
+  TERM_KEYS,
+  WEEKDAYS,
+  type Weekday,
+} from './oruk-normalise.js';
 import { kithTerm } from './oruk-taxonomy.js';
 
 /**
@@ -14,44 +26,8 @@ import { kithTerm } from './oruk-taxonomy.js';
 type Db = Pick<Queryable, 'query'>;
 
 const SERVICE_LIST_KEYS = SERVICE_KEY_ORDER.slice(0, 15);
-const ORGANIZATION_KEY_ORDER = [
-  'id',
-  'name',
-  'description',
-  'email',
-  'website',
-  'logo',
-  'uri',
-  'parent_organization_id',
-  'organization_identifiers',
-  'attributes',
-];
-const ORGANIZATION_LIST_KEYS = ORGANIZATION_KEY_ORDER.slice(0, 8);
-const LOCATION_KEY_ORDER = [
-  'id',
-  'location_type',
-  'name',
-  'description',
-  'latitude',
-  'longitude',
-  'external_identifier',
-  'external_identifier_type',
-  'addresses',
-  'accessibility',
-  'attributes',
-];
-const LOCATION_LIST_KEYS = LOCATION_KEY_ORDER.slice(0, 8);
-const TERM_KEY_ORDER = [
-  'id',
-  'name',
-  'description',
-  'parent_id',
-  'taxonomy',
-  'taxonomy_id',
-  'term_uri',
-  'term',
-];
-
+const ORGANIZATION_LIST_KEYS = ORGANIZATION_KEYS.slice(0, 8);
+const LOCATION_LIST_KEYS = LOCATION_KEYS.slice(0, 8);
 // jsonb keeps keys in its own order; objects go out in the order of the schema.
 const NESTED_ORDER: Record<string, readonly string[]> = {
   addresses: [
@@ -74,26 +50,9 @@ const NESTED_ORDER: Record<string, readonly string[]> = {
   service_areas: ['id', 'service_id', 'name', 'extent', 'extent_type', 'uri', 'service_area'],
   phones: ['id', 'contact_id', 'location_id', 'service_id', 'number', 'extension', 'type', 'description'],
   organization_identifiers: ['id', 'organization_id', 'identifier_scheme', 'identifier_type', 'identifier'],
-  attributes: ['id', 'link_id', 'taxonomy_term_id', 'link_type', 'taxonomy_term'],
-  taxonomy_term: TERM_KEY_ORDER,
-  schedules: [
-    'id',
-    'service_id',
-    'service_at_location_id',
-    'valid_from',
-    'valid_to',
-    'dtstart',
-    'freq',
-    'interval',
-    'byday',
-    'bymonthday',
-    'description',
-    'opens_at',
-    'closes_at',
-    'schedule_link',
-    'attending_type',
-    'notes',
-  ],
+  attributes: ATTRIBUTE_KEYS,
+  taxonomy_term: TERM_KEYS,
+  schedules: SCHEDULE_KEYS,
   contacts: ['id', 'service_id', 'name', 'title', 'email', 'phones'],
 };
 
@@ -440,9 +399,7 @@ export type TermRow = {
 const number = (v: string | number | null) => (v === null ? undefined : Number(v));
 
 export function organizationObject(r: OrganizationRow): Json {
-  return tidy(
-    ordered({ id: r.id, name: r.name, description: '', ...r.data }, ORGANIZATION_KEY_ORDER),
-  ) as Json;
+  return tidy(ordered({ id: r.id, name: r.name, description: '', ...r.data }, ORGANIZATION_KEYS)) as Json;
 }
 
 export function organizationListItem(r: OrganizationRow): Json {
@@ -459,7 +416,7 @@ export function termObject(r: TermRow): Json {
       ...r.data,
       ...(r.taxonomy_id ? { taxonomy_id: r.taxonomy_id } : {}),
     },
-    TERM_KEY_ORDER,
+    TERM_KEYS,
   );
 }
 
@@ -472,7 +429,7 @@ export function locationObject(r: LocationRow): Json {
       ...(r.lat !== null && r.lon !== null ? { latitude: r.lat, longitude: r.lon } : {}),
       ...r.data,
     },
-    LOCATION_KEY_ORDER,
+    LOCATION_KEYS,
   );
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { errorsByField, type FormError } from '../../../platform/http/forms.js';
+import { pageNumbers } from '../../../platform/http/pagination.js';
 import type { ServiceContext } from '../../../platform/http/request-context.js';
 import { formatNumber } from '../../../platform/i18n/i18n.js';
 import { DAYS, SEARCH_KINDS, TIMES_OF_DAY } from '../../../platform/search/search-index.js';
@@ -128,19 +129,16 @@ function distanceText(metres: number, lang: 'en' | 'cy', t: FastifyRequest['t'])
 function pagination(results: SearchResults, hrefFor: (page: number) => string, t: FastifyRequest['t']) {
   const { page, totalPages } = results;
   if (totalPages <= 1 && page <= 1) return null;
-  const shown = [...new Set([1, page - 1, page, page + 1, totalPages])]
-    .filter((n) => n >= 1 && n <= totalPages)
-    .sort((a, b) => a - b);
-  const items: Record<string, unknown>[] = [];
-  shown.forEach((n, i) => {
-    if (i > 0 && n - (shown[i - 1] ?? n) > 1) items.push({ ellipsis: true });
-    items.push({
-      number: String(n),
-      href: hrefFor(n),
-      current: n === page,
-      visuallyHiddenText: t('directory.search.pageN', { n }),
-    });
-  });
+  const items = pageNumbers(page, totalPages).map((n) =>
+    n === null
+      ? { ellipsis: true }
+      : {
+          number: String(n),
+          href: hrefFor(n),
+          current: n === page,
+          visuallyHiddenText: t('directory.search.pageN', { n }),
+        },
+  );
   return {
     items,
     ...(page > 1
