@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../src/platform/db/types.js';
+import { createBenchDatabase, percentile } from './support.js';
 
 const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432/test';
 const BENCH_DB = 'kith_bench';
@@ -81,18 +82,6 @@ function fire(
     );
     if (latencies) tracker.on('response', (_client, _status, _bytes, ms) => latencies.push(ms));
   });
-}
-
-/**
- * Percentiles: autocannon's own latency histogram records whole milliseconds (too coarse for
- * sub-millisecond routes) and offers p50/p90/p97.5/p99 but no p95. So we record every response
- * time from autocannon's `response` event (measured with process.hrtime, fractional ms, from
- * request written to response complete) and take exact nearest-rank percentiles of all of them.
- */
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] as number;
 }
 
 async function runLoad(options: LoadOptions): Promise<LoadResult> {
@@ -198,40 +187,6 @@ async function measure(
   rows.push({ name, ...result });
 }
 
-/** Creates kith_bench through the admin URL; returns the reason instead when PostgreSQL does not answer. */
-async function createBenchDatabase(
-  adminUrl: string,
-): Promise<{ url: string; drop: () => Promise<void> } | string> {
-  const { default: pg } = await import('pg');
-  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
-  try {
-    await admin.connect();
-  } catch (error) {
-    await admin.end().catch(() => {});
-    return error instanceof Error ? error.message || error.name : String(error);
-  }
-  try {
-    await admin.query(`drop database if exists ${BENCH_DB} with (force)`);
-    await admin.query(`create database ${BENCH_DB}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${BENCH_DB}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const again = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
-      await again.connect();
-      try {
-        await again.query(`drop database if exists ${BENCH_DB} with (force)`);
-      } finally {
-        await again.end();
-      }
-    },
-  };
-}
-
 function printTable(rows: Row[]): void {
   const bare = rows[0]?.requestsPerSecond ?? Number.NaN;
   const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : '-');
@@ -327,7 +282,7 @@ async function main(): Promise<number> {
 
   // (b), (c) on PostgreSQL, when one answers.
   const shownUrl = values.pg.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
-  const bench = await createBenchDatabase(values.pg);
+  const bench = await createBenchDatabase(values.pg, BENCH_DB);
   if (typeof bench === 'string') {
     console.log(`  skipped: no PostgreSQL at ${shownUrl} (${bench})`);
   } else {

@@ -23,6 +23,7 @@ import {
   WEEKDAYS,
   type WeeklySlot,
 } from '../src/lib/matching/index.js';
+import { percentile } from './support.js';
 
 const { values } = parseArgs({
   options: {
@@ -126,10 +127,6 @@ for (let i = 0; i < needCount; i++) {
     window: { from: new Date(from), to: new Date(from + pick([2, 4, 8, 24, 72, 168]) * HOUR) },
     createdAt: NOW,
   });
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
 }
 
 function timeAll(withLimit: number | undefined): { times: number[]; candidates: number[] } {

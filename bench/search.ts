@@ -30,6 +30,7 @@ import { parseArgs } from 'node:util';
 import type { Db } from '../src/platform/db/types.js';
 import type { Place } from '../src/platform/places/place-service.js';
 import type { SearchDocument } from '../src/platform/search/search-index.js';
+import { createBenchDatabase, percentile } from './support.js';
 
 const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432/test';
 const BENCH_DB = 'kith_bench_search';
@@ -332,12 +333,6 @@ function queryFor(kind: QueryKind, i: number, wards: WardRow[]): Record<string, 
   }
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] as number;
-}
-
 type Row = {
   engine: string;
   kind: string;
@@ -435,39 +430,6 @@ async function benchEngine(
   return rows;
 }
 
-async function createBenchDatabase(
-  adminUrl: string,
-): Promise<{ url: string; drop: () => Promise<void> } | string> {
-  const { default: pg } = await import('pg');
-  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
-  try {
-    await admin.connect();
-  } catch (error) {
-    await admin.end().catch(() => {});
-    return error instanceof Error ? error.message || error.name : String(error);
-  }
-  try {
-    await admin.query(`drop database if exists ${BENCH_DB} with (force)`);
-    await admin.query(`create database ${BENCH_DB}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${BENCH_DB}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const again = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
-      await again.connect();
-      try {
-        await again.query(`drop database if exists ${BENCH_DB} with (force)`);
-      } finally {
-        await again.end();
-      }
-    },
-  };
-}
-
 function printTable(rows: Row[]): void {
   const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : '-');
   const header = ['engine', 'search', 'runs', 'p50 ms', 'p95 ms', 'p99 ms', 'avg results'];
@@ -538,7 +500,7 @@ async function main(): Promise<number> {
   }
 
   const shownUrl = values.pg.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
-  const bench = values.only === 'pglite' ? 'not asked for' : await createBenchDatabase(values.pg);
+  const bench = values.only === 'pglite' ? 'not asked for' : await createBenchDatabase(values.pg, BENCH_DB);
   if (typeof bench === 'string') {
     console.log(`PostgreSQL: skipped, nothing answers at ${shownUrl} (${bench})`);
   } else {

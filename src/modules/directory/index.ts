@@ -2,7 +2,7 @@ import { combinePrivacy, defineModule } from '../../platform/module-definition.j
 import { groupConfirmationJob } from './groups/confirm-job.js';
 import { groupPrivacy } from './groups/group-privacy.js';
 import { DEMO_IMPORT_ID } from './groups/group-seed.js';
-import { countGroups } from './groups/group-service.js';
+import { groupTotals } from './groups/group-service.js';
 import { KITH_TAXONOMY_ID, kithTermId } from './oruk/oruk-ids.js';
 import { DEMO_ORGANIZATION_ID, DEMO_SERVICE_AT_LOCATION_ID, DEMO_SERVICE_ID } from './oruk/oruk-seed.js';
 import { directoryRoutes } from './routes.js';
@@ -84,27 +84,19 @@ export default defineModule({
   jobs: (site) => ({ 'directory.confirm-groups': groupConfirmationJob(site) }),
   recurringJobs: ['directory.confirm-groups'],
   privacy: combinePrivacy(groupPrivacy, signpostingPrivacy),
-  homePanel: async (ctx) => ({
-    template: 'directory/views/home-panel.njk',
-    data: {
-      groups: await countGroups(ctx),
-      volunteers: await countGroups(ctx, { volunteers: true }),
-      hubs: await countGroups(ctx, { hubs: true }),
-    },
-  }),
-  stats: async (ctx) => [
-    { key: 'directory.groups', labelKey: 'directory.stats.groups', value: await countGroups(ctx) },
-    {
-      key: 'directory.groups.volunteers',
-      labelKey: 'directory.stats.volunteers',
-      value: await countGroups(ctx, { volunteers: true }),
-    },
-    {
-      key: 'directory.hubs',
-      labelKey: 'directory.stats.hubs',
-      value: await countGroups(ctx, { hubs: true }),
-    },
-  ],
+  homePanel: async (ctx) => ({ template: 'directory/views/home-panel.njk', data: await groupTotals(ctx) }),
+  stats: async (ctx) => {
+    const totals = await groupTotals(ctx);
+    return [
+      { key: 'directory.groups', labelKey: 'directory.stats.groups', value: totals.groups },
+      {
+        key: 'directory.groups.volunteers',
+        labelKey: 'directory.stats.volunteers',
+        value: totals.volunteers,
+      },
+      { key: 'directory.hubs', labelKey: 'directory.stats.hubs', value: totals.hubs },
+    ];
+  },
   seed: seedDirectory,
   demoParams: {
     group: 'stretford-walking-group',

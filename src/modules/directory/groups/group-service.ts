@@ -218,6 +218,19 @@ export async function countGroups(ctx: ServiceContext, filters: GroupFilters = {
   return rows[0]?.n ?? 0;
 }
 
+/** Listed groups, those looking for volunteers and hubs, counted in one pass (home page, statistics). */
+export async function groupTotals(
+  ctx: ServiceContext,
+): Promise<{ groups: number; volunteers: number; hubs: number }> {
+  const [row] = await ctx.db.query<{ groups: number; volunteers: number; hubs: number }>(
+    `select count(*)::int as groups, (count(*) filter (where g.looking_for_volunteers))::int as volunteers,
+       (count(*) filter (where g.is_hub))::int as hubs
+     from directory_groups g where g.place_id = $1 and ${LISTED}`,
+    [ctx.place.id],
+  );
+  return row ?? { groups: 0, volunteers: 0, hubs: 0 };
+}
+
 async function findGroup(db: Db | Tx, placeId: string, slugOrId: string): Promise<Group | null> {
   const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(slugOrId);
   const rows = await db.query<GroupRow>(
