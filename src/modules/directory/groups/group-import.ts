@@ -10,7 +10,7 @@ import { can } from '../../../platform/roles/permissions.js';
 import { listWards, wardAt } from '../../wards/ward-service.js';
 import { likelyDuplicatesFinder } from '../quality/quality-service.js';
 import { GroupInput } from './group-input.js';
-import { reindexGroup } from './group-service.js';
+import { insertGroupRow, reindexGroup } from './group-service.js';
 
 /**
  * Importing groups from a spreadsheet (CSV). The admin uploads, sees every row with its
@@ -261,57 +261,20 @@ export async function insertGroups(
   for (const row of rows) {
     const g = row.input;
     const point = g.lat !== '' && g.lon !== '' ? { lon: Number(g.lon), lat: Number(g.lat) } : null;
-    const ward = row.wardCode;
     const base = slugify(g.name).slice(0, 70).replace(/-+$/, '') || 'group';
     let slug = base;
     for (let i = 2; taken.has(slug); i++) slug = `${base}-${i}`;
     taken.add(slug);
-    const [inserted] = await tx.query<{ id: string }>(
-      `insert into directory_groups (place_id, slug, name, summary, description, who_for, where_when, category, tags, languages,
-         accessibility, step_free, age_min, age_max, cost, meeting_days, meeting_times, address, postcode, lon, lat, ward_code,
-         contact_name, contact_email, contact_phone, contact_visibility, website, social_links, looking_for_volunteers,
-         volunteer_details, status, is_hub, moderation_status, source, source_id, created_by)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-         $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, 'published', $33, $34, $35) returning id`,
-      [
-        ctx.place.id,
-        slug,
-        g.name,
-        g.summary,
-        g.description,
-        g.whoFor,
-        g.whereWhen,
-        g.category,
-        g.tags,
-        g.languages,
-        g.accessibility,
-        g.stepFree,
-        g.ageMin,
-        g.ageMax,
-        g.cost,
-        g.days,
-        g.times,
-        g.address,
-        g.postcode,
-        point?.lon ?? null,
-        point?.lat ?? null,
-        ward,
-        g.contactName,
-        g.contactEmail || null,
-        g.contactPhone || null,
-        g.contactVisibility,
-        g.website || null,
-        g.socialLinks,
-        g.lookingForVolunteers,
-        g.volunteerDetails,
-        g.status,
-        row.isHub ?? false,
-        source,
-        row.sourceId ?? null,
-        ctx.actor?.userId ?? null,
-      ],
-    );
-    const id = inserted?.id as string;
+    const id = await insertGroupRow(tx, ctx.place.id, {
+      slug,
+      input: g,
+      location: { point, wardCode: row.wardCode },
+      createdBy: ctx.actor?.userId ?? null,
+      isHub: row.isHub ?? false,
+      moderationStatus: 'published',
+      source,
+      sourceId: row.sourceId ?? null,
+    });
     await registerPost(
       tx,
       { ...ctx, actor: null, requestId: ctx.requestId ?? '' },

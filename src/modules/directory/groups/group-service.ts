@@ -352,7 +352,7 @@ async function uniqueSlug(tx: Tx, placeId: string, name: string, exceptId?: stri
 
 function columns(
   input: GroupInput,
-  location: { point: { lon: number; lat: number } | null; wardCode: string },
+  location: { point: { lon: number; lat: number } | null; wardCode: string | null },
 ) {
   return [
     input.name,
@@ -391,6 +391,41 @@ const COLUMN_NAMES = `name, summary, description, who_for, where_when, category,
   step_free, age_min, age_max, cost, meeting_days, meeting_times, address, postcode, lon, lat, ward_code,
   contact_name, contact_email, contact_phone, contact_visibility, website, social_links,
   looking_for_volunteers, volunteer_details, status`;
+
+/**
+ * Writes one group's row (the form's fields plus where it came from); the caller registers it
+ * for moderation and indexes it. Pending moderation unless a trusted source says published.
+ */
+export async function insertGroupRow(
+  tx: Tx,
+  placeId: string,
+  row: {
+    slug: string;
+    input: GroupInput;
+    location: { point: { lon: number; lat: number } | null; wardCode: string | null };
+    createdBy: string | null;
+    isHub?: boolean;
+    moderationStatus?: ItemStatus;
+    source?: string;
+    sourceId?: string | null;
+  },
+): Promise<string> {
+  const [inserted] = await tx.query<{ id: string }>(
+    `insert into directory_groups (place_id, slug, created_by, is_hub, moderation_status, source, source_id, ${COLUMN_NAMES})
+     values ($1, $2, $3, $4, $5, $6, $7, ${Array.from({ length: 29 }, (_, i) => `$${i + 8}`).join(', ')}) returning id`,
+    [
+      placeId,
+      row.slug,
+      row.createdBy,
+      row.isHub ?? false,
+      row.moderationStatus ?? 'pending',
+      row.source ?? 'kith',
+      row.sourceId ?? null,
+      ...columns(row.input, row.location),
+    ],
+  );
+  return inserted?.id as string;
+}
 
 /** Keeps the group's search entry in step with the group, in the same transaction. */
 export async function reindexGroup(
@@ -455,12 +490,12 @@ export async function createGroup(ctx: ServiceContext, raw: unknown, meta: PostM
   const location = await resolveLocation(ctx, input);
   return withTransaction(ctx.db, async (tx) => {
     const slug = await uniqueSlug(tx, ctx.place.id, input.name);
-    const [row] = await tx.query<{ id: string }>(
-      `insert into directory_groups (place_id, slug, created_by, ${COLUMN_NAMES})
-       values ($1, $2, $3, ${Array.from({ length: 29 }, (_, i) => `$${i + 4}`).join(', ')}) returning id`,
-      [ctx.place.id, slug, ctx.actor?.userId ?? null, ...columns(input, location)],
-    );
-    const id = row?.id as string;
+    const id = await insertGroupRow(tx, ctx.place.id, {
+      slug,
+      input,
+      location,
+      createdBy: ctx.actor?.userId ?? null,
+    });
     await tx.query(
       "insert into directory_group_members (place_id, group_id, user_id, role) values ($1, $2, $3, 'organiser')",
       [ctx.place.id, id, ctx.actor?.userId ?? null],
