@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { choiceList, optionalText } from '../../../platform/http/form-fields.js';
 import { DAYS, TIMES_OF_DAY } from '../../../platform/search/search-index.js';
 import { CATEGORIES } from '../categories.js';
 
@@ -6,20 +7,6 @@ import { CATEGORIES } from '../categories.js';
  * What an organiser (or a CSV row) gives us about a group. Every field is a string as a form
  * posts it; lists arrive comma- or semicolon-separated. Messages are catalogue keys.
  */
-const text = (max: number, tooLong: string) => z.string().trim().max(max, tooLong).default('');
-
-const list = <T extends string>(allowed: readonly T[], message: string) =>
-  z
-    .string()
-    .default('')
-    .transform((s) =>
-      s
-        .split(/[,;]/)
-        .map((x) => x.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.enum(allowed as [T, ...T[]], message)).transform((xs) => [...new Set(xs)]));
-
 const freeList = (max: number, message: string) =>
   z
     .string()
@@ -91,16 +78,16 @@ export const GroupInput = z
       .trim()
       .min(1, 'directory.groups.errors.summaryMissing')
       .max(300, 'directory.groups.errors.summaryTooLong'),
-    description: text(5000, 'directory.groups.errors.descriptionTooLong'),
+    description: optionalText(5000, 'directory.groups.errors.descriptionTooLong'),
     category: z.enum(CATEGORIES, 'directory.groups.errors.categoryMissing'),
-    whoFor: text(500, 'directory.groups.errors.whoForTooLong'),
-    whereWhen: text(500, 'directory.groups.errors.whereWhenTooLong'),
+    whoFor: optionalText(500, 'directory.groups.errors.whoForTooLong'),
+    whereWhen: optionalText(500, 'directory.groups.errors.whereWhenTooLong'),
     ward: z
       .string()
       .trim()
       .min(1, 'directory.groups.errors.wardMissing')
       .max(80, 'directory.groups.errors.wardMissing'),
-    address: text(300, 'directory.groups.errors.addressTooLong'),
+    address: optionalText(300, 'directory.groups.errors.addressTooLong'),
     postcode: z
       .string()
       .trim()
@@ -130,16 +117,16 @@ export const GroupInput = z
         (s) => s === '' || (Number.isFinite(Number(s)) && Math.abs(Number(s)) <= 180),
         'directory.groups.errors.pointInvalid',
       ),
-    days: list(DAYS, 'directory.groups.errors.daysInvalid'),
-    times: list(TIMES_OF_DAY, 'directory.groups.errors.timesInvalid'),
-    languages: list(LANGUAGES, 'directory.groups.errors.languagesInvalid'),
+    days: choiceList(DAYS, 'directory.groups.errors.daysInvalid', /[,;]/),
+    times: choiceList(TIMES_OF_DAY, 'directory.groups.errors.timesInvalid', /[,;]/),
+    languages: choiceList(LANGUAGES, 'directory.groups.errors.languagesInvalid', /[,;]/),
     tags: freeList(10, 'directory.groups.errors.tagsInvalid'),
     ageMin: age('directory.groups.errors.ageInvalid'),
     ageMax: age('directory.groups.errors.ageInvalid'),
     cost: z.enum(['free', 'donation', 'paid'], 'directory.groups.errors.costMissing').default('free'),
-    accessibility: text(1000, 'directory.groups.errors.accessibilityTooLong'),
+    accessibility: optionalText(1000, 'directory.groups.errors.accessibilityTooLong'),
     stepFree: yesNo,
-    contactName: text(120, 'directory.groups.errors.contactNameTooLong'),
+    contactName: optionalText(120, 'directory.groups.errors.contactNameTooLong'),
     contactEmail: z
       .string()
       .trim()
@@ -171,7 +158,7 @@ export const GroupInput = z
           .max(5, 'directory.groups.errors.tooManyLinks'),
       ),
     lookingForVolunteers: yesNo,
-    volunteerDetails: text(1000, 'directory.groups.errors.volunteerDetailsTooLong'),
+    volunteerDetails: optionalText(1000, 'directory.groups.errors.volunteerDetailsTooLong'),
     status: z.enum(['active', 'paused', 'closed'], 'directory.groups.errors.statusMissing').default('active'),
   })
   .refine((g) => g.ageMin === null || g.ageMax === null || g.ageMax >= g.ageMin, {

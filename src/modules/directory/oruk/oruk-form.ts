@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { choiceList, optionalText } from '../../../platform/http/form-fields.js';
 import { CATEGORIES, type Category, isCategory } from '../categories.js';
 import { KITH_TAXONOMY_ID, kithTermCode, kithTermId, uuidV5 } from './oruk-ids.js';
 import {
@@ -23,21 +24,6 @@ const POSTCODE = /^[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$/i;
 const PHONE = /^[0-9 +()-]{6,25}$/;
 const HHMM = /^([01]?\d|2[0-3])[:.]?([0-5]\d)$/;
 
-const optional = (max: number, tooLong: string) => z.string().trim().max(max, tooLong).default('');
-const list = <T extends string>(allowed: readonly T[], bad: string) =>
-  z
-    .string()
-    .default('')
-    .transform((v) => [
-      ...new Set(
-        v
-          .split(',')
-          .map((x) => x.trim())
-          .filter(Boolean),
-      ),
-    ])
-    .refine((v) => v.every((x) => (allowed as readonly string[]).includes(x)), bad)
-    .transform((v) => v as T[]);
 const age = z
   .string()
   .trim()
@@ -73,46 +59,46 @@ export const ServiceForm = z
       .trim()
       .min(1, 'directory.oruk.errors.descriptionMissing')
       .max(5000, 'directory.oruk.errors.descriptionTooLong'),
-    categories: list(CATEGORIES, 'directory.oruk.errors.categoryMissing').refine(
+    categories: choiceList(CATEGORIES, 'directory.oruk.errors.categoryMissing').refine(
       (v) => v.length > 0,
       'directory.oruk.errors.categoryMissing',
     ),
     status: z.enum(['active', 'temporarily closed', 'inactive', 'defunct'], {
       message: 'directory.oruk.errors.statusMissing',
     }),
-    url: optional(500, 'directory.oruk.errors.urlInvalid').refine(
+    url: optionalText(500, 'directory.oruk.errors.urlInvalid').refine(
       (v) => v === '' || uri(v) !== undefined,
       'directory.oruk.errors.urlInvalid',
     ),
-    email: optional(254, 'directory.oruk.errors.emailInvalid').refine(
+    email: optionalText(254, 'directory.oruk.errors.emailInvalid').refine(
       (v) => v === '' || email(v) !== undefined,
       'directory.oruk.errors.emailInvalid',
     ),
-    phone: optional(25, 'directory.oruk.errors.phoneInvalid').refine(
+    phone: optionalText(25, 'directory.oruk.errors.phoneInvalid').refine(
       (v) => v === '' || PHONE.test(v),
       'directory.oruk.errors.phoneInvalid',
     ),
-    address: optional(300, 'directory.oruk.errors.addressTooLong'),
-    town: optional(100, 'directory.oruk.errors.townTooLong'),
-    postcode: optional(10, 'directory.oruk.errors.postcodeInvalid').refine(
+    address: optionalText(300, 'directory.oruk.errors.addressTooLong'),
+    town: optionalText(100, 'directory.oruk.errors.townTooLong'),
+    postcode: optionalText(10, 'directory.oruk.errors.postcodeInvalid').refine(
       (v) => v === '' || POSTCODE.test(v),
       'directory.oruk.errors.postcodeInvalid',
     ),
     latitude: coordinate(90),
     longitude: coordinate(180),
-    days: list(WEEKDAYS, 'directory.oruk.errors.dayInvalid'),
-    opens_at: optional(8, 'directory.oruk.errors.timeInvalid').refine(
+    days: choiceList(WEEKDAYS, 'directory.oruk.errors.dayInvalid'),
+    opens_at: optionalText(8, 'directory.oruk.errors.timeInvalid').refine(
       (v) => v === '' || HHMM.test(v),
       'directory.oruk.errors.timeInvalid',
     ),
-    closes_at: optional(8, 'directory.oruk.errors.timeInvalid').refine(
+    closes_at: optionalText(8, 'directory.oruk.errors.timeInvalid').refine(
       (v) => v === '' || HHMM.test(v),
       'directory.oruk.errors.timeInvalid',
     ),
     minimum_age: age,
     maximum_age: age,
     cost: z.enum(['', 'free', 'paid']).default(''),
-    cost_description: optional(300, 'directory.oruk.errors.costTooLong'),
+    cost_description: optionalText(300, 'directory.oruk.errors.costTooLong'),
   })
   .superRefine((v, ctx) => {
     if ((v.latitude === null) !== (v.longitude === null)) {

@@ -1,22 +1,9 @@
 import { z } from 'zod';
+import { choiceList, optionalText } from '../../../platform/http/form-fields.js';
 import { DAYS, TIMES_OF_DAY } from '../../../platform/search/search-index.js';
 import { AID_CATEGORIES } from '../categories.js';
 
 /** Form fields for needs and offers; messages are catalogue keys. */
-const text = (max: number, key: string) => z.string().trim().max(max, key).default('');
-
-const list = <T extends string>(allowed: readonly T[], message: string) =>
-  z
-    .string()
-    .default('')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.enum(allowed as [T, ...T[]], message)).transform((xs) => [...new Set(xs)]));
-
 // Contact details that must never sit in the public part of a post.
 const EMAIL = /[^\s@]+@[^\s@]+\.[^\s@]+/;
 const PHONE = /(?:\+44|\b0)\s*\d(?:[\s-]?\d){8,10}\b/;
@@ -24,8 +11,8 @@ const POSTCODE = /\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b/i;
 const noContactDetails = (s: string) => !EMAIL.test(s) && !PHONE.test(s) && !POSTCODE.test(s);
 
 const privateFields = {
-  privateName: text(120, 'mutualAid.errors.nameTooLong'),
-  privateAddress: text(300, 'mutualAid.errors.addressTooLong'),
+  privateName: optionalText(120, 'mutualAid.errors.nameTooLong'),
+  privateAddress: optionalText(300, 'mutualAid.errors.addressTooLong'),
   privatePhone: z
     .string()
     .trim()
@@ -51,7 +38,7 @@ const publicText = {
     .min(1, 'mutualAid.errors.titleMissing')
     .max(120, 'mutualAid.errors.titleTooLong')
     .refine(noContactDetails, 'mutualAid.errors.contactInPublic'),
-  details: text(2000, 'mutualAid.errors.detailsTooLong').refine(
+  details: optionalText(2000, 'mutualAid.errors.detailsTooLong').refine(
     noContactDetails,
     'mutualAid.errors.contactInPublic',
   ),
@@ -79,15 +66,15 @@ export const OFFER_FOR = ['week', 'month', 'three-months'] as const;
 export const OfferInput = z
   .object({
     ...publicText,
-    categories: list(AID_CATEGORIES, 'mutualAid.errors.categoryMissing').refine(
+    categories: choiceList(AID_CATEGORIES, 'mutualAid.errors.categoryMissing').refine(
       (xs) => xs.length > 0,
       'mutualAid.errors.categoriesMissing',
     ),
-    days: list(DAYS, 'mutualAid.errors.daysMissing').refine(
+    days: choiceList(DAYS, 'mutualAid.errors.daysMissing').refine(
       (xs) => xs.length > 0,
       'mutualAid.errors.daysMissing',
     ),
-    times: list(TIMES_OF_DAY, 'mutualAid.errors.timesMissing').refine(
+    times: choiceList(TIMES_OF_DAY, 'mutualAid.errors.timesMissing').refine(
       (xs) => xs.length > 0,
       'mutualAid.errors.timesMissing',
     ),
