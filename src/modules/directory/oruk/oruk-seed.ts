@@ -60,6 +60,17 @@ function num(raw: string | undefined): number | undefined {
   return Number.isFinite(n) && raw?.trim() !== '' ? n : undefined;
 }
 
+/** A service's place from a row of an open-data list that names, addresses and locates it. */
+function venue(r: Row) {
+  return {
+    address: r.address as string,
+    postcode: r.postcode as string,
+    lon: num(r.lon),
+    lat: num(r.lat),
+    name: r.name as string,
+  };
+}
+
 type Place = {
   address: string;
   postcode: string;
@@ -274,13 +285,7 @@ function datasets(): Dataset[] {
       organization: TRAFFORD_COUNCIL,
       description: `${r.type}. Borrow books, use the free computers and Wi-Fi, get help with getting online, and join in with activities for children and adults.`,
       categories: ['learning-language', 'community-centre'],
-      place: {
-        address: r.address as string,
-        postcode: r.postcode as string,
-        lon: num(r.lon),
-        lat: num(r.lat),
-        name: r.name as string,
-      },
+      place: venue(r),
       url: website(r.website),
       email: orgEmail(r.email),
       costs: FREE,
@@ -314,13 +319,7 @@ function datasets(): Dataset[] {
       organization: { name: (r.managed_by as string).replace(/\.$/, '').trim() || 'Trafford Leisure CIC' },
       description: r.facilities as string,
       categories: ['sport-fitness', 'health-wellbeing'],
-      place: {
-        address: r.address as string,
-        postcode: r.postcode as string,
-        lon: num(r.lon),
-        lat: num(r.lat),
-        name: r.name as string,
-      },
+      place: venue(r),
       url: website(r.website),
       phone: ukPhone(r.telephone),
       hours: r.opening_hours,
@@ -334,13 +333,7 @@ function datasets(): Dataset[] {
       description:
         'Children’s centre with play and learning sessions, health visitor clinics, and advice and support for families with young children.',
       categories: ['children-families'],
-      place: {
-        address: r.address as string,
-        postcode: r.postcode as string,
-        lon: num(r.lon),
-        lat: num(r.lat),
-        name: r.name as string,
-      },
+      place: venue(r),
       phone: ukPhone(r.telephone),
       maximumAge: 5,
       costs: FREE,
@@ -405,13 +398,7 @@ function datasets(): Dataset[] {
       description:
         'NHS GP practice: appointments with GPs and nurses, repeat prescriptions, vaccinations and referrals. Register with the practice if you live in its area.',
       categories: ['health-wellbeing'],
-      place: {
-        address: r.address as string,
-        postcode: r.postcode as string,
-        lon: num(r.lon),
-        lat: num(r.lat),
-        name: r.name as string,
-      },
+      place: venue(r),
       phone: ukPhone(r.telephone),
       costs: FREE,
     }),
