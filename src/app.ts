@@ -13,6 +13,7 @@ import { oidcCallbackRoutes } from './platform/auth/oidc-routes.js';
 import { twoFactorRoutes } from './platform/auth/two-factor-routes.js';
 import type { Db } from './platform/db/types.js';
 import { devOutboxRoutes } from './platform/email/dev-outbox-routes.js';
+import { inboundEmailRoutes } from './platform/email/inbound-routes.js';
 import { notificationRoutes } from './platform/email/notification-routes.js';
 import { type Access, setUpAccess } from './platform/http/access.js';
 import { sendError, setUpErrorHandling } from './platform/http/error-handler.js';
@@ -128,6 +129,7 @@ export async function buildApp({ config, db }: AppOptions): Promise<FastifyInsta
   await app.register(invitationRoutes);
   await app.register(privacyRoutes);
   await app.register(notificationRoutes);
+  await app.register(inboundEmailRoutes);
   await app.register(oidcCallbackRoutes, { secret: config.secret });
   await app.register(twoFactorRoutes, { secret: config.secret });
   if (config.env !== 'production') await app.register(devOutboxRoutes);

@@ -34,6 +34,14 @@ const EnvSchema = z.object({
     )
     .optional(),
   KITH_MAP_TILE_ATTRIBUTION: z.string().max(300).optional(),
+  KITH_RELAY_DOMAIN: z
+    .string()
+    .regex(
+      /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i,
+      'KITH_RELAY_DOMAIN must be a domain name',
+    )
+    .optional(),
+  KITH_RELAY_TOKEN: z.string().min(32, 'KITH_RELAY_TOKEN must be at least 32 characters').optional(),
 });
 
 export type Config = {
@@ -58,6 +66,12 @@ export type Config = {
     /** Map tiles for the interactive map; without them, only the server-drawn ward map (no JavaScript). */
     mapTiles: { url: string; attribution: string } | null;
   };
+  /**
+   * The email relay: messages between people helping each other carry a Reply-To address at
+   * this domain, and the mail provider posts replies to /email/inbound with this bearer token.
+   * Without it, emails link to the conversation on the site instead.
+   */
+  relay: { domain: string; token: string } | null;
 };
 
 export class ConfigError extends Error {}
@@ -74,6 +88,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = e.NODE_ENV === 'production';
   if (Boolean(e.NOTIFY_API_KEY) !== Boolean(e.NOTIFY_TEMPLATE_ID)) {
     throw new ConfigError('Kith cannot start: set both NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID, or neither.');
+  }
+  if (Boolean(e.KITH_RELAY_DOMAIN) !== Boolean(e.KITH_RELAY_TOKEN)) {
+    throw new ConfigError('Kith cannot start: set both KITH_RELAY_DOMAIN and KITH_RELAY_TOKEN, or neither.');
   }
   if (production && !e.KITH_SECRET) {
     throw new ConfigError(
@@ -107,5 +124,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? { url: e.KITH_MAP_TILE_URL, attribution: e.KITH_MAP_TILE_ATTRIBUTION ?? '' }
         : null,
     },
+    relay:
+      e.KITH_RELAY_DOMAIN && e.KITH_RELAY_TOKEN
+        ? { domain: e.KITH_RELAY_DOMAIN.toLowerCase(), token: e.KITH_RELAY_TOKEN }
+        : null,
   };
 }

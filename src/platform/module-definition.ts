@@ -1,5 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { Config } from '../config.js';
 import type { Db, Tx } from './db/types.js';
+import type { RelaySite } from './email/relay.js';
 import type { ServiceContext } from './http/request-context.js';
 import type { Translate } from './i18n/i18n.js';
 import type { JobHandler } from './jobs/jobs.js';
@@ -53,8 +55,11 @@ export type PrivacyHooks = {
   applyRetention?: (tx: Tx, now: Date) => Promise<number>;
 };
 
-/** What a background job knows of the site: its public address, for links in emails. */
-export type JobSite = { publicUrl: string };
+/**
+ * What a background job knows of the site: its public address, for links in emails, and the
+ * email relay when one is set up (see platform/email/relay.ts).
+ */
+export type JobSite = { publicUrl: string; relay: RelaySite | null };
 
 /** A link in the place's navigation; `summaryKey` is its one line on the home page's cards. */
 export type NavItem = { path: string; labelKey: string; summaryKey?: string };
@@ -114,5 +119,13 @@ export function combinePrivacy(...parts: PrivacyHooks[]): PrivacyHooks {
       for (const p of parts) n += (await p.applyRetention?.(tx, now)) ?? 0;
       return n;
     },
+  };
+}
+
+/** The site as jobs and services see it, from the configuration. */
+export function siteOf(config: Pick<Config, 'publicUrl' | 'relay' | 'secret'>): JobSite {
+  return {
+    publicUrl: config.publicUrl,
+    relay: config.relay ? { domain: config.relay.domain, secret: config.secret } : null,
   };
 }

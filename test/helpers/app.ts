@@ -11,11 +11,13 @@ export type TestApp = { app: FastifyInstance; db: Db };
 export async function buildTestApp(
   t?: Pick<TestContext, 'after'>,
   extend?: (app: FastifyInstance) => void,
+  env: Record<string, string> = {},
 ): Promise<TestApp> {
   const db = await freshDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
     KITH_SECRET: 'test-secret-that-is-at-least-32-characters-long',
+    ...env,
   });
   const app = await buildApp({ config, db });
   extend?.(app);
@@ -42,11 +44,13 @@ export function cookiesFrom(setCookie: string | string[] | undefined): string {
 export function useTestApp(
   extend?: (app: FastifyInstance) => void,
   setup?: (t: TestApp) => Promise<void>,
+  /** Extra settings, as environment variables (e.g. the email relay). */
+  env: Record<string, string> = {},
 ): TestApp {
   const shared = {} as TestApp;
   // One hook does both, because the order of several top-level `before` hooks is not ours to rely on.
   before(async () => {
-    Object.assign(shared, await buildTestApp(undefined, extend));
+    Object.assign(shared, await buildTestApp(undefined, extend, env));
     await setup?.(shared);
   });
   after(async () => {

@@ -1,6 +1,9 @@
-import { defineModule } from '../../platform/module-definition.js';
+import { combinePrivacy, defineModule } from '../../platform/module-definition.js';
+import { matchTidyJob } from './matches/match-jobs.js';
+import { matchPrivacy } from './matches/match-privacy.js';
+import { DEMO_MATCH_ID, seedAidMatches } from './matches/match-seed.js';
 import { postPrivacy } from './posts/post-privacy.js';
-import { DEMO_NEED_ID, seedAidPosts } from './posts/post-seed.js';
+import { DEMO_NEED_ID, DEMO_OFFER_ID, seedAidPosts } from './posts/post-seed.js';
 import { mutualAidRoutes } from './routes.js';
 
 /**
@@ -19,8 +22,18 @@ export default defineModule({
       descriptionKey: 'mutualAid.permissions.postOnBehalf',
       roles: ['connector', 'officer'],
     },
+    'mutual-aid.match-on-behalf': {
+      descriptionKey: 'mutualAid.permissions.matchOnBehalf',
+      roles: ['connector', 'officer'],
+    },
   },
-  privacy: postPrivacy,
-  seed: seedAidPosts,
-  demoParams: { post: DEMO_NEED_ID },
+  // Matches first: their erasure needs to know whose posts were whose.
+  privacy: combinePrivacy(matchPrivacy, postPrivacy),
+  async seed(c) {
+    await seedAidPosts(c);
+    await seedAidMatches(c);
+  },
+  jobs: (site) => ({ 'mutual-aid.tidy': matchTidyJob(site) }),
+  recurringJobs: ['mutual-aid.tidy'],
+  demoParams: { post: DEMO_NEED_ID, offer: DEMO_OFFER_ID, match: DEMO_MATCH_ID },
 });

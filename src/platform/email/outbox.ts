@@ -9,6 +9,8 @@ export type EmailRequest = {
   template: string;
   lang: string;
   vars: Record<string, string | number>;
+  /** An address replies should go to (the mutual-aid relay); SMTP only, Notify ignores it. */
+  replyTo?: string | null;
 };
 
 /**
@@ -20,8 +22,9 @@ export async function queueEmail(tx: Tx, e: EmailRequest): Promise<string> {
   const subject = t(`emails.${e.template}.subject`, e.vars);
   const body = t(`emails.${e.template}.body`, e.vars);
   const rows = await tx.query<{ id: string }>(
-    `insert into outbox (place_id, to_email, template, lang, subject, body) values ($1, $2, $3, $4, $5, $6) returning id`,
-    [e.placeId, e.to, e.template, e.lang, subject, body],
+    `insert into outbox (place_id, to_email, template, lang, subject, body, reply_to)
+     values ($1, $2, $3, $4, $5, $6, $7) returning id`,
+    [e.placeId, e.to, e.template, e.lang, subject, body, e.replyTo ?? null],
   );
   const id = rows[0]?.id as string;
   await enqueue(tx, 'email.send', { outboxId: id }, { placeId: e.placeId });

@@ -74,6 +74,28 @@ test('queued emails are sent over SMTP in the recipient’s language, once', asy
   assert.equal(received.length, 1, 'not sent twice');
 });
 
+test('a relay email carries its Reply-To address, so the answer comes back to Kith', async () => {
+  await withTransaction(db, (tx) =>
+    queueEmail(tx, {
+      placeId: null,
+      to: 'helper@example.org',
+      template: 'resetPassword',
+      lang: 'en',
+      vars: { name: 'Ali', url: 'https://kith.example/x' },
+      replyTo: 'aid-123.abc@reply.kith.example',
+    }),
+  );
+  await runDueJobs(db, {
+    'email.send': emailSendJob({
+      smtpUrl: `smtp://127.0.0.1:${port}`,
+      from: 'k@kith.example',
+      production: true,
+    }),
+  });
+  const sent = received.find((r) => r.to.includes('helper@example.org'));
+  assert.match(sent?.data ?? '', /Reply-To: aid-123\.abc@reply\.kith\.example/);
+});
+
 test('a mail server that is down leaves the email queued for a retry, with the reason', async () => {
   await withTransaction(db, (tx) =>
     queueEmail(tx, {

@@ -19,10 +19,13 @@ export function emailSendJob(config: MailConfig): JobHandler {
   const transport = config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : null;
   return async (job, db: Db) => {
     const id = String(job.payload.outboxId ?? '');
-    const rows = await db.query<{ to_email: string; subject: string; body: string; status: string }>(
-      'select to_email, subject, body, status from outbox where id = $1',
-      [id],
-    );
+    const rows = await db.query<{
+      to_email: string;
+      subject: string;
+      body: string;
+      status: string;
+      reply_to: string | null;
+    }>('select to_email, subject, body, status, reply_to from outbox where id = $1', [id]);
     const message = rows[0];
     if (!message || message.status === 'sent') return;
     if (!transport && !config.notify && config.production)
@@ -41,6 +44,7 @@ export function emailSendJob(config: MailConfig): JobHandler {
           to: message.to_email,
           subject: message.subject,
           text: message.body,
+          ...(message.reply_to ? { replyTo: message.reply_to } : {}),
         });
       }
       await db.query(

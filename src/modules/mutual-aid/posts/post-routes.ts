@@ -8,6 +8,7 @@ import { can } from '../../../platform/roles/permissions.js';
 import { DAYS, TIMES_OF_DAY } from '../../../platform/search/search-index.js';
 import { listWards } from '../../wards/ward-service.js';
 import { AID_CATEGORIES, type AidCategory } from '../categories.js';
+import { liveMatchFor } from '../matches/match-service.js';
 import {
   NEED_WHEN,
   NeedInput,
@@ -197,10 +198,16 @@ export async function postRoutes(app: FastifyInstance) {
         const post = await getPost(ctx(request), request.params.post);
         if (post.kind !== kind)
           return reply.redirect(`/${requirePlace(request).slug}/help/${post.kind}s/${post.id}`, 301);
+        const chooses =
+          post.kind === 'need' && (post.own !== null || can(request.actor, 'mutual-aid.match-on-behalf'));
+        const liveMatch = chooses ? await liveMatchFor(ctx(request), post.id) : null;
         return reply.page('mutual-aid/posts/views/post.njk', {
           pageTitle: post.title,
           post,
-          suggestions: post.own && post.kind === 'need' ? await suggestOffers(ctx(request), post) : null,
+          liveMatch,
+          // Suggestions only while nobody is asked: one helper at a time is told "you're on".
+          suggestions:
+            chooses && post.status === 'open' && !liveMatch ? await suggestOffers(ctx(request), post) : null,
           justPosted: request.query.posted === '1',
         });
       },

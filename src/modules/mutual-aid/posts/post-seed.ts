@@ -5,6 +5,11 @@ import { listWards } from '../../wards/ward-service.js';
 
 /** The demo need (its page is `/trafford/help/needs/<this id>`). */
 export const DEMO_NEED_ID = '3f0c6a52-91d4-4c1e-9a7b-5e2d8f1a0001';
+/** An offer that fits the demo need (shopping and prescriptions). */
+export const DEMO_OFFER_ID = '3f0c6a52-91d4-4c1e-9a7b-5e2d8f1a0004';
+/** The shelf request and the odd-jobs offer that the demo match joins. */
+export const DEMO_MATCHED_NEED_ID = '3f0c6a52-91d4-4c1e-9a7b-5e2d8f1a0003';
+export const DEMO_MATCHED_OFFER_ID = '3f0c6a52-91d4-4c1e-9a7b-5e2d8f1a0007';
 
 // Private details use Ofcom's drama numbers and reserved example domains, so the leak test has
 // real-looking values to look for and nothing real can ever leak.
@@ -32,7 +37,7 @@ const POSTS = [
     name: 'Ted',
   },
   {
-    id: '3f0c6a52-91d4-4c1e-9a7b-5e2d8f1a0003',
+    id: DEMO_MATCHED_NEED_ID,
     kind: 'need',
     categories: ['odd-jobs'],
     title: 'Putting up a shelf',
@@ -43,7 +48,7 @@ const POSTS = [
     name: 'Priya',
   },
   {
-    id: '3f0c6a52-91d4-4c1e-9a7b-5e2d8f1a0004',
+    id: DEMO_OFFER_ID,
     kind: 'offer',
     categories: ['shopping', 'prescriptions'],
     title: 'Weekly shop or prescription run near Stretford',
@@ -74,6 +79,17 @@ const POSTS = [
     address: '',
     phone: '0161 496 0066',
     name: 'Dev',
+  },
+  {
+    id: DEMO_MATCHED_OFFER_ID,
+    kind: 'offer',
+    categories: ['odd-jobs', 'gardening'],
+    title: 'Small jobs round the house: shelves, flat-pack, hedges',
+    ward: 'sale-moor',
+    days: 31,
+    address: '',
+    phone: '0161 496 0077',
+    name: 'Jo',
   },
 ] as const;
 

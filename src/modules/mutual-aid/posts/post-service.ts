@@ -137,6 +137,16 @@ export async function listOpenPosts(
   return { items: rows.map(toPublic), total: count[0]?.n ?? 0 };
 }
 
+/** Everything a person has posted here, in any state, newest first (their "your help" page). */
+export async function myPosts(ctx: ServiceContext): Promise<PublicPost[]> {
+  if (!ctx.actor) return [];
+  const rows = await ctx.db.query<PostRow>(
+    `${PUBLIC_SELECT} where p.place_id = $1 and p.author_id = $2 order by p.created_at desc, p.id limit 200`,
+    [ctx.place.id, ctx.actor.userId],
+  );
+  return rows.map(toPublic);
+}
+
 export type PostView = PublicPost & {
   /** The poster sees their own private details; nobody else does (until a match, later). */
   own: { name: string; address: string; phone: string; email: string | null } | null;

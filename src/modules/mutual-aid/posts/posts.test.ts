@@ -110,6 +110,10 @@ test('no page, API, export or search result shows anyone’s private details', a
       'select private_address, private_phone, private_email from aid_posts',
     )
   ).flatMap((r) => [r.private_address, r.private_phone, r.private_email ?? ''].filter((s) => s.length > 5));
+  // What two neighbours said to each other in a match is private too.
+  const messages = await t.db.query<{ body: string }>('select body from aid_match_messages');
+  assert.ok(messages.length >= 2, 'the demo match has messages to look for');
+  secrets.push(...messages.map((m) => m.body));
   const stranger = await makePerson(t.db, { roles: ['officer'] });
   const leaks: string[] = [];
   const gets = t.app.routeTable.filter((r) => r.method === 'GET' && !r.url.startsWith('/assets'));
@@ -211,10 +215,13 @@ test('the person who asked sees offers that fit, never their own, best first', a
   assert.match(page.body, /Neighbours who might help/);
   assert.match(page.body, /Prescription pick-ups around Davyhulme/);
   assert.doesNotMatch(page.body, /My own offer of prescription runs/);
-  // Nobody else sees the suggestions on someone's need.
-  const other = await t.app.inject({
-    url: (asked.headers.location as string).replace('?posted=1', ''),
-    headers: { cookie: helper.cookie },
-  });
+  // Nobody else sees the suggestions on someone's need, except connectors and coordinators.
+  const url = (asked.headers.location as string).replace('?posted=1', '');
+  const other = await t.app.inject({ url, headers: { cookie: (await makePerson(t.db)).cookie } });
   assert.doesNotMatch(other.body, /Neighbours who might help/);
+  const connector = await makePerson(t.db, { roles: ['connector'] });
+  assert.match(
+    (await t.app.inject({ url, headers: { cookie: connector.cookie } })).body,
+    /Neighbours who might help/,
+  );
 });

@@ -2,6 +2,7 @@ import { type Offer, rankOffers } from '../../../lib/matching/index.js';
 import { Forbidden } from '../../../platform/http/errors.js';
 import type { ServiceContext } from '../../../platform/http/request-context.js';
 import { can } from '../../../platform/roles/permissions.js';
+import { helperLoads } from '../matches/helper-load.js';
 import type { PostView } from './post-service.js';
 
 // What "mornings" and so on mean when an offer is matched against a need's window.
@@ -29,7 +30,7 @@ export async function suggestOffers(
   now = new Date(),
 ): Promise<Suggestion[]> {
   if (need.kind !== 'need') return [];
-  if (!need.own && !can(ctx.actor, 'mutual-aid.post-on-behalf')) throw new Forbidden();
+  if (!need.own && !can(ctx.actor, 'mutual-aid.match-on-behalf')) throw new Forbidden();
   const rows = await ctx.db.query<{
     id: string;
     author_id: string | null;
@@ -48,8 +49,10 @@ export async function suggestOffers(
        p.availability, p.max_distance_metres, p.created_at, p.expires_at
      from aid_posts p left join wards w on w.place_id = p.place_id and w.code = p.ward_code
      where p.place_id = $1 and p.kind = 'offer' and p.status = 'open' and p.moderation_status = 'published'
-       and p.expires_at > $2`,
-    [ctx.place.id, now],
+       and p.expires_at > $2
+       -- A helper already asked for this need (who said no, or did not answer) is not suggested again.
+       and not exists (select 1 from aid_matches m where m.need_id = $3 and m.offer_id = p.id)`,
+    [ctx.place.id, now, need.id],
   );
   const byId = new Map(rows.map((r) => [r.id, r]));
   const offers: Offer[] = rows.map((r) => ({
@@ -86,7 +89,7 @@ export async function suggestOffers(
       createdAt: need.createdAt,
     },
     offers,
-    { now, limit: 5 },
+    { now, limit: 5, load: await helperLoads(ctx.db, ctx.place.id, now) },
   );
   return ranked.map((r) => ({
     id: r.offer.id,
