@@ -27,6 +27,7 @@ import {
   markDone,
   mayChooseFor,
   myMatches,
+  whoPosted,
 } from './match-service.js';
 
 type AskParams = { Params: { post: string; offer: string } };
@@ -59,10 +60,7 @@ export async function matchRoutes(app: FastifyInstance) {
       getPost(c, request.params.post),
       getPost(c, request.params.offer),
     ]);
-    const [{ author } = { author: null }] = await app.db.query<{ author: string | null }>(
-      'select author_id as author from aid_posts where id = $1',
-      [need.id],
-    );
+    const { author, onBehalf } = await whoPosted(c, need.id);
     if (need.kind !== 'need' || offer.kind !== 'offer') throw new NotFound('No such need or offer');
     if (!mayChooseFor(c, author)) throw new Forbidden();
     if (state.errors?.length) reply.code(422);
@@ -70,7 +68,7 @@ export async function matchRoutes(app: FastifyInstance) {
       pageTitle: request.t('mutualAid.matches.ask.title'),
       need,
       offer,
-      forSomeoneElse: author !== c.actor?.userId,
+      forSomeoneElse: onBehalf || author !== c.actor?.userId,
       action: `${base(request)}/needs/${need.id}/ask/${offer.id}`,
       csrfToken: reply.generateCsrf(),
       errors: state.errors ?? [],

@@ -126,6 +126,15 @@ async function postState(tx: Tx, placeId: string, id: string, lock: boolean): Pr
 const isOpen = (p: PostState, now: Date) =>
   p.status === 'open' && p.moderation_status === 'published' && new Date(p.expires_at) > now;
 
+/** Who posted a need, and whether it was for someone else (with their consent). */
+export async function whoPosted(ctx: ServiceContext, postId: string) {
+  const [row] = await ctx.db.query<{ author: string | null; onBehalf: boolean }>(
+    'select author_id as author, consent_id is not null as "onBehalf" from aid_posts where place_id = $1 and id = $2',
+    [ctx.place.id, postId],
+  );
+  return row ?? { author: null, onBehalf: false };
+}
+
 /** May this person choose a helper for this need: its poster, or a connector or coordinator. */
 export function mayChooseFor(ctx: ServiceContext, needAuthor: string | null): boolean {
   if (!ctx.actor) return false;
