@@ -142,7 +142,7 @@ test('a connector posts a need on someone’s behalf, with their consent, and ch
   await connector.getByLabel(/They agreed to this post/).check();
   await connector.getByRole('button', { name: 'Ask for help' }).click();
   assert.match(new URL(connector.url()).pathname, /^\/trafford\/help\/needs\//);
-  const needId = new URL(connector.url()).pathname.split('/').pop();
+  const needId = new URL(connector.url()).pathname.split('/').pop() as string;
   const [consent] = await server.db.query<{ how_given: string; recorded_by: string }>(
     'select c.how_given, c.recorded_by from aid_posts p join aid_consents c on c.id = p.consent_id where p.id = $1',
     [needId],
