@@ -97,7 +97,7 @@ test('a resident asks for help, a neighbour’s offer is suggested, they match, 
   assert.match(await helper.content(), /9 Hidden Road, Flixton/);
   await helper.getByLabel('Write a message').fill('See you Saturday at 10.');
   await helper.getByRole('button', { name: 'Send message' }).click();
-  assert.match(await helper.locator('.govuk-notification-banner').innerText(), /Message sent/);
+  assert.match((await helper.locator('.govuk-notification-banner').textContent()) ?? '', /Message sent/);
 
   // The resident sees the helper's phone number and message, and marks it done.
   await asker.goto(`${server.baseUrl}${matchPath}`);
