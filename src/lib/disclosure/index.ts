@@ -1,0 +1,1 @@
+export { type Disclosed, disclosePartsOfTotal, discloseCount, SUPPRESS_BELOW } from './suppress.js';
