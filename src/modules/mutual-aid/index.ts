@@ -1,4 +1,6 @@
-import { defineModule } from '../../platform/module-definition.js';
+import { combinePrivacy, defineModule } from '../../platform/module-definition.js';
+import { challengePrivacy } from './challenges/challenge-privacy.js';
+import { DEMO_CHALLENGE_ID, seedChallenges } from './challenges/challenge-seed.js';
 import { postPrivacy } from './posts/post-privacy.js';
 import { DEMO_NEED_ID, seedAidPosts } from './posts/post-seed.js';
 import { mutualAidRoutes } from './routes.js';
@@ -19,8 +21,19 @@ export default defineModule({
       descriptionKey: 'mutualAid.permissions.postOnBehalf',
       roles: ['connector', 'officer'],
     },
+    'mutual-aid.challenges': {
+      descriptionKey: 'mutualAid.challenges.permissions.manage',
+      roles: ['officer', 'place-admin'],
+    },
+    'mutual-aid.challenge-respond': {
+      descriptionKey: 'mutualAid.challenges.permissions.respond',
+      roles: ['resident'],
+    },
   },
-  privacy: postPrivacy,
-  seed: seedAidPosts,
-  demoParams: { post: DEMO_NEED_ID },
+  privacy: combinePrivacy(postPrivacy, challengePrivacy),
+  async seed(ctx) {
+    await seedAidPosts(ctx);
+    await seedChallenges(ctx);
+  },
+  demoParams: { post: DEMO_NEED_ID, challenge: DEMO_CHALLENGE_ID },
 });
