@@ -1,1 +1,1 @@
-export { type Disclosed, disclosePartsOfTotal, discloseCount, SUPPRESS_BELOW } from './suppress.js';
+export { type Disclosed, discloseCount, disclosePartsOfTotal, SUPPRESS_BELOW } from './suppress.js';

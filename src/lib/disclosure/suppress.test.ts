@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { type Disclosed, disclosePartsOfTotal, discloseCount } from './suppress.js';
+import { type Disclosed, discloseCount, disclosePartsOfTotal } from './suppress.js';
 
 const s = (d: Disclosed | null) => (d === null ? null : d.status === 'shown' ? d.value : d.status);
 
@@ -34,10 +34,10 @@ test('one small part of a total: the next smallest part is withheld, so subtract
 });
 
 test('zeros are never the part withheld; nothing else to withhold means the total is withheld', () => {
-  assert.deepEqual(
-    (({ parts, total }) => [parts.map(s), s(total)])(disclosePartsOfTotal([4, 0, 30], 34)),
-    [['low', 0, 'withheld'], 34],
-  );
+  assert.deepEqual((({ parts, total }) => [parts.map(s), s(total)])(disclosePartsOfTotal([4, 0, 30], 34)), [
+    ['low', 0, 'withheld'],
+    34,
+  ]);
   const allSmall = disclosePartsOfTotal([4, 0, 8], 12);
   assert.deepEqual(allSmall.parts.map(s), ['low', 0, 'low']);
   assert.equal(s(allSmall.total), 'withheld');
@@ -75,7 +75,9 @@ function possibleValues(parts: Disclosed[], total: number, exhaustive: boolean, 
   const hiddenSum = total - shownSum;
   const others = parts.filter((d, i) => i !== cell && d.status !== 'shown');
   const minOthers = others.reduce((acc, d) => acc + (d.status === 'low' ? 1 : 10), 0);
-  const maxOthers = others.some((d) => d.status === 'withheld') ? Number.POSITIVE_INFINITY : others.length * 9;
+  const maxOthers = others.some((d) => d.status === 'withheld')
+    ? Number.POSITIVE_INFINITY
+    : others.length * 9;
   const out: number[] = [];
   for (let a = 1; a <= 9; a++) {
     const rest = hiddenSum - a;
