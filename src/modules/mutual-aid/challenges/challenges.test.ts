@@ -411,3 +411,24 @@ test('progress updates: the date cannot be in the future, and the measure appear
   );
   assert.equal(row?.n, 1);
 });
+
+test('a person’s answers are in their data download and go when they delete their account', async () => {
+  const { challengePrivacy } = await import('./challenge-privacy.js');
+  const { withTransaction } = await import('../../../platform/db/transaction.js');
+  const person = await makePerson(t.db, { roles: ['officer'] });
+  const url = `${BASE}/${DEMO_CHALLENGE_ID}`;
+  await submitForm(t.app, {
+    cookie: person.cookie,
+    formUrl: `${url}/respond`,
+    postUrl: `${url}/respond`,
+    fields: { kind: 'idea', body: 'Benches with a sign saying happy to chat.' },
+  });
+  const exported = await challengePrivacy.exportFor?.(t.db, person);
+  assert.deepEqual(
+    exported?.answers_to_council_challenges?.map((r) => [r.challenge, r.kind, r.body]),
+    [['Older people on their own in Longford', 'idea', 'Benches with a sign saying happy to chat.']],
+  );
+  assert.match((await t.app.inject(url)).body, /happy to chat/);
+  await withTransaction(t.db, (tx) => challengePrivacy.eraseFor?.(tx, person) ?? Promise.resolve([]));
+  assert.doesNotMatch((await t.app.inject(url)).body, /happy to chat/);
+});
