@@ -51,7 +51,10 @@ test('an officer without JavaScript publishes a challenge, and a resident pledge
   await figure2.getByLabel('Month').fill('12');
   await figure2.getByLabel('Year').fill('2025');
   await page.getByRole('group', { name: 'Step 1' }).getByLabel('What happens').fill('A cleaner alley');
-  await page.getByRole('group', { name: 'Step 2' }).getByLabel('What happens').fill('Less money spent clearing it');
+  await page
+    .getByRole('group', { name: 'Step 2' })
+    .getByLabel('What happens')
+    .fill('Less money spent clearing it');
   await page.getByLabel('What is counted', { exact: true }).last().fill('Litter picks held');
   await page.getByRole('button', { name: 'Save as a draft' }).click();
 
