@@ -2,6 +2,8 @@ import { combinePrivacy, defineModule } from '../../platform/module-definition.j
 import { matchTidyJob } from './matches/match-jobs.js';
 import { matchPrivacy } from './matches/match-privacy.js';
 import { DEMO_MATCH_ID, seedAidMatches } from './matches/match-seed.js';
+import { challengePrivacy } from './challenges/challenge-privacy.js';
+import { DEMO_CHALLENGE_ID, seedChallenges } from './challenges/challenge-seed.js';
 import { postPrivacy } from './posts/post-privacy.js';
 import { DEMO_NEED_ID, DEMO_OFFER_ID, seedAidPosts } from './posts/post-seed.js';
 import { mutualAidRoutes } from './routes.js';
@@ -26,14 +28,23 @@ export default defineModule({
       descriptionKey: 'mutualAid.permissions.matchOnBehalf',
       roles: ['connector', 'officer'],
     },
+    'mutual-aid.challenges': {
+      descriptionKey: 'mutualAid.challenges.permissions.manage',
+      roles: ['officer', 'place-admin'],
+    },
+    'mutual-aid.challenge-respond': {
+      descriptionKey: 'mutualAid.challenges.permissions.respond',
+      roles: ['resident'],
+    },
   },
-  // Matches first: their erasure needs to know whose posts were whose.
-  privacy: combinePrivacy(matchPrivacy, postPrivacy),
+  // Matches before posts: their erasure needs to know whose posts were whose.
+  privacy: combinePrivacy(matchPrivacy, postPrivacy, challengePrivacy),
   async seed(c) {
     await seedAidPosts(c);
     await seedAidMatches(c);
+    await seedChallenges(c);
   },
   jobs: (site) => ({ 'mutual-aid.tidy': matchTidyJob(site) }),
   recurringJobs: ['mutual-aid.tidy'],
-  demoParams: { post: DEMO_NEED_ID, offer: DEMO_OFFER_ID, match: DEMO_MATCH_ID },
+  demoParams: { post: DEMO_NEED_ID, offer: DEMO_OFFER_ID, match: DEMO_MATCH_ID, challenge: DEMO_CHALLENGE_ID },
 });

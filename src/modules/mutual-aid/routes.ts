@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { challengeRoutes } from './challenges/challenge-routes.js';
 import { dbsRoutes } from './dbs/dbs-routes.js';
 import { matchRoutes } from './matches/match-routes.js';
 import { postRoutes } from './posts/post-routes.js';
@@ -8,4 +9,5 @@ export async function mutualAidRoutes(app: FastifyInstance) {
   await app.register(postRoutes);
   await app.register(dbsRoutes);
   await app.register(matchRoutes);
+  await app.register(challengeRoutes);
 }

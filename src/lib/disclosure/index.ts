@@ -1,0 +1,1 @@
+export { type Disclosed, discloseCount, disclosePartsOfTotal, SUPPRESS_BELOW } from './suppress.js';
