@@ -1,7 +1,9 @@
-import { defineModule } from '../../platform/module-definition.js';
+import { combinePrivacy, defineModule } from '../../platform/module-definition.js';
 import { postPrivacy } from './posts/post-privacy.js';
 import { DEMO_NEED_ID, seedAidPosts } from './posts/post-seed.js';
 import { mutualAidRoutes } from './routes.js';
+import { sharingPrivacy } from './sharing/sharing-privacy.js';
+import { DEMO_AGREEMENT_ID, DEMO_CONSENT_ID, DEMO_REFERRAL_ID, seedSharing } from './sharing/sharing-seed.js';
 
 /**
  * Mutual aid (SPEC §3.2): neighbours helping neighbours, with proportionate checks and
@@ -19,8 +21,46 @@ export default defineModule({
       descriptionKey: 'mutualAid.permissions.postOnBehalf',
       roles: ['connector', 'officer'],
     },
+    'mutual-aid.sharing.manage': {
+      descriptionKey: 'mutualAid.permissions.sharingManage',
+      roles: ['officer', 'place-admin'],
+    },
+    'mutual-aid.refer': { descriptionKey: 'mutualAid.permissions.refer', roles: ['connector', 'officer'] },
   },
-  privacy: postPrivacy,
-  seed: seedAidPosts,
-  demoParams: { post: DEMO_NEED_ID },
+  datasets: [
+    {
+      id: 'lawful-basis-register',
+      titleKey: 'mutualAid.sharing.datasets.register.title',
+      descriptionKey: 'mutualAid.sharing.datasets.register.description',
+      frequencyKey: 'data.frequencies.onChange',
+      distributions: [
+        { format: 'HTML', path: 'help/data-sharing' },
+        { format: 'JSON', path: 'api/help/data-sharing' },
+        { format: 'CSV', path: 'api/help/data-sharing.csv' },
+      ],
+    },
+    {
+      id: 'data-sharing-agreements',
+      titleKey: 'mutualAid.sharing.datasets.agreements.title',
+      descriptionKey: 'mutualAid.sharing.datasets.agreements.description',
+      frequencyKey: 'data.frequencies.onChange',
+      distributions: [
+        { format: 'HTML', path: 'help/data-sharing/agreements' },
+        { format: 'JSON', path: 'api/help/data-sharing-agreements' },
+        { format: 'CSV', path: 'api/help/data-sharing-agreements.csv' },
+      ],
+    },
+  ],
+  privacy: combinePrivacy(postPrivacy, sharingPrivacy),
+  seed: async (ctx) => {
+    await seedAidPosts(ctx);
+    await seedSharing(ctx);
+  },
+  demoParams: {
+    post: DEMO_NEED_ID,
+    agreement: DEMO_AGREEMENT_ID,
+    referral: DEMO_REFERRAL_ID,
+    consent: DEMO_CONSENT_ID,
+    flow: 'referral-agreement',
+  },
 });

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { dbsRoutes } from './dbs/dbs-routes.js';
 import { postRoutes } from './posts/post-routes.js';
+import { sharingRoutes } from './sharing/sharing-routes.js';
 
 /** Every mutual-aid page and API, each part in its own folder. */
 export async function mutualAidRoutes(app: FastifyInstance) {
   await app.register(postRoutes);
   await app.register(dbsRoutes);
+  await app.register(sharingRoutes);
 }
