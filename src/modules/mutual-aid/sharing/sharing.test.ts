@@ -38,7 +38,7 @@ async function groupWithOrganiser(name: string, organiser: Person): Promise<stri
   );
   await t.db.query(
     "insert into directory_group_members (place_id, group_id, user_id, role) values ($1, $2, $3, 'organiser')",
-    [g?.place_id, g?.id, organiser.userId],
+    [g?.place_id ?? null, g?.id ?? null, organiser.userId],
   );
   return g?.id as string;
 }
@@ -224,7 +224,7 @@ test('an agreement is signed by the group first, then the council, and its terms
   assert.notEqual(change.statusCode, 303);
   const [row] = await t.db.query<{ purpose: string; status: string }>(
     'select purpose, status from aid_sharing_agreements where id = $1',
-    [url.split('/').pop()],
+    [url.split('/').pop() ?? null],
   );
   assert.equal(row?.purpose, AGREEMENT.purpose);
   assert.equal(row?.status, 'awaiting-council');
@@ -263,7 +263,7 @@ test('an agreement is signed by the group first, then the council, and its terms
   assert.match(csv.body, /Flixton Shopping Buddies/);
   const actions = await t.db.query<{ action: string }>(
     "select action from audit_log where target_type = 'aid-sharing-agreement' and target_id = $1 order by id",
-    [url.split('/').pop()],
+    [url.split('/').pop() ?? null],
   );
   assert.deepEqual(
     actions.map((a) => a.action),
@@ -471,7 +471,10 @@ test('withdrawing consent takes down the posts and unanswered referrals that rel
     "select consent_id from aid_posts where title = 'Lift to the library'",
   );
   // The same person agreed to a referral later, recorded against the same consent.
-  await t.db.query('update aid_consents set recipient_group_id = $2 where id = $1', [c?.consent_id, group]);
+  await t.db.query('update aid_consents set recipient_group_id = $2 where id = $1', [
+    c?.consent_id ?? null,
+    group,
+  ]);
   const referred = await post(
     connector.cookie,
     '/trafford/help/referrals/new',
@@ -516,7 +519,7 @@ test('withdrawing consent takes down the posts and unanswered referrals that rel
   assert.equal(p?.status, 'withdrawn');
   const [r] = await t.db.query<{ status: string; person_name: string }>(
     'select status, person_name from aid_referrals where consent_id = $1',
-    [c?.consent_id],
+    [c?.consent_id ?? null],
   );
   assert.equal(r?.status, 'withdrawn');
   assert.equal(r?.person_name, '');
