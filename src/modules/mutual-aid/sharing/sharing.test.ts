@@ -103,6 +103,8 @@ function pdfText(pdf: Buffer): string {
 }
 
 test('the lawful-basis register is public as a page, JSON and CSV, and an officer can word a row for the place', async () => {
+  const board = await t.app.inject('/trafford/help');
+  assert.match(board.body, /href="\/trafford\/help\/data-sharing">How we share information lawfully/);
   const page = await t.app.inject('/trafford/help/data-sharing');
   assert.equal(page.statusCode, 200);
   assert.match(page.body, /How we share information lawfully/);
