@@ -57,7 +57,7 @@ type AgreementRow = {
   ended_at: Date | null;
 };
 
-const COLUMNS = `id, group_id, template_version, purpose, fields, retention_days, review_date, status,
+const COLUMNS = `id, group_id, template_version, purpose, fields, retention_days, review_date::text as review_date, status,
   group_signatory_name, group_signed_at, council_signatory_name, council_signatory_role, council_signed_at,
   created_at, ended_at`;
 

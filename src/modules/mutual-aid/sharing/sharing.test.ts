@@ -276,6 +276,13 @@ test('an agreement is signed by the group first, then the council, and its terms
       'mutual-aid.agreement.sign-council',
     ],
   );
+
+  // Either party may end it, once they confirm; then it is marked ended for everyone.
+  const unconfirmed = await post(organiser.cookie, url, {}, `${url}/end`);
+  assert.equal(unconfirmed.statusCode, 422);
+  assert.match(unconfirmed.body, /Confirm that you want to end the agreement/);
+  assert.equal((await post(organiser.cookie, url, { confirmEnd: 'yes' }, `${url}/end`)).statusCode, 303);
+  assert.match((await t.app.inject(url)).body, /This agreement has ended/);
 });
 
 test('a signed agreement downloads as a PDF for the two parties, naming them, the purpose and the signatures', async () => {
@@ -363,6 +370,15 @@ test('a referral needs a signed agreement covering what is sent, or the personâ€
     basis: 'agreement',
   });
   assert.equal(address.statusCode, 422);
+
+  // Past its review date an agreement is flagged, but still in force.
+  await t.db.query('update aid_sharing_agreements set review_date = current_date - 1 where group_id = $1', [
+    covered,
+  ]);
+  const list = await t.app.inject('/trafford/help/data-sharing/agreements');
+  assert.match(list.body, /Urmston Good Neighbours[\s\S]*?Review due/);
+  const stillOk = await refer({ ...PERSON, toGroupId: covered, basis: 'agreement' });
+  assert.equal(stillOk.statusCode, 303);
 
   // A withdrawn consent cannot be relied on.
   await t.db.query('update aid_consents set withdrawn_at = now() where id = $1', [consent?.id]);
