@@ -7,6 +7,8 @@ import { DEMO_CHALLENGE_ID, seedChallenges } from './challenges/challenge-seed.j
 import { postPrivacy } from './posts/post-privacy.js';
 import { DEMO_NEED_ID, DEMO_OFFER_ID, seedAidPosts } from './posts/post-seed.js';
 import { mutualAidRoutes } from './routes.js';
+import { sharingPrivacy } from './sharing/sharing-privacy.js';
+import { DEMO_AGREEMENT_ID, DEMO_CONSENT_ID, DEMO_REFERRAL_ID, seedSharing } from './sharing/sharing-seed.js';
 
 /**
  * Mutual aid (SPEC §3.2): neighbours helping neighbours, with proportionate checks and
@@ -36,15 +38,54 @@ export default defineModule({
       descriptionKey: 'mutualAid.challenges.permissions.respond',
       roles: ['resident'],
     },
+    'mutual-aid.sharing.manage': {
+      descriptionKey: 'mutualAid.permissions.sharingManage',
+      roles: ['officer', 'place-admin'],
+    },
+    'mutual-aid.refer': { descriptionKey: 'mutualAid.permissions.refer', roles: ['connector', 'officer'] },
   },
+  datasets: [
+    {
+      id: 'lawful-basis-register',
+      titleKey: 'mutualAid.sharing.datasets.register.title',
+      descriptionKey: 'mutualAid.sharing.datasets.register.description',
+      frequencyKey: 'data.frequencies.onChange',
+      distributions: [
+        { format: 'HTML', path: 'help/data-sharing' },
+        { format: 'JSON', path: 'api/help/data-sharing' },
+        { format: 'CSV', path: 'api/help/data-sharing.csv' },
+      ],
+    },
+    {
+      id: 'data-sharing-agreements',
+      titleKey: 'mutualAid.sharing.datasets.agreements.title',
+      descriptionKey: 'mutualAid.sharing.datasets.agreements.description',
+      frequencyKey: 'data.frequencies.onChange',
+      distributions: [
+        { format: 'HTML', path: 'help/data-sharing/agreements' },
+        { format: 'JSON', path: 'api/help/data-sharing-agreements' },
+        { format: 'CSV', path: 'api/help/data-sharing-agreements.csv' },
+      ],
+    },
+  ],
   // Matches before posts: their erasure needs to know whose posts were whose.
-  privacy: combinePrivacy(matchPrivacy, postPrivacy, challengePrivacy),
+  privacy: combinePrivacy(matchPrivacy, postPrivacy, challengePrivacy, sharingPrivacy),
   async seed(c) {
     await seedAidPosts(c);
     await seedAidMatches(c);
     await seedChallenges(c);
+    await seedSharing(c);
   },
   jobs: (site) => ({ 'mutual-aid.tidy': matchTidyJob(site) }),
   recurringJobs: ['mutual-aid.tidy'],
-  demoParams: { post: DEMO_NEED_ID, offer: DEMO_OFFER_ID, match: DEMO_MATCH_ID, challenge: DEMO_CHALLENGE_ID },
+  demoParams: {
+    post: DEMO_NEED_ID,
+    offer: DEMO_OFFER_ID,
+    match: DEMO_MATCH_ID,
+    challenge: DEMO_CHALLENGE_ID,
+    agreement: DEMO_AGREEMENT_ID,
+    referral: DEMO_REFERRAL_ID,
+    consent: DEMO_CONSENT_ID,
+    flow: 'referral-agreement',
+  },
 });
