@@ -1,9 +1,9 @@
 import { combinePrivacy, defineModule } from '../../platform/module-definition.js';
+import { challengePrivacy } from './challenges/challenge-privacy.js';
+import { DEMO_CHALLENGE_ID, seedChallenges } from './challenges/challenge-seed.js';
 import { matchTidyJob } from './matches/match-jobs.js';
 import { matchPrivacy } from './matches/match-privacy.js';
 import { DEMO_MATCH_ID, seedAidMatches } from './matches/match-seed.js';
-import { challengePrivacy } from './challenges/challenge-privacy.js';
-import { DEMO_CHALLENGE_ID, seedChallenges } from './challenges/challenge-seed.js';
 import { postPrivacy } from './posts/post-privacy.js';
 import { DEMO_NEED_ID, DEMO_OFFER_ID, seedAidPosts } from './posts/post-seed.js';
 import { mutualAidRoutes } from './routes.js';
