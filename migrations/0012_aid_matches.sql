@@ -52,5 +52,8 @@ create table aid_match_feedback (
   primary key (match_id, side)
 );
 
+-- Suggestions read only the open offers whose kinds of help could serve a need.
+create index aid_posts_categories on aid_posts using gin (categories) where status = 'open';
+
 -- Relay emails carry a Reply-To address that brings the answer back into the conversation.
 alter table outbox add column reply_to text check (length(reply_to) <= 254);

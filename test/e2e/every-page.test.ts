@@ -21,7 +21,15 @@ before(async () => {
   const missing = gets.filter((r) => demoUrl(r.url) === null).map((r) => r.url);
   assert.deepEqual(missing, [], 'every route parameter needs a demo value (a module’s demoParams)');
   const urls = [...new Set(gets.map((r) => demoUrl(r.url) as string))];
-  adminCookie = (await makePerson(server.db, { roles: ['place-admin'] })).cookie;
+  const admin = await makePerson(server.db, { roles: ['place-admin'] });
+  adminCookie = admin.cookie;
+  // The admin asked for the demo help, so the pages only its two sides see (choosing a helper, the
+  // match and its messages) are swept too.
+  await server.db.query('update aid_posts set author_id = $1 where id = any($2::uuid[])', [
+    admin.userId,
+    // The demo need and the need in the demo match (src/modules/mutual-aid/posts/post-seed.ts).
+    ['3f0c6a52-91d4-4c1e-9a7b-5e2d8f1a0001', '3f0c6a52-91d4-4c1e-9a7b-5e2d8f1a0003'],
+  ]);
   // Only the routes that answer with an HTML page are pages; the rest are data (tested elsewhere).
   for (const url of urls) {
     let res = await fetch(server.baseUrl + url, { redirect: 'follow' });
@@ -97,6 +105,8 @@ test('the sweep finds every page of the demo place', () => {
     '/trafford/admin/audit',
     '/trafford/admin/jobs',
     '/dev/outbox',
+    '/trafford/help/matches/6b1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d0001',
+    '/trafford/help/needs/3f0c6a52-91d4-4c1e-9a7b-5e2d8f1a0001/ask/3f0c6a52-91d4-4c1e-9a7b-5e2d8f1a0004',
   ]) {
     assert.ok(pages.includes(p), `${p} is swept`);
   }
