@@ -50,11 +50,14 @@ export async function suggestOffers(
     approx_lat: number | null;
     availability: { days?: string[]; times?: string[] };
     max_distance_metres: number | null;
-    created_at: Date;
-    expires_at: Date;
+    created_ms: number;
+    expires_ms: number;
   }>(
+    // Times as epoch milliseconds: thousands of rows are read, and numbers are cheaper than dates.
     `select p.id, p.author_id, p.categories, p.ward_code, p.approx_lon, p.approx_lat,
-       p.availability, p.max_distance_metres, p.created_at, p.expires_at
+       p.availability, p.max_distance_metres,
+       (extract(epoch from p.created_at) * 1000)::float8 as created_ms,
+       (extract(epoch from p.expires_at) * 1000)::float8 as expires_ms
      from aid_posts p
      where p.place_id = $1 and p.kind = 'offer' and p.status = 'open' and p.moderation_status = 'published'
        and p.expires_at > $2
@@ -97,9 +100,9 @@ export async function suggestOffers(
           return slot ? [{ day: day as 'MO', ...slot }] : [];
         }),
       ),
-      window: { from: new Date(r.created_at), to: new Date(r.expires_at) },
+      window: { from: new Date(r.created_ms), to: new Date(r.expires_ms) },
     },
-    expiresAt: new Date(r.expires_at),
+    expiresAt: new Date(r.expires_ms),
     status: 'open',
   }));
   const ranked = rankOffers(
