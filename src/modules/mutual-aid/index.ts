@@ -1,4 +1,12 @@
-import { defineModule } from '../../platform/module-definition.js';
+import { combinePrivacy, defineModule } from '../../platform/module-definition.js';
+import { circlePrivacy } from './circles/circle-privacy.js';
+import {
+  DEMO_CIRCLE_HELPER_ID,
+  DEMO_CIRCLE_ID,
+  DEMO_CIRCLE_NOTE_ID,
+  DEMO_CIRCLE_SLOT_ID,
+  seedCareCircles,
+} from './circles/circle-seed.js';
 import { postPrivacy } from './posts/post-privacy.js';
 import { DEMO_NEED_ID, seedAidPosts } from './posts/post-seed.js';
 import { mutualAidRoutes } from './routes.js';
@@ -19,8 +27,22 @@ export default defineModule({
       descriptionKey: 'mutualAid.permissions.postOnBehalf',
       roles: ['connector', 'officer'],
     },
+    'mutual-aid.circle': { descriptionKey: 'mutualAid.permissions.circle', roles: ['resident'] },
+    'mutual-aid.circle-on-behalf': {
+      descriptionKey: 'mutualAid.permissions.circleOnBehalf',
+      roles: ['connector'],
+    },
   },
-  privacy: postPrivacy,
-  seed: seedAidPosts,
-  demoParams: { post: DEMO_NEED_ID },
+  privacy: combinePrivacy(postPrivacy, circlePrivacy),
+  async seed(context) {
+    await seedAidPosts(context);
+    await seedCareCircles(context);
+  },
+  demoParams: {
+    post: DEMO_NEED_ID,
+    circle: DEMO_CIRCLE_ID,
+    circleSlot: DEMO_CIRCLE_SLOT_ID,
+    circleNote: DEMO_CIRCLE_NOTE_ID,
+    circleMember: DEMO_CIRCLE_HELPER_ID,
+  },
 });

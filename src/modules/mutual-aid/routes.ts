@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { circleRoutes } from './circles/circle-routes.js';
 import { dbsRoutes } from './dbs/dbs-routes.js';
 import { postRoutes } from './posts/post-routes.js';
 
@@ -6,4 +7,5 @@ import { postRoutes } from './posts/post-routes.js';
 export async function mutualAidRoutes(app: FastifyInstance) {
   await app.register(postRoutes);
   await app.register(dbsRoutes);
+  await app.register(circleRoutes);
 }
