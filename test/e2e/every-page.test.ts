@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Request } from 'playwright-core';
+import { DEMO_CIRCLE_ID } from '../../src/modules/mutual-aid/circles/circle-seed.js';
+import { hashToken, newToken } from '../../src/platform/auth/secrets.js';
 import { demoUrl } from '../../src/platform/demo-params.js';
 import { launchBrowser, serveTestApp } from '../helpers/browser.js';
 import { makePerson } from '../helpers/people.js';
@@ -21,7 +23,14 @@ before(async () => {
   const missing = gets.filter((r) => demoUrl(r.url) === null).map((r) => r.url);
   assert.deepEqual(missing, [], 'every route parameter needs a demo value (a module’s demoParams)');
   const urls = [...new Set(gets.map((r) => demoUrl(r.url) as string))];
-  adminCookie = (await makePerson(server.db, { roles: ['place-admin'] })).cookie;
+  const admin = await makePerson(server.db, { roles: ['place-admin'] });
+  adminCookie = admin.cookie;
+  // A care circle is private to its members, staff included: the admin joins the demo one (as a
+  // connector acting for the person, who sees every page of it) so that its pages are swept.
+  await server.db.query(
+    "insert into aid_circle_members (circle_id, user_id, role) values ($1, $2, 'connector')",
+    [DEMO_CIRCLE_ID, admin.userId],
+  );
   // Only the routes that answer with an HTML page are pages; the rest are data (tested elsewhere).
   for (const url of urls) {
     let res = await fetch(server.baseUrl + url, { redirect: 'follow' });
@@ -54,12 +63,23 @@ before(async () => {
     '/trafford/help/dbs-check/check-answers?setting=group&helps=adults&tasks=personal-care&frequency=once&supervised=no&policy=no-policy',
     // Reviewing a merge of two directory records (any two will do for the page).
     await mergePreviewUrl(),
+    // Joining a care circle from an emailed invitation (to the admin's address).
+    await circleInvitationUrl(admin.email),
   ]) {
     protectedPages.add(extra.split('?')[0] as string);
     pages.push(extra);
   }
   pages = [...new Set(pages)].sort();
 });
+
+async function circleInvitationUrl(email: string): Promise<string> {
+  const token = newToken();
+  await server.db.query(
+    `insert into aid_circle_invitations (circle_id, email, token_hash, expires_at) values ($1, $2, $3, now() + interval '1 day')`,
+    [DEMO_CIRCLE_ID, email, hashToken(token)],
+  );
+  return `/trafford/help/circles/invitation?token=${token}`;
+}
 
 async function mergePreviewUrl(): Promise<string> {
   const rows = await server.db.query<{ id: string }>(
