@@ -39,6 +39,8 @@ create table aid_circle_invitations (
   email citext not null check (length(email) <= 254),
   token_hash text not null unique,
   invited_by uuid references users (id) on delete set null,
+  -- Set when a connector hands the circle to the person it is for: they join as its owner.
+  as_person boolean not null default false,
   created_at timestamptz not null default now(),
   expires_at timestamptz not null,
   accepted_at timestamptz,

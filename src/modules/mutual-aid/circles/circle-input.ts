@@ -53,6 +53,8 @@ export const InviteInput = z.object({
     .min(1, 'mutualAid.circles.errors.emailMissing')
     .max(254, 'mutualAid.circles.errors.emailInvalid')
     .pipe(z.email('mutualAid.circles.errors.emailInvalid')),
+  // A connector hands the circle to the person it is for, once they have an account.
+  asPerson: yes,
 });
 
 const TIME = /^([01]?\d|2[0-3])[:.]([0-5]\d)$/;

@@ -193,11 +193,13 @@ export type CircleView = {
   canControl: boolean;
   helpersMayAddNotes: boolean;
   canAddNotes: boolean;
+  /** A connector may hand the circle to the person it is for, once they have an account. */
+  canHandOver: boolean;
   members: { userId: string; name: string; role: CircleRole; joinedAt: Date; isMe: boolean }[];
   rota: RotaSlot[];
   notes: { id: string; body: string; authorName: string | null; createdAt: Date; canDelete: boolean }[];
   /** Only for whoever controls the circle: the addresses they invited, until accepted or expired. */
-  invitations: { email: string; expiresAt: Date }[];
+  invitations: { email: string; expiresAt: Date; asPerson: boolean }[];
   places: number;
 };
 
@@ -243,8 +245,8 @@ export async function getCircle(
       [c.id],
     ),
     control
-      ? ctx.db.query<{ email: string; expires_at: Date }>(
-          `select email, expires_at from aid_circle_invitations
+      ? ctx.db.query<{ email: string; expires_at: Date; as_person: boolean }>(
+          `select email, expires_at, as_person from aid_circle_invitations
            where circle_id = $1 and accepted_at is null and expires_at > $2 order by created_at`,
           [c.id, now],
         )
@@ -260,6 +262,7 @@ export async function getCircle(
     canControl: control,
     helpersMayAddNotes: c.helpers_may_add_notes,
     canAddNotes: c.status === 'open' && (control || c.helpers_may_add_notes),
+    canHandOver: c.role === 'connector' && c.person_id === null && !invitations.some((i) => i.as_person),
     members: members.map((m) => ({
       userId: m.user_id,
       name: m.display_name,
@@ -282,7 +285,7 @@ export async function getCircle(
       createdAt: n.created_at,
       canDelete: control || n.author_id === me,
     })),
-    invitations: invitations.map((i) => ({ email: i.email, expiresAt: i.expires_at })),
+    invitations: invitations.map((i) => ({ email: i.email, expiresAt: i.expires_at, asPerson: i.as_person })),
     places: Math.max(0, MAX_MEMBERS - members.length - invitations.length),
   };
 }
@@ -320,18 +323,27 @@ export async function inviteToCircle(
       [c.id, input.email, now],
     );
     if (already) throw new Invalid({ email: 'mutualAid.circles.errors.alreadyInvited' });
+    if (input.asPerson) {
+      const [handing] = await tx.query(
+        'select 1 from aid_circle_invitations where circle_id = $1 and as_person and accepted_at is null and expires_at > $2',
+        [c.id, now],
+      );
+      if (c.role !== 'connector' || c.person_id !== null || handing)
+        throw new Invalid({ asPerson: 'mutualAid.circles.errors.handOverNotAllowed' });
+    }
     if ((await seatsTaken(tx, c.id, now)) >= MAX_MEMBERS)
       throw new Invalid({ email: 'mutualAid.circles.errors.circleFull' });
     const token = newToken();
     const [inv] = await tx.query<{ id: string }>(
-      `insert into aid_circle_invitations (circle_id, email, token_hash, invited_by, expires_at)
-       values ($1, $2, $3, $4, $5) returning id`,
+      `insert into aid_circle_invitations (circle_id, email, token_hash, invited_by, expires_at, as_person)
+       values ($1, $2, $3, $4, $5, $6) returning id`,
       [
         c.id,
         input.email,
         hashToken(token),
         ctx.actor?.userId ?? null,
         new Date(now.getTime() + INVITATION_DAYS * DAY),
+        input.asPerson,
       ],
     );
     const [inviter] = await tx.query<{ display_name: string }>(
@@ -341,7 +353,7 @@ export async function inviteToCircle(
     await queueEmail(tx, {
       placeId: ctx.place.id,
       to: input.email,
-      template: 'aidCircleInvitation',
+      template: input.asPerson ? 'aidCircleHandOver' : 'aidCircleInvitation',
       lang: site.lang,
       vars: {
         inviter:
@@ -353,11 +365,18 @@ export async function inviteToCircle(
         url: `${site.baseUrl}/${ctx.place.slug}/help/circles/invitation?token=${token}`,
       },
     });
-    await record(tx, ctx, 'invite', c.id, { invitationId: inv?.id });
+    await record(tx, ctx, 'invite', c.id, { invitationId: inv?.id, asPerson: input.asPerson });
   });
 }
 
-export type CircleInvitation = { circleId: string; circleName: string; forName: string; email: string };
+export type CircleInvitation = {
+  circleId: string;
+  circleName: string;
+  forName: string;
+  email: string;
+  /** Joining as the person the circle is for, taking control of it. */
+  asPerson: boolean;
+};
 
 async function findInvitation(
   db: ServiceContext['db'] | Tx,
@@ -373,9 +392,12 @@ async function findInvitation(
     name: string;
     person_name: string;
     person_display_name: string | null;
+    person_id: string | null;
     email: string;
+    as_person: boolean;
   }>(
-    `select i.id, i.circle_id, c.name, c.person_name, pu.display_name as person_display_name, i.email
+    `select i.id, i.circle_id, c.name, c.person_name, pu.display_name as person_display_name, c.person_id, i.email,
+       i.as_person
      from aid_circle_invitations i join aid_circles c on c.id = i.circle_id left join users pu on pu.id = c.person_id
      where i.token_hash = $1 and c.place_id = $2 and c.status = 'open' and i.accepted_at is null and i.expires_at > $3
      ${lock ? 'for update of i, c' : ''}`,
@@ -391,7 +413,15 @@ export async function peekCircleInvitation(
   now = new Date(),
 ): Promise<CircleInvitation | null> {
   const r = await findInvitation(ctx.db, ctx, token, now);
-  return r ? { circleId: r.circle_id, circleName: r.name, forName: forName(r), email: r.email } : null;
+  return r
+    ? {
+        circleId: r.circle_id,
+        circleName: r.name,
+        forName: forName(r),
+        email: r.email,
+        asPerson: r.as_person,
+      }
+    : null;
 }
 
 export type AcceptOutcome = 'accepted' | 'wrong-account' | 'expired';
@@ -414,10 +444,18 @@ export async function acceptCircleInvitation(
     );
     if (!used.length) return { outcome: 'expired' as const, circleId: null };
     // The invitation held the seat, so joining never takes the circle past its cap.
+    const asPerson = inv.as_person && inv.person_id === null;
     await tx.query(
-      `insert into aid_circle_members (circle_id, user_id, role) values ($1, $2, 'helper') on conflict do nothing`,
-      [inv.circle_id, user.userId],
+      `insert into aid_circle_members (circle_id, user_id, role) values ($1, $2, $3)
+       on conflict (circle_id, user_id) do update set role = excluded.role where excluded.role = 'owner'`,
+      [inv.circle_id, user.userId, asPerson ? 'owner' : 'helper'],
     );
+    // The person takes control: from now on it is their circle; the connector helps them run it.
+    if (asPerson)
+      await tx.query(`update aid_circles set person_id = $2, person_name = '' where id = $1`, [
+        inv.circle_id,
+        user.userId,
+      ]);
     await record(
       tx,
       { ...ctx, actor: { userId: user.userId, roles: [], platformAdmin: false } },
@@ -425,6 +463,7 @@ export async function acceptCircleInvitation(
       inv.circle_id,
       {
         invitationId: inv.id,
+        asPerson,
       },
     );
     return { outcome: 'accepted' as const, circleId: inv.circle_id };
@@ -569,7 +608,17 @@ export async function removeMember(ctx: ServiceContext, circleId: string, userId
   await withTransaction(ctx.db, async (tx) => {
     const c = await membership(tx, ctx, circleId, { lock: true, open: true });
     mustControl(c);
-    if (!UUID.test(userId) || !(await dropHelper(tx, c.id, userId))) throw new NotFound('No such helper');
+    if (!UUID.test(userId)) throw new NotFound('No such helper');
+    // The person may also let go of the connector who set the circle up for them.
+    const connectorGone =
+      c.role === 'owner' &&
+      (
+        await tx.query(
+          `delete from aid_circle_members where circle_id = $1 and user_id = $2 and role = 'connector' returning 1`,
+          [c.id, userId],
+        )
+      ).length > 0;
+    if (!connectorGone && !(await dropHelper(tx, c.id, userId))) throw new NotFound('No such helper');
     await record(tx, ctx, 'member.remove', c.id, { userId });
   });
 }

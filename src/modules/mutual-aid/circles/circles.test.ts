@@ -53,7 +53,7 @@ async function person(roles: Role[] = []): Promise<Person & { ctx: ServiceContex
 /** The token in the newest invitation email sent to an address. */
 async function invitationToken(email: string): Promise<string> {
   const [row] = await t.db.query<{ body: string }>(
-    "select body from outbox where to_email = $1 and template = 'aidCircleInvitation' order by created_at desc limit 1",
+    "select body from outbox where to_email = $1 and template like 'aidCircle%' order by created_at desc limit 1",
     [email],
   );
   const token = /token=([\w-]{43})/.exec(row?.body ?? '')?.[1];
@@ -546,4 +546,64 @@ test('download-my-data includes circles; deleting an account closes the personâ€
     closing,
   ]);
   assert.equal(kept?.n, 0);
+});
+
+test('a connector hands the circle to the person it is for, who can then let the connector go', async () => {
+  const connector = await person(['connector']);
+  const id = await createCircle(connector.ctx, {
+    name: 'Circle for Edna',
+    onBehalf: 'yes',
+    personName: 'Edna',
+    consentHow: 'in-person',
+    consentConfirmed: 'yes',
+  });
+  const edna = await person();
+  const helper = await person();
+  await inviteToCircle(connector.ctx, id, { email: helper.email }, SITE);
+  await acceptCircleInvitation(helper.ctx, await invitationToken(helper.email), helper);
+  // Only the connector hands over, and only to one person.
+  await assert.rejects(
+    inviteToCircle(helper.ctx, id, { email: edna.email, asPerson: 'yes' }, SITE),
+    Forbidden,
+  );
+  const form = await t.app.inject({
+    url: `/trafford/help/circles/${id}/invite`,
+    headers: { cookie: connector.cookie },
+  });
+  assert.match(form.body, /This is Edna: hand them control of the circle/);
+  await inviteToCircle(connector.ctx, id, { email: edna.email, asPerson: 'yes' }, SITE);
+  await assert.rejects(
+    inviteToCircle(
+      connector.ctx,
+      id,
+      { email: `other-${id.slice(0, 8)}@example.org`, asPerson: 'yes' },
+      SITE,
+    ),
+    Invalid,
+  );
+  const token = await invitationToken(edna.email);
+  const [email] = await t.db.query<{ subject: string }>(
+    "select subject from outbox where to_email = $1 and template = 'aidCircleHandOver'",
+    [edna.email],
+  );
+  assert.match(email?.subject ?? '', /Your care circle/);
+  const offer = await t.app.inject({
+    url: `/trafford/help/circles/invitation?token=${token}`,
+    headers: { cookie: edna.cookie },
+  });
+  assert.match(offer.body, /You are invited to take charge of it/);
+  assert.equal((await acceptCircleInvitation(edna.ctx, token, edna)).outcome, 'accepted');
+
+  const hers = await getCircle(edna.ctx, id);
+  assert.equal(hers.myRole, 'owner');
+  assert.equal(hers.canControl, true);
+  await assert.rejects(removeMember(helper.ctx, id, connector.userId), Forbidden);
+  // The connector cannot remove the person, nor themselves, from the person's circle.
+  await assert.rejects(removeMember(connector.ctx, id, edna.userId), NotFound);
+  await removeMember(edna.ctx, id, connector.userId);
+  await assert.rejects(getCircle(connector.ctx, id), NotFound);
+  assert.deepEqual(
+    (await getCircle(edna.ctx, id)).members.map((m) => m.role),
+    ['owner', 'helper'],
+  );
 });
