@@ -47,6 +47,7 @@ create table aid_circle_invitations (
   accepted_by uuid references users (id) on delete set null
 );
 create index aid_circle_invitations_circle on aid_circle_invitations (circle_id);
+create index aid_circle_invitations_inviter on aid_circle_invitations (invited_by, created_at);
 
 -- The shared rota: a task at a time, which one helper may take.
 create table aid_circle_rota (

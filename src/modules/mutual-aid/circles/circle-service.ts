@@ -13,6 +13,8 @@ import { londonInstant } from './circle-time.js';
 /** A circle stays small: the person (or their connector) and a few neighbours. */
 export const MAX_MEMBERS = 12;
 export const INVITATION_DAYS = 7;
+/** Invitations one person may send in a day: plenty for a circle, too few to spam with. */
+export const INVITATIONS_PER_DAY = 30;
 const DAY = 86_400_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -331,12 +333,18 @@ export async function inviteToCircle(
       if (c.role !== 'connector' || c.person_id !== null || handing)
         throw new Invalid({ asPerson: 'mutualAid.circles.errors.handOverNotAllowed' });
     }
+    const [sent] = await tx.query<{ n: number }>(
+      'select count(*)::int as n from aid_circle_invitations where invited_by = $1 and created_at > $2',
+      [ctx.actor?.userId ?? null, new Date(now.getTime() - DAY)],
+    );
+    if ((sent?.n ?? 0) >= INVITATIONS_PER_DAY)
+      throw new Invalid({ email: 'mutualAid.circles.errors.tooManyInvitations' });
     if ((await seatsTaken(tx, c.id, now)) >= MAX_MEMBERS)
       throw new Invalid({ email: 'mutualAid.circles.errors.circleFull' });
     const token = newToken();
     const [inv] = await tx.query<{ id: string }>(
-      `insert into aid_circle_invitations (circle_id, email, token_hash, invited_by, expires_at, as_person)
-       values ($1, $2, $3, $4, $5, $6) returning id`,
+      `insert into aid_circle_invitations (circle_id, email, token_hash, invited_by, expires_at, as_person, created_at)
+       values ($1, $2, $3, $4, $5, $6, $7) returning id`,
       [
         c.id,
         input.email,
@@ -344,6 +352,7 @@ export async function inviteToCircle(
         ctx.actor?.userId ?? null,
         new Date(now.getTime() + INVITATION_DAYS * DAY),
         input.asPerson,
+        now,
       ],
     );
     const [inviter] = await tx.query<{ display_name: string }>(

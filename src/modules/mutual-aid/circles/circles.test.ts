@@ -21,6 +21,7 @@ import {
   createCircle,
   deleteNote,
   getCircle,
+  INVITATIONS_PER_DAY,
   inviteToCircle,
   leaveCircle,
   MAX_MEMBERS,
@@ -170,6 +171,31 @@ test(`a circle holds at most ${MAX_MEMBERS} people, counting invitations still w
     (e: unknown) => e instanceof Invalid && e.fieldErrors.email === 'mutualAid.circles.errors.circleFull',
   );
   assert.equal((await getCircle(owner.ctx, id)).places, 0);
+});
+
+test(`one person may send at most ${INVITATIONS_PER_DAY} invitations a day, across all their circles`, async () => {
+  const owner = await person();
+  let sent = 0;
+  const tag = owner.userId.slice(0, 8);
+  for (let circle = 0; sent < INVITATIONS_PER_DAY; circle++) {
+    const id = await createCircle(owner.ctx, { name: `Circle ${circle}` });
+    for (let i = 1; i < MAX_MEMBERS && sent < INVITATIONS_PER_DAY; i++, sent++)
+      await inviteToCircle(owner.ctx, id, { email: `n-${circle}-${i}-${tag}@example.org` }, SITE);
+  }
+  const last = await createCircle(owner.ctx, { name: 'One more' });
+  await assert.rejects(
+    inviteToCircle(owner.ctx, last, { email: `extra-${tag}@example.org` }, SITE),
+    (e: unknown) =>
+      e instanceof Invalid && e.fieldErrors.email === 'mutualAid.circles.errors.tooManyInvitations',
+  );
+  // A day later they may invite again.
+  await inviteToCircle(
+    owner.ctx,
+    last,
+    { email: `extra-${tag}@example.org` },
+    SITE,
+    new Date(Date.now() + DAY + 60_000),
+  );
 });
 
 test('two helpers pressing “I’ll do this” on the same slot at once: exactly one gets it', async () => {
