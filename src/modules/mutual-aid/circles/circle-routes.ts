@@ -42,12 +42,12 @@ type TokenQuery = { Querystring: { token?: string } };
 type FormState = { values?: Record<string, string>; errors?: FormError[] };
 
 const VIEWS = 'mutual-aid/circles/views';
-/** The GOV.UK date input's first box is where a date error takes you. */
 /** Forms that change the circle are for whoever controls it, while it is open. */
 function mustControlOpen(circle: { canControl: boolean; status: string }) {
   if (circle.status !== 'open') throw new NotFound('No such circle');
   if (!circle.canControl) throw new Forbidden('Only the person, or their connector, can do that');
 }
+/** The GOV.UK date input's first box is where a date error takes you. */
 const withDateHref = (errors: FormError[]) =>
   errors.map((e) => (e.field === 'date' ? { ...e, href: '#date-day' } : e));
 
