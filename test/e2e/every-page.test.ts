@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Request } from 'playwright-core';
+import { DEMO_CIRCLE_ID } from '../../src/modules/mutual-aid/circles/circle-seed.js';
+import { hashToken, newToken } from '../../src/platform/auth/secrets.js';
 import { demoUrl } from '../../src/platform/demo-params.js';
 import { launchBrowser, serveTestApp } from '../helpers/browser.js';
 import { makePerson } from '../helpers/people.js';
@@ -30,6 +32,12 @@ before(async () => {
     // The demo need and the need in the demo match (src/modules/mutual-aid/posts/post-seed.ts).
     ['3f0c6a52-91d4-4c1e-9a7b-5e2d8f1a0001', '3f0c6a52-91d4-4c1e-9a7b-5e2d8f1a0003'],
   ]);
+  // A care circle is private to its members, staff included: the admin joins the demo one (as a
+  // connector acting for the person, who sees every page of it) so that its pages are swept.
+  await server.db.query(
+    "insert into aid_circle_members (circle_id, user_id, role) values ($1, $2, 'connector')",
+    [DEMO_CIRCLE_ID, admin.userId],
+  );
   // Only the routes that answer with an HTML page are pages; the rest are data (tested elsewhere).
   for (const url of urls) {
     let res = await fetch(server.baseUrl + url, { redirect: 'follow' });
@@ -62,12 +70,23 @@ before(async () => {
     '/trafford/help/dbs-check/check-answers?setting=group&helps=adults&tasks=personal-care&frequency=once&supervised=no&policy=no-policy',
     // Reviewing a merge of two directory records (any two will do for the page).
     await mergePreviewUrl(),
+    // Joining a care circle from an emailed invitation (to the admin's address).
+    await circleInvitationUrl(admin.email),
   ]) {
     protectedPages.add(extra.split('?')[0] as string);
     pages.push(extra);
   }
   pages = [...new Set(pages)].sort();
 });
+
+async function circleInvitationUrl(email: string): Promise<string> {
+  const token = newToken();
+  await server.db.query(
+    `insert into aid_circle_invitations (circle_id, email, token_hash, expires_at) values ($1, $2, $3, now() + interval '1 day')`,
+    [DEMO_CIRCLE_ID, email, hashToken(token)],
+  );
+  return `/trafford/help/circles/invitation?token=${token}`;
+}
 
 async function mergePreviewUrl(): Promise<string> {
   const rows = await server.db.query<{ id: string }>(

@@ -1,6 +1,14 @@
 import { combinePrivacy, defineModule } from '../../platform/module-definition.js';
 import { challengePrivacy } from './challenges/challenge-privacy.js';
 import { DEMO_CHALLENGE_ID, seedChallenges } from './challenges/challenge-seed.js';
+import { circlePrivacy } from './circles/circle-privacy.js';
+import {
+  DEMO_CIRCLE_HELPER_ID,
+  DEMO_CIRCLE_ID,
+  DEMO_CIRCLE_NOTE_ID,
+  DEMO_CIRCLE_SLOT_ID,
+  seedCareCircles,
+} from './circles/circle-seed.js';
 import { matchTidyJob } from './matches/match-jobs.js';
 import { matchPrivacy } from './matches/match-privacy.js';
 import { DEMO_MATCH_ID, seedAidMatches } from './matches/match-seed.js';
@@ -43,6 +51,11 @@ export default defineModule({
       roles: ['officer', 'place-admin'],
     },
     'mutual-aid.refer': { descriptionKey: 'mutualAid.permissions.refer', roles: ['connector', 'officer'] },
+    'mutual-aid.circle': { descriptionKey: 'mutualAid.permissions.circle', roles: ['resident'] },
+    'mutual-aid.circle-on-behalf': {
+      descriptionKey: 'mutualAid.permissions.circleOnBehalf',
+      roles: ['connector'],
+    },
   },
   datasets: [
     {
@@ -69,12 +82,13 @@ export default defineModule({
     },
   ],
   // Matches before posts: their erasure needs to know whose posts were whose.
-  privacy: combinePrivacy(matchPrivacy, postPrivacy, challengePrivacy, sharingPrivacy),
+  privacy: combinePrivacy(matchPrivacy, postPrivacy, challengePrivacy, sharingPrivacy, circlePrivacy),
   async seed(c) {
     await seedAidPosts(c);
     await seedAidMatches(c);
     await seedChallenges(c);
     await seedSharing(c);
+    await seedCareCircles(c);
   },
   jobs: (site) => ({ 'mutual-aid.tidy': matchTidyJob(site) }),
   recurringJobs: ['mutual-aid.tidy'],
@@ -87,5 +101,9 @@ export default defineModule({
     referral: DEMO_REFERRAL_ID,
     consent: DEMO_CONSENT_ID,
     flow: 'referral-agreement',
+    circle: DEMO_CIRCLE_ID,
+    circleSlot: DEMO_CIRCLE_SLOT_ID,
+    circleNote: DEMO_CIRCLE_NOTE_ID,
+    circleMember: DEMO_CIRCLE_HELPER_ID,
   },
 });

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { challengeRoutes } from './challenges/challenge-routes.js';
+import { circleRoutes } from './circles/circle-routes.js';
 import { dbsRoutes } from './dbs/dbs-routes.js';
 import { matchRoutes } from './matches/match-routes.js';
 import { postRoutes } from './posts/post-routes.js';
@@ -12,4 +13,5 @@ export async function mutualAidRoutes(app: FastifyInstance) {
   await app.register(matchRoutes);
   await app.register(challengeRoutes);
   await app.register(sharingRoutes);
+  await app.register(circleRoutes);
 }
