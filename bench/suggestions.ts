@@ -14,6 +14,7 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { MUTUAL_AID_CATEGORIES } from '../src/lib/matching/index.js';
 import type { Db } from '../src/platform/db/types.js';
 import { createBenchDatabase, percentile } from './support.js';
 
@@ -28,19 +29,7 @@ const { values } = parseArgs({
 const OFFERS = Number(values.offers);
 const RUNS = Number(values.runs);
 const TARGET_P95_MS = 100;
-const CATEGORIES = [
-  'shopping',
-  'prescriptions',
-  'lifts',
-  'befriending-calls',
-  'odd-jobs',
-  'dog-walking',
-  'forms',
-  'language-help',
-  'gardening',
-  'tech-help',
-  'other',
-];
+const CATEGORIES = [...MUTUAL_AID_CATEGORIES];
 
 async function bench(engine: string, db: Db) {
   const { migrate } = await import('../src/platform/db/migrate.js');

@@ -1,16 +1,9 @@
-/** What neighbours ask for and offer (labels: mutualAid.categories.<code>). */
-export const AID_CATEGORIES = [
-  'shopping',
-  'prescriptions',
-  'lifts',
-  'befriending-calls',
-  'odd-jobs',
-  'dog-walking',
-  'forms',
-  'language-help',
-  'gardening',
-  'tech-help',
-  'other',
-] as const;
+import { MUTUAL_AID_CATEGORIES, type MutualAidCategory } from '../../lib/matching/index.js';
 
-export type AidCategory = (typeof AID_CATEGORIES)[number];
+/**
+ * What neighbours ask for and offer (labels: mutualAid.categories.<code>): the matching engine's
+ * own list, so a category can never be offered that the engine does not know.
+ */
+export const AID_CATEGORIES = MUTUAL_AID_CATEGORIES;
+
+export type AidCategory = MutualAidCategory;

@@ -1,4 +1,4 @@
-import PDFDocument from 'pdfkit';
+import { openTaggedPdf, PDF_MARGIN, printable } from '../../../platform/pdf/tagged-pdf.js';
 
 /**
  * Draws a printable A4 leaflet. Knows nothing of the directory: the service hands it words
@@ -24,59 +24,18 @@ export type Leaflet = {
   author: string;
 };
 
-const MARGIN = 56;
+const MARGIN = PDF_MARGIN;
 const BODY = 11;
 const FOOTER_SPACE = 28;
 const LINK_COLOUR = '#1d4f91';
 
-// Windows-1252 characters above Latin-1's control range, which Helvetica here can draw.
-const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
-
-function isWinAnsi(ch: string): boolean {
-  const c = ch.codePointAt(0) ?? 0;
-  return (c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0xff) || WIN_ANSI_EXTRA.has(ch);
-}
-
-/** Text the standard fonts can draw: accents they lack are dropped, other symbols removed. */
-export function printable(text: string): string {
-  let out = '';
-  for (const ch of text.normalize('NFC').replace(/[\t\r\n]+/g, ' ')) {
-    if (isWinAnsi(ch)) out += ch;
-    else {
-      const base = ch.normalize('NFD').replace(/\p{M}/gu, '');
-      if (base && [...base].every(isWinAnsi)) out += base;
-    }
-  }
-  return out.replace(/ {2,}/g, ' ').trim();
-}
-
 export function renderLeaflet(leaflet: Leaflet, options: { compress?: boolean; now: Date }): Promise<Buffer> {
-  const doc = new PDFDocument({
-    size: 'A4',
-    margins: { top: MARGIN, left: MARGIN, right: MARGIN, bottom: MARGIN + FOOTER_SPACE },
+  const { doc, done, root } = openTaggedPdf(leaflet, {
+    compress: options.compress,
+    now: options.now,
+    bottomMargin: MARGIN + FOOTER_SPACE,
     bufferPages: true,
-    compress: options.compress ?? true,
-    pdfVersion: '1.7',
-    tagged: true,
-    lang: leaflet.lang,
-    displayTitle: true,
-    info: {
-      Title: leaflet.title,
-      Author: leaflet.author,
-      Subject: leaflet.caption,
-      Creator: 'Kith',
-      CreationDate: options.now,
-    },
   });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-
-  const root = doc.struct('Document');
-  doc.addStructure(root);
   const width = doc.page.width - MARGIN * 2;
   const bottom = () => doc.page.height - doc.page.margins.bottom;
   const write = (

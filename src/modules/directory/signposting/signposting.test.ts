@@ -6,9 +6,9 @@ import { makePerson } from '../../../../test/helpers/people.js';
 import type { Db } from '../../../platform/db/types.js';
 import { NotFound } from '../../../platform/http/errors.js';
 import { translator } from '../../../platform/i18n/i18n.js';
+import { printable } from '../../../platform/pdf/tagged-pdf.js';
 import { findPlaceBySlug } from '../../../platform/places/place-service.js';
 import { indexDocument, type SearchDocument } from '../../../platform/search/search-index.js';
-import { printable } from './leaflet-pdf.js';
 import { wardLeafletPdf } from './signposting-service.js';
 
 const ALTRINCHAM = 'E05015239';

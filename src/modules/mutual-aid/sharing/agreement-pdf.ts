@@ -1,5 +1,4 @@
-import PDFDocument from 'pdfkit';
-import { printable } from '../../directory/signposting/leaflet-pdf.js';
+import { openTaggedPdf, PDF_MARGIN, printable } from '../../../platform/pdf/tagged-pdf.js';
 
 /**
  * A signed data-sharing agreement as an A4 PDF. Knows nothing of the database: the routes
@@ -19,37 +18,14 @@ export type AgreementDocument = {
   author: string;
 };
 
-const MARGIN = 56;
+const MARGIN = PDF_MARGIN;
 const BODY = 11;
 
 export function renderAgreement(
   d: AgreementDocument,
   options: { compress?: boolean; now: Date },
 ): Promise<Buffer> {
-  const doc = new PDFDocument({
-    size: 'A4',
-    margins: { top: MARGIN, left: MARGIN, right: MARGIN, bottom: MARGIN },
-    compress: options.compress ?? true,
-    pdfVersion: '1.7',
-    tagged: true,
-    lang: d.lang,
-    displayTitle: true,
-    info: {
-      Title: d.title,
-      Author: d.author,
-      Subject: d.caption,
-      Creator: 'Kith',
-      CreationDate: options.now,
-    },
-  });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  const root = doc.struct('Document');
-  doc.addStructure(root);
+  const { doc, done, root } = openTaggedPdf(d, { compress: options.compress, now: options.now });
   const width = doc.page.width - MARGIN * 2;
   const write = (text: string, style: { font?: string; size?: number; type?: string; gap?: number } = {}) => {
     doc
