@@ -52,8 +52,25 @@ create table aid_match_feedback (
   primary key (match_id, side)
 );
 
--- Suggestions read only the open offers whose kinds of help could serve a need.
-create index aid_posts_categories on aid_posts using gin (categories) where status = 'open';
+-- A counter per place that moves whenever any offer is added, changed or removed, whoever
+-- writes it: suggestions keep the place's open offers in memory and re-read them only when the
+-- counter has moved (posts/offer-cache.ts).
+create table aid_offer_versions (
+  place_id uuid primary key references places (id) on delete cascade,
+  version bigint not null default 0
+);
+create function aid_bump_offer_version() returns trigger language plpgsql as $$
+begin
+  if (tg_op = 'DELETE' and old.kind = 'offer') or (tg_op <> 'DELETE' and new.kind = 'offer') then
+    insert into aid_offer_versions (place_id, version)
+      values (case when tg_op = 'DELETE' then old.place_id else new.place_id end, 1)
+      on conflict (place_id) do update set version = aid_offer_versions.version + 1;
+  end if;
+  return null;
+end
+$$;
+create trigger aid_posts_offer_version after insert or update or delete on aid_posts
+  for each row execute function aid_bump_offer_version();
 
 -- Relay emails carry a Reply-To address that brings the answer back into the conversation.
 alter table outbox add column reply_to text check (length(reply_to) <= 254);

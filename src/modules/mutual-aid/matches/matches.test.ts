@@ -6,6 +6,9 @@ import { makePerson } from '../../../../test/helpers/people.js';
 import { withTransaction } from '../../../platform/db/transaction.js';
 import { relayAddress } from '../../../platform/email/relay.js';
 import { siteOf } from '../../../platform/module-definition.js';
+import { findPlaceBySlug } from '../../../platform/places/place-service.js';
+import { getPost } from '../posts/post-service.js';
+import { suggestOffers } from '../posts/suggestions.js';
 import { runMatchTidy } from './match-jobs.js';
 import { matchPrivacy } from './match-privacy.js';
 
@@ -377,4 +380,31 @@ test('deleting an account calls off its live help, deletes what it wrote and exp
   assert.equal(m?.status, 'cancelled');
   const msgs = await t.db.query('select 1 from aid_match_messages where match_id = $1', [matchId]);
   assert.equal(msgs.length, 0);
+});
+
+test('suggestions keep up with offers posted, taken down or expired after the page was first shown', async () => {
+  const [asker, h1, h2] = await Promise.all([makePerson(t.db), makePerson(t.db), makePerson(t.db)]);
+  const needId = await post(asker, 'need', { ...needFields('Help with the big shop'), when: 'two-weeks' });
+  const first = await post(h1, 'offer', offerFields('Early riser happy to shop'));
+  const url = `/trafford/help/needs/${needId}`;
+  assert.match((await page(url, asker)).body, new RegExp(`/ask/${first}`));
+  const later = await post(h2, 'offer', offerFields('Shopping on the way home'));
+  assert.match((await page(url, asker)).body, new RegExp(`/ask/${later}`), 'a new offer shows at once');
+  await t.db.query(`update aid_posts set status = 'withdrawn' where id = $1`, [first]);
+  assert.doesNotMatch((await page(url, asker)).body, new RegExp(`/ask/${first}`), 'a withdrawn offer goes');
+
+  // An offer past its date is left out even before the hourly job closes it (nothing was written).
+  const weekOnly = await post(h1, 'offer', { ...offerFields('Shopping this week only'), offerFor: 'week' });
+  const place = await findPlaceBySlug(t.db, 'trafford');
+  const ctx = {
+    db: t.db,
+    place: place as NonNullable<typeof place>,
+    actor: { userId: asker.userId, roles: [], platformAdmin: false },
+  };
+  const need = await getPost(ctx, needId);
+  const ids = async (at: Date) => (await suggestOffers(ctx, need, at)).map((x) => x.id);
+  assert.ok((await ids(new Date())).includes(weekOnly));
+  const inEightDays = await ids(new Date(Date.now() + 8 * 86_400_000));
+  assert.ok(!inEightDays.includes(weekOnly));
+  assert.ok(inEightDays.includes(later));
 });
