@@ -1,4 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { spaceRoutes } from './spaces/space-routes.js';
 
 /** Every spaces page and API, each part in its own folder. */
-export async function spacesRoutes(_app: FastifyInstance) {}
+export async function spacesRoutes(app: FastifyInstance) {
+  await app.register(spaceRoutes);
+}
