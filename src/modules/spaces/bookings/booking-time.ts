@@ -63,15 +63,17 @@ export function mondayOf(date: string): string {
   return addDays(date, 1 - isoWeekday(date));
 }
 
-/** "Sunday 29 March 2026" in the reader's language, for a London date. */
+/** "Sunday 29 March 2026" in the reader's language, for a London date (GOV.UK style: no comma). */
 export function dateLabel(date: string, lang: string): string {
-  return new Intl.DateTimeFormat(lang === 'cy' ? 'cy-GB' : 'en-GB', {
+  const parts = new Intl.DateTimeFormat(lang === 'cy' ? 'cy-GB' : 'en-GB', {
     timeZone: 'UTC',
     weekday: 'long',
     day: 'numeric',
     month: 'long',
     year: 'numeric',
-  }).format(new Date(wallOf(date)));
+  }).formatToParts(new Date(wallOf(date)));
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('weekday')} ${part('day')} ${part('month')} ${part('year')}`;
 }
 
 /** A London wall-clock date and time as rrule's "floating" Date (UTC fields = local fields). */
