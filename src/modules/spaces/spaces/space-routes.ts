@@ -6,6 +6,7 @@ import { requirePlace, serviceContext } from '../../../platform/http/request-con
 import { sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
 import { can } from '../../../platform/roles/permissions.js';
 import { listWards } from '../../wards/ward-service.js';
+import { dateLabel } from '../bookings/booking-time.js';
 import {
   ACCESSIBILITY,
   FACILITIES,
@@ -182,6 +183,7 @@ export async function spaceRoutes(app: FastifyInstance) {
         pageTitle: space.name,
         space,
         hoursByDay,
+        exceptions: space.exceptions.map((e) => ({ ...e, label: dateLabel(e.onDate, request.lang) })),
         saved: request.query.saved === '1',
         canManage: can(request.actor, 'spaces.manage'),
         canBook: can(request.actor, 'spaces.book'),
