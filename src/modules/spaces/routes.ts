@@ -1,4 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { bookingRoutes } from './bookings/booking-routes.js';
+import { spaceRoutes } from './spaces/space-routes.js';
 
 /** Every spaces page and API, each part in its own folder. */
-export async function spacesRoutes(_app: FastifyInstance) {}
+export async function spacesRoutes(app: FastifyInstance) {
+  await app.register(spaceRoutes);
+  await app.register(bookingRoutes);
+}

@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { useTestApp } from '../../../../test/helpers/app.js';
+import { submitForm } from '../../../../test/helpers/form-client.js';
+import { makePerson } from '../../../../test/helpers/people.js';
+
+const t = useTestApp();
+const CENTRE = '/trafford/spaces/partington-community-centre';
+// Far enough ahead to stay in the future for as long as this code is likely to live unchanged.
+const DAY = '2030-02-06';
+
+function book(cookie: string, fields: Record<string, string>, space = CENTRE) {
+  return submitForm(t.app, { cookie, formUrl: `${space}/book`, postUrl: `${space}/book`, fields });
+}
+
+test('visitors see free times but are asked to sign in to book', async () => {
+  const week = await t.app.inject(`${CENTRE}/availability?week=${DAY}`);
+  assert.equal(week.statusCode, 200);
+  assert.match(week.body, /Week starting Monday 4 February 2030/);
+  assert.match(week.body, /Book 08:00 to 09:00/);
+  const form = await t.app.inject(`${CENTRE}/book?date=${DAY}&start=10:00&end=11:00`);
+  assert.equal(form.statusCode, 303);
+  assert.match(form.headers.location as string, /^\/account\/sign-in/);
+});
+
+test('the booking form shows every mistake with the error summary and keeps what was typed', async () => {
+  const me = await makePerson(t.db);
+  const res = await book(me.cookie, {
+    title: '',
+    date: '2030-02-30',
+    start: '10:00',
+    end: '09:00',
+    repeat: 'weeks',
+    weeks: '99',
+  });
+  assert.equal(res.statusCode, 422);
+  assert.match(res.body, /There is a problem/);
+  assert.match(res.body, /Enter what the booking is for/);
+  assert.match(res.body, /Enter a real date/);
+  assert.match(res.body, /Choose who is booking/);
+  assert.match(res.body, /value="2030-02-30"/);
+  const weeks = await book(me.cookie, {
+    title: 'Darts',
+    date: DAY,
+    start: '10:00',
+    end: '09:00',
+    hirerType: 'resident',
+    repeat: 'weeks',
+    weeks: '99',
+  });
+  assert.equal(weeks.statusCode, 422);
+  assert.match(weeks.body, /The end time must be after the start time/);
+  assert.match(weeks.body, /Enter a number of weeks from 2 to 52/);
+});
+
+test('a resident books a slot; it shows as booked; a second person is told it has gone', async () => {
+  const me = await makePerson(t.db);
+  const fields = { title: 'Board games', date: DAY, start: '18:00', end: '20:00', hirerType: 'resident' };
+  const res = await book(me.cookie, fields);
+  assert.equal(res.statusCode, 303);
+  const url = res.headers.location as string;
+  assert.match(url, /^\/trafford\/spaces\/bookings\/[0-9a-f-]{36}\?booked=1$/);
+  const page = await t.app.inject({ url, headers: { cookie: me.cookie } });
+  assert.match(page.body, /Board games/);
+  assert.match(page.body, /Wednesday 6 February 2030, 18:00–20:00/);
+  assert.match(page.body, /£30/);
+  const week = await t.app.inject(`${CENTRE}/availability?week=${DAY}`);
+  assert.match(week.body, /18:00 to 19:00: booked/);
+  assert.doesNotMatch(week.body, /Board games/, 'what a booking is for is not public');
+  const other = await makePerson(t.db);
+  const clash = await book(other.cookie, { ...fields, title: 'Quiz', start: '19:00', end: '21:00' });
+  assert.equal(clash.statusCode, 422);
+  assert.match(
+    clash.body,
+    /Nothing has been booked. These dates are taken, closed or in the past at that time: Wednesday 6 February 2030/,
+  );
+  assert.match(clash.body, /value="Quiz"/);
+  // Someone else's booking is not theirs to see.
+  assert.equal((await t.app.inject({ url, headers: { cookie: other.cookie } })).statusCode, 403);
+});
+
+test('a weekly booking, then cancelling the rest of the series from its page', async () => {
+  const me = await makePerson(t.db);
+  const res = await book(me.cookie, {
+    title: 'Tai chi',
+    date: '2030-03-04',
+    start: '10:00',
+    end: '11:00',
+    hirerType: 'community-group',
+    repeat: 'weeks',
+    weeks: '5',
+  });
+  assert.equal(res.statusCode, 303);
+  assert.match(res.headers.location as string, /booked=5$/);
+  const mine = await t.app.inject({ url: '/trafford/spaces/bookings', headers: { cookie: me.cookie } });
+  assert.equal(mine.body.match(/Tai chi/g)?.length, 5);
+  const [third] = await t.db.query<{ id: string }>(
+    "select id from space_bookings where title = 'Tai chi' order by lower(during) offset 2 limit 1",
+  );
+  const cancel = await submitForm(t.app, {
+    cookie: me.cookie,
+    formUrl: `/trafford/spaces/bookings/${third?.id}`,
+    postUrl: `/trafford/spaces/bookings/${third?.id}/cancel`,
+    fields: { scope: 'rest', reason: 'Hall repairs' },
+  });
+  assert.equal(cancel.statusCode, 303);
+  const [n] = await t.db.query<{ live: number; gone: number }>(
+    `select count(*) filter (where status = 'confirmed')::int as live, count(*) filter (where status = 'cancelled')::int as gone
+     from space_bookings where title = 'Tai chi'`,
+  );
+  assert.deepEqual(n, { live: 2, gone: 3 });
+});
+
+test('a space needing approval: the booking waits, an officer approves it from the list', async () => {
+  const me = await makePerson(t.db);
+  const hall = '/trafford/spaces/urmston-methodist-hall';
+  const res = await book(
+    me.cookie,
+    { title: 'Baby group', date: DAY, start: '10:00', end: '12:00', hirerType: 'charity' },
+    hall,
+  );
+  assert.equal(res.statusCode, 303);
+  const url = (res.headers.location as string).replace(/\?.*/, '');
+  assert.match((await t.app.inject({ url, headers: { cookie: me.cookie } })).body, /Waiting for approval/);
+  const officer = await makePerson(t.db, { roles: ['officer'] });
+  const list = await t.app.inject({ url: '/trafford/spaces/approvals', headers: { cookie: officer.cookie } });
+  assert.match(list.body, /Baby group/);
+  const decided = await submitForm(t.app, {
+    cookie: officer.cookie,
+    formUrl: url,
+    postUrl: `${url}/decision`,
+    fields: { decision: 'approve' },
+  });
+  assert.equal(decided.statusCode, 303);
+  assert.match((await t.app.inject({ url, headers: { cookie: me.cookie } })).body, /Confirmed/);
+  const resident = await makePerson(t.db);
+  assert.equal(
+    (await t.app.inject({ url: '/trafford/spaces/approvals', headers: { cookie: resident.cookie } }))
+      .statusCode,
+    403,
+  );
+});
+
+test('changing the time: a bad time is shown back, a good one moves the booking', async () => {
+  const me = await makePerson(t.db);
+  const res = await book(me.cookie, {
+    title: 'Book club',
+    date: DAY,
+    start: '13:00',
+    end: '14:00',
+    hirerType: 'resident',
+  });
+  const url = (res.headers.location as string).replace(/\?.*/, '');
+  const change = (fields: Record<string, string>) =>
+    submitForm(t.app, { cookie: me.cookie, formUrl: `${url}/change`, postUrl: `${url}/change`, fields });
+  const bad = await change({ date: DAY, start: '23:30', end: '23:00' });
+  assert.equal(bad.statusCode, 422);
+  assert.match(bad.body, /The end time must be after the start time/);
+  const closed = await change({ date: DAY, start: '22:00', end: '23:00' });
+  assert.equal(closed.statusCode, 422);
+  assert.match(closed.body, /taken, closed or in the past/);
+  const ok = await change({ date: DAY, start: '14:00', end: '15:00' });
+  assert.equal(ok.statusCode, 303);
+  assert.match((await t.app.inject({ url, headers: { cookie: me.cookie } })).body, /14:00–15:00/);
+});

@@ -1,0 +1,259 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { needs, PUBLIC } from '../../../platform/http/access.js';
+import { Invalid } from '../../../platform/http/errors.js';
+import { errorsByField, type FormError, formErrorsFrom, parseForm } from '../../../platform/http/forms.js';
+import { requirePlace, serviceContext } from '../../../platform/http/request-context.js';
+import { sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
+import { can } from '../../../platform/roles/permissions.js';
+import { listWards } from '../../wards/ward-service.js';
+import { dateLabel } from '../bookings/booking-time.js';
+import {
+  ACCESSIBILITY,
+  FACILITIES,
+  OWNER_TYPES,
+  SPACE_KINDS,
+  SPACE_MULTIPLE_FIELDS,
+  SpaceInput,
+  type SpaceKind,
+  WEEKDAYS,
+} from './space-input.js';
+import {
+  createSpace,
+  formValuesOf,
+  getSpace,
+  listSpaces,
+  type Space,
+  type SpaceFilters,
+  updateSpace,
+} from './space-service.js';
+
+type SpaceParams = { Params: { space: string } };
+type ListQuery = { Querystring: Record<string, unknown> };
+
+function filtersFrom(q: Record<string, unknown>): SpaceFilters {
+  return {
+    ward: typeof q.ward === 'string' && q.ward && q.ward.length <= 80 ? q.ward : null,
+    kind: (SPACE_KINDS as readonly string[]).includes(q.kind as string) ? (q.kind as SpaceKind) : null,
+    accessibility: (ACCESSIBILITY as readonly string[]).includes(q.accessibility as string)
+      ? (q.accessibility as string)
+      : null,
+  };
+}
+
+function spaceJson(placeSlug: string) {
+  return (s: Space) => ({
+    id: s.id,
+    slug: s.slug,
+    name: s.name,
+    description: s.description,
+    kind: s.kind,
+    owner_type: s.ownerType,
+    capacity: s.capacity,
+    accessibility: s.accessibility,
+    facilities: s.facilities,
+    address: s.address,
+    postcode: s.postcode,
+    ward_code: s.wardCode,
+    ward_name: s.wardName,
+    lon: s.lon,
+    lat: s.lat,
+    requires_approval: s.requiresApproval,
+    url: `/${placeSlug}/spaces/${s.slug}`,
+  });
+}
+
+/** Spaces: the public list and page, open data, and the officers' forms. */
+export async function spaceRoutes(app: FastifyInstance) {
+  const csrf = { preHandler: app.csrfProtection };
+  const ctx = (request: FastifyRequest) => serviceContext(request, app.db);
+
+  app.get<ListQuery>('/spaces', PUBLIC, async (request, reply) => {
+    const c = ctx(request);
+    const t = request.t;
+    const filters = filtersFrom(request.query);
+    const [items, wards] = await Promise.all([listSpaces(c, filters), listWards(c)]);
+    return reply.page('spaces/spaces/views/list.njk', {
+      pageTitle: t('spaces.spaces.list.title'),
+      items,
+      filters,
+      canManage: can(request.actor, 'spaces.manage'),
+      wardItems: [
+        { value: '', text: t('spaces.spaces.list.allWards') },
+        ...wards.map((w) => ({ value: w.slug, text: w.name, selected: filters.ward === w.slug })),
+      ],
+      kindItems: [
+        { value: '', text: t('spaces.spaces.list.allKinds') },
+        ...SPACE_KINDS.map((k) => ({
+          value: k,
+          text: t(`spaces.spaces.kinds.${k}`),
+          selected: filters.kind === k,
+        })),
+      ],
+      accessibilityItems: [
+        { value: '', text: t('spaces.spaces.list.anyAccess') },
+        ...ACCESSIBILITY.map((a) => ({
+          value: a,
+          text: t(`spaces.spaces.accessibility.${a}`),
+          selected: filters.accessibility === a,
+        })),
+      ],
+    });
+  });
+
+  async function formPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    mode: { slug: string | null },
+    state: { values?: Record<string, string>; errors?: FormError[] } = {},
+  ) {
+    const t = request.t;
+    const values = state.values ?? {};
+    const chosen = (f: string) => new Set((values[f] ?? '').split(',').filter(Boolean));
+    const [access, facilities] = [chosen('accessibility'), chosen('facilities')];
+    if (state.errors?.length) reply.code(422);
+    const wards = await listWards(ctx(request));
+    const place = requirePlace(request);
+    return reply.page('spaces/spaces/views/form.njk', {
+      pageTitle: t(mode.slug ? 'spaces.spaces.form.editTitle' : 'spaces.spaces.form.newTitle'),
+      action: mode.slug ? `/${place.slug}/spaces/${mode.slug}/edit` : `/${place.slug}/spaces`,
+      back: mode.slug ? `/${place.slug}/spaces/${mode.slug}` : `/${place.slug}/spaces`,
+      csrfToken: reply.generateCsrf(),
+      errors: state.errors ?? [],
+      fieldErrors: errorsByField(state.errors ?? []),
+      values,
+      weekdays: WEEKDAYS,
+      kindItems: SPACE_KINDS.map((k) => ({
+        value: k,
+        text: t(`spaces.spaces.kinds.${k}`),
+        checked: values.kind === k,
+      })),
+      ownerItems: OWNER_TYPES.map((o) => ({
+        value: o,
+        text: t(`spaces.spaces.owners.${o}`),
+        checked: values.ownerType === o,
+      })),
+      accessibilityItems: ACCESSIBILITY.map((a) => ({
+        value: a,
+        text: t(`spaces.spaces.accessibility.${a}`),
+        checked: access.has(a),
+      })),
+      facilityItems: FACILITIES.map((f) => ({
+        value: f,
+        text: t(`spaces.spaces.facilities.${f}`),
+        checked: facilities.has(f),
+      })),
+      wardItems: [
+        { value: '', text: t('spaces.spaces.form.chooseWard') },
+        ...wards.map((w) => ({ value: w.slug, text: w.name, selected: values.ward === w.slug })),
+      ],
+    });
+  }
+
+  app.get('/spaces/new', needs('spaces.manage'), async (request, reply) =>
+    formPage(request, reply, { slug: null }, { values: { priceCommunityGroup: '0' } }),
+  );
+  app.post('/spaces', { ...needs('spaces.manage'), ...csrf }, async (request, reply) => {
+    const form = parseForm(SpaceInput, request.body, request.t, { multiple: SPACE_MULTIPLE_FIELDS });
+    if (!form.ok) return formPage(request, reply, { slug: null }, form);
+    try {
+      const slug = await createSpace(ctx(request), form.values);
+      return reply.redirect(`/${requirePlace(request).slug}/spaces/${slug}?saved=1`, 303);
+    } catch (error) {
+      if (error instanceof Invalid)
+        return formPage(
+          request,
+          reply,
+          { slug: null },
+          { values: form.values, errors: formErrorsFrom(error, request.t) },
+        );
+      throw error;
+    }
+  });
+
+  app.get<SpaceParams & { Querystring: { saved?: string } }>(
+    '/spaces/:space',
+    PUBLIC,
+    async (request, reply) => {
+      const space = await getSpace(ctx(request), request.params.space);
+      const hoursByDay = WEEKDAYS.map((d) => ({
+        weekday: d,
+        spans: space.hours.filter((h) => h.weekday === d),
+      }));
+      return reply.page('spaces/spaces/views/space.njk', {
+        pageTitle: space.name,
+        space,
+        hoursByDay,
+        exceptions: space.exceptions.map((e) => ({ ...e, label: dateLabel(e.onDate, request.lang) })),
+        saved: request.query.saved === '1',
+        canManage: can(request.actor, 'spaces.manage'),
+        canBook: can(request.actor, 'spaces.book'),
+      });
+    },
+  );
+
+  app.get<SpaceParams>('/spaces/:space/edit', needs('spaces.manage'), async (request, reply) => {
+    const space = await getSpace(ctx(request), request.params.space);
+    return formPage(request, reply, { slug: space.slug }, { values: formValuesOf(space) });
+  });
+  app.post<SpaceParams>(
+    '/spaces/:space/edit',
+    { ...needs('spaces.manage'), ...csrf },
+    async (request, reply) => {
+      const space = await getSpace(ctx(request), request.params.space);
+      const form = parseForm(SpaceInput, request.body, request.t, { multiple: SPACE_MULTIPLE_FIELDS });
+      if (!form.ok) return formPage(request, reply, { slug: space.slug }, form);
+      try {
+        await updateSpace(ctx(request), space.slug, form.values);
+        return reply.redirect(`/${requirePlace(request).slug}/spaces/${space.slug}?saved=1`, 303);
+      } catch (error) {
+        if (error instanceof Invalid)
+          return formPage(
+            request,
+            reply,
+            { slug: space.slug },
+            { values: form.values, errors: formErrorsFrom(error, request.t) },
+          );
+        throw error;
+      }
+    },
+  );
+
+  app.get<ListQuery>('/api/spaces', PUBLIC, async (request, reply) => {
+    const c = ctx(request);
+    const items = (await listSpaces(c, filtersFrom(request.query))).map(spaceJson(c.place.slug));
+    return sendOpenJson(reply, { items, total: items.length });
+  });
+
+  app.get<ListQuery>('/api/spaces.csv', PUBLIC, async (request, reply) => {
+    const c = ctx(request);
+    const rows = (await listSpaces(c, filtersFrom(request.query))).map(spaceJson(c.place.slug)).map((r) => ({
+      ...r,
+      accessibility: r.accessibility.join(';'),
+      facilities: r.facilities.join(';'),
+    }));
+    return sendCsv(
+      reply,
+      `${c.place.slug}-spaces.csv`,
+      [
+        'id',
+        'slug',
+        'name',
+        'description',
+        'kind',
+        'owner_type',
+        'capacity',
+        'accessibility',
+        'facilities',
+        'address',
+        'postcode',
+        'ward_code',
+        'ward_name',
+        'lon',
+        'lat',
+        'requires_approval',
+        'url',
+      ],
+      rows,
+    );
+  });
+}

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { useTestApp } from '../../../../test/helpers/app.js';
+import { submitForm } from '../../../../test/helpers/form-client.js';
+import { makePerson } from '../../../../test/helpers/people.js';
+
+const t = useTestApp();
+
+const SPACE = {
+  name: 'Flixton Scout Hut',
+  kind: 'hall',
+  ownerType: 'community',
+  capacity: '35',
+  accessibility: ['step-free', 'hearing-loop'],
+  facilities: ['kitchen'],
+  address: 'Church Road, Flixton',
+  ward: 'flixton',
+  opens1: '18:00',
+  closes1: '21:30',
+  opens6: '09:00',
+  closes6: '12:00',
+  priceCommunityGroup: '',
+  priceResident: '12.50',
+  priceCommercial: '30',
+};
+
+function save(cookie: string, fields: Record<string, string | string[]>, url = '/trafford/spaces') {
+  return submitForm(t.app, {
+    cookie,
+    formUrl: url === '/trafford/spaces' ? '/trafford/spaces/new' : url,
+    postUrl: url,
+    fields,
+  });
+}
+
+test('the public list filters by ward, kind and accessibility, with CSV and JSON of the same spaces', async () => {
+  const all = await t.app.inject('/trafford/spaces');
+  assert.equal(all.statusCode, 200);
+  assert.match(all.body, /Stretford Library meeting room/);
+  assert.match(all.body, /Longford Park football pitch/);
+  const pitches = await t.app.inject('/trafford/spaces?kind=pitch');
+  assert.match(pitches.body, /Longford Park football pitch/);
+  assert.doesNotMatch(pitches.body, /Stretford Library meeting room/);
+  const loop = await t.app.inject('/trafford/spaces?accessibility=hearing-loop');
+  assert.match(loop.body, /Stretford Library meeting room/);
+  assert.doesNotMatch(loop.body, /Partington Community Centre/);
+  const urmston = await t.app.inject('/trafford/spaces?ward=urmston');
+  assert.match(urmston.body, /Urmston Methodist Hall/);
+  assert.doesNotMatch(urmston.body, /Longford Park/);
+  const json = JSON.parse((await t.app.inject('/trafford/api/spaces?kind=pitch')).body);
+  assert.deepEqual(
+    json.items.map((s: { slug: string }) => s.slug),
+    ['longford-park-pitch'],
+  );
+  const csv = await t.app.inject('/trafford/api/spaces.csv?ward=urmston');
+  assert.match(csv.headers['content-type'] as string, /text\/csv/);
+  assert.match(csv.body, /^id,slug,name/);
+  assert.match(csv.body, /urmston-methodist-hall/);
+  assert.doesNotMatch(csv.body, /longford-park-pitch/);
+});
+
+test('a space page shows hours, closures and prices in pounds, free for community groups', async () => {
+  const page = await t.app.inject('/trafford/spaces/stretford-library');
+  assert.equal(page.statusCode, 200);
+  assert.match(page.body, /09:00 to 17:00/);
+  assert.match(page.body, /Bank holiday/);
+  assert.match(page.body, /£12/);
+  assert.match(page.body, /Community group<\/th><td[^>]*>Free/);
+  assert.equal((await t.app.inject('/trafford/spaces/no-such-space')).statusCode, 404);
+});
+
+test('an officer adds a space and changes it; bad input is shown back with the error summary', async () => {
+  const officer = await makePerson(t.db, { roles: ['officer'] });
+  const bad = await save(officer.cookie, { ...SPACE, name: '', closes1: '17:00', priceResident: 'lots' });
+  assert.equal(bad.statusCode, 422);
+  assert.match(bad.body, /There is a problem/);
+  assert.match(bad.body, /Enter the name of the space/);
+  assert.match(bad.body, /The closing time must be after the opening time/);
+  assert.match(bad.body, /Enter a price in pounds/);
+  assert.match(bad.body, /Church Road, Flixton/, 'what was typed is kept');
+  const ok = await save(officer.cookie, SPACE);
+  assert.equal(ok.statusCode, 303);
+  assert.equal(ok.headers.location, '/trafford/spaces/flixton-scout-hut?saved=1');
+  const page = await t.app.inject('/trafford/spaces/flixton-scout-hut');
+  assert.match(page.body, /18:00 to 21:30/);
+  assert.match(page.body, /£12.50/);
+  assert.match(page.body, /Hearing loop/);
+  const edited = await save(
+    officer.cookie,
+    { ...SPACE, name: 'Flixton Scout and Guide Hut', capacity: '40' },
+    '/trafford/spaces/flixton-scout-hut/edit',
+  );
+  assert.equal(edited.statusCode, 303);
+  const after = await t.app.inject('/trafford/spaces/flixton-scout-hut');
+  assert.match(after.body, /Flixton Scout and Guide Hut/);
+  assert.match(after.body, /up to 40 people/);
+  const [log] = await t.db.query<{ n: number }>(
+    "select count(*)::int as n from audit_log where action in ('spaces.space.create', 'spaces.space.update')",
+  );
+  assert.equal(log?.n, 2);
+});
+
+test('residents cannot add or change spaces', async () => {
+  const resident = await makePerson(t.db);
+  assert.equal(
+    (await t.app.inject({ url: '/trafford/spaces/new', headers: { cookie: resident.cookie } })).statusCode,
+    403,
+  );
+  const res = await save(resident.cookie, SPACE);
+  assert.equal(res.statusCode, 403);
+});
