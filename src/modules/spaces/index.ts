@@ -10,4 +10,10 @@ export default defineModule({
   name: 'spaces',
   titleKey: 'spaces.module',
   routes: spacesRoutes,
+  permissions: {
+    'spaces.activities.manage': {
+      descriptionKey: 'spaces.activities.permissions.manage',
+      roles: ['officer', 'place-admin'],
+    },
+  },
 });
