@@ -1,4 +1,5 @@
 import { defineModule } from '../../platform/module-definition.js';
+import { DEMO_ACTIVITY_ID, DEMO_ACTIVITY_SPACE, seedActivities } from './activities/activity-seed.js';
 import { spacesRoutes } from './routes.js';
 
 /**
@@ -10,10 +11,19 @@ export default defineModule({
   name: 'spaces',
   titleKey: 'spaces.module',
   routes: spacesRoutes,
+  nav: [{ path: 'whats-on', labelKey: 'spaces.activities.nav.whatsOn', summaryKey: 'spaces.activities.nav.whatsOnSummary' }],
   permissions: {
     'spaces.activities.manage': {
       descriptionKey: 'spaces.activities.permissions.manage',
       roles: ['officer', 'place-admin'],
     },
+  },
+  async seed(c) {
+    await seedActivities(c);
+  },
+  demoParams: {
+    activity: DEMO_ACTIVITY_ID,
+    session: DEMO_ACTIVITY_ID,
+    space: DEMO_ACTIVITY_SPACE,
   },
 });

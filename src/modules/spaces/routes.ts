@@ -1,4 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { activityRoutes } from './activities/activity-routes.js';
+import { feedRoutes } from './feeds/feed-routes.js';
 
 /** Every spaces page and API, each part in its own folder. */
-export async function spacesRoutes(_app: FastifyInstance) {}
+export async function spacesRoutes(app: FastifyInstance) {
+  await app.register(activityRoutes);
+  await app.register(feedRoutes);
+}

@@ -485,3 +485,15 @@ export async function sessionChanges(ctx: ServiceContext, after: number, limit: 
     deleted: r.activity_status !== 'active',
   }));
 }
+
+/** The first session of each activity, for the feeds' one-off events and weekly schedules. */
+export async function firstSessions(ctx: ServiceContext, activityIds: string[]) {
+  const rows = await ctx.db.query<{ id: string; activity_id: string; starts_at: Date; ends_at: Date }>(
+    `select distinct on (activity_id) id, activity_id, starts_at, ends_at from activity_sessions
+     where activity_id = any($1::uuid[]) order by activity_id, starts_at`,
+    [activityIds],
+  );
+  return new Map(
+    rows.map((r) => [r.activity_id, { id: r.id, startsAt: new Date(r.starts_at), endsAt: new Date(r.ends_at) }]),
+  );
+}
