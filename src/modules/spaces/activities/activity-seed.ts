@@ -168,6 +168,13 @@ export async function seedActivities({ db, place, log }: SeedContext, now = new 
   const weekday = (new Date(today).getUTCDay() + 6) % 7;
   const nextMonday = today + (7 - weekday) * 86_400_000;
   let added = 0;
+  // Groups through the directory's service, before the transaction (one connection on PGlite).
+  const groups = new Map<string, string>();
+  for (const a of ACTIVITIES)
+    if (a.group) {
+      const g = await getGroup(ctx, a.group).catch(() => null);
+      if (g) groups.set(a.group, g.id);
+    }
   await withTransaction(db, async (tx) => {
     for (const a of ACTIVITIES) {
       const [space] = await tx.query<{ id: string }>('select id from spaces where place_id = $1 and slug = $2', [
@@ -175,7 +182,6 @@ export async function seedActivities({ db, place, log }: SeedContext, now = new 
         a.space,
       ]);
       if (!space) continue;
-      const group = a.group ? await getGroup(ctx, a.group).catch(() => null) : null;
       const first = new Date(nextMonday + (a.weekday - 1) * 86_400_000);
       const { rrule, times } = sessionTimes(
         { year: first.getUTCFullYear(), month: first.getUTCMonth() + 1, day: first.getUTCDate() },
@@ -187,7 +193,7 @@ export async function seedActivities({ db, place, log }: SeedContext, now = new 
         `insert into activities (id, place_id, space_id, group_id, title, description, category, age_min, age_max,
            cost_pence, accessibility, rrule)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) on conflict do nothing returning id`,
-        [a.id, place.id, space.id, group?.id ?? null, a.title, a.description, a.category, a.ageMin, a.ageMax, a.costPence, a.accessibility, rrule],
+        [a.id, place.id, space.id, (a.group && groups.get(a.group)) ?? null, a.title, a.description, a.category, a.ageMin, a.ageMax, a.costPence, a.accessibility, rrule],
       );
       if (!rows.length) continue;
       added++;

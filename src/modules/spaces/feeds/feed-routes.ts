@@ -184,7 +184,7 @@ export async function feedRoutes(app: FastifyInstance) {
             kind: 'SessionSeries',
             id: a.id,
             modified: a.modified,
-            data: sessionSeries(u, a, firsts.get(a.id) ?? null),
+            data: sessionSeries(u, a, firsts.get(a.id) ?? null, request.t(`spaces.activities.categories.${a.category}`)),
           }
         : { state: 'deleted', kind: 'SessionSeries', id: a.id, modified: a.modified },
     );

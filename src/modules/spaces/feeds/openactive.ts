@@ -8,6 +8,17 @@ export const OA_CONTEXT = ['https://openactive.io/', 'https://openactive.io/ns-b
 export const OA_LICENSE = 'https://creativecommons.org/licenses/by/4.0/';
 const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
+/** ISO 8601 in UTC without milliseconds, as OpenActive's validator wants. */
+const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** An ISO 8601 duration such as PT1H30M. */
+function duration(from: Date, to: Date): string {
+  const minutes = Math.round((to.getTime() - from.getTime()) / 60_000);
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return `PT${h ? `${h}H` : ''}${m || !h ? `${m}M` : ''}`;
+}
+
 export type Urls = { base: string; place: Place };
 
 const placeUrl = (u: Urls) => `${u.base}/${u.place.slug}`;
@@ -27,9 +38,10 @@ export function activityList(u: Urls, categories: readonly string[], t: Translat
     description: t('spaces.feeds.activityListDescription'),
     license: OA_LICENSE,
     url: activityListUrl(u),
+    // The keys OpenActive's own activity list uses ("id", "type"), which its tools read.
     concept: categories.map((c) => ({
-      '@type': 'Concept',
-      '@id': `${activityListUrl(u)}#${c}`,
+      id: `${activityListUrl(u)}#${c}`,
+      type: 'Concept',
       prefLabel: t(`spaces.activities.categories.${c}`),
       topConceptOf: activityListUrl(u),
     })),
@@ -53,7 +65,12 @@ function weeklySchedule(a: Activity, first: { startsAt: Date; endsAt: Date } | n
 }
 
 /** A SessionSeries: what the activity is, where, by whom, for whom, and for how much. */
-export function sessionSeries(u: Urls, a: Activity, first: { id: string; startsAt: Date; endsAt: Date } | null) {
+export function sessionSeries(
+  u: Urls,
+  a: Activity,
+  first: { id: string; startsAt: Date; endsAt: Date } | null,
+  categoryLabel: string,
+) {
   const url = activityUrl(u, a.id);
   const free = a.costPence === 0;
   const schedule = weeklySchedule(a, first);
@@ -69,7 +86,7 @@ export function sessionSeries(u: Urls, a: Activity, first: { id: string; startsA
       {
         '@type': 'Concept',
         '@id': `${activityListUrl(u)}#${a.category}`,
-        prefLabel: a.category,
+        prefLabel: categoryLabel,
         inScheme: activityListUrl(u),
       },
     ],
@@ -124,8 +141,9 @@ export function sessionSeries(u: Urls, a: Activity, first: { id: string; startsA
                 '@type': 'ScheduledSession',
                 '@id': sessionUrl(u, a.id, first.id),
                 identifier: first.id,
-                startDate: first.startsAt.toISOString(),
-                endDate: first.endsAt.toISOString(),
+                startDate: isoSeconds(first.startsAt),
+                endDate: isoSeconds(first.endsAt),
+                duration: duration(first.startsAt, first.endsAt),
               },
             ],
           }
@@ -138,16 +156,15 @@ export function scheduledSession(
   u: Urls,
   s: { id: string; activityId: string; startsAt: Date; endsAt: Date; cancelled: boolean },
 ) {
-  const minutes = Math.round((s.endsAt.getTime() - s.startsAt.getTime()) / 60_000);
   return {
     '@context': OA_CONTEXT,
     '@type': 'ScheduledSession',
     '@id': sessionUrl(u, s.activityId, s.id),
     identifier: s.id,
     superEvent: activityUrl(u, s.activityId),
-    startDate: s.startsAt.toISOString(),
-    endDate: s.endsAt.toISOString(),
-    duration: `PT${Math.floor(minutes / 60) ? `${Math.floor(minutes / 60)}H` : ''}${minutes % 60 ? `${minutes % 60}M` : ''}`,
+    startDate: isoSeconds(s.startsAt),
+    endDate: isoSeconds(s.endsAt),
+    duration: duration(s.startsAt, s.endsAt),
     eventStatus: s.cancelled ? 'https://schema.org/EventCancelled' : 'https://schema.org/EventScheduled',
   };
 }
