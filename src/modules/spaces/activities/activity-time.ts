@@ -11,7 +11,9 @@ const LOCALE: Record<string, string> = { en: 'en-GB', cy: 'cy-GB' };
 export function londonToUtc(wallMs: number): Date {
   const midnight = Math.floor(wallMs / MS_PER_DAY) * MS_PER_DAY;
   const guess = wallToUtc(midnight, TIME_ZONE) + (wallMs - midnight);
-  return new Date(guess - (wallClockAt(guess, TIME_ZONE) - wallMs));
+  const at = guess - (wallClockAt(guess, TIME_ZONE) - wallMs);
+  // In the spring gap the wall time never shows; the offset after the change moves it on.
+  return new Date(wallClockAt(at, TIME_ZONE) === wallMs ? at : guess);
 }
 
 /** The London wall-clock time of an instant, as Date.UTC of its fields. */
