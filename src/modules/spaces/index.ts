@@ -11,7 +11,13 @@ export default defineModule({
   name: 'spaces',
   titleKey: 'spaces.module',
   routes: spacesRoutes,
-  nav: [{ path: 'whats-on', labelKey: 'spaces.activities.nav.whatsOn', summaryKey: 'spaces.activities.nav.whatsOnSummary' }],
+  nav: [
+    {
+      path: 'whats-on',
+      labelKey: 'spaces.activities.nav.whatsOn',
+      summaryKey: 'spaces.activities.nav.whatsOnSummary',
+    },
+  ],
   permissions: {
     'spaces.activities.manage': {
       descriptionKey: 'spaces.activities.permissions.manage',

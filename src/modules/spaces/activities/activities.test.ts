@@ -13,7 +13,10 @@ const t = useTestApp();
 function ahead(days: number) {
   const day = addDays(londonDay(new Date()), days);
   const [y, m, d] = day.split('-');
-  return { day, fields: { 'date-day': String(Number(d)), 'date-month': String(Number(m)), 'date-year': y as string } };
+  return {
+    day,
+    fields: { 'date-day': String(Number(d)), 'date-month': String(Number(m)), 'date-year': y as string },
+  };
 }
 
 const FILM = {
@@ -66,9 +69,14 @@ test('an officer adds a one-off film night: it has its page, and is in the week 
   assert.equal(week.statusCode, 200);
   assert.match(week.body, /Silent film with live piano/);
   // The week view lists all seven days, empty ones too.
-  assert.equal((week.body.match(/<h3 class="govuk-heading-s govuk-!-margin-bottom-2" id="day-/g) ?? []).length, 7);
+  assert.equal(
+    (week.body.match(/<h3 class="govuk-heading-s govuk-!-margin-bottom-2" id="day-/g) ?? []).length,
+    7,
+  );
 
-  const json = await t.app.inject(`/trafford/api/whats-on?from=${when.day}&to=${when.day}&space=sale-waterside-arts`);
+  const json = await t.app.inject(
+    `/trafford/api/whats-on?from=${when.day}&to=${when.day}&space=sale-waterside-arts`,
+  );
   const film = json.json().contents.find((s: { title: string }) => s.title === FILM.title);
   assert.equal(film.local_date, when.day);
   assert.equal(film.local_start, '19:00');
@@ -80,16 +88,30 @@ test('an officer adds a one-off film night: it has its page, and is in the week 
 
 test('only organisers (for their own group) and officers add activities; a bad form keeps what was typed', async () => {
   const resident = await makePerson(t.db);
-  assert.equal((await t.app.inject({ url: '/trafford/whats-on/activities/new', headers: { cookie: resident.cookie } })).statusCode, 403);
+  assert.equal(
+    (await t.app.inject({ url: '/trafford/whats-on/activities/new', headers: { cookie: resident.cookie } }))
+      .statusCode,
+    403,
+  );
   const anon = await t.app.inject('/trafford/whats-on/activities/new');
   assert.equal(anon.statusCode, 303);
   assert.match(anon.headers.location as string, /^\/account\/sign-in/);
 
   const organiser = await organiserOf('partington-community-hub');
-  const [hub] = await t.db.query<{ id: string }>("select id from directory_groups where slug = 'partington-community-hub'");
-  const [other] = await t.db.query<{ id: string }>("select id from directory_groups where slug = 'sale-moor-repair-cafe'");
+  const [hub] = await t.db.query<{ id: string }>(
+    "select id from directory_groups where slug = 'partington-community-hub'",
+  );
+  const [other] = await t.db.query<{ id: string }>(
+    "select id from directory_groups where slug = 'sale-moor-repair-cafe'",
+  );
   const when = ahead(9);
-  const base = { ...FILM, ...when.fields, title: 'Homework club', category: 'learning', space: 'partington-village-hall' };
+  const base = {
+    ...FILM,
+    ...when.fields,
+    title: 'Homework club',
+    category: 'learning',
+    space: 'partington-village-hall',
+  };
   // Not their group, and no group at all, are both refused.
   const notTheirs = await add(organiser.cookie, { ...base, group: other?.id as string });
   assert.equal(notTheirs.statusCode, 403);
@@ -97,7 +119,13 @@ test('only organisers (for their own group) and officers add activities; a bad f
   assert.equal(noGroup.statusCode, 422);
   assert.match(noGroup.body, /Choose the group that runs it/);
 
-  const bad = await add(organiser.cookie, { ...base, group: hub?.id as string, endTime: '18:00', startTime: '19:00', cost: 'lots' });
+  const bad = await add(organiser.cookie, {
+    ...base,
+    group: hub?.id as string,
+    endTime: '18:00',
+    startTime: '19:00',
+    cost: 'lots',
+  });
   assert.equal(bad.statusCode, 422);
   assert.match(bad.body, /govuk-error-summary/);
   assert.match(bad.body, /The end time must be after the start time/);
@@ -130,7 +158,11 @@ test('filters: free, age, space and access needs narrow the calendar', async () 
   const free = await visible('free=yes');
   assert.ok(!free.has('Chair aerobics') && free.has('Video games club'));
   const toddler = await visible('age=3');
-  assert.ok(toddler.has('Toddler music and rhyme time') && !toddler.has('Video games club') && !toddler.has('Chair aerobics'));
+  assert.ok(
+    toddler.has('Toddler music and rhyme time') &&
+      !toddler.has('Video games club') &&
+      !toddler.has('Chair aerobics'),
+  );
   const loop = await visible('accessibility=hearing-loop');
   assert.ok(loop.has('Chair aerobics') && !loop.has('Video games club'));
   const partington = await visible('space=partington-village-hall');
@@ -155,9 +187,19 @@ test('a cancelled session shows as cancelled; a withdrawn activity leaves the ca
     [DEMO_ACTIVITY_ID],
   );
   const cancelUrl = `${url}/sessions/${first?.id}`;
-  const refused = await submitForm(t.app, { cookie: resident.cookie, formUrl: url, postUrl: cancelUrl, fields: { cancelled: 'yes' } });
+  const refused = await submitForm(t.app, {
+    cookie: resident.cookie,
+    formUrl: url,
+    postUrl: cancelUrl,
+    fields: { cancelled: 'yes' },
+  });
   assert.equal(refused.statusCode, 403);
-  const done = await submitForm(t.app, { cookie: officer.cookie, formUrl: url, postUrl: cancelUrl, fields: { cancelled: 'yes' } });
+  const done = await submitForm(t.app, {
+    cookie: officer.cookie,
+    formUrl: url,
+    postUrl: cancelUrl,
+    fields: { cancelled: 'yes' },
+  });
   assert.equal(done.statusCode, 303);
   const page = await t.app.inject(url);
   assert.match(page.body, /<del>[^<]+<\/del> <strong class="govuk-tag govuk-tag--red">\s*Cancelled/);
@@ -165,14 +207,21 @@ test('a cancelled session shows as cancelled; a withdrawn activity leaves the ca
   const firstSession = api.json().contents.find((s: { id: string }) => s.id === first?.id);
   assert.equal(firstSession.cancelled, true);
 
-  const withdraw = await submitForm(t.app, { cookie: officer.cookie, formUrl: url, postUrl: `${url}/withdraw`, fields: {} });
+  const withdraw = await submitForm(t.app, {
+    cookie: officer.cookie,
+    formUrl: url,
+    postUrl: `${url}/withdraw`,
+    fields: {},
+  });
   assert.equal(withdraw.statusCode, 303);
   assert.equal((await t.app.inject(url)).statusCode, 404);
   assert.doesNotMatch((await t.app.inject('/trafford/whats-on')).body, /Chair aerobics/);
 });
 
 test('weekly sessions keep their London wall-clock time across the clock changes, and ISO weeks are exact', () => {
-  const { rrule, times } = sessionTimes({ year: 2026, month: 10, day: 20 }, 18 * 60, 19 * 60 + 30, { weeks: 2 });
+  const { rrule, times } = sessionTimes({ year: 2026, month: 10, day: 20 }, 18 * 60, 19 * 60 + 30, {
+    weeks: 2,
+  });
   assert.match(rrule as string, /DTSTART;TZID=Europe\/London:20261020T180000\nRRULE:FREQ=WEEKLY;COUNT=2/);
   assert.deepEqual(
     times.map((x) => [x.startsAt.toISOString(), x.endsAt.toISOString()]),

@@ -48,7 +48,11 @@ const time = (message: string) =>
 /** The activity form: messages are catalogue keys. Times are on the London clock. */
 export const ActivityInput = z
   .object({
-    space: z.string().trim().min(1, 'spaces.activities.errors.spaceMissing').max(80, 'spaces.activities.errors.spaceMissing'),
+    space: z
+      .string()
+      .trim()
+      .min(1, 'spaces.activities.errors.spaceMissing')
+      .max(80, 'spaces.activities.errors.spaceMissing'),
     group: z.string().trim().max(80, 'spaces.activities.errors.groupMissing').default(''),
     title: z
       .string()
@@ -66,9 +70,18 @@ export const ActivityInput = z
       .refine((s) => s === '' || /^£?\d{1,4}(\.\d{1,2})?$/.test(s), 'spaces.activities.errors.costInvalid')
       .transform((s) => (s === '' ? 0 : Math.round(Number(s.replace('£', '')) * 100))),
     accessibility: choiceList(ACCESSIBILITY_FEATURES, 'spaces.activities.errors.accessibilityInvalid'),
-    'date-day': z.string().trim().regex(/^\d{1,2}$/, 'spaces.activities.errors.dateInvalid'),
-    'date-month': z.string().trim().regex(/^\d{1,2}$/, 'spaces.activities.errors.dateInvalid'),
-    'date-year': z.string().trim().regex(/^\d{4}$/, 'spaces.activities.errors.dateInvalid'),
+    'date-day': z
+      .string()
+      .trim()
+      .regex(/^\d{1,2}$/, 'spaces.activities.errors.dateInvalid'),
+    'date-month': z
+      .string()
+      .trim()
+      .regex(/^\d{1,2}$/, 'spaces.activities.errors.dateInvalid'),
+    'date-year': z
+      .string()
+      .trim()
+      .regex(/^\d{4}$/, 'spaces.activities.errors.dateInvalid'),
     startTime: time('spaces.activities.errors.startTimeInvalid'),
     endTime: time('spaces.activities.errors.endTimeInvalid'),
     repeat: z.enum(['once', 'weekly'], 'spaces.activities.errors.repeatMissing'),
@@ -76,12 +89,18 @@ export const ActivityInput = z
       .string()
       .trim()
       .default('')
-      .refine((s) => s === '' || (/^\d{1,2}$/.test(s) && Number(s) >= 2 && Number(s) <= 52), 'spaces.activities.errors.weeksInvalid')
+      .refine(
+        (s) => s === '' || (/^\d{1,2}$/.test(s) && Number(s) >= 2 && Number(s) <= 52),
+        'spaces.activities.errors.weeksInvalid',
+      )
       .transform((s) => (s === '' ? 12 : Number(s))),
   })
   .refine((v) => v.ageMin === null || v.ageMax === null || v.ageMax >= v.ageMin, {
     path: ['ageMax'],
     message: 'spaces.activities.errors.ageOrder',
   })
-  .refine((v) => v.endTime > v.startTime, { path: ['endTime'], message: 'spaces.activities.errors.endBeforeStart' });
+  .refine((v) => v.endTime > v.startTime, {
+    path: ['endTime'],
+    message: 'spaces.activities.errors.endBeforeStart',
+  });
 export type ActivityInput = z.infer<typeof ActivityInput>;

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { PUBLIC, SIGNED_IN } from '../../../platform/http/access.js';
+import { needsOrOwner, PUBLIC } from '../../../platform/http/access.js';
 import { Forbidden, Invalid } from '../../../platform/http/errors.js';
 import { errorsByField, type FormError, formErrorsFrom, parseForm } from '../../../platform/http/forms.js';
 import { requirePlace, serviceContext } from '../../../platform/http/request-context.js';
@@ -26,7 +26,15 @@ import {
   setSessionCancelled,
   withdrawActivity,
 } from './activity-service.js';
-import { addDays, dayLabel, dayStart, isoWeekMonday, isoWeekOf, londonDay, timeLabel } from './activity-time.js';
+import {
+  addDays,
+  dayLabel,
+  dayStart,
+  isoWeekMonday,
+  isoWeekOf,
+  londonDay,
+  timeLabel,
+} from './activity-time.js';
 
 type Query = { Querystring: Record<string, unknown> };
 type ActivityParams = { Params: { activity: string } };
@@ -126,6 +134,8 @@ function apiRange(q: Record<string, unknown>): { from: Date; to: Date | null } {
 /** The public calendar (agenda and week views), adding activities, and the calendar's open data. */
 export async function activityRoutes(app: FastifyInstance) {
   const csrf = { preHandler: app.csrfProtection };
+  // Organisers for their own groups' activities, officers for any: the service checks which.
+  const manage = needsOrOwner('spaces.activities.manage');
   const ctx = (request: FastifyRequest) => serviceContext(request, app.db);
 
   app.get<Query>('/whats-on', PUBLIC, async (request, reply) => {
@@ -135,7 +145,11 @@ export async function activityRoutes(app: FastifyInstance) {
     const filters = filtersFrom(q);
     const monday = typeof q.week === 'string' ? isoWeekMonday(q.week) : null;
     const today = londonDay(new Date());
-    const start = monday ?? (typeof q.from === 'string' && DAY_RE.test(q.from) && !Number.isNaN(Date.parse(q.from)) ? q.from : today);
+    const start =
+      monday ??
+      (typeof q.from === 'string' && DAY_RE.test(q.from) && !Number.isNaN(Date.parse(q.from))
+        ? q.from
+        : today);
     const days = monday ? 7 : AGENDA_DAYS;
     const end = addDays(start, days);
     const [{ items }, wards, spaces] = await Promise.all([
@@ -162,7 +176,9 @@ export async function activityRoutes(app: FastifyInstance) {
         })),
       }));
     const space = filters.space ? spaces.find((s) => s.slug === filters.space) : undefined;
-    const group = filters.group ? items.find((s) => s.activity.group?.slug === filters.group)?.activity.group : undefined;
+    const group = filters.group
+      ? items.find((s) => s.activity.group?.slug === filters.group)?.activity.group
+      : undefined;
     const week = monday ? (q.week as string) : isoWeekOf(start);
     const fq = filterQuery(filters);
     return reply.page('spaces/activities/views/whats-on.njk', {
@@ -253,9 +269,9 @@ export async function activityRoutes(app: FastifyInstance) {
     });
   }
 
-  app.get('/whats-on/activities/new', SIGNED_IN, async (request, reply) => formPage(request, reply));
+  app.get('/whats-on/activities/new', manage, async (request, reply) => formPage(request, reply));
 
-  app.post('/whats-on/activities', { ...SIGNED_IN, ...csrf }, async (request, reply) => {
+  app.post('/whats-on/activities', { ...manage, ...csrf }, async (request, reply) => {
     const form = parseForm(ActivityInput, request.body, request.t, { multiple: ACTIVITY_MULTIPLE_FIELDS });
     if (!form.ok) return formPage(request, reply, form);
     try {
@@ -293,18 +309,30 @@ export async function activityRoutes(app: FastifyInstance) {
 
   app.post<{ Params: { activity: string; session: string } }>(
     '/whats-on/activities/:activity/sessions/:session',
-    { ...SIGNED_IN, ...csrf },
+    { ...manage, ...csrf },
     async (request, reply) => {
       const body = (request.body ?? {}) as Record<string, unknown>;
-      await setSessionCancelled(ctx(request), request.params.activity, request.params.session, body.cancelled === 'yes');
-      return reply.redirect(`/${requirePlace(request).slug}/whats-on/activities/${request.params.activity}`, 303);
+      await setSessionCancelled(
+        ctx(request),
+        request.params.activity,
+        request.params.session,
+        body.cancelled === 'yes',
+      );
+      return reply.redirect(
+        `/${requirePlace(request).slug}/whats-on/activities/${request.params.activity}`,
+        303,
+      );
     },
   );
 
-  app.post<ActivityParams>('/whats-on/activities/:activity/withdraw', { ...SIGNED_IN, ...csrf }, async (request, reply) => {
-    await withdrawActivity(ctx(request), request.params.activity);
-    return reply.redirect(`/${requirePlace(request).slug}/whats-on`, 303);
-  });
+  app.post<ActivityParams>(
+    '/whats-on/activities/:activity/withdraw',
+    { ...manage, ...csrf },
+    async (request, reply) => {
+      await withdrawActivity(ctx(request), request.params.activity);
+      return reply.redirect(`/${requirePlace(request).slug}/whats-on`, 303);
+    },
+  );
 
   // Open data: every session in the calendar, with the same filters as the page.
   app.get<Query>('/api/whats-on', PUBLIC, async (request, reply) => {
@@ -316,14 +344,19 @@ export async function activityRoutes(app: FastifyInstance) {
       { ...filtersFrom(request.query), ...range },
       { limit: p.perPage, offset: p.offset },
     );
-    return sendOpenJson(reply, paged(items.map(sessionJson(c.place.slug)), total, p, `/${c.place.slug}/api/whats-on`));
+    return sendOpenJson(
+      reply,
+      paged(items.map(sessionJson(c.place.slug)), total, p, `/${c.place.slug}/api/whats-on`),
+    );
   });
 
   app.get<Query>('/api/whats-on.csv', PUBLIC, async (request, reply) => {
     const c = ctx(request);
     const range = apiRange(request.query);
     const { items } = await listSessions(c, { ...filtersFrom(request.query), ...range });
-    const rows = items.map(sessionJson(c.place.slug)).map((r) => ({ ...r, accessibility: r.accessibility.join(';') }));
+    const rows = items
+      .map(sessionJson(c.place.slug))
+      .map((r) => ({ ...r, accessibility: r.accessibility.join(';') }));
     return sendCsv(
       reply,
       `${c.place.slug}-whats-on.csv`,

@@ -160,7 +160,20 @@ export async function seedActivities({ db, place, log }: SeedContext, now = new 
     await db.query(
       `insert into spaces (id, place_id, slug, name, kind, owner_type, address, postcode, ward_code, lon, lat, accessibility)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) on conflict do nothing`,
-      [s.id, place.id, s.slug, s.name, s.kind, s.owner, s.address, s.postcode, ward?.code ?? null, s.lon, s.lat, [...s.accessibility]],
+      [
+        s.id,
+        place.id,
+        s.slug,
+        s.name,
+        s.kind,
+        s.owner,
+        s.address,
+        s.postcode,
+        ward?.code ?? null,
+        s.lon,
+        s.lat,
+        [...s.accessibility],
+      ],
     );
   }
   // Next Monday on the London clock: every demo activity starts next week.
@@ -177,10 +190,10 @@ export async function seedActivities({ db, place, log }: SeedContext, now = new 
     }
   await withTransaction(db, async (tx) => {
     for (const a of ACTIVITIES) {
-      const [space] = await tx.query<{ id: string }>('select id from spaces where place_id = $1 and slug = $2', [
-        place.id,
-        a.space,
-      ]);
+      const [space] = await tx.query<{ id: string }>(
+        'select id from spaces where place_id = $1 and slug = $2',
+        [place.id, a.space],
+      );
       if (!space) continue;
       const first = new Date(nextMonday + (a.weekday - 1) * 86_400_000);
       const { rrule, times } = sessionTimes(
@@ -193,16 +206,28 @@ export async function seedActivities({ db, place, log }: SeedContext, now = new 
         `insert into activities (id, place_id, space_id, group_id, title, description, category, age_min, age_max,
            cost_pence, accessibility, rrule)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) on conflict do nothing returning id`,
-        [a.id, place.id, space.id, (a.group && groups.get(a.group)) ?? null, a.title, a.description, a.category, a.ageMin, a.ageMax, a.costPence, a.accessibility, rrule],
+        [
+          a.id,
+          place.id,
+          space.id,
+          (a.group && groups.get(a.group)) ?? null,
+          a.title,
+          a.description,
+          a.category,
+          a.ageMin,
+          a.ageMax,
+          a.costPence,
+          a.accessibility,
+          rrule,
+        ],
       );
       if (!rows.length) continue;
       added++;
       for (const s of times)
-        await tx.query('insert into activity_sessions (activity_id, starts_at, ends_at) values ($1, $2, $3)', [
-          a.id,
-          s.startsAt,
-          s.endsAt,
-        ]);
+        await tx.query(
+          'insert into activity_sessions (activity_id, starts_at, ends_at) values ($1, $2, $3)',
+          [a.id, s.startsAt, s.endsAt],
+        );
     }
   });
   if (added) log(`Added ${added} demo activities`);

@@ -174,14 +174,25 @@ export async function listSessions(
     add(id, (n) => `a.group_id = $${n}::uuid`);
   }
   if (filters.age !== null && filters.age !== undefined)
-    add(filters.age, (n) => `(a.age_min is null or a.age_min <= $${n}) and (a.age_max is null or a.age_max >= $${n})`);
+    add(
+      filters.age,
+      (n) => `(a.age_min is null or a.age_min <= $${n}) and (a.age_max is null or a.age_max >= $${n})`,
+    );
   if (filters.free) where.push('a.cost_pence = 0');
   if (filters.accessibility?.length) add(filters.accessibility, (n) => `a.accessibility @> $${n}::text[]`);
   if (filters.includeCancelled === false) where.push('not x.cancelled');
   const sql = where.join(' and ');
   const from = `activity_sessions x join ${ACTIVITY_FROM} on a.id = x.activity_id`;
   const [rows, count] = await Promise.all([
-    ctx.db.query<ActivityRow & { session_id: string; starts_at: Date; ends_at: Date; cancelled: boolean; session_modified: string }>(
+    ctx.db.query<
+      ActivityRow & {
+        session_id: string;
+        starts_at: Date;
+        ends_at: Date;
+        cancelled: boolean;
+        session_modified: string;
+      }
+    >(
       `select ${ACTIVITY_SELECT}, x.id as session_id, x.starts_at, x.ends_at, x.cancelled, x.modified as session_modified
        from ${from} where ${sql} order by x.starts_at, a.title, x.id limit $${params.length + 1} offset $${params.length + 2}`,
       [...params, page.limit, page.offset],
@@ -234,7 +245,10 @@ async function mayManage(ctx: ServiceContext, groupId: string | null): Promise<b
 export async function getActivity(ctx: ServiceContext, id: string, now = new Date()): Promise<ActivityView> {
   const activity = await findActivity(ctx, id);
   if (!activity) throw new NotFound('No such activity');
-  const [row] = await ctx.db.query<{ group_id: string | null }>('select group_id from activities where id = $1', [id]);
+  const [row] = await ctx.db.query<{ group_id: string | null }>(
+    'select group_id from activities where id = $1',
+    [id],
+  );
   const canManage = await mayManage(ctx, row?.group_id ?? null);
   if (activity.status !== 'active' && !canManage) throw new NotFound('No such activity');
   const sessions = await ctx.db.query<{ id: string; starts_at: Date; ends_at: Date; cancelled: boolean }>(
@@ -327,7 +341,11 @@ export async function createActivity(ctx: ServiceContext, raw: unknown, now = ne
     [ctx.place.id, input.space],
   );
   if (!space) throw new Invalid({ space: 'spaces.activities.errors.spaceMissing' });
-  const [year, month, day] = [Number(input['date-year']), Number(input['date-month']), Number(input['date-day'])];
+  const [year, month, day] = [
+    Number(input['date-year']),
+    Number(input['date-month']),
+    Number(input['date-day']),
+  ];
   const d = new Date(Date.UTC(year, month - 1, day));
   if (d.getUTCFullYear() !== year || d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day)
     throw new Invalid({ 'date-day': 'spaces.activities.errors.dateInvalid' });
@@ -431,9 +449,10 @@ export async function withdrawActivity(ctx: ServiceContext, activityId: string):
       `update activities set status = 'withdrawn', modified = nextval('activity_changes'), updated_at = now() where id = $1`,
       [activityId],
     );
-    await tx.query(`update activity_sessions set modified = nextval('activity_changes') where activity_id = $1`, [
-      activityId,
-    ]);
+    await tx.query(
+      `update activity_sessions set modified = nextval('activity_changes') where activity_id = $1`,
+      [activityId],
+    );
     await audit(tx, {
       placeId: ctx.place.id,
       actorId: ctx.actor?.userId ?? null,
@@ -494,6 +513,9 @@ export async function firstSessions(ctx: ServiceContext, activityIds: string[]) 
     [activityIds],
   );
   return new Map(
-    rows.map((r) => [r.activity_id, { id: r.id, startsAt: new Date(r.starts_at), endsAt: new Date(r.ends_at) }]),
+    rows.map((r) => [
+      r.activity_id,
+      { id: r.id, startsAt: new Date(r.starts_at), endsAt: new Date(r.ends_at) },
+    ]),
   );
 }

@@ -29,7 +29,15 @@ function rpdePosition(q: Record<string, unknown>): { after: number; limit: numbe
   const errors: Record<string, string> = {};
   if (after !== undefined && !(typeof after === 'string' && /^\d{1,18}$/.test(after)))
     errors.afterChangeNumber = 'spaces.feeds.errors.afterChangeNumber';
-  if (limit !== undefined && !(typeof limit === 'string' && /^\d{1,3}$/.test(limit) && Number(limit) >= 1 && Number(limit) <= RPDE_PAGE))
+  if (
+    limit !== undefined &&
+    !(
+      typeof limit === 'string' &&
+      /^\d{1,3}$/.test(limit) &&
+      Number(limit) >= 1 &&
+      Number(limit) <= RPDE_PAGE
+    )
+  )
     errors.limit = 'spaces.feeds.errors.limit';
   if (Object.keys(errors).length) throw new Invalid(errors);
   return { after: after ? Number(after) : 0, limit: limit ? Number(limit) : RPDE_PAGE };
@@ -64,9 +72,18 @@ export async function feedRoutes(app: FastifyInstance) {
   const base = app.config.publicUrl.replace(/\/$/, '');
   const host = new URL(app.config.publicUrl).host;
 
-  async function sendCalendar(request: FastifyRequest, reply: FastifyReply, filters: SessionFilters, name: string, file: string) {
+  async function sendCalendar(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    filters: SessionFilters,
+    name: string,
+    file: string,
+  ) {
     const c = ctx(request);
-    const { items } = await listSessions(c, { ...filters, ...calendarRange(request.query as Record<string, unknown>) });
+    const { items } = await listSessions(c, {
+      ...filters,
+      ...calendarRange(request.query as Record<string, unknown>),
+    });
     const body = calendarOf(items, { name, host, baseUrl: base, placeSlug: c.place.slug });
     return reply
       .type('text/calendar; charset=utf-8')
@@ -77,7 +94,13 @@ export async function feedRoutes(app: FastifyInstance) {
 
   app.get('/whats-on.ics', PUBLIC, async (request, reply) => {
     const place = ctx(request).place;
-    return sendCalendar(request, reply, {}, request.t('spaces.feeds.placeCalendar', { place: place.name }), `${place.slug}-whats-on.ics`);
+    return sendCalendar(
+      request,
+      reply,
+      {},
+      request.t('spaces.feeds.placeCalendar', { place: place.name }),
+      `${place.slug}-whats-on.ics`,
+    );
   });
 
   // The space's own page belongs to the spaces part; this is only its calendar.
@@ -161,7 +184,11 @@ export async function feedRoutes(app: FastifyInstance) {
   });
 
   app.get('/api/openactive/activity-list', PUBLIC, async (request, reply) =>
-    sendOpenJson(reply, activityList(urls(request), ACTIVITY_CATEGORIES, request.t), 'application/ld+json; charset=utf-8'),
+    sendOpenJson(
+      reply,
+      activityList(urls(request), ACTIVITY_CATEGORIES, request.t),
+      'application/ld+json; charset=utf-8',
+    ),
   );
 
   const RPDE_TYPE = 'application/vnd.openactive.rpde+json; version=1; charset=utf-8';
@@ -184,14 +211,23 @@ export async function feedRoutes(app: FastifyInstance) {
             kind: 'SessionSeries',
             id: a.id,
             modified: a.modified,
-            data: sessionSeries(u, a, firsts.get(a.id) ?? null, request.t(`spaces.activities.categories.${a.category}`)),
+            data: sessionSeries(
+              u,
+              a,
+              firsts.get(a.id) ?? null,
+              request.t(`spaces.activities.categories.${a.category}`),
+            ),
           }
         : { state: 'deleted', kind: 'SessionSeries', id: a.id, modified: a.modified },
     );
     const last = changed.at(-1)?.modified ?? after;
     return sendOpenJson(
       reply,
-      { next: nextUrl(request, 'session-series', last, limit, request.query.limit !== undefined), items, license: OA_LICENSE },
+      {
+        next: nextUrl(request, 'session-series', last, limit, request.query.limit !== undefined),
+        items,
+        license: OA_LICENSE,
+      },
       RPDE_TYPE,
     );
   });
@@ -204,12 +240,22 @@ export async function feedRoutes(app: FastifyInstance) {
     const items = changed.map((s) =>
       s.deleted
         ? { state: 'deleted', kind: 'ScheduledSession', id: s.id, modified: s.modified }
-        : { state: 'updated', kind: 'ScheduledSession', id: s.id, modified: s.modified, data: scheduledSession(u, s) },
+        : {
+            state: 'updated',
+            kind: 'ScheduledSession',
+            id: s.id,
+            modified: s.modified,
+            data: scheduledSession(u, s),
+          },
     );
     const last = changed.at(-1)?.modified ?? after;
     return sendOpenJson(
       reply,
-      { next: nextUrl(request, 'scheduled-sessions', last, limit, request.query.limit !== undefined), items, license: OA_LICENSE },
+      {
+        next: nextUrl(request, 'scheduled-sessions', last, limit, request.query.limit !== undefined),
+        items,
+        license: OA_LICENSE,
+      },
       RPDE_TYPE,
     );
   });

@@ -67,7 +67,9 @@ function parseIcs(body: string): Ev[] {
 test('the iCalendar feed keeps a weekly 10:00 class at 10:00 in London across both 2026 clock changes', async () => {
   const ctx = await officerCtx();
   const id = await sundayClass(ctx);
-  const res = await t.app.inject('/trafford/spaces/stretford-public-hall/calendar.ics?from=2026-03-01&to=2026-11-30');
+  const res = await t.app.inject(
+    '/trafford/spaces/stretford-public-hall/calendar.ics?from=2026-03-01&to=2026-11-30',
+  );
   assert.equal(res.statusCode, 200);
   assert.match(res.headers['content-type'] as string, /^text\/calendar/);
   const events = parseIcs(res.body).filter((e) => e.summary === 'Sunday stretch');
@@ -80,7 +82,10 @@ test('the iCalendar feed keeps a weekly 10:00 class at 10:00 in London across bo
   assert.equal(at('2026-10-18')?.start, '2026-10-18T09:00:00.000Z');
   // Clocks go back on 25 October at 02:00: 10:00 that morning is GMT again.
   assert.equal(at('2026-10-25')?.start, '2026-10-25T10:00:00.000Z');
-  assert.ok(events.every((e) => e.local === '10:00'), 'every session starts at 10:00 on a London clock');
+  assert.ok(
+    events.every((e) => e.local === '10:00'),
+    'every session starts at 10:00 on a London clock',
+  );
 
   // A cancelled week stays in the calendar, marked cancelled, so subscribers see it is off.
   const [session] = await t.db.query<{ id: string }>(
@@ -124,7 +129,10 @@ async function harvest(first: string): Promise<{ pages: RpdePage[]; items: RpdeI
   for (let i = 0; i < 200; i++) {
     const res = await t.app.inject(url);
     assert.equal(res.statusCode, 200, url);
-    assert.match(res.headers['content-type'] as string, /application\/vnd\.openactive\.rpde\+json; version=1/);
+    assert.match(
+      res.headers['content-type'] as string,
+      /application\/vnd\.openactive\.rpde\+json; version=1/,
+    );
     const page = res.json() as RpdePage;
     pages.push(page);
     const next = new URL(page.next);
@@ -150,7 +158,9 @@ test('RPDE feeds page by change number, end on an empty page, and publish change
   assert.ok(pages.slice(0, -1).every((p) => p.items.length === 7 || p === pages.at(-2)));
   const lastNext = (pages.at(-1) as RpdePage).next;
   // Nothing new: the same next link, and still empty.
-  const quiet = (await t.app.inject(new URL(lastNext).pathname + new URL(lastNext).search)).json() as RpdePage;
+  const quiet = (
+    await t.app.inject(new URL(lastNext).pathname + new URL(lastNext).search)
+  ).json() as RpdePage;
   assert.deepEqual(quiet.items, []);
   assert.equal(quiet.next, lastNext);
 
@@ -160,7 +170,9 @@ test('RPDE feeds page by change number, end on an empty page, and publish change
     [DEMO_ACTIVITY_ID],
   );
   await setSessionCancelled(ctx, DEMO_ACTIVITY_ID, session?.id as string, true);
-  const after = (await t.app.inject(new URL(lastNext).pathname + new URL(lastNext).search)).json() as RpdePage;
+  const after = (
+    await t.app.inject(new URL(lastNext).pathname + new URL(lastNext).search)
+  ).json() as RpdePage;
   assert.equal(after.items.length, 1);
   assert.equal(after.items[0]?.id, session?.id);
   assert.equal(after.items[0]?.data?.eventStatus, 'https://schema.org/EventCancelled');
@@ -172,7 +184,12 @@ test('RPDE feeds page by change number, end on an empty page, and publish change
   await withdrawActivity(ctx, '7a3e5c10-4b2d-4f6a-8c1e-2d9b0a5e0005');
   const gone = (await t.app.inject(end.pathname + end.search)).json() as RpdePage;
   assert.deepEqual(gone.items, [
-    { state: 'deleted', kind: 'SessionSeries', id: '7a3e5c10-4b2d-4f6a-8c1e-2d9b0a5e0005', modified: gone.items[0]?.modified },
+    {
+      state: 'deleted',
+      kind: 'SessionSeries',
+      id: '7a3e5c10-4b2d-4f6a-8c1e-2d9b0a5e0005',
+      modified: gone.items[0]?.modified,
+    },
   ]);
   const sessionsNow = await harvest(new URL(lastNext).pathname + new URL(lastNext).search);
   const deleted = sessionsNow.items.filter((i) => i.state === 'deleted');
@@ -216,10 +233,17 @@ test('OpenActive items pass the data model validator with no failures', async ()
   for (const feed of ['session-series', 'scheduled-sessions']) {
     const page = (await t.app.inject(`/trafford/api/openactive/${feed}?limit=20`)).json() as RpdePage;
     assert.ok(page.items.length > 0);
-    const results = (await validator.validate(page, options)) as { severity: string; type: string; path: string; message: string }[];
+    const results = (await validator.validate(page, options)) as {
+      severity: string;
+      type: string;
+      path: string;
+      message: string;
+    }[];
     // Kith's categories (film nights, games clubs) are not sports, so they come from Kith's own
     // activity list, which the validator always asks to be aligned with the official one.
-    const failures = results.filter((r) => r.severity === 'failure' && r.type !== 'use_official_activity_list');
+    const failures = results.filter(
+      (r) => r.severity === 'failure' && r.type !== 'use_official_activity_list',
+    );
     assert.deepEqual(
       failures.map((f) => `${f.path}: ${f.type}: ${f.message.slice(0, 200)}`),
       [],
@@ -233,7 +257,9 @@ test('OpenActive items pass the data model validator with no failures', async ()
         path: string;
       }[];
       assert.deepEqual(
-        one.filter((r) => r.severity === 'failure' && r.type !== 'use_official_activity_list').map((r) => `${r.path}: ${r.message.slice(0, 200)}`),
+        one
+          .filter((r) => r.severity === 'failure' && r.type !== 'use_official_activity_list')
+          .map((r) => `${r.path}: ${r.message.slice(0, 200)}`),
         [],
       );
     }
@@ -251,7 +277,10 @@ test('the dataset site is a page with the Dataset in JSON-LD, naming both feeds'
     dataset.distribution.map((d: { contentUrl: string }) => new URL(d.contentUrl).pathname),
     ['/trafford/api/openactive/session-series', '/trafford/api/openactive/scheduled-sessions'],
   );
-  assert.match(res.body, /<h1 class="govuk-heading-l">Activities in Trafford Together’s community spaces<\/h1>/);
+  assert.match(
+    res.body,
+    /<h1 class="govuk-heading-l">Activities in Trafford Together’s community spaces<\/h1>/,
+  );
   const redirect = await t.app.inject('/trafford/api/openactive');
   assert.equal(redirect.statusCode, 301);
   assert.equal(redirect.headers.location, '/trafford/api/openactive/');

@@ -1,5 +1,5 @@
-import type { Place } from '../../../platform/places/place-service.js';
 import type { Translate } from '../../../platform/i18n/i18n.js';
+import type { Place } from '../../../platform/places/place-service.js';
 import type { Activity } from '../activities/activity-service.js';
 import { londonWall, timeLabel } from '../activities/activity-time.js';
 
@@ -91,7 +91,12 @@ export function sessionSeries(
       },
     ],
     organizer: a.group
-      ? { '@type': 'Organization', '@id': `${placeUrl(u)}/groups/${a.group.slug}`, name: a.group.name, url: `${placeUrl(u)}/groups/${a.group.slug}` }
+      ? {
+          '@type': 'Organization',
+          '@id': `${placeUrl(u)}/groups/${a.group.slug}`,
+          name: a.group.name,
+          url: `${placeUrl(u)}/groups/${a.group.slug}`,
+        }
       : { '@type': 'Organization', '@id': placeUrl(u), name: u.place.name, url: placeUrl(u) },
     location: {
       '@type': 'Place',
