@@ -132,6 +132,12 @@ test('only organisers (for their own group) and officers add activities; a bad f
   assert.match(bad.body, /Enter the cost in pounds/);
   assert.match(bad.body, /value="Homework club"/);
 
+  // An empty form: the date is one question, so one message in the summary and one by the boxes.
+  const empty = await add(organiser.cookie, {});
+  assert.equal(empty.statusCode, 422);
+  assert.equal((empty.body.match(/Enter a real date, such as 28 3 2026/g) ?? []).length, 2);
+  assert.match(empty.body, /href="#date-day"/);
+
   const past = await add(organiser.cookie, { ...base, group: hub?.id as string, ...ahead(-3).fields });
   assert.equal(past.statusCode, 422);
   assert.match(past.body, /The first session must be today or later/);

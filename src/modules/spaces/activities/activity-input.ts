@@ -37,7 +37,7 @@ const age = (message: string) =>
 const TIME = /^([01]?\d|2[0-3])[:.]([0-5]\d)$/;
 const time = (message: string) =>
   z
-    .string()
+    .string(message)
     .trim()
     .regex(TIME, message)
     .transform((s) => {
@@ -48,38 +48,29 @@ const time = (message: string) =>
 /** The activity form: messages are catalogue keys. Times are on the London clock. */
 export const ActivityInput = z
   .object({
-    space: z
-      .string()
-      .trim()
-      .min(1, 'spaces.activities.errors.spaceMissing')
-      .max(80, 'spaces.activities.errors.spaceMissing'),
-    group: z.string().trim().max(80, 'spaces.activities.errors.groupMissing').default(''),
     title: z
-      .string()
+      .string('spaces.activities.errors.titleMissing')
       .trim()
       .min(1, 'spaces.activities.errors.titleMissing')
       .max(120, 'spaces.activities.errors.titleTooLong'),
     description: optionalText(2000, 'spaces.activities.errors.descriptionTooLong'),
     category: z.enum(ACTIVITY_CATEGORIES, 'spaces.activities.errors.categoryMissing'),
-    ageMin: age('spaces.activities.errors.ageInvalid'),
-    ageMax: age('spaces.activities.errors.ageInvalid'),
-    cost: z
-      .string()
+    space: z
+      .string('spaces.activities.errors.spaceMissing')
       .trim()
-      .default('')
-      .refine((s) => s === '' || /^£?\d{1,4}(\.\d{1,2})?$/.test(s), 'spaces.activities.errors.costInvalid')
-      .transform((s) => (s === '' ? 0 : Math.round(Number(s.replace('£', '')) * 100))),
-    accessibility: choiceList(ACCESSIBILITY_FEATURES, 'spaces.activities.errors.accessibilityInvalid'),
+      .min(1, 'spaces.activities.errors.spaceMissing')
+      .max(80, 'spaces.activities.errors.spaceMissing'),
+    group: z.string().trim().max(80, 'spaces.activities.errors.groupMissing').default(''),
     'date-day': z
-      .string()
+      .string('spaces.activities.errors.dateInvalid')
       .trim()
       .regex(/^\d{1,2}$/, 'spaces.activities.errors.dateInvalid'),
     'date-month': z
-      .string()
+      .string('spaces.activities.errors.dateInvalid')
       .trim()
       .regex(/^\d{1,2}$/, 'spaces.activities.errors.dateInvalid'),
     'date-year': z
-      .string()
+      .string('spaces.activities.errors.dateInvalid')
       .trim()
       .regex(/^\d{4}$/, 'spaces.activities.errors.dateInvalid'),
     startTime: time('spaces.activities.errors.startTimeInvalid'),
@@ -94,6 +85,15 @@ export const ActivityInput = z
         'spaces.activities.errors.weeksInvalid',
       )
       .transform((s) => (s === '' ? 12 : Number(s))),
+    ageMin: age('spaces.activities.errors.ageInvalid'),
+    ageMax: age('spaces.activities.errors.ageInvalid'),
+    cost: z
+      .string()
+      .trim()
+      .default('')
+      .refine((s) => s === '' || /^£?\d{1,4}(\.\d{1,2})?$/.test(s), 'spaces.activities.errors.costInvalid')
+      .transform((s) => (s === '' ? 0 : Math.round(Number(s.replace('£', '')) * 100))),
+    accessibility: choiceList(ACCESSIBILITY_FEATURES, 'spaces.activities.errors.accessibilityInvalid'),
   })
   .refine((v) => v.ageMin === null || v.ageMax === null || v.ageMax >= v.ageMin, {
     path: ['ageMax'],

@@ -234,12 +234,19 @@ export async function activityRoutes(app: FastifyInstance) {
     const chosen = new Set((values.accessibility ?? '').split(',').filter(Boolean));
     const [spaces, groups] = await Promise.all([activeSpaces(c), organisedGroups(c)]);
     if (state.errors?.length) reply.code(422);
-    const fieldErrors = errorsByField(state.errors ?? []);
+    // The date is one question: one message in the summary, pointing at its first box.
+    const errors = (state.errors ?? [])
+      .filter(
+        (e, i, all) =>
+          !e.field.startsWith('date-') || all.findIndex((x) => x.field.startsWith('date-')) === i,
+      )
+      .map((e) => (e.field.startsWith('date-') ? { ...e, field: 'date-day', href: '#date-day' } : e));
+    const fieldErrors = errorsByField(errors);
     return reply.page('spaces/activities/views/form.njk', {
       pageTitle: t('spaces.activities.form.title'),
       action: `/${requirePlace(request).slug}/whats-on/activities`,
       csrfToken: reply.generateCsrf(),
-      errors: state.errors ?? [],
+      errors,
       fieldErrors,
       dateError: fieldErrors['date-day'] ?? fieldErrors['date-month'] ?? fieldErrors['date-year'],
       values,
