@@ -171,6 +171,8 @@ test('filters: free, age, space and access needs narrow the calendar', async () 
   );
   const loop = await visible('accessibility=hearing-loop');
   assert.ok(loop.has('Chair aerobics') && !loop.has('Video games club'));
+  const bucklow = await visible('ward=bucklow-st-martins');
+  assert.ok(bucklow.has('Video games club') && !bucklow.has('Chair aerobics'));
   const partington = await visible('space=partington-village-hall');
   assert.ok(partington.has('Video games club') && !partington.has('Chair aerobics'));
   const page = await t.app.inject('/trafford/whats-on?space=stretford-public-hall&free=yes');
