@@ -1,4 +1,5 @@
 import { defineModule } from '../../platform/module-definition.js';
+import { DEMO_ACTIVITY_ID, seedActivities } from './activities/activity-seed.js';
 import { spacesRoutes } from './routes.js';
 import { DEMO_BOOKING_ID, DEMO_SPACE_SLUG, seedSpaces } from './spaces/space-seed.js';
 
@@ -11,16 +12,34 @@ export default defineModule({
   name: 'spaces',
   titleKey: 'spaces.module',
   routes: spacesRoutes,
-  nav: [{ path: 'spaces', labelKey: 'spaces.spaces.nav.label', summaryKey: 'spaces.spaces.nav.summary' }],
+  nav: [
+    { path: 'spaces', labelKey: 'spaces.spaces.nav.label', summaryKey: 'spaces.spaces.nav.summary' },
+    {
+      path: 'whats-on',
+      labelKey: 'spaces.activities.nav.whatsOn',
+      summaryKey: 'spaces.activities.nav.whatsOnSummary',
+    },
+  ],
   permissions: {
     'spaces.manage': {
       descriptionKey: 'spaces.spaces.permissions.manage',
       roles: ['officer', 'place-admin'],
     },
     'spaces.book': { descriptionKey: 'spaces.spaces.permissions.book', roles: ['resident'] },
+    'spaces.activities.manage': {
+      descriptionKey: 'spaces.activities.permissions.manage',
+      roles: ['officer', 'place-admin'],
+    },
   },
   async seed(c) {
     await seedSpaces(c);
+    await seedActivities(c);
   },
-  demoParams: { space: DEMO_SPACE_SLUG, booking: DEMO_BOOKING_ID },
+  // The activities' demo spaces work for the calendar feed too; the space pages use the bookings' one.
+  demoParams: {
+    space: DEMO_SPACE_SLUG,
+    booking: DEMO_BOOKING_ID,
+    activity: DEMO_ACTIVITY_ID,
+    session: DEMO_ACTIVITY_ID,
+  },
 });

@@ -1,0 +1,248 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { useTestApp } from '../../../../test/helpers/app.js';
+import { submitForm } from '../../../../test/helpers/form-client.js';
+import { makePerson } from '../../../../test/helpers/people.js';
+import { DEMO_ACTIVITY_ID } from './activity-seed.js';
+import { sessionTimes } from './activity-service.js';
+import { addDays, isoWeekMonday, isoWeekOf, londonDay } from './activity-time.js';
+
+const t = useTestApp();
+
+/** A date a few weeks ahead on the London clock, as the form's three boxes. */
+function ahead(days: number) {
+  const day = addDays(londonDay(new Date()), days);
+  const [y, m, d] = day.split('-');
+  return {
+    day,
+    fields: { 'date-day': String(Number(d)), 'date-month': String(Number(m)), 'date-year': y as string },
+  };
+}
+
+const FILM = {
+  title: 'Silent film with live piano',
+  description: 'A classic silent comedy with a pianist.',
+  category: 'film',
+  space: 'sale-waterside-arts',
+  startTime: '19:00',
+  endTime: '21:00',
+  repeat: 'once',
+  cost: '4.50',
+  ageMin: '12',
+  accessibility: ['step-free', 'hearing-loop'],
+};
+
+function add(cookie: string, fields: Record<string, string | string[]>) {
+  return submitForm(t.app, {
+    cookie,
+    formUrl: '/trafford/whats-on/activities/new',
+    postUrl: '/trafford/whats-on/activities',
+    fields,
+  });
+}
+
+async function organiserOf(groupSlug: string) {
+  const person = await makePerson(t.db);
+  await t.db.query(
+    `insert into directory_group_members (place_id, group_id, user_id, role)
+     select place_id, id, $2, 'organiser' from directory_groups where slug = $1`,
+    [groupSlug, person.userId],
+  );
+  return person;
+}
+
+test('an officer adds a one-off film night: it has its page, and is in the week view, the JSON and the CSV', async () => {
+  const officer = await makePerson(t.db, { roles: ['officer'] });
+  const when = ahead(20);
+  const res = await add(officer.cookie, { ...FILM, ...when.fields });
+  assert.equal(res.statusCode, 303);
+  const url = res.headers.location as string;
+  const page = await t.app.inject(url);
+  assert.equal(page.statusCode, 200);
+  assert.match(page.body, /Activity added/);
+  assert.match(page.body, /Silent film with live piano/);
+  assert.match(page.body, /£4\.50/);
+  assert.match(page.body, /Ages 12 and over/);
+  assert.match(page.body, /19:00 to 21:00/);
+
+  const week = await t.app.inject(`/trafford/whats-on?week=${isoWeekOf(when.day)}`);
+  assert.equal(week.statusCode, 200);
+  assert.match(week.body, /Silent film with live piano/);
+  // The week view lists all seven days, empty ones too.
+  assert.equal(
+    (week.body.match(/<h3 class="govuk-heading-s govuk-!-margin-bottom-2" id="day-/g) ?? []).length,
+    7,
+  );
+
+  const json = await t.app.inject(
+    `/trafford/api/whats-on?from=${when.day}&to=${when.day}&space=sale-waterside-arts`,
+  );
+  const film = json.json().contents.find((s: { title: string }) => s.title === FILM.title);
+  assert.equal(film.local_date, when.day);
+  assert.equal(film.local_start, '19:00');
+  assert.equal(film.cost_pence, 450);
+  assert.deepEqual(film.accessibility, ['step-free', 'hearing-loop']);
+  const csv = await t.app.inject(`/trafford/api/whats-on.csv?from=${when.day}&to=${when.day}`);
+  assert.match(csv.body, /Silent film with live piano.*,450,step-free;hearing-loop,/);
+});
+
+test('only organisers (for their own group) and officers add activities; a bad form keeps what was typed', async () => {
+  const resident = await makePerson(t.db);
+  assert.equal(
+    (await t.app.inject({ url: '/trafford/whats-on/activities/new', headers: { cookie: resident.cookie } }))
+      .statusCode,
+    403,
+  );
+  const anon = await t.app.inject('/trafford/whats-on/activities/new');
+  assert.equal(anon.statusCode, 303);
+  assert.match(anon.headers.location as string, /^\/account\/sign-in/);
+
+  const organiser = await organiserOf('partington-community-hub');
+  const [hub] = await t.db.query<{ id: string }>(
+    "select id from directory_groups where slug = 'partington-community-hub'",
+  );
+  const [other] = await t.db.query<{ id: string }>(
+    "select id from directory_groups where slug = 'sale-moor-repair-cafe'",
+  );
+  const when = ahead(9);
+  const base = {
+    ...FILM,
+    ...when.fields,
+    title: 'Homework club',
+    category: 'learning',
+    space: 'partington-village-hall',
+  };
+  // Not their group, and no group at all, are both refused.
+  const notTheirs = await add(organiser.cookie, { ...base, group: other?.id as string });
+  assert.equal(notTheirs.statusCode, 403);
+  const noGroup = await add(organiser.cookie, base);
+  assert.equal(noGroup.statusCode, 422);
+  assert.match(noGroup.body, /Choose the group that runs it/);
+
+  const bad = await add(organiser.cookie, {
+    ...base,
+    group: hub?.id as string,
+    endTime: '18:00',
+    startTime: '19:00',
+    cost: 'lots',
+  });
+  assert.equal(bad.statusCode, 422);
+  assert.match(bad.body, /govuk-error-summary/);
+  assert.match(bad.body, /The end time must be after the start time/);
+  assert.match(bad.body, /Enter the cost in pounds/);
+  assert.match(bad.body, /value="Homework club"/);
+
+  // An empty form: the date is one question, so one message in the summary and one by the boxes.
+  const empty = await add(organiser.cookie, {});
+  assert.equal(empty.statusCode, 422);
+  assert.equal((empty.body.match(/Enter a real date, such as 28 3 2026/g) ?? []).length, 2);
+  assert.match(empty.body, /href="#date-day"/);
+
+  const past = await add(organiser.cookie, { ...base, group: hub?.id as string, ...ahead(-3).fields });
+  assert.equal(past.statusCode, 422);
+  assert.match(past.body, /The first session must be today or later/);
+
+  const ok = await add(organiser.cookie, { ...base, group: hub?.id as string, repeat: 'weekly', weeks: '6' });
+  assert.equal(ok.statusCode, 303);
+  const page = await t.app.inject(ok.headers.location as string);
+  assert.match(page.body, /Partington Community Hub/);
+  assert.equal((page.body.match(/<tr class="govuk-table__row">/g) ?? []).length - 1, 6);
+  const group = await t.app.inject('/trafford/whats-on?group=partington-community-hub');
+  assert.match(group.body, /What’s on with Partington Community Hub/);
+  assert.match(group.body, /Homework club/);
+  assert.doesNotMatch(group.body, /Chair aerobics/);
+});
+
+test('filters: free, age, space and access needs narrow the calendar', async () => {
+  const visible = async (q: string) => {
+    const res = await t.app.inject(`/trafford/api/whats-on?per_page=200&${q}`);
+    assert.equal(res.statusCode, 200);
+    return new Set(res.json().contents.map((s: { title: string }) => s.title));
+  };
+  const all = await visible('');
+  assert.ok(all.has('Chair aerobics') && all.has('Video games club'));
+  const free = await visible('free=yes');
+  assert.ok(!free.has('Chair aerobics') && free.has('Video games club'));
+  const toddler = await visible('age=3');
+  assert.ok(
+    toddler.has('Toddler music and rhyme time') &&
+      !toddler.has('Video games club') &&
+      !toddler.has('Chair aerobics'),
+  );
+  const loop = await visible('accessibility=hearing-loop');
+  assert.ok(loop.has('Chair aerobics') && !loop.has('Video games club'));
+  const bucklow = await visible('ward=bucklow-st-martins');
+  assert.ok(bucklow.has('Video games club') && !bucklow.has('Chair aerobics'));
+  const partington = await visible('space=partington-village-hall');
+  assert.ok(partington.has('Video games club') && !partington.has('Chair aerobics'));
+  const page = await t.app.inject('/trafford/whats-on?space=stretford-public-hall&free=yes');
+  assert.equal(page.statusCode, 200);
+  assert.match(page.body, /What’s on at Stretford Public Hall/);
+  assert.doesNotMatch(page.body, /Chair aerobics/);
+  // Nonsense in the query string is ignored or refused, never a 500.
+  for (const q of ['week=2026-W99', 'age=old', 'from=yesterday', 'accessibility=x&accessibility=y']) {
+    assert.equal((await t.app.inject(`/trafford/whats-on?${q}`)).statusCode, 200, q);
+  }
+  assert.equal((await t.app.inject('/trafford/api/whats-on?from=yesterday')).statusCode, 422);
+});
+
+test('a cancelled session shows as cancelled; a withdrawn activity leaves the calendar', async () => {
+  const officer = await makePerson(t.db, { roles: ['officer'] });
+  const resident = await makePerson(t.db);
+  const url = `/trafford/whats-on/activities/${DEMO_ACTIVITY_ID}`;
+  const [first] = await t.db.query<{ id: string }>(
+    'select id from activity_sessions where activity_id = $1 order by starts_at limit 1',
+    [DEMO_ACTIVITY_ID],
+  );
+  const cancelUrl = `${url}/sessions/${first?.id}`;
+  const refused = await submitForm(t.app, {
+    cookie: resident.cookie,
+    formUrl: url,
+    postUrl: cancelUrl,
+    fields: { cancelled: 'yes' },
+  });
+  assert.equal(refused.statusCode, 403);
+  const done = await submitForm(t.app, {
+    cookie: officer.cookie,
+    formUrl: url,
+    postUrl: cancelUrl,
+    fields: { cancelled: 'yes' },
+  });
+  assert.equal(done.statusCode, 303);
+  const page = await t.app.inject(url);
+  assert.match(page.body, /<del>[^<]+<\/del> <strong class="govuk-tag govuk-tag--red">\s*Cancelled/);
+  const api = await t.app.inject('/trafford/api/whats-on?per_page=200');
+  const firstSession = api.json().contents.find((s: { id: string }) => s.id === first?.id);
+  assert.equal(firstSession.cancelled, true);
+
+  const withdraw = await submitForm(t.app, {
+    cookie: officer.cookie,
+    formUrl: url,
+    postUrl: `${url}/withdraw`,
+    fields: {},
+  });
+  assert.equal(withdraw.statusCode, 303);
+  assert.equal((await t.app.inject(url)).statusCode, 404);
+  assert.doesNotMatch((await t.app.inject('/trafford/whats-on')).body, /Chair aerobics/);
+});
+
+test('weekly sessions keep their London wall-clock time across the clock changes, and ISO weeks are exact', () => {
+  const { rrule, times } = sessionTimes({ year: 2026, month: 10, day: 20 }, 18 * 60, 19 * 60 + 30, {
+    weeks: 2,
+  });
+  assert.match(rrule as string, /DTSTART;TZID=Europe\/London:20261020T180000\nRRULE:FREQ=WEEKLY;COUNT=2/);
+  assert.deepEqual(
+    times.map((x) => [x.startsAt.toISOString(), x.endsAt.toISOString()]),
+    [
+      ['2026-10-20T17:00:00.000Z', '2026-10-20T18:30:00.000Z'],
+      ['2026-10-27T18:00:00.000Z', '2026-10-27T19:30:00.000Z'],
+    ],
+  );
+  // 01:30 on 29 March 2026 never happens in London: the session starts at 02:30 BST (01:30 UTC).
+  const gap = sessionTimes({ year: 2026, month: 3, day: 29 }, 90, 150, null).times[0];
+  assert.equal(gap?.startsAt.toISOString(), '2026-03-29T01:30:00.000Z');
+  assert.equal(isoWeekMonday('2026-W13'), '2026-03-23');
+  assert.equal(isoWeekMonday('2026-W53'), '2026-12-28');
+  assert.equal(isoWeekMonday('2025-W53'), null);
+  assert.equal(isoWeekOf('2027-01-01'), '2026-W53');
+});
