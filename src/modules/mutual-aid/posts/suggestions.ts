@@ -32,7 +32,9 @@ export async function suggestOffers(
   // A helper already asked for this need (who said no, or did not answer) is not suggested again.
   const asked = new Set(
     (
-      await ctx.db.query<{ offer_id: string }>('select offer_id from aid_matches where need_id = $1', [need.id])
+      await ctx.db.query<{ offer_id: string }>('select offer_id from aid_matches where need_id = $1', [
+        need.id,
+      ])
     ).map((r) => r.offer_id),
   );
   const all = await openOffers(ctx.db, ctx.place.id);
