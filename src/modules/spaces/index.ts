@@ -1,5 +1,6 @@
 import { defineModule } from '../../platform/module-definition.js';
 import { DEMO_ACTIVITY_ID, seedActivities } from './activities/activity-seed.js';
+import { bookingPrivacy } from './bookings/booking-privacy.js';
 import { spacesRoutes } from './routes.js';
 import { DEMO_BOOKING_ID, DEMO_SPACE_SLUG, seedSpaces } from './spaces/space-seed.js';
 
@@ -31,6 +32,7 @@ export default defineModule({
       roles: ['officer', 'place-admin'],
     },
   },
+  privacy: bookingPrivacy,
   async seed(c) {
     await seedSpaces(c);
     await seedActivities(c);

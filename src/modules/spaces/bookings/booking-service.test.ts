@@ -290,3 +290,33 @@ test('changing the time moves the booking; a taken time is refused and the booki
   );
   assert.equal(log?.n, 1);
 });
+
+test('a booker’s bookings are in their data download; deleting the account frees the slots to come', async () => {
+  const { bookingPrivacy } = await import('./booking-privacy.js');
+  const { withTransaction } = await import('../../../platform/db/transaction.js');
+  const person = await makePerson(t.db);
+  const [space] = await t.db.query<{ id: string; place_id: string }>(
+    "select id, place_id from spaces where status = 'active' order by slug limit 1",
+  );
+  const insert = (from: string, to: string) =>
+    t.db.query<{ id: string }>(
+      `insert into space_bookings (place_id, space_id, booked_by, hirer_type, title, during)
+       values ($1, $2, $3, 'resident', 'Privacy check', tstzrange($4, $5)) returning id`,
+      [space?.place_id ?? null, space?.id ?? null, person.userId, from, to],
+    );
+  const [past] = await insert('2020-01-06T10:00Z', '2020-01-06T11:00Z');
+  const [future] = await insert('2099-01-05T10:00Z', '2099-01-05T11:00Z');
+  const exported = await bookingPrivacy.exportFor?.(t.db, { userId: person.userId, email: person.email });
+  assert.equal(exported?.space_bookings?.length, 2);
+  await withTransaction(t.db, async (tx) => {
+    await bookingPrivacy.eraseFor?.(tx, { userId: person.userId, email: person.email });
+  });
+  const rows = await t.db.query<{ id: string; status: string; booked_by: string | null }>(
+    'select id, status, booked_by from space_bookings where id = any($1::uuid[])',
+    [[past?.id, future?.id]],
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  assert.equal(byId.get(future?.id as string)?.status, 'cancelled');
+  assert.equal(byId.get(past?.id as string)?.status, 'confirmed');
+  assert.ok(rows.every((r) => r.booked_by === null));
+});
