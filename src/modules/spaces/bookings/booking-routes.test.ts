@@ -163,3 +163,28 @@ test('changing the time: a bad time is shown back, a good one moves the booking'
   assert.equal(ok.statusCode, 303);
   assert.match((await t.app.inject({ url, headers: { cookie: me.cookie } })).body, /14:00–15:00/);
 });
+
+test('a manager’s day sheet lists the day’s bookings with who made them; residents cannot see it', async () => {
+  const booker = await makePerson(t.db);
+  await t.db.query(`update users set display_name = 'Day Sheet Booker' where id = $1`, [booker.userId]);
+  const res = await book(booker.cookie, {
+    title: 'Knit and natter',
+    date: '2030-03-13',
+    start: '14:00',
+    end: '16:00',
+    hirerType: 'community-group',
+    repeat: 'none',
+  });
+  assert.equal(res.statusCode, 303, res.body.slice(0, 200));
+  const officer = await makePerson(t.db, { roles: ['officer'] });
+  const sheet = await t.app.inject({ url: `${CENTRE}/day?date=2030-03-13`, headers: { cookie: officer.cookie } });
+  assert.equal(sheet.statusCode, 200);
+  assert.match(sheet.body, /Knit and natter/);
+  assert.match(sheet.body, /14:00–16:00/);
+  assert.match(sheet.body, /Day Sheet Booker/);
+  const otherDay = await t.app.inject({ url: `${CENTRE}/day?date=2030-03-14`, headers: { cookie: officer.cookie } });
+  assert.doesNotMatch(otherDay.body, /Knit and natter/);
+  const resident = await t.app.inject({ url: `${CENTRE}/day?date=2030-03-13`, headers: { cookie: booker.cookie } });
+  assert.equal(resident.statusCode, 403);
+  assert.doesNotMatch(resident.body, /Day Sheet Booker/);
+});

@@ -12,6 +12,7 @@ import {
   cancelBooking,
   changeBooking,
   DatesUnavailable,
+  daySheet,
   decideBooking,
   getBooking,
   myBookings,
@@ -136,6 +137,22 @@ export async function bookingRoutes(app: FastifyInstance) {
       csrfToken: reply.generateCsrf(),
     });
   });
+
+  app.get<SpaceParams & { Querystring: { date?: string } }>(
+    '/spaces/:space/day',
+    needs('spaces.manage'),
+    async (request, reply) => {
+      const sheet = await daySheet(ctx(request), request.params.space, request.query.date ?? null);
+      return reply.page('spaces/bookings/views/day.njk', {
+        pageTitle: request.t('spaces.bookings.day.title', {
+          space: sheet.space.name,
+          date: dateLabel(sheet.date, request.lang),
+        }),
+        sheet,
+        items: sheet.items.map((b) => withLabels(request, b)),
+      });
+    },
+  );
 
   async function bookingPage(
     request: FastifyRequest<BookingParams>,

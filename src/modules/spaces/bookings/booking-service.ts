@@ -484,6 +484,33 @@ export async function pendingBookings(ctx: ServiceContext): Promise<BookingView[
   return rows.map((r) => toView(ctx, r));
 }
 
+/**
+ * A manager's day sheet for one space: every booking that touches the London day, live or not,
+ * in time order, with who booked (managers see names; the public week view never does).
+ */
+export async function daySheet(
+  ctx: ServiceContext,
+  slug: string,
+  date: string | null,
+  now = new Date(),
+): Promise<{ space: SpaceDetail; date: string; previous: string; next: string; items: BookingView[] }> {
+  if (!can(ctx.actor, 'spaces.manage')) throw new Forbidden();
+  const space = await getSpace(ctx, slug, londonToday(now));
+  const day = date && isRealDate(date) ? date : londonToday(now);
+  const rows = await ctx.db.query<BookingRow>(
+    `${BOOKING_SELECT} where b.space_id = $1 and b.during && tstzrange($2, $3, '[)')
+     order by lower(b.during), b.id limit 500`,
+    [space.id, londonAt(day, 0), londonAt(addDays(day, 1), 0)],
+  );
+  return {
+    space,
+    date: day,
+    previous: addDays(day, -1),
+    next: addDays(day, 1),
+    items: rows.map((r) => toView(ctx, r)),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Changes
 
