@@ -139,12 +139,18 @@ async function gather(ctx: ServiceContext, period: TimeRange, spaceId: string | 
   const raw: Raw = { groups: new Map(), ranges: new Map(), hours: new Map(), newActivities: new Map() };
   const groupsOf = (space: string) => {
     let set = raw.groups.get(space);
-    if (!set) raw.groups.set(space, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      raw.groups.set(space, set);
+    }
     return set;
   };
   const rangesOf = (space: string) => {
     let list = raw.ranges.get(space);
-    if (!list) raw.ranges.set(space, (list = []));
+    if (!list) {
+      list = [];
+      raw.ranges.set(space, list);
+    }
     return list;
   };
   for (const b of bookings) {
@@ -152,7 +158,10 @@ async function gather(ctx: ServiceContext, period: TimeRange, spaceId: string | 
     rangesOf(b.space_id).push(range);
     if (b.group_id) groupsOf(b.space_id).add(b.group_id);
     let hours = raw.hours.get(b.space_id);
-    if (!hours) raw.hours.set(b.space_id, (hours = emptyHours()));
+    if (!hours) {
+      hours = emptyHours();
+      raw.hours.set(b.space_id, hours);
+    }
     const h = Math.max(0, Math.min(range.end, period.end) - Math.max(range.start, period.start)) / 3_600_000;
     hours.byHirer[b.hirer_type] += h;
     if (COMMUNITY_HIRERS.includes(b.hirer_type)) hours.community += h;
