@@ -43,7 +43,8 @@ export function heatMapView(occupancy: HourOfWeekOccupancy, t: Translate, subjec
       const band = BANDS[bandOf(c.occupiedMinutes > 0 ? Math.max(1, percent) : 0)] ?? BANDS[0];
       return {
         x: LEFT + c.hour * CELL_W,
-        percent,
+        // A shaded square never says 0: some use rounds to "<1".
+        percent: c.occupiedMinutes > 0 && percent === 0 ? '<1' : String(percent),
         fill: band.fill,
         text: band.text,
         occurs: c.totalMinutes > 0,
@@ -55,9 +56,11 @@ export function heatMapView(occupancy: HourOfWeekOccupancy, t: Translate, subjec
     label: t('spaces.measures.hourRange', { from: pad(hour), to: pad((hour + 1) % 24) }),
     cells: occupancy.cells.map((row) => {
       const c = row[hour];
-      return c && c.totalMinutes > 0
-        ? t('spaces.measures.percent', { percent: String(percentOf(c.share)) })
-        : t('spaces.measures.notInYear');
+      if (!c || c.totalMinutes === 0) return t('spaces.measures.notInYear');
+      const percent = percentOf(c.share);
+      return c.occupiedMinutes > 0 && percent === 0
+        ? t('spaces.measures.underOnePercent')
+        : t('spaces.measures.percent', { percent: String(percent) });
     }),
   }));
   return {

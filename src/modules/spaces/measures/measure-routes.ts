@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { PUBLIC } from '../../../platform/http/access.js';
 import { serviceContext } from '../../../platform/http/request-context.js';
+import type { Translate } from '../../../platform/i18n/i18n.js';
 import { sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
 import { HIRER_TYPES } from '../spaces/space-input.js';
 import { heatMapView } from './heat-map.js';
@@ -9,7 +10,15 @@ import { placeMeasures, type SpaceMeasures, spaceMeasures, yearFrom } from './me
 type YearQuery = { Querystring: { year?: string } };
 type SpaceParams = { Params: { space: string } };
 
-const percentOf = (share: number) => Math.round(share * 100);
+/** A share as a whole percentage; some use that rounds to nothing is "under 1%", never 0%. */
+function percentLabel(t: Translate) {
+  return (share: number) => {
+    const percent = Math.round(share * 100);
+    return share > 0 && percent === 0
+      ? t('spaces.measures.underOnePercent')
+      : t('spaces.measures.percent', { percent: String(percent) });
+  };
+}
 /** Shares in open data keep four decimal places (0.0001 is under a minute a week). */
 const share4 = (share: number) => Math.round(share * 10_000) / 10_000;
 
@@ -43,7 +52,7 @@ export async function measureRoutes(app: FastifyInstance) {
       pageTitle: request.t('spaces.measures.placeTitle', { place: c.place.name, year: String(m.year) }),
       m,
       map: heatMapView(m.occupancy, request.t, c.place.name, m.year),
-      percentOf,
+      percentLabel: percentLabel(request.t),
     });
   });
 
@@ -53,7 +62,7 @@ export async function measureRoutes(app: FastifyInstance) {
       pageTitle: request.t('spaces.measures.spaceTitle', { space: m.space.name, year: String(m.year) }),
       m,
       map: heatMapView(m.occupancy, request.t, m.space.name, m.year),
-      percentOf,
+      percentLabel: percentLabel(request.t),
     });
   });
 

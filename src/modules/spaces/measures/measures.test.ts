@@ -161,6 +161,8 @@ test('the pages show the figures, an SVG heat map with a text alternative and th
   assert.match(page.body, /Groups using it<\/dt><dd class="govuk-summary-list__value">4</);
   assert.match(page.body, /Hours of commercial hire<\/dt><dd class="govuk-summary-list__value">4 hours/);
   assert.match(page.body, /href="\/trafford\/spaces\/measure-hall\/use\?year=2025"/);
+  // 13 hours of 8,760 is 0.15%: shown as "under 1%", never as 0% beside a shaded map.
+  assert.match(page.body, /In use, round the clock<\/dt><dd class="govuk-summary-list__value">under 1%</);
 
   const place = await t.app.inject('/trafford/spaces/use?year=2026');
   assert.equal(place.statusCode, 200);
