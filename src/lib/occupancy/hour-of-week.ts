@@ -37,6 +37,30 @@ export type HourOfWeekOccupancy = {
 
 const MS_PER_HOUR = 60 * MS_PER_MINUTE;
 
+// The cell of a UTC hour (by index) in a zone, remembered across calls: Intl is the slow part,
+// and a place's spaces share the same hours. Bounded: cleared when it grows past a few decades.
+const cellCache = new Map<string, Map<number, number>>();
+const CELL_CACHE_LIMIT = 500_000;
+
+function cellOfHour(hourIndex: number, timeZone: string): number {
+  let zone = cellCache.get(timeZone);
+  if (!zone) {
+    zone = new Map();
+    cellCache.set(timeZone, zone);
+  }
+  let cell = zone.get(hourIndex);
+  if (cell === undefined) {
+    const wall = new Date(wallClockAt(hourIndex * MS_PER_HOUR, timeZone));
+    cell = ((wall.getUTCDay() + 6) % 7) * 24 + wall.getUTCHours();
+    if (zone.size >= CELL_CACHE_LIMIT) zone.clear();
+    zone.set(hourIndex, cell);
+  }
+  return cell;
+}
+
+// Every space in a place is measured over the same period: its cells' lengths are kept.
+let lastTotals: { key: string; totals: Float64Array } | null = null;
+
 /** Sorted, merged, clipped to the period: a minute booked twice is one minute used. */
 export function mergeRanges(ranges: readonly TimeRange[], period: TimeRange): TimeRange[] {
   const clipped = ranges
@@ -63,17 +87,7 @@ export function hourOfWeekOccupancy(
 ): HourOfWeekOccupancy {
   const occupiedMs = new Float64Array(168);
   const totalMs = new Float64Array(168);
-  // The cell of a UTC hour (by index), remembered: Intl is the slow part.
-  const cellOfHour = new Map<number, number>();
-  const cellOf = (hourIndex: number): number => {
-    let cell = cellOfHour.get(hourIndex);
-    if (cell === undefined) {
-      const wall = new Date(wallClockAt(hourIndex * MS_PER_HOUR, timeZone));
-      cell = ((wall.getUTCDay() + 6) % 7) * 24 + wall.getUTCHours();
-      cellOfHour.set(hourIndex, cell);
-    }
-    return cell;
-  };
+  const cellOf = (hourIndex: number) => cellOfHour(hourIndex, timeZone);
   const spread = (range: TimeRange, into: Float64Array) => {
     for (let h = Math.floor(range.start / MS_PER_HOUR); h * MS_PER_HOUR < range.end; h++) {
       const from = Math.max(range.start, h * MS_PER_HOUR);
@@ -81,7 +95,12 @@ export function hourOfWeekOccupancy(
       if (to > from) into[cellOf(h)] = (into[cellOf(h)] ?? 0) + (to - from);
     }
   };
-  if (period.end > period.start) spread(period, totalMs);
+  const totalsKey = `${timeZone} ${period.start} ${period.end}`;
+  if (lastTotals?.key === totalsKey) totalMs.set(lastTotals.totals);
+  else {
+    if (period.end > period.start) spread(period, totalMs);
+    lastTotals = { key: totalsKey, totals: Float64Array.from(totalMs) };
+  }
   for (const r of mergeRanges(ranges, period)) spread(r, occupiedMs);
 
   const cells: OccupancyCell[][] = [];
