@@ -1,6 +1,8 @@
 import { defineModule } from '../../platform/module-definition.js';
 import { DEMO_ACTIVITY_ID, seedActivities } from './activities/activity-seed.js';
 import { bookingPrivacy } from './bookings/booking-privacy.js';
+import { seedMeasures } from './measures/measure-seed.js';
+import { measureStats } from './measures/measure-service.js';
 import { spacesRoutes } from './routes.js';
 import { DEMO_BOOKING_ID, DEMO_SPACE_SLUG, seedSpaces } from './spaces/space-seed.js';
 
@@ -33,9 +35,11 @@ export default defineModule({
     },
   },
   privacy: bookingPrivacy,
+  stats: (ctx) => measureStats(ctx),
   async seed(c) {
     await seedSpaces(c);
     await seedActivities(c);
+    await seedMeasures(c);
   },
   // The activities' demo spaces work for the calendar feed too; the space pages use the bookings' one.
   demoParams: {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { activityRoutes } from './activities/activity-routes.js';
 import { bookingRoutes } from './bookings/booking-routes.js';
 import { feedRoutes } from './feeds/feed-routes.js';
+import { measureRoutes } from './measures/measure-routes.js';
 import { spaceRoutes } from './spaces/space-routes.js';
 
 /** Every spaces page and API, each part in its own folder. */
@@ -10,4 +11,5 @@ export async function spacesRoutes(app: FastifyInstance) {
   await app.register(bookingRoutes);
   await app.register(activityRoutes);
   await app.register(feedRoutes);
+  await app.register(measureRoutes);
 }

@@ -181,7 +181,7 @@ export function londonToday(now = new Date()): string {
 }
 
 // Words a space's own pages already use under /spaces/.
-const RESERVED_SLUGS = new Set(['new', 'bookings', 'approvals']);
+const RESERVED_SLUGS = new Set(['new', 'bookings', 'approvals', 'use']);
 
 function slugify(name: string): string {
   const s = name
