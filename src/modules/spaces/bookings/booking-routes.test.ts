@@ -177,14 +177,23 @@ test('a manager’s day sheet lists the day’s bookings with who made them; res
   });
   assert.equal(res.statusCode, 303, res.body.slice(0, 200));
   const officer = await makePerson(t.db, { roles: ['officer'] });
-  const sheet = await t.app.inject({ url: `${CENTRE}/day?date=2030-03-13`, headers: { cookie: officer.cookie } });
+  const sheet = await t.app.inject({
+    url: `${CENTRE}/day?date=2030-03-13`,
+    headers: { cookie: officer.cookie },
+  });
   assert.equal(sheet.statusCode, 200);
   assert.match(sheet.body, /Knit and natter/);
   assert.match(sheet.body, /14:00–16:00/);
   assert.match(sheet.body, /Day Sheet Booker/);
-  const otherDay = await t.app.inject({ url: `${CENTRE}/day?date=2030-03-14`, headers: { cookie: officer.cookie } });
+  const otherDay = await t.app.inject({
+    url: `${CENTRE}/day?date=2030-03-14`,
+    headers: { cookie: officer.cookie },
+  });
   assert.doesNotMatch(otherDay.body, /Knit and natter/);
-  const resident = await t.app.inject({ url: `${CENTRE}/day?date=2030-03-13`, headers: { cookie: booker.cookie } });
+  const resident = await t.app.inject({
+    url: `${CENTRE}/day?date=2030-03-13`,
+    headers: { cookie: booker.cookie },
+  });
   assert.equal(resident.statusCode, 403);
   assert.doesNotMatch(resident.body, /Day Sheet Booker/);
 });
