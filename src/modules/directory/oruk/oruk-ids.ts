@@ -1,12 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CATEGORIES, type Category } from '../categories.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && UUID.test(value);
-}
-
 /** Kith's own namespace for name-based (version 5) UUIDs. Never change it: ids derive from it. */
 export const KITH_NAMESPACE = '6f2d1c4e-8a57-5b0e-9d3c-7e1f0a2b4c6d';
 

@@ -1,4 +1,5 @@
-import { isUuid, uuidV5 } from './oruk-ids.js';
+import { isUuid } from '../../../platform/http/ids.js';
+import { uuidV5 } from './oruk-ids.js';
 
 /**
  * Turns whatever another directory publishes into a valid Open Referral UK 3.0 service:

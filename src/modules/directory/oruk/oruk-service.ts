@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { audit } from '../../../platform/audit/audit.js';
 import { withTransaction } from '../../../platform/db/transaction.js';
 import { Forbidden, Invalid, NotFound } from '../../../platform/http/errors.js';
+import { isUuid } from '../../../platform/http/ids.js';
 import type { ServiceContext } from '../../../platform/http/request-context.js';
 import { can } from '../../../platform/roles/permissions.js';
 import { wardAt } from '../../wards/ward-service.js';
 import { applyForm, ServiceForm, type ServiceInput } from './oruk-form.js';
-import { isUuid, KITH_TAXONOMY_ID } from './oruk-ids.js';
+import { KITH_TAXONOMY_ID } from './oruk-ids.js';
 import {
   IdMapper,
   isObject,

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { needs } from '../../../platform/http/access.js';
 import { Invalid } from '../../../platform/http/errors.js';
+import { isUuid } from '../../../platform/http/ids.js';
 import { requirePlace, serviceContext } from '../../../platform/http/request-context.js';
 import { sendCsv } from '../../../platform/opendata/formats.js';
 import { mergeGroupInto } from '../groups/group-service.js';
@@ -21,7 +22,6 @@ function sourceText(t: (k: string, v?: Record<string, string>) => string, source
 
 type WardQuery = { Querystring: { ward?: string } };
 type MergeQuery = { Querystring: { keep?: string; duplicate?: string } };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Officers' data-quality page: stale and duplicate records by ward, and merging duplicates. */
 export async function qualityRoutes(app: FastifyInstance) {
@@ -92,7 +92,7 @@ export async function qualityRoutes(app: FastifyInstance) {
   });
 
   const ids = (q: MergeQuery['Querystring']) => {
-    if (!q.keep || !q.duplicate || !UUID.test(q.keep) || !UUID.test(q.duplicate))
+    if (!q.keep || !q.duplicate || !isUuid(q.keep) || !isUuid(q.duplicate))
       throw new Invalid({ duplicate: 'directory.quality.errors.choosePair' });
     return { keep: q.keep, duplicate: q.duplicate };
   };

@@ -3,6 +3,7 @@ import { audit } from '../../../platform/audit/audit.js';
 import { withTransaction } from '../../../platform/db/transaction.js';
 import type { Tx } from '../../../platform/db/types.js';
 import { Conflict, Forbidden, Invalid, NotFound, validated } from '../../../platform/http/errors.js';
+import { isUuid } from '../../../platform/http/ids.js';
 import type { ServiceContext } from '../../../platform/http/request-context.js';
 import {
   checkPosting,
@@ -76,8 +77,6 @@ export type ChallengeView = ChallengeSummary & {
   own: { id: string; kind: ResponseKind; body: string; moderationStatus: ItemStatus }[];
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 type ChallengeRow = {
   id: string;
   title: string;
@@ -149,7 +148,7 @@ export async function listChallenges(
 }
 
 async function challengeRow(ctx: ServiceContext, id: string): Promise<ChallengeRow> {
-  if (!UUID.test(id)) throw new NotFound('No such challenge');
+  if (!isUuid(id)) throw new NotFound('No such challenge');
   const [row] = await ctx.db.query<ChallengeRow>(`${SELECT} where c.place_id = $1 and c.id = $2`, [
     ctx.place.id,
     id,

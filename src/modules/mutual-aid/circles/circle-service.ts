@@ -4,6 +4,7 @@ import { withTransaction } from '../../../platform/db/transaction.js';
 import type { Tx } from '../../../platform/db/types.js';
 import { queueEmail } from '../../../platform/email/outbox.js';
 import { Conflict, Forbidden, Invalid, NotFound, validated } from '../../../platform/http/errors.js';
+import { isUuid } from '../../../platform/http/ids.js';
 import type { ServiceContext } from '../../../platform/http/request-context.js';
 import { translator } from '../../../platform/i18n/i18n.js';
 import { can } from '../../../platform/roles/permissions.js';
@@ -16,7 +17,6 @@ export const INVITATION_DAYS = 7;
 /** Invitations one person may send in a day: plenty for a circle, too few to spam with. */
 export const INVITATIONS_PER_DAY = 30;
 const DAY = 86_400_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type CircleRole = 'owner' | 'helper' | 'connector';
 
@@ -53,7 +53,7 @@ async function membership(
   circleId: string,
   options: { lock?: boolean; open?: boolean } = {},
 ): Promise<CircleRow> {
-  if (!ctx.actor || !UUID.test(circleId)) throw new NotFound('No such circle');
+  if (!ctx.actor || !isUuid(circleId)) throw new NotFound('No such circle');
   const [row] = await db.query<CircleRow>(
     `${CIRCLE_SELECT} where c.place_id = $1 and c.id = $2${options.lock ? ' for update of c' : ''}`,
     [ctx.place.id, circleId, ctx.actor.userId],
@@ -511,7 +511,7 @@ export async function addRotaSlot(
 export async function takeRotaSlot(ctx: ServiceContext, circleId: string, slotId: string): Promise<void> {
   await withTransaction(ctx.db, async (tx) => {
     const c = await membership(tx, ctx, circleId, { open: true });
-    if (!UUID.test(slotId)) throw new NotFound('No such slot');
+    if (!isUuid(slotId)) throw new NotFound('No such slot');
     const taken = await tx.query(
       'update aid_circle_rota set volunteer_id = $3 where circle_id = $1 and id = $2 and volunteer_id is null returning 1',
       [c.id, slotId, ctx.actor?.userId ?? null],
@@ -532,7 +532,7 @@ export async function takeRotaSlot(ctx: ServiceContext, circleId: string, slotId
 export async function dropRotaSlot(ctx: ServiceContext, circleId: string, slotId: string): Promise<void> {
   await withTransaction(ctx.db, async (tx) => {
     const c = await membership(tx, ctx, circleId, { open: true });
-    if (!UUID.test(slotId)) throw new NotFound('No such slot');
+    if (!isUuid(slotId)) throw new NotFound('No such slot');
     const rows = await tx.query(
       `update aid_circle_rota set volunteer_id = null
        where circle_id = $1 and id = $2 and volunteer_id is not null and ($4 or volunteer_id = $3) returning 1`,
@@ -547,7 +547,7 @@ export async function deleteRotaSlot(ctx: ServiceContext, circleId: string, slot
   await withTransaction(ctx.db, async (tx) => {
     const c = await membership(tx, ctx, circleId, { open: true });
     mustControl(c);
-    if (!UUID.test(slotId)) throw new NotFound('No such slot');
+    if (!isUuid(slotId)) throw new NotFound('No such slot');
     const rows = await tx.query('delete from aid_circle_rota where circle_id = $1 and id = $2 returning 1', [
       c.id,
       slotId,
@@ -577,7 +577,7 @@ export async function addNote(ctx: ServiceContext, circleId: string, raw: unknow
 export async function deleteNote(ctx: ServiceContext, circleId: string, noteId: string): Promise<void> {
   await withTransaction(ctx.db, async (tx) => {
     const c = await membership(tx, ctx, circleId, { open: true });
-    if (!UUID.test(noteId)) throw new NotFound('No such note');
+    if (!isUuid(noteId)) throw new NotFound('No such note');
     const rows = await tx.query(
       'delete from aid_circle_notes where circle_id = $1 and id = $2 and ($4 or author_id = $3) returning 1',
       [c.id, noteId, ctx.actor?.userId ?? null, controls(c.role)],
@@ -617,7 +617,7 @@ export async function removeMember(ctx: ServiceContext, circleId: string, userId
   await withTransaction(ctx.db, async (tx) => {
     const c = await membership(tx, ctx, circleId, { lock: true, open: true });
     mustControl(c);
-    if (!UUID.test(userId)) throw new NotFound('No such helper');
+    if (!isUuid(userId)) throw new NotFound('No such helper');
     // The person may also let go of the connector who set the circle up for them.
     const connectorGone =
       c.role === 'owner' &&

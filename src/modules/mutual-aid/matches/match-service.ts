@@ -4,6 +4,7 @@ import type { Db, Tx } from '../../../platform/db/types.js';
 import { queueEmail } from '../../../platform/email/outbox.js';
 import { relayAddress } from '../../../platform/email/relay.js';
 import { Forbidden, Invalid, NotFound, validated } from '../../../platform/http/errors.js';
+import { isUuid } from '../../../platform/http/ids.js';
 import type { ServiceContext } from '../../../platform/http/request-context.js';
 import type { JobSite } from '../../../platform/module-definition.js';
 import { can } from '../../../platform/roles/permissions.js';
@@ -12,8 +13,6 @@ import { AcceptInput, AskInput, CancelInput, FeedbackInput, type ShareField } fr
 export type MatchSide = 'need' | 'offer';
 export type MatchStatus = 'proposed' | 'accepted' | 'declined' | 'cancelled' | 'expired' | 'done';
 export const LIVE_STATUSES: readonly MatchStatus[] = ['proposed', 'accepted'];
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One match with both posts' public fields and the two accounts behind them. */
 export type MatchRow = {
@@ -44,7 +43,7 @@ const MATCH_SELECT = `select m.id, m.place_id, pl.slug as place_slug, pl.name as
   join places pl on pl.id = m.place_id`;
 
 export async function matchRow(db: Db | Tx, id: string, lock = false): Promise<MatchRow | null> {
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   const rows = await db.query<MatchRow>(`${MATCH_SELECT} where m.id = $1${lock ? ' for update of m' : ''}`, [
     id,
   ]);
@@ -114,7 +113,7 @@ type PostState = {
 };
 
 async function postState(tx: Tx, placeId: string, id: string, lock: boolean): Promise<PostState | null> {
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   const rows = await tx.query<PostState>(
     `select id, kind, author_id, status, moderation_status, expires_at from aid_posts
      where place_id = $1 and id = $2${lock ? ' for update' : ''}`,

@@ -2,6 +2,7 @@ import { audit } from '../../../platform/audit/audit.js';
 import { withTransaction } from '../../../platform/db/transaction.js';
 import type { SqlParam, Tx } from '../../../platform/db/types.js';
 import { Forbidden, Invalid, NotFound, validated } from '../../../platform/http/errors.js';
+import { isUuid } from '../../../platform/http/ids.js';
 import type { ServiceContext } from '../../../platform/http/request-context.js';
 import {
   checkPosting,
@@ -153,8 +154,7 @@ export type PostView = PublicPost & {
 };
 
 export async function getPost(ctx: ServiceContext, id: string): Promise<PostView> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
-    throw new NotFound('No such post');
+  if (!isUuid(id)) throw new NotFound('No such post');
   const rows = await ctx.db.query<PostRow>(`${PUBLIC_SELECT} where p.place_id = $1 and p.id = $2`, [
     ctx.place.id,
     id,

@@ -2,13 +2,13 @@ import { audit } from '../../../platform/audit/audit.js';
 import { withTransaction } from '../../../platform/db/transaction.js';
 import type { Db, Tx } from '../../../platform/db/types.js';
 import { Forbidden, Invalid, NotFound, validated } from '../../../platform/http/errors.js';
+import { isUuid } from '../../../platform/http/ids.js';
 import type { ServiceContext } from '../../../platform/http/request-context.js';
 import { can } from '../../../platform/roles/permissions.js';
 import { type GroupName, groupNames, groupsOrganisedBy } from '../../directory/groups/group-lookup.js';
 import { getGroup } from '../../directory/groups/group-service.js';
 import {
   AgreementInput,
-  isUuid,
   SHARED_FIELDS,
   type SharedField,
   SignInput,

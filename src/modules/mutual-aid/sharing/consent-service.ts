@@ -1,9 +1,9 @@
 import { audit } from '../../../platform/audit/audit.js';
 import { withTransaction } from '../../../platform/db/transaction.js';
 import { Forbidden, NotFound } from '../../../platform/http/errors.js';
+import { isUuid } from '../../../platform/http/ids.js';
 import type { ServiceContext } from '../../../platform/http/request-context.js';
 import { can } from '../../../platform/roles/permissions.js';
-import { isUuid } from './sharing-input.js';
 
 /**
  * Consent records: what someone agreed to, how, when, for whom, and when they changed their

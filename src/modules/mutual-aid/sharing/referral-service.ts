@@ -1,12 +1,13 @@
 import { audit } from '../../../platform/audit/audit.js';
 import { withTransaction } from '../../../platform/db/transaction.js';
 import { Forbidden, Invalid, NotFound, validated } from '../../../platform/http/errors.js';
+import { isUuid } from '../../../platform/http/ids.js';
 import type { ServiceContext } from '../../../platform/http/request-context.js';
 import { can } from '../../../platform/roles/permissions.js';
 import { type GroupName, groupNames, groupsOrganisedBy } from '../../directory/groups/group-lookup.js';
 import { getGroup } from '../../directory/groups/group-service.js';
 import { agreementFor } from './agreement-service.js';
-import { fieldsSent, isUuid, ReferralInput, RespondInput, type SharedField } from './sharing-input.js';
+import { fieldsSent, ReferralInput, RespondInput, type SharedField } from './sharing-input.js';
 
 export type ReferralStatus = 'sent' | 'accepted' | 'declined' | 'withdrawn';
 

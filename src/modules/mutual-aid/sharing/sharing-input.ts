@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { choiceList, optionalText } from '../../../platform/http/form-fields.js';
+import { UUID } from '../../../platform/http/ids.js';
 
 /** Form fields for agreements, signatures, referrals and consents; messages are catalogue keys. */
 
@@ -9,9 +10,6 @@ export type SharedField = (typeof SHARED_FIELDS)[number];
 
 /** The version of the agreement template in code (its clauses are in the message catalogue). */
 export const TEMPLATE_VERSION = 'kith-dsa-1';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: string) => UUID.test(s);
 
 const datePart = z.string().trim().max(4, 'mutualAid.sharing.errors.reviewDate').default('');
 

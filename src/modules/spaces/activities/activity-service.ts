@@ -3,6 +3,7 @@ import { audit } from '../../../platform/audit/audit.js';
 import { withTransaction } from '../../../platform/db/transaction.js';
 import type { SqlParam, Tx } from '../../../platform/db/types.js';
 import { Forbidden, Invalid, NotFound, validated } from '../../../platform/http/errors.js';
+import { isUuid } from '../../../platform/http/ids.js';
 import type { ServiceContext } from '../../../platform/http/request-context.js';
 import { can } from '../../../platform/roles/permissions.js';
 import { getGroup, groupsOf, requireGroupManager } from '../../directory/groups/group-service.js';
@@ -10,7 +11,6 @@ import { type AccessibilityFeature, type ActivityCategory, ActivityInput } from 
 import { londonToUtc, londonWall } from './activity-time.js';
 
 const { RRule } = rrulePkg;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MINUTE = 60_000;
 
 /** The space an activity happens in, as the calendar shows it. */
@@ -222,7 +222,7 @@ export type ActivityView = Activity & {
 };
 
 async function findActivity(ctx: ServiceContext, id: string): Promise<Activity | null> {
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   const [row] = await ctx.db.query<ActivityRow>(
     `select ${ACTIVITY_SELECT} from ${ACTIVITY_FROM} where a.place_id = $1 and a.id = $2`,
     [ctx.place.id, id],
@@ -401,7 +401,7 @@ export async function createActivity(ctx: ServiceContext, raw: unknown, now = ne
 }
 
 async function requireManaged(ctx: ServiceContext, activityId: string) {
-  if (!UUID.test(activityId)) throw new NotFound('No such activity');
+  if (!isUuid(activityId)) throw new NotFound('No such activity');
   const [row] = await ctx.db.query<{ group_id: string | null; status: string }>(
     'select group_id, status from activities where place_id = $1 and id = $2',
     [ctx.place.id, activityId],
@@ -419,7 +419,7 @@ export async function setSessionCancelled(
   cancelled: boolean,
 ): Promise<void> {
   await requireManaged(ctx, activityId);
-  if (!UUID.test(sessionId)) throw new NotFound('No such session');
+  if (!isUuid(sessionId)) throw new NotFound('No such session');
   await withTransaction(ctx.db, async (tx) => {
     await lockChanges(tx);
     const rows = await tx.query<{ id: string }>(

@@ -4,6 +4,7 @@ import { withTransaction } from '../../../platform/db/transaction.js';
 import type { Db, Tx } from '../../../platform/db/types.js';
 import { queueEmail } from '../../../platform/email/outbox.js';
 import { Forbidden, Invalid, NotFound, validated } from '../../../platform/http/errors.js';
+import { isUuid } from '../../../platform/http/ids.js';
 import type { ServiceContext } from '../../../platform/http/request-context.js';
 import { can } from '../../../platform/roles/permissions.js';
 import type { HirerType } from '../spaces/space-input.js';
@@ -25,7 +26,6 @@ const { RRule } = rrule;
 
 export type BookingStatus = 'pending' | 'confirmed' | 'declined' | 'cancelled';
 const LIVE = "status in ('pending', 'confirmed')";
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Several dates of a request cannot be booked (taken, closed or past): nothing was booked, and
@@ -447,7 +447,7 @@ function toView(ctx: ServiceContext, r: BookingRow): BookingView {
 }
 
 async function loadBooking(ctx: ServiceContext, db: Db | Tx, id: string): Promise<BookingRow> {
-  if (!UUID.test(id)) throw new NotFound('No such booking');
+  if (!isUuid(id)) throw new NotFound('No such booking');
   const [row] = await db.query<BookingRow>(`${BOOKING_SELECT} where b.place_id = $1 and b.id = $2`, [
     ctx.place.id,
     id,
