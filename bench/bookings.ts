@@ -16,7 +16,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { Db } from '../src/platform/db/types.js';
-import { createBenchDatabase, percentile } from './support.js';
+import { onEachEngine, percentile } from './support.js';
 
 const { values } = parseArgs({
   options: {
@@ -96,30 +96,10 @@ async function bench(engine: string, db: Db) {
 console.log(
   `Availability of one space for one week: ${SPACES} spaces, ${PER_DAY} bookings a day each for a year, ${RUNS} space-weeks per engine, load average ${os.loadavg()[0]?.toFixed(2)} on ${os.cpus().length} CPUs`,
 );
-const rows: Awaited<ReturnType<typeof bench>>[] = [];
-if (values.only !== 'pg') {
-  const { openPglite } = await import('../src/platform/db/pglite.js');
-  const lite = await openPglite({ dataDir: null });
-  try {
-    rows.push(await bench('PGlite', lite));
-  } finally {
-    await lite.close();
-  }
-}
-if (values.only !== 'pglite') {
-  const target = await createBenchDatabase(values.pg, 'kith_bench_bookings');
-  if (typeof target === 'string') console.log(`  PostgreSQL skipped: ${target}`);
-  else {
-    const { openPg } = await import('../src/platform/db/pg.js');
-    const db = openPg(target.url);
-    try {
-      rows.push(await bench('PostgreSQL', db));
-    } finally {
-      await db.close();
-      await target.drop();
-    }
-  }
-}
+const rows = await onEachEngine(
+  { only: values.only, pgUrl: values.pg, benchDatabase: 'kith_bench_bookings' },
+  bench,
+);
 console.log('\nengine        p50 ms  p95 ms  p99 ms  max ms');
 for (const r of rows)
   console.log(

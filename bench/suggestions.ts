@@ -18,7 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { MUTUAL_AID_CATEGORIES } from '../src/lib/matching/index.js';
 import type { Db } from '../src/platform/db/types.js';
-import { createBenchDatabase, percentile } from './support.js';
+import { onEachEngine, percentile } from './support.js';
 
 const { values } = parseArgs({
   options: {
@@ -156,30 +156,10 @@ async function bench(engine: string, db: Db) {
 console.log(
   `Suggestions for one need against ${OFFERS} open offers, ${RUNS} needs per engine, load average ${os.loadavg()[0]?.toFixed(2)} on ${os.cpus().length} CPUs`,
 );
-const rows: Awaited<ReturnType<typeof bench>>[] = [];
-if (values.only !== 'pg') {
-  const { openPglite } = await import('../src/platform/db/pglite.js');
-  const lite = await openPglite({ dataDir: null });
-  try {
-    rows.push(await bench('PGlite', lite));
-  } finally {
-    await lite.close();
-  }
-}
-if (values.only !== 'pglite') {
-  const target = await createBenchDatabase(values.pg, 'kith_bench_suggestions');
-  if (typeof target === 'string') console.log(`  PostgreSQL skipped: ${target}`);
-  else {
-    const { openPg } = await import('../src/platform/db/pg.js');
-    const db = openPg(target.url);
-    try {
-      rows.push(await bench('PostgreSQL', db));
-    } finally {
-      await db.close();
-      await target.drop();
-    }
-  }
-}
+const rows = await onEachEngine(
+  { only: values.only, pgUrl: values.pg, benchDatabase: 'kith_bench_suggestions' },
+  bench,
+);
 console.log(
   '\nengine        p50 ms  p95 ms  p99 ms  max ms  suggestions per need  after an offer changes: p50 ms  max ms',
 );

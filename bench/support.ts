@@ -44,3 +44,38 @@ export async function createBenchDatabase(
     },
   };
 }
+
+/**
+ * Runs a benchmark on PGlite in memory, then on a throwaway PostgreSQL database (created through
+ * `pgUrl`, dropped after) unless `only` says one engine; skips PostgreSQL when none answers.
+ */
+export async function onEachEngine<R>(
+  options: { only?: string; pgUrl: string; benchDatabase: string },
+  run: (engine: 'PGlite' | 'PostgreSQL', db: import('../src/platform/db/types.js').Db) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = [];
+  if (options.only !== 'pg') {
+    const { openPglite } = await import('../src/platform/db/pglite.js');
+    const lite = await openPglite({ dataDir: null });
+    try {
+      results.push(await run('PGlite', lite));
+    } finally {
+      await lite.close();
+    }
+  }
+  if (options.only !== 'pglite') {
+    const target = await createBenchDatabase(options.pgUrl, options.benchDatabase);
+    if (typeof target === 'string') console.log(`  PostgreSQL skipped: ${target}`);
+    else {
+      const { openPg } = await import('../src/platform/db/pg.js');
+      const db = openPg(target.url);
+      try {
+        results.push(await run('PostgreSQL', db));
+      } finally {
+        await db.close();
+        await target.drop();
+      }
+    }
+  }
+  return results;
+}
