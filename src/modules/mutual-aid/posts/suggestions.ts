@@ -3,6 +3,7 @@ import { Forbidden } from '../../../platform/http/errors.js';
 import type { ServiceContext } from '../../../platform/http/request-context.js';
 import { can } from '../../../platform/roles/permissions.js';
 import { helperLoads } from '../matches/helper-load.js';
+import { whoPosted } from '../matches/match-service.js';
 import { openOffers } from './offer-cache.js';
 import type { PostView } from './post-service.js';
 
@@ -25,10 +26,7 @@ export async function suggestOffers(
 ): Promise<Suggestion[]> {
   if (need.kind !== 'need') return [];
   if (!need.own && !can(ctx.actor, 'mutual-aid.match-on-behalf')) throw new Forbidden();
-  const [authorRow] = await ctx.db.query<{ author_id: string | null }>(
-    'select author_id from aid_posts where id = $1',
-    [need.id],
-  );
+  const { author } = await whoPosted(ctx, need.id);
   // A helper already asked for this need (who said no, or did not answer) is not suggested again.
   const asked = new Set(
     (
@@ -42,7 +40,7 @@ export async function suggestOffers(
   const ranked = rankOffers(
     {
       id: need.id,
-      requesterId: authorRow?.author_id ?? `unknown:${need.id}`,
+      requesterId: author ?? `unknown:${need.id}`,
       category: need.categories[0] as string,
       point: need.approxPoint,
       wardCode: need.wardCode,
