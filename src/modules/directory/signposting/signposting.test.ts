@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import zlib from 'node:zlib';
 import { cookiesFrom, useTestApp } from '../../../../test/helpers/app.js';
+import { pdfTextRuns } from '../../../../test/helpers/pdf-text.js';
 import { makePerson } from '../../../../test/helpers/people.js';
 import type { Db } from '../../../platform/db/types.js';
 import { NotFound } from '../../../platform/http/errors.js';
@@ -323,25 +323,7 @@ test('the toolkit shows what is near a chosen ward, without JavaScript', async (
   assert.match(unknown.body, /<a href="#ward">Select a ward<\/a>/);
 });
 
-// pdfkit deflates its content streams; inflate them and join the text each TJ shows.
-function pdfText(pdf: Buffer): string {
-  const raw = pdf.toString('latin1');
-  const lines: string[] = [];
-  for (const m of raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
-    const bytes = Buffer.from(m[1] ?? '', 'latin1');
-    let content: string;
-    try {
-      content = zlib.inflateSync(bytes).toString('latin1');
-    } catch {
-      content = bytes.toString('latin1');
-    }
-    for (const tj of content.matchAll(/\[([^\]]*)\] TJ/g)) {
-      const hex = [...(tj[1] ?? '').matchAll(/<([0-9a-fA-F]*)>/g)].map((h) => h[1]).join('');
-      lines.push(Buffer.from(hex, 'hex').toString('latin1'));
-    }
-  }
-  return lines.join('\n');
-}
+const pdfText = (pdf: Buffer) => pdfTextRuns(pdf).join('\n');
 
 test('a ward leaflet is a public, titled, A4 PDF of the ward’s visible listings', async () => {
   const res = await t.app.inject('/trafford/connectors/leaflets/altrincham.pdf');

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import zlib from 'node:zlib';
 import { useTestApp } from '../../../../test/helpers/app.js';
 import { submitForm } from '../../../../test/helpers/form-client.js';
+import { pdfTextRuns } from '../../../../test/helpers/pdf-text.js';
 import { makePerson } from '../../../../test/helpers/people.js';
 import { withTransaction } from '../../../platform/db/transaction.js';
 import { sharingPrivacy } from './sharing-privacy.js';
@@ -82,25 +82,7 @@ async function signedAgreement(groupId: string, organiser: Person, officer: Pers
   return id;
 }
 
-// pdfkit deflates its content streams; inflate them and join the text each TJ shows.
-function pdfText(pdf: Buffer): string {
-  const raw = pdf.toString('latin1');
-  const lines: string[] = [];
-  for (const m of raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
-    const bytes = Buffer.from(m[1] ?? '', 'latin1');
-    let content: string;
-    try {
-      content = zlib.inflateSync(bytes).toString('latin1');
-    } catch {
-      content = bytes.toString('latin1');
-    }
-    for (const tj of content.matchAll(/\[([^\]]*)\] TJ/g)) {
-      const hex = [...(tj[1] ?? '').matchAll(/<([0-9a-fA-F]*)>/g)].map((h) => h[1]).join('');
-      lines.push(Buffer.from(hex, 'hex').toString('latin1'));
-    }
-  }
-  return lines.join('');
-}
+const pdfText = (pdf: Buffer) => pdfTextRuns(pdf).join('');
 
 test('the lawful-basis register is public as a page, JSON and CSV, and an officer can word a row for the place', async () => {
   const board = await t.app.inject('/trafford/help');
