@@ -6,7 +6,16 @@ import { addWorkingDays, isWorkingDay, workingDaysBetween } from './working-days
 
 // England and Wales, 2026 (gov.uk/bank-holidays): Good Friday 3 April, Easter Monday 6 April,
 // Boxing Day falls on a Saturday so its substitute is Monday 28 December.
-const EW_2026 = new Set(['2026-01-01', '2026-04-03', '2026-04-06', '2026-05-04', '2026-05-25', '2026-08-31', '2026-12-25', '2026-12-28']);
+const EW_2026 = new Set([
+  '2026-01-01',
+  '2026-04-03',
+  '2026-04-06',
+  '2026-05-04',
+  '2026-05-25',
+  '2026-08-31',
+  '2026-12-25',
+  '2026-12-28',
+]);
 const ew = (d: string) => EW_2026.has(d);
 const none = () => false;
 
@@ -34,9 +43,7 @@ test('fractional working days are refused rather than rounded', () => {
   assert.throws(() => addWorkingDays('2026-11-23', 1.5, none), RangeError);
 });
 
-const date = fc
-  .integer({ min: 0, max: 3650 })
-  .map((n) => addDays('2024-01-01', n));
+const date = fc.integer({ min: 0, max: 3650 }).map((n) => addDays('2024-01-01', n));
 const holidays = fc.uniqueArray(fc.integer({ min: 0, max: 3700 }), { maxLength: 200 }).map((ns) => {
   const set = new Set(ns.map((n) => addDays('2024-01-01', n)));
   return (d: string) => set.has(d);

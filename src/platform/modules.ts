@@ -1,6 +1,7 @@
 import directory from '../modules/directory/index.js';
 import mutualAid from '../modules/mutual-aid/index.js';
 import spaces from '../modules/spaces/index.js';
+import streets from '../modules/streets/index.js';
 import wards from '../modules/wards/index.js';
 import type { ModuleDefinition } from './module-definition.js';
 
@@ -8,7 +9,7 @@ import type { ModuleDefinition } from './module-definition.js';
  * Every feature module, in navigation order. A new module is one folder in src/modules and
  * one line here; each place switches modules on and off in its settings.
  */
-export const modules: readonly ModuleDefinition[] = [directory, mutualAid, spaces, wards];
+export const modules: readonly ModuleDefinition[] = [directory, mutualAid, spaces, streets, wards];
 
 export function moduleByName(name: string): ModuleDefinition | undefined {
   return modules.find((m) => m.name === name);

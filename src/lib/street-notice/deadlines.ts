@@ -48,7 +48,12 @@ export function decisionDeadline(appliedOn: string, rules: NoticeRules, isHolida
  * run, and the council still has at least one whole working day after today to object (notify
  * mode) or its decision falls before the event (approval mode).
  */
-export function earliestEventDate(rules: NoticeRules, mode: Mode, today: string, isHoliday: IsHoliday): string {
+export function earliestEventDate(
+  rules: NoticeRules,
+  mode: Mode,
+  today: string,
+  isHoliday: IsHoliday,
+): string {
   let date = noticeEnds(rules, today, isHoliday);
   if (mode === 'notify') {
     const firstWorkingDay = addWorkingDays(today, 1, isHoliday);
@@ -73,8 +78,9 @@ export function deadlineAfterAmendment(
   const usual = objectionDeadline(eventDate, rules, isHoliday);
   const review = addWorkingDays(today, AMENDMENT_REVIEW_WORKING_DAYS, isHoliday);
   const latest = addDays(eventDate, -1);
-  const later = usual > review ? usual : review;
-  return later < latest ? later : latest;
+  // ISO dates sort as strings: the later of the two, then the earlier of that and the eve.
+  const later = [usual, review].sort()[1] as string;
+  return [later, latest].sort()[0] as string;
 }
 
 /** How much notice a notification gave, for the annual report. */

@@ -11,11 +11,30 @@ import {
   noticeGiven,
   objectionDeadline,
 } from './deadlines.js';
-import { ACTIONS, FINAL, nextStatus, STATUSES, type NoticeStatus } from './states.js';
+import { ACTIONS, FINAL, type NoticeStatus, nextStatus, STATUSES } from './states.js';
 
 // England and Wales 2026 and Scotland 2026 (gov.uk/bank-holidays).
-const EW = new Set(['2026-01-01', '2026-04-03', '2026-04-06', '2026-05-04', '2026-05-25', '2026-08-31', '2026-12-25', '2026-12-28']);
-const SCOT = new Set(['2026-01-01', '2026-01-02', '2026-04-03', '2026-05-04', '2026-05-25', '2026-08-03', '2026-11-30', '2026-12-25', '2026-12-28']);
+const EW = new Set([
+  '2026-01-01',
+  '2026-04-03',
+  '2026-04-06',
+  '2026-05-04',
+  '2026-05-25',
+  '2026-08-31',
+  '2026-12-25',
+  '2026-12-28',
+]);
+const SCOT = new Set([
+  '2026-01-01',
+  '2026-01-02',
+  '2026-04-03',
+  '2026-05-04',
+  '2026-05-25',
+  '2026-08-03',
+  '2026-11-30',
+  '2026-12-25',
+  '2026-12-28',
+]);
 const ew = (d: string) => EW.has(d);
 const scot = (d: string) => SCOT.has(d);
 
@@ -33,7 +52,7 @@ test('a street party notified on 23 November 2026 can be held from 21 December',
   assert.equal(objectionDeadline('2026-12-21', streetParty, ew), '2026-12-07');
 });
 
-test('Scotland and England differ: St Andrew\'s Day moves a Scottish deadline', () => {
+test("Scotland and England differ: St Andrew's Day moves a Scottish deadline", () => {
   const rules = { ...streetParty, objectionWorkingDays: 5 };
   // Five working days before Friday 4 December 2026: in England Friday 27 November; in Scotland
   // Monday 30 November is St Andrew's Day, so it is Thursday 26 November.
@@ -50,7 +69,7 @@ test('working-day notice over Christmas skips both the holidays and the weekend'
   assert.equal(noticeEnds(closure, '2026-12-23', ew), '2026-12-31');
 });
 
-test('approval mode: the event must fall after the council\'s decision deadline', () => {
+test("approval mode: the event must fall after the council's decision deadline", () => {
   const rules: NoticeRules = { ...streetParty, noticeAmount: 3, decisionWorkingDays: 10 };
   // Ten working days after Monday 23 November 2026 is Monday 7 December.
   assert.equal(earliestEventDate(rules, 'approve', '2026-11-23', ew), '2026-12-08');
@@ -81,16 +100,22 @@ const holidays = fc.constantFrom(ew, scot, () => false);
 
 test('property: the earliest event date meets every rule, and the day before it does not', () => {
   fc.assert(
-    fc.property(rules, fc.constantFrom('notify' as const, 'approve' as const), day, holidays, (r, mode, today, h) => {
-      const ok = (date: string) =>
-        date >= noticeEnds(r, today, h) &&
-        (mode === 'notify'
-          ? objectionDeadline(date, r, h) >= addWorkingDays(today, 1, h)
-          : date > addWorkingDays(today, r.decisionWorkingDays, h));
-      const earliest = earliestEventDate(r, mode, today, h);
-      assert.ok(ok(earliest), `${earliest} should be allowed`);
-      assert.ok(!ok(addDays(earliest, -1)), `${addDays(earliest, -1)} should not be allowed`);
-    }),
+    fc.property(
+      rules,
+      fc.constantFrom('notify' as const, 'approve' as const),
+      day,
+      holidays,
+      (r, mode, today, h) => {
+        const ok = (date: string) =>
+          date >= noticeEnds(r, today, h) &&
+          (mode === 'notify'
+            ? objectionDeadline(date, r, h) >= addWorkingDays(today, 1, h)
+            : date > addWorkingDays(today, r.decisionWorkingDays, h));
+        const earliest = earliestEventDate(r, mode, today, h);
+        assert.ok(ok(earliest), `${earliest} should be allowed`);
+        assert.ok(!ok(addDays(earliest, -1)), `${addDays(earliest, -1)} should not be allowed`);
+      },
+    ),
   );
 });
 
@@ -119,8 +144,28 @@ test('nothing moves a notification out of a final state', () => {
 
 test('each mode reaches only its own statuses, and every non-final one can be withdrawn or end', () => {
   const own: Record<(typeof MODES)[number], NoticeStatus[]> = {
-    notify: ['draft', 'going-ahead', 'confirmed', 'objected', 'appealed', 'stopped', 'withdrawn', 'held', 'lapsed'],
-    approve: ['draft', 'submitted', 'approved', 'refused', 'appealed', 'stopped', 'withdrawn', 'held', 'lapsed'],
+    notify: [
+      'draft',
+      'going-ahead',
+      'confirmed',
+      'objected',
+      'appealed',
+      'stopped',
+      'withdrawn',
+      'held',
+      'lapsed',
+    ],
+    approve: [
+      'draft',
+      'submitted',
+      'approved',
+      'refused',
+      'appealed',
+      'stopped',
+      'withdrawn',
+      'held',
+      'lapsed',
+    ],
   };
   for (const mode of MODES) {
     const seen = new Set<NoticeStatus>(['draft']);

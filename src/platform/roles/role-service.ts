@@ -8,7 +8,7 @@ import { queueEmail } from '../email/outbox.js';
 import { Forbidden, Invalid } from '../http/errors.js';
 import type { Role } from '../module-definition.js';
 import type { Place } from '../places/place-service.js';
-import { type Actor, can } from './permissions.js';
+import { type Actor, allPermissions, can } from './permissions.js';
 
 export const GRANTABLE_ROLES = ['connector', 'officer', 'place-admin', 'accountable-officer'] as const;
 const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -179,4 +179,25 @@ export async function acceptInvitation(
     return 'accepted' as const;
   });
   return { outcome, offer };
+}
+
+/**
+ * The people a module should tell about something only holders of `permission` act on (an
+ * objection to make, an appeal to decide): everyone with a granted role that carries it.
+ * Residents are never returned: the resident role is everyone's and is not granted.
+ */
+export async function staffWithPermission(
+  db: Pick<Db, 'query'>,
+  placeId: string,
+  permission: string,
+): Promise<{ userId: string; email: string; lang: string }[]> {
+  const roles = allPermissions()[permission]?.roles.filter((r) => r !== 'resident') ?? [];
+  if (!roles.length) return [];
+  return db.query<{ userId: string; email: string; lang: string }>(
+    `select distinct u.id as "userId", u.email, u.preferred_language as lang
+       from role_assignments r join users u on u.id = r.user_id
+      where r.place_id = $1 and r.role = any($2::text[]) and u.deleted_at is null
+      order by u.email`,
+    [placeId, roles],
+  );
 }
