@@ -1,5 +1,6 @@
 import { defineModule } from '../../platform/module-definition.js';
 import { streetDeadlinesJob } from './notices/notice-jobs.js';
+import { noticePrivacy } from './notices/notice-privacy.js';
 import { DEMO_NOTICE_ID, DEMO_NOTICE_REFERENCE, seedStreets } from './notices/notice-seed.js';
 import { streetsRoutes } from './routes.js';
 
@@ -22,6 +23,7 @@ export default defineModule({
     },
     'streets.configure': { descriptionKey: 'streets.types.permissions.configure', roles: ['place-admin'] },
   },
+  privacy: noticePrivacy,
   seed: seedStreets,
   jobs: (site) => ({ 'streets.deadlines': streetDeadlinesJob(site) }),
   recurringJobs: ['streets.deadlines'],
