@@ -27,16 +27,21 @@ type FormState = { values?: Record<string, string>; errors?: FormError[] };
 
 /** Field errors from a service error; unavailable dates are listed by name. */
 function errorsFrom(error: Invalid, request: FastifyRequest): FormError[] {
-  if (error instanceof DatesUnavailable)
-    return [
-      {
-        field: 'date',
-        text: request.t('spaces.bookings.errors.datesUnavailable', {
-          dates: error.dates.map((d) => dateLabel(d, request.lang)).join(', '),
-        }),
-        href: '#date',
-      },
+  if (error instanceof DatesUnavailable) {
+    const t = request.t;
+    const label = (d: string) => dateLabel(d, request.lang);
+    // Days the space is closed all day are named with their reason, so the booker knows why.
+    const closed = error.closures.map((c) =>
+      c.reason
+        ? t('spaces.bookings.errors.closedDay', { date: label(c.date), reason: c.reason })
+        : label(c.date),
+    );
+    const text = [
+      t('spaces.bookings.errors.datesUnavailable', { dates: error.dates.map(label).join(', ') }),
+      closed.length ? t('spaces.bookings.errors.closedOn', { dates: closed.join(', ') }) : '',
     ];
+    return [{ field: 'date', text: text.filter(Boolean).join(' '), href: '#date' }];
+  }
   return formErrorsFrom(error, request.t);
 }
 

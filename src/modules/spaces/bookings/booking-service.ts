@@ -32,7 +32,11 @@ const LIVE = "status in ('pending', 'confirmed')";
  * the form lists them. An Invalid, so anything that knows Invalid still shows a field error.
  */
 export class DatesUnavailable extends Invalid {
-  constructor(readonly dates: string[]) {
+  constructor(
+    readonly dates: string[],
+    /** Those of the dates the space is closed all day (a bank holiday, say), with the reason given. */
+    readonly closures: { date: string; reason: string }[] = [],
+  ) {
     super({ date: 'spaces.bookings.errors.datesUnavailable' }, 'Some dates cannot be booked');
   }
 }
@@ -67,22 +71,36 @@ function openingOn(
     .map((h) => ({ opens: minutesOf(h.opens), closes: minutesOf(h.closes) }));
 }
 
+/** The days that differ between two dates: their span (null when closed all day) and their reason. */
 async function exceptionsBetween(db: Db | Tx, spaceId: string, from: string, to: string) {
-  const rows = await db.query<{ on_date: string; opens: string | null; closes: string | null }>(
-    `select on_date::text as on_date, to_char(opens, 'HH24:MI') as opens, to_char(closes, 'HH24:MI') as closes
+  const rows = await db.query<{
+    on_date: string;
+    opens: string | null;
+    closes: string | null;
+    reason: string;
+  }>(
+    `select on_date::text as on_date, to_char(opens, 'HH24:MI') as opens, to_char(closes, 'HH24:MI') as closes, reason
      from space_opening_exceptions where space_id = $1 and on_date between $2::date and $3::date`,
     [spaceId, from, to],
   );
-  return new Map(
+  const spans = new Map(
     rows.map((r) => [
       r.on_date,
       r.opens && r.closes ? { opens: minutesOf(r.opens), closes: minutesOf(r.closes) } : null,
     ]),
   );
+  return Object.assign(spans, { reasons: new Map(rows.map((r) => [r.on_date, r.reason])) });
 }
 
 export type Slot = { start: Date; end: Date; startTime: string; endTime: string; free: boolean };
-export type AvailabilityDay = { date: string; weekday: number; closedReason: string | null; slots: Slot[] };
+export type AvailabilityDay = {
+  date: string;
+  weekday: number;
+  closedReason: string | null;
+  /** When the day differs from the weekly hours: the reason the officer gave (may be empty). */
+  exceptionReason: string | null;
+  slots: Slot[];
+};
 export type Availability = {
   space: SpaceDetail;
   monday: string;
@@ -139,6 +157,7 @@ export async function weekAvailability(
       date,
       weekday: isoWeekday(date),
       closedReason: slots.length ? null : (exceptionReason ?? 'closed'),
+      exceptionReason: exceptions.reasons.get(date) ?? null,
       slots,
     });
   }
@@ -182,15 +201,18 @@ export function occurrenceDates(input: Pick<BookingInput, 'date' | 'start' | 're
 
 type Occurrence = { date: string; start: Date; end: Date };
 
-/** Which of the occurrences cannot be booked: past, outside opening hours, or taken. */
+/**
+ * Which of the occurrences cannot be booked (past, outside opening hours, or taken), as an error
+ * naming them and the days among them the space is closed all day; null when all can be.
+ */
 async function unavailable(
   db: Db | Tx,
   space: SpaceDetail,
   occurrences: Occurrence[],
   now: Date,
   exceptBookingId: string | null = null,
-): Promise<string[]> {
-  if (occurrences.length === 0) return [];
+): Promise<DatesUnavailable | null> {
+  if (occurrences.length === 0) return null;
   const first = occurrences[0] as Occurrence;
   const last = occurrences[occurrences.length - 1] as Occurrence;
   const exceptions = await exceptionsBetween(db, space.id, first.date, last.date);
@@ -214,7 +236,12 @@ async function unavailable(
     ],
   );
   for (const c of clashes) bad.add(c.s);
-  return occurrences.map((o) => o.date).filter((d) => bad.has(d));
+  const dates = occurrences.map((o) => o.date).filter((d) => bad.has(d));
+  if (dates.length === 0) return null;
+  const closures = dates
+    .filter((d) => exceptions.has(d) && exceptions.get(d) === null)
+    .map((date) => ({ date, reason: exceptions.reasons.get(date) ?? '' }));
+  return new DatesUnavailable(dates, closures);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -304,7 +331,7 @@ export async function bookSpace(
     end: londonAt(date, endM),
   }));
   const bad = await unavailable(ctx.db, space, occurrences, now);
-  if (bad.length) throw new DatesUnavailable(bad);
+  if (bad) throw bad;
   const status = space.requiresApproval && !can(ctx.actor, 'spaces.manage') ? 'pending' : 'confirmed';
   try {
     return await withTransaction(ctx.db, async (tx) => {
@@ -573,7 +600,7 @@ export async function changeBooking(
   const endM = minutesOf(input.end);
   const o = { date: input.date, start: londonAt(input.date, startM), end: londonAt(input.date, endM) };
   const bad = await unavailable(ctx.db, space, [o], now, current.id);
-  if (bad.length) throw new DatesUnavailable(bad);
+  if (bad) throw bad;
   const price = priceFor(space, current.hirer_type, endM - startM) ?? current.price_pence;
   const status = space.requiresApproval && !can(ctx.actor, 'spaces.manage') ? 'pending' : current.status;
   try {

@@ -35,6 +35,10 @@ export const FACILITIES = [
 /** ISO weekdays, Monday first. */
 export const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 
+/** Opening spans an officer can give for one weekday (the form shows this many rows a day). */
+export const SPANS_PER_DAY = 3;
+export const SPAN_ROWS = [1, 2, 3] as const;
+
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 const time = z
   .string()
@@ -53,12 +57,75 @@ const pounds = z
     return Number(whole) * 100 + Number(frac.padEnd(2, '0'));
   });
 
-const hours = Object.fromEntries(
-  WEEKDAYS.flatMap((d) => [
-    [`opens${d}`, time],
-    [`closes${d}`, time],
-  ]),
-) as Record<`opens${(typeof WEEKDAYS)[number]}` | `closes${(typeof WEEKDAYS)[number]}`, typeof time>;
+type Weekday = (typeof WEEKDAYS)[number];
+type SpanRow = (typeof SPAN_ROWS)[number];
+/** Form field names of one row of a day's opening hours, like `opens1-2` (Monday, second span). */
+export const opensField = (d: number, n: number) => `opens${d}-${n}` as `opens${Weekday}-${SpanRow}`;
+export const closesField = (d: number, n: number) => `closes${d}-${n}` as `closes${Weekday}-${SpanRow}`;
+
+const hourFields = Object.fromEntries(
+  WEEKDAYS.flatMap((d) =>
+    SPAN_ROWS.flatMap((n) => [
+      [opensField(d, n), time],
+      [closesField(d, n), time],
+    ]),
+  ),
+) as Record<`opens${Weekday}-${SpanRow}` | `closes${Weekday}-${SpanRow}`, typeof time>;
+
+export type WeeklySpan = { weekday: number; opens: string; closes: string };
+
+/**
+ * A week's opening hours from the form's rows: each filled row a span, each day's spans in order.
+ * Adds an issue for a half-filled row, a span that closes before it opens, or spans of one day
+ * that overlap (touching is fine: 09:00–12:00 and 12:00–17:00). Messages name the day.
+ */
+export function weeklySpans(v: Record<string, unknown>, ctx: z.RefinementCtx | null): WeeklySpan[] {
+  const spans: WeeklySpan[] = [];
+  for (const d of WEEKDAYS) {
+    const day: (WeeklySpan & { row: number })[] = [];
+    let rowsOk = true;
+    for (const n of SPAN_ROWS) {
+      const opens = String(v[opensField(d, n)] ?? '');
+      const closes = String(v[closesField(d, n)] ?? '');
+      if (opens === '' && closes === '') continue;
+      if (!TIME.test(opens) || !TIME.test(closes)) {
+        rowsOk = false;
+        if ((opens === '') !== (closes === ''))
+          ctx?.addIssue({
+            code: 'custom',
+            path: [opens === '' ? opensField(d, n) : closesField(d, n)],
+            message: `spaces.spaces.errors.hoursBoth.${d}`,
+          });
+        continue;
+      }
+      if (closes <= opens) {
+        rowsOk = false;
+        ctx?.addIssue({
+          code: 'custom',
+          path: [closesField(d, n)],
+          message: `spaces.spaces.errors.hoursOrder.${d}`,
+        });
+        continue;
+      }
+      day.push({ weekday: d, opens, closes, row: n });
+    }
+    day.sort((a, b) => (a.opens < b.opens ? -1 : 1));
+    if (rowsOk)
+      for (let i = 1; i < day.length; i++) {
+        const [before, after] = [day[i - 1], day[i]] as [WeeklySpan, WeeklySpan & { row: number }];
+        if (after.opens < before.closes) {
+          ctx?.addIssue({
+            code: 'custom',
+            path: [opensField(d, after.row)],
+            message: `spaces.spaces.errors.hoursOverlap.${d}`,
+          });
+          break;
+        }
+      }
+    spans.push(...day.map(({ weekday, opens, closes }) => ({ weekday, opens, closes })));
+  }
+  return spans;
+}
 
 /** The officer's form for a space; messages are catalogue keys. */
 export const SpaceInput = z
@@ -97,17 +164,84 @@ export const SpaceInput = z
     priceCharity: pounds,
     priceCommercial: pounds,
     priceCommunityGroup: pounds,
-    ...hours,
+    ...hourFields,
   })
   .superRefine((v, ctx) => {
-    for (const d of WEEKDAYS) {
-      const opens = v[`opens${d}`];
-      const closes = v[`closes${d}`];
-      if ((opens === '') !== (closes === ''))
-        ctx.addIssue({ code: 'custom', path: [`opens${d}`], message: 'spaces.spaces.errors.hoursBoth' });
-      else if (opens !== '' && closes <= opens)
-        ctx.addIssue({ code: 'custom', path: [`closes${d}`], message: 'spaces.spaces.errors.hoursOrder' });
-    }
-  });
+    weeklySpans(v, ctx);
+  })
+  .transform((v) => ({ ...v, hours: weeklySpans(v, null) }));
 export type SpaceInput = z.infer<typeof SpaceInput>;
 export const SPACE_MULTIPLE_FIELDS = ['accessibility', 'facilities'] as const;
+
+const datePart = (pattern: RegExp) =>
+  z
+    .string()
+    .trim()
+    .default('')
+    .refine((s) => pattern.test(s), 'spaces.spaces.errors.exceptionDateInvalid');
+
+/** `YYYY-MM-DD` from the three boxes of a GOV.UK date input, or null when it is not a real date. */
+export function dateFromParts(day: string, month: string, year: string): string | null {
+  const [d, m, y] = [Number(day), Number(month), Number(year)];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
+  return date.toISOString().slice(0, 10);
+}
+
+/** A day that differs from the weekly hours: closed all day, or open for special hours. */
+export const ExceptionInput = z
+  .object({
+    'date-day': datePart(/^\d{1,2}$/),
+    'date-month': datePart(/^\d{1,2}$/),
+    'date-year': datePart(/^\d{4}$/),
+    kind: z.enum(['closed', 'hours'], 'spaces.spaces.errors.exceptionKindMissing'),
+    opens: time,
+    closes: time,
+    reason: optionalText(200, 'spaces.spaces.errors.reasonTooLong'),
+  })
+  .superRefine((v, ctx) => {
+    if (
+      /^\d{1,2}$/.test(v['date-day']) &&
+      /^\d{1,2}$/.test(v['date-month']) &&
+      /^\d{4}$/.test(v['date-year']) &&
+      !dateFromParts(v['date-day'], v['date-month'], v['date-year'])
+    )
+      ctx.addIssue({
+        code: 'custom',
+        path: ['date-day'],
+        message: 'spaces.spaces.errors.exceptionDateInvalid',
+      });
+    if (v.kind !== 'hours') return;
+    if (v.opens === '' || v.closes === '') {
+      if (v.opens === '')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['opens'],
+          message: 'spaces.spaces.errors.exceptionHoursMissing',
+        });
+      if (v.closes === '')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['closes'],
+          message: 'spaces.spaces.errors.exceptionHoursMissing',
+        });
+    } else if (TIME.test(v.opens) && TIME.test(v.closes) && v.closes <= v.opens)
+      ctx.addIssue({ code: 'custom', path: ['closes'], message: 'spaces.spaces.errors.exceptionHoursOrder' });
+  })
+  .transform((v) => ({
+    date: dateFromParts(v['date-day'], v['date-month'], v['date-year']) as string,
+    opens: v.kind === 'hours' ? v.opens : null,
+    closes: v.kind === 'hours' ? v.closes : null,
+    reason: v.reason,
+  }));
+export type ExceptionInput = z.infer<typeof ExceptionInput>;
+
+/** The year of the "Add bank holidays" button. */
+export const BankHolidaysInput = z.object({
+  year: z
+    .string()
+    .trim()
+    .default('')
+    .refine((s) => /^\d{4}$/.test(s), 'spaces.spaces.errors.bankHolidayYear')
+    .transform(Number),
+});

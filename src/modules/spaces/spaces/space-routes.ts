@@ -13,6 +13,7 @@ import {
   OWNER_TYPES,
   SPACE_KINDS,
   SPACE_MULTIPLE_FIELDS,
+  SPAN_ROWS,
   SpaceInput,
   type SpaceKind,
   WEEKDAYS,
@@ -23,11 +24,39 @@ import {
   getSpace,
   listSpaces,
   type Space,
+  type SpaceDetail,
   type SpaceFilters,
   updateSpace,
 } from './space-service.js';
 
 type SpaceParams = { Params: { space: string } };
+const SHOWN_EXCEPTIONS = 10;
+const DAY_NAMES = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+
+/** One space as open data: the list's fields plus its opening hours, coming days that differ and prices. */
+function spaceDetailJson(placeSlug: string, s: SpaceDetail) {
+  return {
+    ...spaceJson(placeSlug)(s),
+    // Weekly hours on the London clock (Europe/London); a day may have several spans.
+    opening_hours: s.hours.map((h) => ({
+      weekday: h.weekday,
+      day: DAY_NAMES[h.weekday - 1],
+      opens: h.opens,
+      closes: h.closes,
+    })),
+    // Coming days that differ, from today: closed all day (opens and closes null) or these hours.
+    opening_exceptions: s.exceptions.map((e) => ({
+      date: e.onDate,
+      closed: e.opens === null,
+      opens: e.opens,
+      closes: e.closes,
+      reason: e.reason,
+    })),
+    prices: s.prices.map((p) => ({ hirer_type: p.hirerType, pence_per_hour: p.pencePerHour })),
+    status: s.status,
+    time_zone: 'Europe/London',
+  };
+}
 type ListQuery = { Querystring: Record<string, unknown> };
 
 function filtersFrom(q: Record<string, unknown>): SpaceFilters {
@@ -122,6 +151,7 @@ export async function spaceRoutes(app: FastifyInstance) {
       fieldErrors: errorsByField(state.errors ?? []),
       values,
       weekdays: WEEKDAYS,
+      spanRows: SPAN_ROWS,
       kindItems: SPACE_KINDS.map((k) => ({
         value: k,
         text: t(`spaces.spaces.kinds.${k}`),
@@ -183,7 +213,11 @@ export async function spaceRoutes(app: FastifyInstance) {
         pageTitle: space.name,
         space,
         hoursByDay,
-        exceptions: space.exceptions.map((e) => ({ ...e, label: dateLabel(e.onDate, request.lang) })),
+        // The next ten on the page; the open data has every coming one.
+        exceptions: space.exceptions
+          .slice(0, SHOWN_EXCEPTIONS)
+          .map((e) => ({ ...e, label: dateLabel(e.onDate, request.lang) })),
+        moreExceptions: space.exceptions.length > SHOWN_EXCEPTIONS,
         saved: request.query.saved === '1',
         canManage: can(request.actor, 'spaces.manage'),
         canBook: can(request.actor, 'spaces.book'),
@@ -222,6 +256,12 @@ export async function spaceRoutes(app: FastifyInstance) {
     const c = ctx(request);
     const items = (await listSpaces(c, filtersFrom(request.query))).map(spaceJson(c.place.slug));
     return sendOpenJson(reply, { items, total: items.length });
+  });
+
+  app.get<SpaceParams>('/api/spaces/:space', PUBLIC, async (request, reply) => {
+    const c = ctx(request);
+    const space = await getSpace(c, request.params.space);
+    return sendOpenJson(reply, spaceDetailJson(c.place.slug, space));
   });
 
   app.get<ListQuery>('/api/spaces.csv', PUBLIC, async (request, reply) => {

@@ -5,7 +5,15 @@ import { Forbidden, Invalid, NotFound, validated } from '../../../platform/http/
 import type { ServiceContext } from '../../../platform/http/request-context.js';
 import { can } from '../../../platform/roles/permissions.js';
 import { getWard } from '../../wards/ward-service.js';
-import { HIRER_TYPES, type HirerType, SpaceInput, type SpaceKind, WEEKDAYS } from './space-input.js';
+import {
+  closesField,
+  HIRER_TYPES,
+  type HirerType,
+  opensField,
+  SPAN_ROWS,
+  SpaceInput,
+  type SpaceKind,
+} from './space-input.js';
 
 /** Everything about a space is public: it is a public place, not a person. */
 export type Space = {
@@ -206,15 +214,11 @@ async function freeSlug(tx: Tx, placeId: string, name: string): Promise<string> 
 
 async function writeDetails(tx: Tx, spaceId: string, input: SpaceInput) {
   await tx.query('delete from space_opening_hours where space_id = $1', [spaceId]);
-  for (const d of WEEKDAYS) {
-    const opens = input[`opens${d}`];
-    const closes = input[`closes${d}`];
-    if (opens && closes)
-      await tx.query(
-        'insert into space_opening_hours (space_id, weekday, opens, closes) values ($1, $2, $3, $4)',
-        [spaceId, d, opens, closes],
-      );
-  }
+  for (const h of input.hours)
+    await tx.query(
+      'insert into space_opening_hours (space_id, weekday, opens, closes) values ($1, $2, $3, $4)',
+      [spaceId, h.weekday, h.opens, h.closes],
+    );
   await tx.query('delete from space_prices where space_id = $1', [spaceId]);
   const prices: [HirerType, number | null][] = [
     ['community-group', input.priceCommunityGroup ?? 0],
@@ -231,8 +235,9 @@ async function writeDetails(tx: Tx, spaceId: string, input: SpaceInput) {
       ]);
 }
 
+/** What the audit log keeps of the form: the fields, with the hours as spans rather than 42 boxes. */
 function auditView(input: SpaceInput) {
-  return { ...input };
+  return Object.fromEntries(Object.entries(input).filter(([k]) => !/^(opens|closes)\d-\d$/.test(k)));
 }
 
 /** An officer adds a space. Returns its slug. */
@@ -337,10 +342,14 @@ export function formValuesOf(space: SpaceDetail): Record<string, string> {
     ward: space.wardSlug ?? '',
     requiresApproval: space.requiresApproval ? 'yes' : '',
   };
+  // Each day's spans fill its rows in order; a day with more spans than rows keeps the first ones.
+  const filled = new Map<number, number>();
   for (const h of space.hours) {
-    // The form holds one span a day; the first one is what it edits.
-    values[`opens${h.weekday}`] ??= h.opens;
-    values[`closes${h.weekday}`] ??= h.closes;
+    const n = (filled.get(h.weekday) ?? 0) + 1;
+    filled.set(h.weekday, n);
+    if (n > SPAN_ROWS.length) continue;
+    values[opensField(h.weekday, n)] = h.opens;
+    values[closesField(h.weekday, n)] = h.closes;
   }
   const pounds = (p: number) => (p % 100 === 0 ? String(p / 100) : (p / 100).toFixed(2));
   for (const p of space.prices) {

@@ -15,10 +15,10 @@ const SPACE = {
   facilities: ['kitchen'],
   address: 'Church Road, Flixton',
   ward: 'flixton',
-  opens1: '18:00',
-  closes1: '21:30',
-  opens6: '09:00',
-  closes6: '12:00',
+  'opens1-1': '18:00',
+  'closes1-1': '21:30',
+  'opens6-1': '09:00',
+  'closes6-1': '12:00',
   priceCommunityGroup: '',
   priceResident: '12.50',
   priceCommercial: '30',
@@ -71,11 +71,11 @@ test('a space page shows hours, closures and prices in pounds, free for communit
 
 test('an officer adds a space and changes it; bad input is shown back with the error summary', async () => {
   const officer = await makePerson(t.db, { roles: ['officer'] });
-  const bad = await save(officer.cookie, { ...SPACE, name: '', closes1: '17:00', priceResident: 'lots' });
+  const bad = await save(officer.cookie, { ...SPACE, name: '', 'closes1-1': '17:00', priceResident: 'lots' });
   assert.equal(bad.statusCode, 422);
   assert.match(bad.body, /There is a problem/);
   assert.match(bad.body, /Enter the name of the space/);
-  assert.match(bad.body, /The closing time must be after the opening time/);
+  assert.match(bad.body, /Monday: the closing time must be after the opening time/);
   assert.match(bad.body, /Enter a price in pounds/);
   assert.match(bad.body, /Church Road, Flixton/, 'what was typed is kept');
   const ok = await save(officer.cookie, SPACE);
@@ -108,4 +108,78 @@ test('residents cannot add or change spaces', async () => {
   );
   const res = await save(resident.cookie, SPACE);
   assert.equal(res.statusCode, 403);
+});
+
+test('a day can have up to three opening times; they are shown, kept when editing, and may not overlap', async () => {
+  const officer = await makePerson(t.db, { roles: ['officer'] });
+  const form = await t.app.inject({ url: '/trafford/spaces/new', headers: { cookie: officer.cookie } });
+  for (const field of ['opens1-1', 'closes1-3', 'opens7-3'])
+    assert.match(form.body, new RegExp(`name="${field}"`));
+  const split = {
+    ...SPACE,
+    name: 'Davyhulme Youth Hut',
+    // Tuesday in the morning and the evening, typed out of order; Wednesday three times.
+    'opens2-1': '18:00',
+    'closes2-1': '21:00',
+    'opens2-2': '09:00',
+    'closes2-2': '12:30',
+    'opens3-1': '08:00',
+    'closes3-1': '10:00',
+    'opens3-2': '10:00',
+    'closes3-2': '12:00',
+    'opens3-3': '19:00',
+    'closes3-3': '22:00',
+  };
+  const overlapping = await save(officer.cookie, { ...split, 'opens2-2': '09:00', 'closes2-2': '18:30' });
+  assert.equal(overlapping.statusCode, 422);
+  assert.match(overlapping.body, /Tuesday: the opening times overlap/);
+  assert.match(overlapping.body, /href="#opens2-1"/, 'the summary links to the later of the two');
+  const halfFilled = await save(officer.cookie, { ...split, 'closes3-3': '' });
+  assert.equal(halfFilled.statusCode, 422);
+  assert.match(halfFilled.body, /Wednesday: enter both the opening and the closing time, or neither/);
+  const badTime = await save(officer.cookie, { ...split, 'opens4-2': '25:00', 'closes4-2': '26:00' });
+  assert.equal(badTime.statusCode, 422);
+  assert.match(badTime.body, /Enter a time on the 24-hour clock/);
+
+  const ok = await save(officer.cookie, split);
+  assert.equal(ok.statusCode, 303);
+  const page = await t.app.inject('/trafford/spaces/davyhulme-youth-hut');
+  assert.match(page.body, /Tuesday<\/th><td[^>]*>09:00 to 12:30, 18:00 to 21:00</);
+  assert.match(page.body, /Wednesday<\/th><td[^>]*>08:00 to 10:00, 10:00 to 12:00, 19:00 to 22:00</);
+  assert.match(page.body, /Thursday<\/th><td[^>]*>Closed</);
+  const edit = await t.app.inject({
+    url: '/trafford/spaces/davyhulme-youth-hut/edit',
+    headers: { cookie: officer.cookie },
+  });
+  assert.match(edit.body, /name="opens2-1"[^>]*value="09:00"/);
+  assert.match(edit.body, /name="opens2-2"[^>]*value="18:00"/);
+  assert.match(edit.body, /name="closes3-3"[^>]*value="22:00"/);
+  // Clearing Wednesday's rows closes it on Wednesdays.
+  const cleared = await save(
+    officer.cookie,
+    {
+      ...split,
+      'opens3-1': '',
+      'closes3-1': '',
+      'opens3-2': '',
+      'closes3-2': '',
+      'opens3-3': '',
+      'closes3-3': '',
+    },
+    '/trafford/spaces/davyhulme-youth-hut/edit',
+  );
+  assert.equal(cleared.statusCode, 303);
+  const json = JSON.parse((await t.app.inject('/trafford/api/spaces/davyhulme-youth-hut')).body);
+  assert.deepEqual(
+    json.opening_hours.filter((h: { weekday: number }) => h.weekday <= 3),
+    [
+      { weekday: 1, day: 'monday', opens: '18:00', closes: '21:30' },
+      { weekday: 2, day: 'tuesday', opens: '09:00', closes: '12:30' },
+      { weekday: 2, day: 'tuesday', opens: '18:00', closes: '21:00' },
+    ],
+  );
+  const [log] = await t.db.query<{ after: { hours: unknown[] } }>(
+    "select after from audit_log where action = 'spaces.space.update' order by id desc limit 1",
+  );
+  assert.equal(log?.after.hours.length, 4, 'the audit log keeps the spans');
 });
