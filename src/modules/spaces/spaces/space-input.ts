@@ -60,6 +60,14 @@ const hours = Object.fromEntries(
   ]),
 ) as Record<`opens${(typeof WEEKDAYS)[number]}` | `closes${(typeof WEEKDAYS)[number]}`, typeof time>;
 
+/** The price fields of the space form; each has a `…Concession` field beside it. */
+export const PRICE_FIELDS = [
+  'priceCommunityGroup',
+  'priceResident',
+  'priceCharity',
+  'priceCommercial',
+] as const;
+
 /** The officer's form for a space; messages are catalogue keys. */
 export const SpaceInput = z
   .object({
@@ -97,9 +105,31 @@ export const SpaceInput = z
     priceCharity: pounds,
     priceCommercial: pounds,
     priceCommunityGroup: pounds,
+    // Concession rates (means-tested benefits, under 18, over 65, students), when there are any.
+    priceResidentConcession: pounds,
+    priceCharityConcession: pounds,
+    priceCommercialConcession: pounds,
+    priceCommunityGroupConcession: pounds,
     ...hours,
   })
   .superRefine((v, ctx) => {
+    for (const field of PRICE_FIELDS) {
+      const full = v[field] ?? (field === 'priceCommunityGroup' ? 0 : null);
+      const concession = v[`${field}Concession`];
+      if (concession === null) continue;
+      if (full === null)
+        ctx.addIssue({
+          code: 'custom',
+          path: [`${field}Concession`],
+          message: 'spaces.spaces.errors.concessionWithoutPrice',
+        });
+      else if (concession > full)
+        ctx.addIssue({
+          code: 'custom',
+          path: [`${field}Concession`],
+          message: 'spaces.spaces.errors.concessionTooHigh',
+        });
+    }
     for (const d of WEEKDAYS) {
       const opens = v[`opens${d}`];
       const closes = v[`closes${d}`];
