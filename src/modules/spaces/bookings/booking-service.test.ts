@@ -6,6 +6,8 @@ import { Invalid } from '../../../platform/http/errors.js';
 import type { ServiceContext } from '../../../platform/http/request-context.js';
 import type { Role } from '../../../platform/module-definition.js';
 import { findPlaceBySlug, type Place } from '../../../platform/places/place-service.js';
+import { setMembership } from '../../directory/groups/group-service.js';
+import { spaceMeasures } from '../measures/measure-service.js';
 import {
   bookSpace,
   cancelBooking,
@@ -13,6 +15,7 @@ import {
   DatesUnavailable,
   decideBooking,
   getBooking,
+  priceFor,
   weekAvailability,
 } from './booking-service.js';
 
@@ -333,4 +336,174 @@ test('a booker’s bookings are in their data download; deleting the account fre
   assert.equal(byId.get(future?.id as string)?.status, 'cancelled');
   assert.equal(byId.get(past?.id as string)?.status, 'confirmed');
   assert.ok(rows.every((r) => r.booked_by === null));
+});
+
+async function outbox(to: string) {
+  return t.db.query<{ template: string; body: string }>(
+    'select template, body from outbox where to_email = $1 order by created_at, id',
+    [to],
+  );
+}
+
+test('the concession rate: claimed by a resident, priced pro rata and kept on the booking', async () => {
+  const me = await person();
+  // The community centre: residents £15 an hour, or £7.50 at the concession rate; charities £10, no concession.
+  const full = await bookSpace(me, SITE, CENTRE, slot('2026-04-13', '10:00', '11:01'), BEFORE_2026);
+  const cheap = await bookSpace(
+    me,
+    SITE,
+    CENTRE,
+    slot('2026-04-13', '12:00', '13:01', { concession: 'yes' }),
+    BEFORE_2026,
+  );
+  const quarter = await bookSpace(
+    me,
+    SITE,
+    CENTRE,
+    slot('2026-04-13', '14:00', '14:15', { concession: 'yes' }),
+    BEFORE_2026,
+  );
+  const fullView = await getBooking(me, full.ids[0] as string);
+  const cheapView = await getBooking(me, cheap.ids[0] as string);
+  assert.equal(fullView.pricePence, 1525); // £15 × 61/60
+  assert.equal(fullView.concession, false);
+  assert.equal(cheapView.pricePence, 763); // £7.50 × 61/60 = 762.5p, half up
+  assert.equal(cheapView.concession, true);
+  assert.equal((await getBooking(me, quarter.ids[0] as string)).pricePence, 188); // 187.5p, half up
+  const officer = await person(['officer']);
+  assert.equal((await getBooking(officer, cheap.ids[0] as string)).concession, true, 'officers see it');
+  // The email gives the price as money, exactly.
+  const mail = (await outbox(me.email)).map((m) => m.body);
+  assert.match(mail[0] ?? '', /Price for each date: £15\.25\n/);
+  assert.match(mail[1] ?? '', /Price for each date: £7\.63\n/);
+  // A charity has no concession rate here: claiming one is refused, and nothing is booked.
+  const error = await bookSpace(
+    me,
+    SITE,
+    CENTRE,
+    slot('2026-04-13', '16:00', '17:00', { hirerType: 'charity', concession: 'yes', title: 'No deal' }),
+    BEFORE_2026,
+  ).catch((e: unknown) => e);
+  assert.ok(error instanceof Invalid);
+  assert.equal(error.fieldErrors.concession, 'spaces.bookings.errors.concessionNotOffered');
+  const [n] = await t.db.query<{ n: number }>(
+    "select count(*)::int as n from space_bookings where title = 'No deal'",
+  );
+  assert.equal(n?.n, 0);
+  // Moving a concession booking keeps the concession rate.
+  await changeBooking(
+    me,
+    SITE,
+    cheap.ids[0] as string,
+    { date: '2026-04-13', start: '18:00', end: '20:00' },
+    BEFORE_2026,
+  );
+  assert.equal((await getBooking(me, cheap.ids[0] as string)).pricePence, 1500);
+  assert.match((await outbox(me.email)).at(-1)?.body ?? '', /Price: £15\n/);
+});
+
+test('a concession rate of nothing is free, and so says the email', async () => {
+  const space = {
+    prices: [{ hirerType: 'resident' as const, pencePerHour: 999, concessionPencePerHour: 0 }],
+  };
+  assert.equal(priceFor(space, 'resident', 61), 1016); // 1015.65p
+  assert.equal(priceFor(space, 'resident', 61, true), 0);
+  assert.equal(priceFor(space, 'charity', 61), null);
+  await t.db.query(
+    `update space_prices set concession_pence_per_hour = 0
+     where hirer_type = 'resident' and space_id = (select id from spaces where slug = 'longford-park-pitch')`,
+  );
+  const me = await person();
+  const res = await bookSpace(
+    me,
+    SITE,
+    'longford-park-pitch',
+    slot('2026-04-14', '10:00', '11:30', { concession: 'yes' }),
+    BEFORE_2026,
+  );
+  assert.equal((await getBooking(me, res.ids[0] as string)).pricePence, 0);
+  assert.match((await outbox(me.email))[0]?.body ?? '', /Price for each date: Free\n/);
+});
+
+test('booking for a group the booker belongs to: a community group booking, named, and counted as a group using the space', async () => {
+  const me = await person();
+  const [group] = await t.db.query<{ id: string }>(
+    "select id from directory_groups where slug = 'stretford-walking-group'",
+  );
+  const groupId = group?.id as string;
+  await setMembership(me, 'stretford-walking-group', true);
+  const before = await spaceMeasures(me, 'longford-park-pitch', 2027);
+  // Asking for commercial hire does not matter: a group's booking is always as a community group.
+  const res = await bookSpace(
+    me,
+    SITE,
+    'longford-park-pitch',
+    slot('2027-05-04', '10:00', '12:00', {
+      bookingFor: groupId,
+      hirerType: 'commercial',
+      title: 'Walk and talk',
+    }),
+    BEFORE_2026,
+  );
+  const view = await getBooking(me, res.ids[0] as string);
+  assert.equal(view.hirerType, 'community-group');
+  assert.equal(view.groupId, groupId);
+  assert.equal(view.groupName, 'Stretford Walking Group');
+  assert.equal(view.pricePence, 0);
+  const after = await spaceMeasures(me, 'longford-park-pitch', 2027);
+  assert.equal(after.distinctGroups, before.distinctGroups + 1);
+  // Someone who is not in the group cannot book for it, whatever id they send.
+  const stranger = await person();
+  for (const forged of [groupId, '00000000-0000-4000-8000-000000000000']) {
+    const error = await bookSpace(
+      stranger,
+      SITE,
+      'longford-park-pitch',
+      slot('2027-05-05', '10:00', '12:00', { bookingFor: forged, title: 'Forged' }),
+      BEFORE_2026,
+    ).catch((e: unknown) => e);
+    assert.ok(error instanceof Invalid);
+    assert.equal(error.fieldErrors.bookingFor, 'spaces.bookings.errors.notYourGroup');
+  }
+  const [n] = await t.db.query<{ n: number }>(
+    "select count(*)::int as n from space_bookings where title = 'Forged'",
+  );
+  assert.equal(n?.n, 0);
+  // Leaving the group ends booking for it.
+  await setMembership(me, 'stretford-walking-group', false);
+  await assert.rejects(
+    bookSpace(
+      me,
+      SITE,
+      'longford-park-pitch',
+      slot('2027-05-06', '10:00', '12:00', { bookingFor: groupId }),
+      BEFORE_2026,
+    ),
+    Invalid,
+  );
+});
+
+test('every booking email links to the booking with the site’s full public address', async () => {
+  const me = await person();
+  const res = await bookSpace(me, SITE, HALL, slot('2026-09-15', '10:00', '11:00'), BEFORE_2026);
+  const officer = await person(['officer']);
+  await decideBooking(officer, SITE, res.ids[0] as string, { decision: 'approve' });
+  await changeBooking(
+    me,
+    SITE,
+    res.ids[0] as string,
+    { date: '2026-09-15', start: '12:00', end: '13:00' },
+    BEFORE_2026,
+  );
+  await cancelBooking(me, SITE, res.ids[0] as string, {});
+  const mail = await outbox(me.email);
+  assert.deepEqual(
+    mail.map((m) => m.template),
+    ['spaceBookingRequested', 'spaceBookingApproved', 'spaceBookingChanged', 'spaceBookingCancelled'],
+  );
+  for (const m of mail)
+    assert.match(
+      m.body,
+      new RegExp(`: https://kith\\.example\\.org/trafford/spaces/bookings/${res.ids[0]}$`),
+    );
 });
