@@ -205,6 +205,7 @@ test('the form offers the concession rate with who qualifies; a concession booki
   const form = await t.app.inject({ url: `${CENTRE}/book`, headers: { cookie: me.cookie } });
   assert.match(form.body, /£15 an hour, or £7\.50 an hour at the concession rate/);
   assert.match(form.body, /£10 an hour\s*</);
+  assert.match(form.body, /Community group\s*<\/label>\s*<div[^>]*>\s*Free\s*</);
   assert.match(form.body, /I qualify for the concession rate/);
   assert.match(form.body, /means-tested benefit, are under 18, are over 65 or are a student/);
   assert.match(form.body, /There is a concession rate here for: Resident\./);

@@ -79,13 +79,16 @@ export async function bookingRoutes(app: FastifyInstance) {
     const money = (pence: number) =>
       pence === 0 ? t('spaces.spaces.page.free') : formatPence(pence, request.lang);
     // Each kind of hirer's hourly rate, and its concession rate where there is one.
+    // Each kind of hirer's hourly rate, and its concession rate where there is one ("Free" when free).
     const rate = (p: Price) =>
-      p.concessionPencePerHour === null
-        ? t('spaces.bookings.book.rate', { price: money(p.pencePerHour) })
-        : t('spaces.bookings.book.rateWithConcession', {
-            price: money(p.pencePerHour),
-            concession: money(p.concessionPencePerHour),
-          });
+      p.pencePerHour === 0
+        ? t('spaces.spaces.page.free')
+        : p.concessionPencePerHour === null
+          ? t('spaces.bookings.book.rate', { price: money(p.pencePerHour) })
+          : t('spaces.bookings.book.rateWithConcession', {
+              price: money(p.pencePerHour),
+              concession: money(p.concessionPencePerHour),
+            });
     const concessionTypes = space.prices.filter((p) => p.concessionPencePerHour !== null);
     if (state.errors?.length) reply.code(422);
     return reply.page('spaces/bookings/views/book.njk', {
