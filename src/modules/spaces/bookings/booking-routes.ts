@@ -78,7 +78,6 @@ export async function bookingRoutes(app: FastifyInstance) {
     const values = state.values ?? {};
     const money = (pence: number) =>
       pence === 0 ? t('spaces.spaces.page.free') : formatPence(pence, request.lang);
-    // Each kind of hirer's hourly rate, and its concession rate where there is one.
     // Each kind of hirer's hourly rate, and its concession rate where there is one ("Free" when free).
     const rate = (p: Price) =>
       p.pencePerHour === 0
