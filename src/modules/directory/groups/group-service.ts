@@ -703,6 +703,33 @@ export async function groupsOf(db: Db | Tx, userId: string) {
   );
 }
 
+/**
+ * The groups here the actor belongs to (as member or organiser) that can still act as a group:
+ * not closed, not merged into another, not hidden by moderation. For other modules that let a
+ * person do something on a group's behalf (booking a space).
+ */
+export async function actingGroupsOf(ctx: ServiceContext): Promise<{ id: string; name: string }[]> {
+  if (!ctx.actor) return [];
+  return ctx.db.query<{ id: string; name: string }>(
+    `select g.id, g.name from directory_group_members m join directory_groups g on g.id = m.group_id
+     where m.user_id = $1 and g.place_id = $2 and g.status <> 'closed' and g.merged_into is null
+       and g.moderation_status <> 'hidden'
+     order by g.name, g.id`,
+    [ctx.actor.userId, ctx.place.id],
+  );
+}
+
+/** Groups' names by id, whatever their state now, for records that name the group they were for. */
+export async function groupNames(db: Db | Tx, placeId: string, ids: string[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids)];
+  if (wanted.length === 0) return new Map();
+  const rows = await db.query<{ id: string; name: string }>(
+    'select id, name from directory_groups where place_id = $1 and id = any($2::uuid[])',
+    [placeId, wanted],
+  );
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
 /** A group as the data-quality checks see it: identity, contact, place, provenance. */
 export type GroupRecord = {
   id: string;

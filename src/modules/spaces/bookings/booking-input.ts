@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isUuid } from '../../../platform/http/ids.js';
 import { HIRER_TYPES } from '../spaces/space-input.js';
 import { isRealDate, TIME } from './booking-time.js';
 
@@ -17,7 +18,13 @@ const when = {
 
 const endAfterStart = <T extends { start: string; end: string }>(v: T) => v.end > v.start;
 
-/** A booking of one slot, or of the same slot each week. Messages are catalogue keys. */
+/** Who a booking is for: the person themselves, or a directory group they belong to (its id). */
+export const FOR_MYSELF = 'self';
+
+/**
+ * A booking of one slot, or of the same slot each week. Messages are catalogue keys. A booking
+ * for a group is always as a community group, so the kind of hirer is asked only for oneself.
+ */
 export const BookingInput = z
   .object({
     ...when,
@@ -26,12 +33,26 @@ export const BookingInput = z
       .trim()
       .min(1, 'spaces.bookings.errors.titleMissing')
       .max(120, 'spaces.bookings.errors.titleTooLong'),
-    hirerType: z.enum(HIRER_TYPES, 'spaces.bookings.errors.hirerMissing'),
+    bookingFor: z
+      .string()
+      .trim()
+      .default(FOR_MYSELF)
+      .refine((v) => v === FOR_MYSELF || isUuid(v), 'spaces.bookings.errors.notYourGroup'),
+    hirerType: z.enum(HIRER_TYPES, 'spaces.bookings.errors.hirerMissing').optional(),
+    // A single checkbox: "yes" when the hirer says they qualify for the concession rate.
+    concession: z
+      .string()
+      .default('')
+      .transform((s) => s === 'yes'),
     repeat: z.enum(REPEATS, 'spaces.bookings.errors.repeatMissing').default('none'),
     weeks: z.string().trim().default(''),
     until: z.string().trim().default(''),
   })
   .refine(endAfterStart, { path: ['end'], message: 'spaces.bookings.errors.endBeforeStart' })
+  .refine((v) => v.bookingFor !== FOR_MYSELF || v.hirerType !== undefined, {
+    path: ['hirerType'],
+    message: 'spaces.bookings.errors.hirerMissing',
+  })
   .refine(
     (v) =>
       v.repeat !== 'weeks' ||

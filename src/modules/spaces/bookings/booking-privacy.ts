@@ -18,7 +18,7 @@ export const bookingPrivacy: PrivacyHooks = {
     return {
       space_bookings: await db.query(
         `select s.name as space, b.title, lower(b.during) as starts_at, upper(b.during) as ends_at, b.hirer_type,
-           b.status, b.price_pence, b.created_at, b.cancelled_at, b.cancel_reason
+           b.status, b.price_pence, b.concession, b.created_at, b.cancelled_at, b.cancel_reason
          from space_bookings b join spaces s on s.id = b.space_id where b.booked_by = $1 order by lower(b.during)`,
         [person.userId],
       ),

@@ -4,7 +4,9 @@ import { useTestApp } from '../../../../test/helpers/app.js';
 import { submitForm } from '../../../../test/helpers/form-client.js';
 import { makePerson } from '../../../../test/helpers/people.js';
 
-const t = useTestApp();
+// A public address unlike the default, so links in emails are seen to use it.
+const PUBLIC_URL = 'https://bookings.kith.example.org';
+const t = useTestApp(undefined, undefined, { KITH_PUBLIC_URL: PUBLIC_URL });
 const CENTRE = '/trafford/spaces/partington-community-centre';
 // Far enough ahead to stay in the future for as long as this code is likely to live unchanged.
 const DAY = '2030-02-06';
@@ -196,4 +198,122 @@ test('a manager’s day sheet lists the day’s bookings with who made them; res
   });
   assert.equal(resident.statusCode, 403);
   assert.doesNotMatch(resident.body, /Day Sheet Booker/);
+});
+
+test('the form offers the concession rate with who qualifies; a concession booking shows its price and the claim', async () => {
+  const me = await makePerson(t.db);
+  const form = await t.app.inject({ url: `${CENTRE}/book`, headers: { cookie: me.cookie } });
+  assert.match(form.body, /£15 an hour, or £7\.50 an hour at the concession rate/);
+  assert.match(form.body, /£10 an hour\s*</);
+  assert.match(form.body, /Community group\s*<\/label>\s*<div[^>]*>\s*Free\s*</);
+  assert.match(form.body, /I qualify for the concession rate/);
+  assert.match(form.body, /means-tested benefit, are under 18, are over 65 or are a student/);
+  assert.match(form.body, /There is a concession rate here for: Resident\./);
+  // A space with no concession rates does not ask.
+  const library = await t.app.inject({
+    url: '/trafford/spaces/stretford-library/book',
+    headers: { cookie: me.cookie },
+  });
+  assert.doesNotMatch(library.body, /concession/i);
+  const res = await book(me.cookie, {
+    title: 'Pensioners’ lunch',
+    date: '2030-02-07',
+    start: '12:00',
+    end: '14:20',
+    hirerType: 'resident',
+    concession: 'yes',
+  });
+  assert.equal(res.statusCode, 303);
+  const url = (res.headers.location as string).replace(/\?.*/, '');
+  const page = await t.app.inject({ url, headers: { cookie: me.cookie } });
+  assert.match(page.body, /£17\.50 \(concession rate\)/); // £7.50 × 2h20
+  const officer = await makePerson(t.db, { roles: ['officer'] });
+  const seen = await t.app.inject({ url, headers: { cookie: officer.cookie } });
+  assert.match(seen.body, /£17\.50 \(concession rate\)/);
+  // Claiming it for a kind of hirer without one is shown back on the form.
+  const refused = await book(me.cookie, {
+    title: 'Charity lunch',
+    date: '2030-02-08',
+    start: '12:00',
+    end: '13:00',
+    hirerType: 'charity',
+    concession: 'yes',
+  });
+  assert.equal(refused.statusCode, 422);
+  assert.match(refused.body, /There is no concession rate for that kind of hirer here/);
+  assert.match(refused.body, /href="#concession"/);
+  assert.match(refused.body, /id="concession" name="concession" type="checkbox" value="yes" checked/);
+});
+
+test('a member books for their group; someone else cannot, even by sending the group’s id', async () => {
+  const [group] = await t.db.query<{ id: string }>(
+    "select id from directory_groups where slug = 'sale-moor-repair-cafe'",
+  );
+  const groupId = group?.id as string;
+  const member = await makePerson(t.db);
+  await t.db.query(
+    `insert into directory_group_members (place_id, group_id, user_id, role)
+     select place_id, id, $2, 'member' from directory_groups where id = $1`,
+    [groupId, member.userId],
+  );
+  const form = await t.app.inject({ url: `${CENTRE}/book`, headers: { cookie: member.cookie } });
+  assert.match(form.body, /Who is this booking for\?/);
+  assert.match(form.body, /value="self" checked/);
+  assert.match(form.body, new RegExp(`value="${groupId}"`));
+  assert.match(form.body, /Sale Moor Repair Café/);
+  const res = await book(member.cookie, {
+    title: 'Repair café',
+    date: '2030-02-09',
+    start: '10:00',
+    end: '13:00',
+    bookingFor: groupId,
+  });
+  assert.equal(res.statusCode, 303, res.body.slice(0, 300));
+  const url = (res.headers.location as string).replace(/\?.*/, '');
+  const page = await t.app.inject({ url, headers: { cookie: member.cookie } });
+  assert.match(page.body, /Booked for<\/dt><dd class="govuk-summary-list__value">Sale Moor Repair Café/);
+  assert.match(page.body, /Community group/);
+  assert.match(page.body, /Free/);
+  const officer = await makePerson(t.db, { roles: ['officer'] });
+  const sheet = await t.app.inject({
+    url: `${CENTRE}/day?date=2030-02-09`,
+    headers: { cookie: officer.cookie },
+  });
+  assert.match(sheet.body, /\(for Sale Moor Repair Café\)/);
+  // Not a member: the form does not ask, and a forged post is refused with nothing booked.
+  const stranger = await makePerson(t.db);
+  const theirForm = await t.app.inject({ url: `${CENTRE}/book`, headers: { cookie: stranger.cookie } });
+  assert.doesNotMatch(theirForm.body, /Who is this booking for/);
+  const forged = await book(stranger.cookie, {
+    title: 'Not my group',
+    date: '2030-02-10',
+    start: '10:00',
+    end: '13:00',
+    bookingFor: groupId,
+  });
+  assert.equal(forged.statusCode, 422);
+  assert.match(forged.body, /Choose yourself or a group you belong to/);
+  const [n] = await t.db.query<{ n: number }>(
+    "select count(*)::int as n from space_bookings where title = 'Not my group'",
+  );
+  assert.equal(n?.n, 0);
+});
+
+test('the booking email links to the booking at the site’s configured public address', async () => {
+  const me = await makePerson(t.db);
+  const res = await book(me.cookie, {
+    title: 'Link check',
+    date: '2030-02-11',
+    start: '10:00',
+    end: '11:00',
+    hirerType: 'resident',
+  });
+  const path = (res.headers.location as string).replace(/\?.*/, '');
+  const [mail] = await t.db.query<{ body: string }>('select body from outbox where to_email = $1', [
+    me.email,
+  ]);
+  const link = /https?:\/\/\S+$/.exec(mail?.body ?? '')?.[0] ?? '';
+  assert.ok(link.startsWith(`${PUBLIC_URL}/`), link);
+  assert.equal(link, `${PUBLIC_URL}${path}`);
+  assert.match(mail?.body ?? '', /Price for each date: £15\n/);
 });

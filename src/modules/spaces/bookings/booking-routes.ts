@@ -3,9 +3,13 @@ import { needs, needsOrOwner, PUBLIC, SIGNED_IN } from '../../../platform/http/a
 import { Invalid } from '../../../platform/http/errors.js';
 import { errorsByField, type FormError, formErrorsFrom, parseForm } from '../../../platform/http/forms.js';
 import { requirePlace, serviceContext } from '../../../platform/http/request-context.js';
+import { formatPence } from '../../../platform/i18n/i18n.js';
+import { siteOf } from '../../../platform/module-definition.js';
 import { can } from '../../../platform/roles/permissions.js';
+import { actingGroupsOf } from '../../directory/groups/group-service.js';
+import type { Price } from '../spaces/space-service.js';
 import { getSpace } from '../spaces/space-service.js';
-import { BookingInput, ChangeInput, REPEATS } from './booking-input.js';
+import { BookingInput, ChangeInput, FOR_MYSELF, REPEATS } from './booking-input.js';
 import {
   type BookingView,
   bookSpace,
@@ -49,6 +53,7 @@ function errorsFrom(error: Invalid, request: FastifyRequest): FormError[] {
 export async function bookingRoutes(app: FastifyInstance) {
   const csrf = { preHandler: app.csrfProtection };
   const ctx = (request: FastifyRequest) => serviceContext(request, app.db);
+  const site = () => siteOf(app.config);
   const withLabels = (request: FastifyRequest, b: BookingView) => ({
     ...b,
     dateLabel: dateLabel(b.date, request.lang),
@@ -71,8 +76,24 @@ export async function bookingRoutes(app: FastifyInstance) {
 
   async function bookPage(request: FastifyRequest<SpaceParams>, reply: FastifyReply, state: FormState = {}) {
     const t = request.t;
-    const space = await getSpace(ctx(request), request.params.space);
+    const [space, groups] = await Promise.all([
+      getSpace(ctx(request), request.params.space),
+      actingGroupsOf(ctx(request)),
+    ]);
     const values = state.values ?? {};
+    const money = (pence: number) =>
+      pence === 0 ? t('spaces.spaces.page.free') : formatPence(pence, request.lang);
+    // Each kind of hirer's hourly rate, and its concession rate where there is one ("Free" when free).
+    const rate = (p: Price) =>
+      p.pencePerHour === 0
+        ? t('spaces.spaces.page.free')
+        : p.concessionPencePerHour === null
+          ? t('spaces.bookings.book.rate', { price: money(p.pencePerHour) })
+          : t('spaces.bookings.book.rateWithConcession', {
+              price: money(p.pencePerHour),
+              concession: money(p.concessionPencePerHour),
+            });
+    const concessionTypes = space.prices.filter((p) => p.concessionPencePerHour !== null);
     if (state.errors?.length) reply.code(422);
     return reply.page('spaces/bookings/views/book.njk', {
       pageTitle: t('spaces.bookings.book.title', { space: space.name }),
@@ -85,8 +106,29 @@ export async function bookingRoutes(app: FastifyInstance) {
       hirerItems: space.prices.map((p) => ({
         value: p.hirerType,
         text: t(`spaces.spaces.hirers.${p.hirerType}`),
+        hint: { text: rate(p) },
         checked: values.hirerType === p.hirerType,
       })),
+      // Only people in a group are asked who the booking is for.
+      forItems: groups.length
+        ? [
+            {
+              value: FOR_MYSELF,
+              text: t('spaces.bookings.book.forMyself'),
+              checked: (values.bookingFor || FOR_MYSELF) === FOR_MYSELF,
+            },
+            ...groups.map((g) => ({
+              value: g.id,
+              text: g.name,
+              hint: { text: t('spaces.bookings.book.forGroupHint') },
+              checked: values.bookingFor === g.id,
+            })),
+          ]
+        : null,
+      // The concession is offered when any kind of hirer here has a concession rate.
+      concessionFor: concessionTypes.length
+        ? concessionTypes.map((p) => t(`spaces.spaces.hirers.${p.hirerType}`)).join(', ')
+        : null,
       repeatItems: REPEATS.map((r) => ({
         value: r,
         text: t(`spaces.bookings.book.repeat.${r}`),
@@ -113,7 +155,7 @@ export async function bookingRoutes(app: FastifyInstance) {
       const form = parseForm(BookingInput, request.body, request.t);
       if (!form.ok) return bookPage(request, reply, form);
       try {
-        const result = await bookSpace(ctx(request), request.params.space, form.values);
+        const result = await bookSpace(ctx(request), site(), request.params.space, form.values);
         return reply.redirect(
           `/${requirePlace(request).slug}/spaces/bookings/${result.ids[0]}?booked=${result.ids.length}`,
           303,
@@ -193,7 +235,7 @@ export async function bookingRoutes(app: FastifyInstance) {
     { ...needsOrOwner('spaces.manage'), ...csrf },
     async (request, reply) => {
       try {
-        await cancelBooking(ctx(request), request.params.booking, request.body);
+        await cancelBooking(ctx(request), site(), request.params.booking, request.body);
         return reply.redirect(back(request, 'cancelled'), 303);
       } catch (error) {
         if (error instanceof Invalid)
@@ -209,7 +251,7 @@ export async function bookingRoutes(app: FastifyInstance) {
     async (request, reply) => {
       try {
         const body = request.body as Record<string, unknown> | undefined;
-        await decideBooking(ctx(request), request.params.booking, request.body);
+        await decideBooking(ctx(request), site(), request.params.booking, request.body);
         const returnTo =
           body?.returnTo === 'approvals' ? `/${requirePlace(request).slug}/spaces/approvals` : null;
         return reply.redirect(
@@ -254,7 +296,7 @@ export async function bookingRoutes(app: FastifyInstance) {
       const form = parseForm(ChangeInput, request.body, request.t);
       if (!form.ok) return changePage(request, reply, form);
       try {
-        await changeBooking(ctx(request), request.params.booking, form.values);
+        await changeBooking(ctx(request), site(), request.params.booking, form.values);
         return reply.redirect(back(request, 'changed'), 303);
       } catch (error) {
         if (error instanceof Invalid)

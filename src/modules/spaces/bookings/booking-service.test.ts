@@ -6,6 +6,8 @@ import { Invalid } from '../../../platform/http/errors.js';
 import type { ServiceContext } from '../../../platform/http/request-context.js';
 import type { Role } from '../../../platform/module-definition.js';
 import { findPlaceBySlug, type Place } from '../../../platform/places/place-service.js';
+import { setMembership } from '../../directory/groups/group-service.js';
+import { spaceMeasures } from '../measures/measure-service.js';
 import {
   bookSpace,
   cancelBooking,
@@ -13,6 +15,7 @@ import {
   DatesUnavailable,
   decideBooking,
   getBooking,
+  priceFor,
   weekAvailability,
 } from './booking-service.js';
 
@@ -20,6 +23,8 @@ const t = useTestApp();
 const CENTRE = 'partington-community-centre'; // open every day 08:00–22:00
 const HALL = 'urmston-methodist-hall'; // needs approval
 const BEFORE_2026 = new Date('2026-01-05T12:00:00Z');
+// Where the site says it lives: links in emails start here.
+const SITE = { publicUrl: 'https://kith.example.org' };
 
 async function person(roles: Role[] = ['resident']): Promise<ServiceContext & { email: string }> {
   const p = await makePerson(t.db, { roles });
@@ -47,7 +52,7 @@ async function during(id: string) {
 test('fifty people asking for the same slot at once: exactly one gets it, the rest are told it has just gone', async () => {
   const people = await Promise.all(Array.from({ length: 50 }, () => person()));
   const results = await Promise.allSettled(
-    people.map((p) => bookSpace(p, CENTRE, slot('2026-06-10', '14:00', '16:00'), BEFORE_2026)),
+    people.map((p) => bookSpace(p, SITE, CENTRE, slot('2026-06-10', '14:00', '16:00'), BEFORE_2026)),
   );
   const won = results.filter((r) => r.status === 'fulfilled');
   const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -71,7 +76,7 @@ test('fifty people asking for the same slot at once: exactly one gets it, the re
 
 test('the database refuses an overlap even when the application does not check', async () => {
   const me = await person();
-  const { ids } = await bookSpace(me, CENTRE, slot('2026-06-11', '10:00', '12:00'), BEFORE_2026);
+  const { ids } = await bookSpace(me, SITE, CENTRE, slot('2026-06-11', '10:00', '12:00'), BEFORE_2026);
   await assert.rejects(
     t.db.query(
       `insert into space_bookings (place_id, space_id, hirer_type, title, during)
@@ -85,8 +90,8 @@ test('the database refuses an overlap even when the application does not check',
 
 test('bookings on the last Sundays of March and October 2026 are stored and shown on the London clock', async () => {
   const me = await person();
-  const march = await bookSpace(me, CENTRE, slot('2026-03-29', '10:00', '11:00'), BEFORE_2026);
-  const october = await bookSpace(me, CENTRE, slot('2026-10-25', '10:00', '11:00'), BEFORE_2026);
+  const march = await bookSpace(me, SITE, CENTRE, slot('2026-03-29', '10:00', '11:00'), BEFORE_2026);
+  const october = await bookSpace(me, SITE, CENTRE, slot('2026-10-25', '10:00', '11:00'), BEFORE_2026);
   // 29 March: clocks have gone forward (BST, UTC+1). 25 October: back to GMT.
   assert.deepEqual(await during(march.ids[0] as string), {
     s: '2026-03-29T09:00:00.000Z',
@@ -123,6 +128,7 @@ test('a weekly series across the clocks changing keeps its local time', async ()
   const me = await person();
   const res = await bookSpace(
     me,
+    SITE,
     CENTRE,
     slot('2026-10-18', '19:00', '21:00', { repeat: 'weeks', weeks: '3', title: 'Film night' }),
     BEFORE_2026,
@@ -141,6 +147,7 @@ test('a weekly series across the clocks changing keeps its local time', async ()
   assert.equal(series?.rrule, 'FREQ=WEEKLY;COUNT=3');
   const spring = await bookSpace(
     me,
+    SITE,
     CENTRE,
     slot('2026-03-22', '09:00', '10:00', { repeat: 'until', until: '2026-04-05', title: 'Yoga' }),
     BEFORE_2026,
@@ -153,11 +160,12 @@ test('a weekly series across the clocks changing keeps its local time', async ()
 
 test('a series with a clash books nothing and names the clashing dates', async () => {
   const other = await person();
-  await bookSpace(other, CENTRE, slot('2026-07-15', '18:30', '19:30'), BEFORE_2026);
-  await bookSpace(other, CENTRE, slot('2026-07-29', '17:00', '18:30'), BEFORE_2026);
+  await bookSpace(other, SITE, CENTRE, slot('2026-07-15', '18:30', '19:30'), BEFORE_2026);
+  await bookSpace(other, SITE, CENTRE, slot('2026-07-29', '17:00', '18:30'), BEFORE_2026);
   const me = await person();
   const error = await bookSpace(
     me,
+    SITE,
     CENTRE,
     slot('2026-07-01', '18:00', '20:00', { repeat: 'weeks', weeks: '6', title: 'Choir' }),
     BEFORE_2026,
@@ -183,12 +191,12 @@ test('closed days, times outside opening hours and past slots cannot be booked',
     ['2026-12-21', '16:00', '18:00'],
     ['2026-12-20', '10:00', '11:00'],
   ] as const) {
-    const error = await bookSpace(me, 'stretford-library', slot(date, start, end), BEFORE_2026).catch(
+    const error = await bookSpace(me, SITE, 'stretford-library', slot(date, start, end), BEFORE_2026).catch(
       (e: unknown) => e,
     );
     assert.ok(error instanceof DatesUnavailable, `${date} ${start}`);
   }
-  const past = await bookSpace(me, CENTRE, slot('2026-01-02', '10:00', '11:00'), BEFORE_2026).catch(
+  const past = await bookSpace(me, SITE, CENTRE, slot('2026-01-02', '10:00', '11:00'), BEFORE_2026).catch(
     (e: unknown) => e,
   );
   assert.ok(past instanceof DatesUnavailable);
@@ -198,12 +206,14 @@ test('price in pence from the space’s rules: free for community groups, pro ra
   const me = await person();
   const resident = await bookSpace(
     me,
+    SITE,
     'stretford-library',
     slot('2026-06-15', '10:00', '11:30'),
     BEFORE_2026,
   );
   const group = await bookSpace(
     me,
+    SITE,
     'stretford-library',
     slot('2026-06-15', '12:00', '14:00', { hirerType: 'community-group' }),
     BEFORE_2026,
@@ -213,6 +223,7 @@ test('price in pence from the space’s rules: free for community groups, pro ra
   // The pitch has no charity rate: a charity cannot book it.
   const error = await bookSpace(
     me,
+    SITE,
     'longford-park-pitch',
     slot('2026-06-15', '10:00', '11:00', { hirerType: 'charity' }),
     BEFORE_2026,
@@ -223,20 +234,22 @@ test('price in pence from the space’s rules: free for community groups, pro ra
 
 test('approval: a pending booking holds the slot; an officer approves or declines; the booker is emailed', async () => {
   const me = await person();
-  const res = await bookSpace(me, HALL, slot('2026-09-08', '10:00', '12:00'), BEFORE_2026);
+  const res = await bookSpace(me, SITE, HALL, slot('2026-09-08', '10:00', '12:00'), BEFORE_2026);
   assert.equal(res.status, 'pending');
   const rival = await person();
   assert.ok(
-    (await bookSpace(rival, HALL, slot('2026-09-08', '11:00', '12:00'), BEFORE_2026).catch(
+    (await bookSpace(rival, SITE, HALL, slot('2026-09-08', '11:00', '12:00'), BEFORE_2026).catch(
       (e) => e,
     )) instanceof DatesUnavailable,
   );
-  await assert.rejects(decideBooking(me, res.ids[0] as string, { decision: 'approve' }), { status: 403 });
+  await assert.rejects(decideBooking(me, SITE, res.ids[0] as string, { decision: 'approve' }), {
+    status: 403,
+  });
   const officer = await person(['officer']);
-  await decideBooking(officer, res.ids[0] as string, { decision: 'approve' });
+  await decideBooking(officer, SITE, res.ids[0] as string, { decision: 'approve' });
   assert.equal((await getBooking(me, res.ids[0] as string)).status, 'confirmed');
-  const declined = await bookSpace(me, HALL, slot('2026-09-09', '10:00', '11:00'), BEFORE_2026);
-  await decideBooking(officer, declined.ids[0] as string, { decision: 'decline' });
+  const declined = await bookSpace(me, SITE, HALL, slot('2026-09-09', '10:00', '11:00'), BEFORE_2026);
+  await decideBooking(officer, SITE, declined.ids[0] as string, { decision: 'decline' });
   assert.equal((await getBooking(me, declined.ids[0] as string)).status, 'declined');
   const mail = await t.db.query<{ template: string }>(
     'select template from outbox where to_email = $1 order by created_at',
@@ -248,38 +261,42 @@ test('approval: a pending booking holds the slot; an officer approves or decline
   );
   // Strangers cannot see or touch someone else's booking.
   await assert.rejects(getBooking(rival, res.ids[0] as string), { status: 403 });
-  await assert.rejects(cancelBooking(rival, res.ids[0] as string, {}), { status: 403 });
+  await assert.rejects(cancelBooking(rival, SITE, res.ids[0] as string, {}), { status: 403 });
 });
 
 test('cancel one occurrence or the rest of a series; the freed time can be booked again', async () => {
   const me = await person();
   const res = await bookSpace(
     me,
+    SITE,
     CENTRE,
     slot('2026-05-04', '09:00', '10:00', { repeat: 'weeks', weeks: '4', title: 'Walking group' }),
     BEFORE_2026,
   );
-  assert.equal(await cancelBooking(me, res.ids[1] as string, { scope: 'one' }), 1);
-  assert.equal(await cancelBooking(me, res.ids[2] as string, { scope: 'rest', reason: 'Summer break' }), 2);
+  assert.equal(await cancelBooking(me, SITE, res.ids[1] as string, { scope: 'one' }), 1);
+  assert.equal(
+    await cancelBooking(me, SITE, res.ids[2] as string, { scope: 'rest', reason: 'Summer break' }),
+    2,
+  );
   const statuses = await Promise.all(res.ids.map(async (id) => (await getBooking(me, id)).status));
   assert.deepEqual(statuses, ['confirmed', 'cancelled', 'cancelled', 'cancelled']);
   const other = await person();
-  const again = await bookSpace(other, CENTRE, slot('2026-05-11', '09:00', '10:00'), BEFORE_2026);
+  const again = await bookSpace(other, SITE, CENTRE, slot('2026-05-11', '09:00', '10:00'), BEFORE_2026);
   assert.equal(again.ids.length, 1);
 });
 
 test('changing the time moves the booking; a taken time is refused and the booking stays', async () => {
   const me = await person();
-  const mine = await bookSpace(me, CENTRE, slot('2026-08-03', '10:00', '11:00'), BEFORE_2026);
+  const mine = await bookSpace(me, SITE, CENTRE, slot('2026-08-03', '10:00', '11:00'), BEFORE_2026);
   const other = await person();
-  await bookSpace(other, CENTRE, slot('2026-08-03', '14:00', '15:00'), BEFORE_2026);
+  await bookSpace(other, SITE, CENTRE, slot('2026-08-03', '14:00', '15:00'), BEFORE_2026);
   const id = mine.ids[0] as string;
   await assert.rejects(
-    changeBooking(me, id, { date: '2026-08-03', start: '14:30', end: '15:30' }, BEFORE_2026),
+    changeBooking(me, SITE, id, { date: '2026-08-03', start: '14:30', end: '15:30' }, BEFORE_2026),
     DatesUnavailable,
   );
   // Moving within its own time (an hour later, overlapping itself) is fine.
-  await changeBooking(me, id, { date: '2026-08-03', start: '10:30', end: '12:00' }, BEFORE_2026);
+  await changeBooking(me, SITE, id, { date: '2026-08-03', start: '10:30', end: '12:00' }, BEFORE_2026);
   const b = await getBooking(me, id);
   assert.equal(b.startTime, '10:30');
   assert.equal(b.endTime, '12:00');
@@ -319,4 +336,174 @@ test('a booker’s bookings are in their data download; deleting the account fre
   assert.equal(byId.get(future?.id as string)?.status, 'cancelled');
   assert.equal(byId.get(past?.id as string)?.status, 'confirmed');
   assert.ok(rows.every((r) => r.booked_by === null));
+});
+
+async function outbox(to: string) {
+  return t.db.query<{ template: string; body: string }>(
+    'select template, body from outbox where to_email = $1 order by created_at, id',
+    [to],
+  );
+}
+
+test('the concession rate: claimed by a resident, priced pro rata and kept on the booking', async () => {
+  const me = await person();
+  // The community centre: residents £15 an hour, or £7.50 at the concession rate; charities £10, no concession.
+  const full = await bookSpace(me, SITE, CENTRE, slot('2026-04-13', '10:00', '11:01'), BEFORE_2026);
+  const cheap = await bookSpace(
+    me,
+    SITE,
+    CENTRE,
+    slot('2026-04-13', '12:00', '13:01', { concession: 'yes' }),
+    BEFORE_2026,
+  );
+  const quarter = await bookSpace(
+    me,
+    SITE,
+    CENTRE,
+    slot('2026-04-13', '14:00', '14:15', { concession: 'yes' }),
+    BEFORE_2026,
+  );
+  const fullView = await getBooking(me, full.ids[0] as string);
+  const cheapView = await getBooking(me, cheap.ids[0] as string);
+  assert.equal(fullView.pricePence, 1525); // £15 × 61/60
+  assert.equal(fullView.concession, false);
+  assert.equal(cheapView.pricePence, 763); // £7.50 × 61/60 = 762.5p, half up
+  assert.equal(cheapView.concession, true);
+  assert.equal((await getBooking(me, quarter.ids[0] as string)).pricePence, 188); // 187.5p, half up
+  const officer = await person(['officer']);
+  assert.equal((await getBooking(officer, cheap.ids[0] as string)).concession, true, 'officers see it');
+  // The email gives the price as money, exactly.
+  const mail = (await outbox(me.email)).map((m) => m.body);
+  assert.match(mail[0] ?? '', /Price for each date: £15\.25\n/);
+  assert.match(mail[1] ?? '', /Price for each date: £7\.63\n/);
+  // A charity has no concession rate here: claiming one is refused, and nothing is booked.
+  const error = await bookSpace(
+    me,
+    SITE,
+    CENTRE,
+    slot('2026-04-13', '16:00', '17:00', { hirerType: 'charity', concession: 'yes', title: 'No deal' }),
+    BEFORE_2026,
+  ).catch((e: unknown) => e);
+  assert.ok(error instanceof Invalid);
+  assert.equal(error.fieldErrors.concession, 'spaces.bookings.errors.concessionNotOffered');
+  const [n] = await t.db.query<{ n: number }>(
+    "select count(*)::int as n from space_bookings where title = 'No deal'",
+  );
+  assert.equal(n?.n, 0);
+  // Moving a concession booking keeps the concession rate.
+  await changeBooking(
+    me,
+    SITE,
+    cheap.ids[0] as string,
+    { date: '2026-04-13', start: '18:00', end: '20:00' },
+    BEFORE_2026,
+  );
+  assert.equal((await getBooking(me, cheap.ids[0] as string)).pricePence, 1500);
+  assert.match((await outbox(me.email)).at(-1)?.body ?? '', /Price: £15\n/);
+});
+
+test('a concession rate of nothing is free, and so says the email', async () => {
+  const space = {
+    prices: [{ hirerType: 'resident' as const, pencePerHour: 999, concessionPencePerHour: 0 }],
+  };
+  assert.equal(priceFor(space, 'resident', 61), 1016); // 1015.65p
+  assert.equal(priceFor(space, 'resident', 61, true), 0);
+  assert.equal(priceFor(space, 'charity', 61), null);
+  await t.db.query(
+    `update space_prices set concession_pence_per_hour = 0
+     where hirer_type = 'resident' and space_id = (select id from spaces where slug = 'longford-park-pitch')`,
+  );
+  const me = await person();
+  const res = await bookSpace(
+    me,
+    SITE,
+    'longford-park-pitch',
+    slot('2026-04-14', '10:00', '11:30', { concession: 'yes' }),
+    BEFORE_2026,
+  );
+  assert.equal((await getBooking(me, res.ids[0] as string)).pricePence, 0);
+  assert.match((await outbox(me.email))[0]?.body ?? '', /Price for each date: Free\n/);
+});
+
+test('booking for a group the booker belongs to: a community group booking, named, and counted as a group using the space', async () => {
+  const me = await person();
+  const [group] = await t.db.query<{ id: string }>(
+    "select id from directory_groups where slug = 'stretford-walking-group'",
+  );
+  const groupId = group?.id as string;
+  await setMembership(me, 'stretford-walking-group', true);
+  const before = await spaceMeasures(me, 'longford-park-pitch', 2027);
+  // Asking for commercial hire does not matter: a group's booking is always as a community group.
+  const res = await bookSpace(
+    me,
+    SITE,
+    'longford-park-pitch',
+    slot('2027-05-04', '10:00', '12:00', {
+      bookingFor: groupId,
+      hirerType: 'commercial',
+      title: 'Walk and talk',
+    }),
+    BEFORE_2026,
+  );
+  const view = await getBooking(me, res.ids[0] as string);
+  assert.equal(view.hirerType, 'community-group');
+  assert.equal(view.groupId, groupId);
+  assert.equal(view.groupName, 'Stretford Walking Group');
+  assert.equal(view.pricePence, 0);
+  const after = await spaceMeasures(me, 'longford-park-pitch', 2027);
+  assert.equal(after.distinctGroups, before.distinctGroups + 1);
+  // Someone who is not in the group cannot book for it, whatever id they send.
+  const stranger = await person();
+  for (const forged of [groupId, '00000000-0000-4000-8000-000000000000']) {
+    const error = await bookSpace(
+      stranger,
+      SITE,
+      'longford-park-pitch',
+      slot('2027-05-05', '10:00', '12:00', { bookingFor: forged, title: 'Forged' }),
+      BEFORE_2026,
+    ).catch((e: unknown) => e);
+    assert.ok(error instanceof Invalid);
+    assert.equal(error.fieldErrors.bookingFor, 'spaces.bookings.errors.notYourGroup');
+  }
+  const [n] = await t.db.query<{ n: number }>(
+    "select count(*)::int as n from space_bookings where title = 'Forged'",
+  );
+  assert.equal(n?.n, 0);
+  // Leaving the group ends booking for it.
+  await setMembership(me, 'stretford-walking-group', false);
+  await assert.rejects(
+    bookSpace(
+      me,
+      SITE,
+      'longford-park-pitch',
+      slot('2027-05-06', '10:00', '12:00', { bookingFor: groupId }),
+      BEFORE_2026,
+    ),
+    Invalid,
+  );
+});
+
+test('every booking email links to the booking with the site’s full public address', async () => {
+  const me = await person();
+  const res = await bookSpace(me, SITE, HALL, slot('2026-09-15', '10:00', '11:00'), BEFORE_2026);
+  const officer = await person(['officer']);
+  await decideBooking(officer, SITE, res.ids[0] as string, { decision: 'approve' });
+  await changeBooking(
+    me,
+    SITE,
+    res.ids[0] as string,
+    { date: '2026-09-15', start: '12:00', end: '13:00' },
+    BEFORE_2026,
+  );
+  await cancelBooking(me, SITE, res.ids[0] as string, {});
+  const mail = await outbox(me.email);
+  assert.deepEqual(
+    mail.map((m) => m.template),
+    ['spaceBookingRequested', 'spaceBookingApproved', 'spaceBookingChanged', 'spaceBookingCancelled'],
+  );
+  for (const m of mail)
+    assert.match(
+      m.body,
+      new RegExp(`: https://kith\\.example\\.org/trafford/spaces/bookings/${res.ids[0]}$`),
+    );
 });

@@ -1,4 +1,5 @@
 import rrule from 'rrule';
+import { proRataPence } from '../../../lib/money/pro-rata.js';
 import { audit } from '../../../platform/audit/audit.js';
 import { withTransaction } from '../../../platform/db/transaction.js';
 import type { Db, Tx } from '../../../platform/db/types.js';
@@ -6,10 +7,20 @@ import { queueEmail } from '../../../platform/email/outbox.js';
 import { Forbidden, Invalid, NotFound, validated } from '../../../platform/http/errors.js';
 import { isUuid } from '../../../platform/http/ids.js';
 import type { ServiceContext } from '../../../platform/http/request-context.js';
+import { formatPence, isLanguage, translator } from '../../../platform/i18n/i18n.js';
+import type { JobSite } from '../../../platform/module-definition.js';
 import { can } from '../../../platform/roles/permissions.js';
+import { actingGroupsOf, groupNames } from '../../directory/groups/group-service.js';
 import type { HirerType } from '../spaces/space-input.js';
 import { getSpace, londonToday, type SpaceDetail } from '../spaces/space-service.js';
-import { BookingInput, CancelInput, ChangeInput, DecisionInput, MAX_OCCURRENCES } from './booking-input.js';
+import {
+  BookingInput,
+  CancelInput,
+  ChangeInput,
+  DecisionInput,
+  FOR_MYSELF,
+  MAX_OCCURRENCES,
+} from './booking-input.js';
 import {
   addDays,
   floating,
@@ -23,6 +34,9 @@ import {
 } from './booking-time.js';
 
 const { RRule } = rrule;
+
+/** What the bookings need of the site: its public address, for full links in emails. */
+export type Site = Pick<JobSite, 'publicUrl'>;
 
 export type BookingStatus = 'pending' | 'confirmed' | 'declined' | 'cancelled';
 const LIVE = "status in ('pending', 'confirmed')";
@@ -167,15 +181,22 @@ export async function weekAvailability(
 // ---------------------------------------------------------------------------------------------
 // Prices and occurrences
 
-/** Price of a booking in pence: the space's hourly rate for this kind of hirer, pro rata. */
+/**
+ * Price of a booking in pence: the space's hourly rate for this kind of hirer (its concession
+ * rate when the hirer claims one), pro rata by the minute and rounded half up to the penny
+ * (lib/money/pro-rata.ts). Null when this kind of hirer cannot book the space, or claims a
+ * concession the space does not offer them.
+ */
 export function priceFor(
   space: Pick<SpaceDetail, 'prices'>,
   hirerType: HirerType,
   minutes: number,
+  concession = false,
 ): number | null {
   const rule = space.prices.find((p) => p.hirerType === hirerType);
   if (!rule) return null;
-  return Math.round((rule.pencePerHour * minutes) / 60);
+  const rate = concession ? rule.concessionPencePerHour : rule.pencePerHour;
+  return rate === null ? null : proRataPence(rate, minutes);
 }
 
 /** The London dates a request covers: one, or each week from an RFC 5545 rule. */
@@ -247,10 +268,22 @@ async function unavailable(
 // ---------------------------------------------------------------------------------------------
 // Emails
 
+type Emailed = {
+  id: string;
+  booked_by: string | null;
+  title: string;
+  space_name: string;
+  s: Date;
+  e: Date;
+  price_pence: number;
+};
+
+/** Emails the booker about their booking, in their language, with a full link to its page. */
 async function tellBooker(
   tx: Tx,
   ctx: ServiceContext,
-  booking: { id: string; booked_by: string | null; title: string; space_name: string; s: Date; e: Date },
+  site: Site,
+  booking: Emailed,
   template: string,
   extra: Record<string, string | number> = {},
 ) {
@@ -262,6 +295,11 @@ async function tellBooker(
   if (!person) return;
   const start = londonParts(new Date(booking.s));
   const end = londonParts(new Date(booking.e));
+  const lang = isLanguage(person.preferred_language) ? person.preferred_language : 'en';
+  const price =
+    booking.price_pence === 0
+      ? translator(lang)('spaces.spaces.page.free')
+      : formatPence(booking.price_pence, lang);
   await queueEmail(tx, {
     placeId: ctx.place.id,
     to: person.email,
@@ -273,7 +311,8 @@ async function tellBooker(
       title: booking.title,
       date: start.date,
       time: `${start.time}–${end.time}`,
-      url: `/${ctx.place.slug}/spaces/bookings/${booking.id}`,
+      price,
+      url: `${site.publicUrl}/${ctx.place.slug}/spaces/bookings/${booking.id}`,
       ...extra,
     },
   });
@@ -305,12 +344,28 @@ async function record(
 export type BookResult = { ids: string[]; seriesId: string | null; status: 'pending' | 'confirmed' };
 
 /**
- * A signed-in resident books a slot, once or weekly. Every occurrence goes in one transaction:
- * if any one cannot be had, nothing is booked and the dates are listed. The exclusion
- * constraint has the last word when two people ask for the same time at once.
+ * Who a booking is for: the person themselves as the kind of hirer they chose, or a directory
+ * group they belong to, always as a community group. Anyone else's group is refused.
+ */
+async function hirerOf(
+  ctx: ServiceContext,
+  input: BookingInput,
+): Promise<{ hirerType: HirerType; group: { id: string; name: string } | null }> {
+  if (input.bookingFor === FOR_MYSELF) return { hirerType: input.hirerType as HirerType, group: null };
+  const group = (await actingGroupsOf(ctx)).find((g) => g.id === input.bookingFor.toLowerCase());
+  if (!group) throw new Invalid({ bookingFor: 'spaces.bookings.errors.notYourGroup' });
+  return { hirerType: 'community-group', group };
+}
+
+/**
+ * A signed-in resident books a slot, once or weekly, for themselves or for a group they belong
+ * to, at the full or (when they say they qualify) the concession rate. Every occurrence goes in
+ * one transaction: if any one cannot be had, nothing is booked and the dates are listed. The
+ * exclusion constraint has the last word when two people ask for the same time at once.
  */
 export async function bookSpace(
   ctx: ServiceContext,
+  site: Site,
   slug: string,
   raw: unknown,
   now = new Date(),
@@ -319,10 +374,19 @@ export async function bookSpace(
   const input = validated(BookingInput, raw);
   const space = await getSpace(ctx, slug, londonToday(now));
   if (space.status !== 'active') throw new NotFound('No such space');
+  const { hirerType, group } = await hirerOf(ctx, input);
   const startM = minutesOf(input.start);
   const endM = minutesOf(input.end);
-  const price = priceFor(space, input.hirerType, endM - startM);
-  if (price === null) throw new Invalid({ hirerType: 'spaces.bookings.errors.hirerNotOffered' });
+  const rate = space.prices.find((p) => p.hirerType === hirerType);
+  if (!rate)
+    throw new Invalid(
+      group
+        ? { bookingFor: 'spaces.bookings.errors.groupNotOffered' }
+        : { hirerType: 'spaces.bookings.errors.hirerNotOffered' },
+    );
+  if (input.concession && rate.concessionPencePerHour === null)
+    throw new Invalid({ concession: 'spaces.bookings.errors.concessionNotOffered' });
+  const price = priceFor(space, hirerType, endM - startM, input.concession) as number;
   const { rule, dates } = occurrenceDates(input);
   if (dates.length === 0) throw new Invalid({ until: 'spaces.bookings.errors.untilInvalid' });
   const occurrences = dates.map((date) => ({
@@ -347,19 +411,22 @@ export async function bookSpace(
       const ids: string[] = [];
       for (const o of occurrences) {
         const [row] = await tx.query<{ id: string }>(
-          `insert into space_bookings (place_id, space_id, series_id, booked_by, hirer_type, title, during, status, price_pence)
-           values ($1, $2, $3, $4, $5, $6, tstzrange($7, $8, '[)'), $9, $10) returning id`,
+          `insert into space_bookings
+             (place_id, space_id, series_id, booked_by, group_id, hirer_type, title, during, status, price_pence, concession)
+           values ($1, $2, $3, $4, $5, $6, $7, tstzrange($8, $9, '[)'), $10, $11, $12) returning id`,
           [
             ctx.place.id,
             space.id,
             seriesId,
             ctx.actor?.userId ?? null,
-            input.hirerType,
+            group?.id ?? null,
+            hirerType,
             input.title,
             o.start,
             o.end,
             status,
             price,
+            input.concession,
           ],
         );
         ids.push(row?.id as string);
@@ -368,7 +435,9 @@ export async function bookSpace(
       await record(tx, ctx, 'create', ids[0] as string, undefined, {
         space: space.slug,
         title: input.title,
-        hirerType: input.hirerType,
+        hirerType,
+        groupId: group?.id ?? null,
+        concession: input.concession,
         dates,
         start: input.start,
         end: input.end,
@@ -379,6 +448,7 @@ export async function bookSpace(
       await tellBooker(
         tx,
         ctx,
+        site,
         {
           id: ids[0] as string,
           booked_by: ctx.actor?.userId ?? null,
@@ -386,6 +456,7 @@ export async function bookSpace(
           space_name: space.name,
           s: first.start,
           e: first.end,
+          price_pence: price,
         },
         status === 'pending' ? 'spaceBookingRequested' : 'spaceBookingConfirmed',
         { count: ids.length },
@@ -407,6 +478,11 @@ export type BookingView = {
   spaceName: string;
   title: string;
   hirerType: HirerType;
+  /** The directory group it is for, when it is a group's booking. */
+  groupId: string | null;
+  groupName: string | null;
+  /** Whether the hirer claimed the concession rate. */
+  concession: boolean;
   start: Date;
   end: Date;
   date: string;
@@ -429,6 +505,8 @@ type BookingRow = {
   space_name: string;
   title: string;
   hirer_type: HirerType;
+  group_id: string | null;
+  concession: boolean;
   s: Date;
   e: Date;
   status: BookingStatus;
@@ -441,13 +519,13 @@ type BookingRow = {
 };
 
 const BOOKING_SELECT = `select b.id, b.space_id, s.slug as space_slug, s.name as space_name, b.title, b.hirer_type,
-  lower(b.during) as s, upper(b.during) as e, b.status, b.price_pence, b.series_id, b.booked_by,
+  b.group_id, b.concession, lower(b.during) as s, upper(b.during) as e, b.status, b.price_pence, b.series_id, b.booked_by,
   u.display_name as booked_by_name, b.cancel_reason,
   (select count(*)::int from space_bookings r where r.series_id = b.series_id and r.${LIVE}
      and lower(r.during) >= lower(b.during)) as rest_count
   from space_bookings b join spaces s on s.id = b.space_id left join users u on u.id = b.booked_by`;
 
-function toView(ctx: ServiceContext, r: BookingRow): BookingView {
+function toView(ctx: ServiceContext, r: BookingRow, groups: Map<string, string>): BookingView {
   const start = new Date(r.s);
   const end = new Date(r.e);
   const mine = ctx.actor !== null && r.booked_by === ctx.actor.userId;
@@ -457,6 +535,9 @@ function toView(ctx: ServiceContext, r: BookingRow): BookingView {
     spaceName: r.space_name,
     title: r.title,
     hirerType: r.hirer_type,
+    groupId: r.group_id,
+    groupName: r.group_id ? (groups.get(r.group_id) ?? null) : null,
+    concession: r.concession,
     start,
     end,
     date: londonParts(start).date,
@@ -486,8 +567,16 @@ async function loadBooking(ctx: ServiceContext, db: Db | Tx, id: string): Promis
   return row;
 }
 
+/** Bookings as their pages show them, with the names of the groups they are for. */
+async function toViews(ctx: ServiceContext, rows: BookingRow[]): Promise<BookingView[]> {
+  const ids = rows.flatMap((r) => (r.group_id ? [r.group_id] : []));
+  const groups = await groupNames(ctx.db, ctx.place.id, ids);
+  return rows.map((r) => toView(ctx, r, groups));
+}
+
 export async function getBooking(ctx: ServiceContext, id: string): Promise<BookingView> {
-  return toView(ctx, await loadBooking(ctx, ctx.db, id));
+  const [view] = await toViews(ctx, [await loadBooking(ctx, ctx.db, id)]);
+  return view as BookingView;
 }
 
 /** The person's own bookings from today on, soonest first. */
@@ -498,7 +587,7 @@ export async function myBookings(ctx: ServiceContext, now = new Date()): Promise
      order by lower(b.during), b.id limit 500`,
     [ctx.place.id, ctx.actor.userId, londonAt(londonToday(now), 0)],
   );
-  return rows.map((r) => toView(ctx, r));
+  return toViews(ctx, rows);
 }
 
 /** Bookings waiting for a manager's decision, soonest first. */
@@ -508,7 +597,7 @@ export async function pendingBookings(ctx: ServiceContext): Promise<BookingView[
     `${BOOKING_SELECT} where b.place_id = $1 and b.status = 'pending' order by lower(b.during), b.id limit 500`,
     [ctx.place.id],
   );
-  return rows.map((r) => toView(ctx, r));
+  return toViews(ctx, rows);
 }
 
 /**
@@ -534,7 +623,7 @@ export async function daySheet(
     date: day,
     previous: addDays(day, -1),
     next: addDays(day, 1),
-    items: rows.map((r) => toView(ctx, r)),
+    items: await toViews(ctx, rows),
   };
 }
 
@@ -542,7 +631,12 @@ export async function daySheet(
 // Changes
 
 /** A manager approves or declines a pending booking (with the rest of its series still pending). */
-export async function decideBooking(ctx: ServiceContext, id: string, raw: unknown): Promise<void> {
+export async function decideBooking(
+  ctx: ServiceContext,
+  site: Site,
+  id: string,
+  raw: unknown,
+): Promise<void> {
   if (!can(ctx.actor, 'spaces.manage')) throw new Forbidden();
   const { decision } = validated(DecisionInput, raw);
   await withTransaction(ctx.db, async (tx) => {
@@ -555,12 +649,23 @@ export async function decideBooking(ctx: ServiceContext, id: string, raw: unknow
       [b.id, status, ctx.actor?.userId ?? null, b.series_id, b.s],
     );
     await record(tx, ctx, decision, b.id, { status: 'pending' }, { status });
-    await tellBooker(tx, ctx, b, decision === 'approve' ? 'spaceBookingApproved' : 'spaceBookingDeclined');
+    await tellBooker(
+      tx,
+      ctx,
+      site,
+      b,
+      decision === 'approve' ? 'spaceBookingApproved' : 'spaceBookingDeclined',
+    );
   });
 }
 
 /** The booker or a manager cancels one occurrence, or this one and the rest of its series. */
-export async function cancelBooking(ctx: ServiceContext, id: string, raw: unknown): Promise<number> {
+export async function cancelBooking(
+  ctx: ServiceContext,
+  site: Site,
+  id: string,
+  raw: unknown,
+): Promise<number> {
   const input = validated(CancelInput, raw);
   return withTransaction(ctx.db, async (tx) => {
     const b = await loadBooking(ctx, tx, id);
@@ -579,7 +684,7 @@ export async function cancelBooking(ctx: ServiceContext, id: string, raw: unknow
       { status: b.status },
       { status: 'cancelled', scope: input.scope, count: rows.length },
     );
-    await tellBooker(tx, ctx, b, 'spaceBookingCancelled', { count: rows.length });
+    await tellBooker(tx, ctx, site, b, 'spaceBookingCancelled', { count: rows.length });
     return rows.length;
   });
 }
@@ -587,6 +692,7 @@ export async function cancelBooking(ctx: ServiceContext, id: string, raw: unknow
 /** The booker or a manager moves one booking to another time; it waits again where approval is needed. */
 export async function changeBooking(
   ctx: ServiceContext,
+  site: Site,
   id: string,
   raw: unknown,
   now = new Date(),
@@ -601,7 +707,8 @@ export async function changeBooking(
   const o = { date: input.date, start: londonAt(input.date, startM), end: londonAt(input.date, endM) };
   const bad = await unavailable(ctx.db, space, [o], now, current.id);
   if (bad) throw bad;
-  const price = priceFor(space, current.hirer_type, endM - startM) ?? current.price_pence;
+  // Same kind of hirer and the same claim to a concession; the old price if the rate is gone.
+  const price = priceFor(space, current.hirer_type, endM - startM, current.concession) ?? current.price_pence;
   const status = space.requiresApproval && !can(ctx.actor, 'spaces.manage') ? 'pending' : current.status;
   try {
     await withTransaction(ctx.db, async (tx) => {
@@ -618,7 +725,13 @@ export async function changeBooking(
         { start: new Date(current.s).toISOString(), end: new Date(current.e).toISOString() },
         { start: o.start.toISOString(), end: o.end.toISOString(), status, pricePence: price },
       );
-      await tellBooker(tx, ctx, { ...current, s: o.start, e: o.end }, 'spaceBookingChanged');
+      await tellBooker(
+        tx,
+        ctx,
+        site,
+        { ...current, s: o.start, e: o.end, price_pence: price },
+        'spaceBookingChanged',
+      );
     });
   } catch (error) {
     if (isOverlap(error)) throw new Invalid({ start: 'spaces.bookings.errors.justBooked' });

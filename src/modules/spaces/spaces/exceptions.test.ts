@@ -20,6 +20,7 @@ import {
 import { getSpace, londonToday } from './space-service.js';
 
 const t = useTestApp();
+const SITE = { publicUrl: 'https://kith.example.org' };
 const LIBRARY = 'stretford-library'; // Monday–Friday 09:00–17:00, Saturday 10:00–16:00
 const CENTRE = 'partington-community-centre'; // every day 08:00–22:00
 const PITCH = 'longford-park-pitch';
@@ -63,7 +64,7 @@ test('a bank holiday closure: no free times that day, and a booking is refused w
   assert.equal(monday?.closedReason, 'closed');
   assert.equal(week.days[1]?.slots.length, 8, 'Tuesday keeps its usual hours');
   const me = await person();
-  const error = await bookSpace(me, STUDIO, slot('2026-05-25', '11:00', '12:00'), JAN_2026).catch(
+  const error = await bookSpace(me, SITE, STUDIO, slot('2026-05-25', '11:00', '12:00'), JAN_2026).catch(
     (e: unknown) => e,
   );
   assert.ok(error instanceof DatesUnavailable);
@@ -101,12 +102,12 @@ test('a late opening allows a booking that the usual hours would refuse; an earl
   const officer = await person(['officer']);
   const me = await person();
   // Usually 10:00–18:00 on weekdays: 19:00 on Thursday 11 June is outside.
-  const before = await bookSpace(me, STUDIO, slot('2026-06-11', '19:00', '20:30'), JAN_2026).catch(
+  const before = await bookSpace(me, SITE, STUDIO, slot('2026-06-11', '19:00', '20:30'), JAN_2026).catch(
     (e: unknown) => e,
   );
   assert.ok(before instanceof DatesUnavailable);
   await saveException(officer, STUDIO, hours('2026-06-11', '10:00', '21:00', 'Late opening'), JAN_2026);
-  const late = await bookSpace(me, STUDIO, slot('2026-06-11', '19:00', '20:30'), JAN_2026);
+  const late = await bookSpace(me, SITE, STUDIO, slot('2026-06-11', '19:00', '20:30'), JAN_2026);
   assert.equal(late.ids.length, 1);
   const week = await weekAvailability(me, STUDIO, '2026-06-11', JAN_2026);
   const thursday = week.days[3];
@@ -118,10 +119,14 @@ test('a late opening allows a booking that the usual hours would refuse; an earl
   // Friday closes at 13:00: 14:00 is refused, 12:00 is fine.
   await saveException(officer, STUDIO, hours('2026-06-12', '10:00', '13:00'), JAN_2026);
   assert.ok(
-    (await bookSpace(me, STUDIO, slot('2026-06-12', '14:00', '15:00'), JAN_2026).catch((e) => e)) instanceof
-      DatesUnavailable,
+    (await bookSpace(me, SITE, STUDIO, slot('2026-06-12', '14:00', '15:00'), JAN_2026).catch(
+      (e) => e,
+    )) instanceof DatesUnavailable,
   );
-  assert.equal((await bookSpace(me, STUDIO, slot('2026-06-12', '12:00', '13:00'), JAN_2026)).ids.length, 1);
+  assert.equal(
+    (await bookSpace(me, SITE, STUDIO, slot('2026-06-12', '12:00', '13:00'), JAN_2026)).ids.length,
+    1,
+  );
 });
 
 test('special hours on the day the clocks go forward are on the London clock', async () => {
@@ -141,10 +146,14 @@ test('special hours on the day the clocks go forward are on the London clock', a
     ],
   );
   const me = await person();
-  assert.equal((await bookSpace(me, CENTRE, slot('2026-03-29', '13:00', '14:00'), JAN_2026)).ids.length, 1);
+  assert.equal(
+    (await bookSpace(me, SITE, CENTRE, slot('2026-03-29', '13:00', '14:00'), JAN_2026)).ids.length,
+    1,
+  );
   assert.ok(
-    (await bookSpace(me, CENTRE, slot('2026-03-29', '14:00', '15:00'), JAN_2026).catch((e) => e)) instanceof
-      DatesUnavailable,
+    (await bookSpace(me, SITE, CENTRE, slot('2026-03-29', '14:00', '15:00'), JAN_2026).catch(
+      (e) => e,
+    )) instanceof DatesUnavailable,
   );
   // Closing at 12:00 instead leaves the 13:00 booking outside the new hours: the officer is told.
   const changed = await saveException(officer, CENTRE, hours('2026-03-29', '10:00', '12:00'), JAN_2026);
@@ -341,7 +350,7 @@ test('closing a day with bookings on it warns the officer and links to the day s
   const officer = await person(['officer']);
   const me = await person();
   const date = addDays(today, 45);
-  await bookSpace(me, CENTRE, slot(date, '18:00', '19:00'));
+  await bookSpace(me, SITE, CENTRE, slot(date, '18:00', '19:00'));
   const url = `/trafford/spaces/${CENTRE}/exceptions`;
   const res = await submitForm(t.app, {
     cookie: officer.cookie,

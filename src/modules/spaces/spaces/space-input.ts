@@ -127,6 +127,14 @@ export function weeklySpans(v: Record<string, unknown>, ctx: z.RefinementCtx | n
   return spans;
 }
 
+/** The price fields of the space form; each has a `…Concession` field beside it. */
+export const PRICE_FIELDS = [
+  'priceCommunityGroup',
+  'priceResident',
+  'priceCharity',
+  'priceCommercial',
+] as const;
+
 /** The officer's form for a space; messages are catalogue keys. */
 export const SpaceInput = z
   .object({
@@ -164,9 +172,31 @@ export const SpaceInput = z
     priceCharity: pounds,
     priceCommercial: pounds,
     priceCommunityGroup: pounds,
+    // Concession rates (means-tested benefits, under 18, over 65, students), when there are any.
+    priceResidentConcession: pounds,
+    priceCharityConcession: pounds,
+    priceCommercialConcession: pounds,
+    priceCommunityGroupConcession: pounds,
     ...hourFields,
   })
   .superRefine((v, ctx) => {
+    for (const field of PRICE_FIELDS) {
+      const full = v[field] ?? (field === 'priceCommunityGroup' ? 0 : null);
+      const concession = v[`${field}Concession`];
+      if (concession === null) continue;
+      if (full === null)
+        ctx.addIssue({
+          code: 'custom',
+          path: [`${field}Concession`],
+          message: 'spaces.spaces.errors.concessionWithoutPrice',
+        });
+      else if (concession > full)
+        ctx.addIssue({
+          code: 'custom',
+          path: [`${field}Concession`],
+          message: 'spaces.spaces.errors.concessionTooHigh',
+        });
+    }
     weeklySpans(v, ctx);
   })
   .transform((v) => ({ ...v, hours: weeklySpans(v, null) }));

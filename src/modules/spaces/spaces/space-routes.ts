@@ -221,6 +221,7 @@ export async function spaceRoutes(app: FastifyInstance) {
         saved: request.query.saved === '1',
         canManage: can(request.actor, 'spaces.manage'),
         canBook: can(request.actor, 'spaces.book'),
+        hasConcessions: space.prices.some((p) => p.concessionPencePerHour !== null),
       });
     },
   );

@@ -26,7 +26,8 @@ type DemoSpace = {
   ward: string;
   approval: boolean;
   hours: [number, string, string][];
-  prices: [string, number][];
+  /** Kind of hirer, pence an hour, and the concession rate when there is one. */
+  prices: [string, number, number?][];
 };
 
 const weekdays = (opens: string, closes: string, days = [1, 2, 3, 4, 5]) =>
@@ -71,7 +72,7 @@ const SPACES: DemoSpace[] = [
     approval: false,
     hours: weekdays('08:00', '22:00', [1, 2, 3, 4, 5, 6, 7]),
     prices: [
-      ['resident', 1500],
+      ['resident', 1500, 750],
       ['charity', 1000],
       ['commercial', 4000],
     ],
@@ -179,10 +180,10 @@ export async function seedSpaces({ db, place, log }: SeedContext): Promise<void>
           'insert into space_opening_hours (space_id, weekday, opens, closes) values ($1, $2, $3, $4)',
           [s.id, weekday, opens, closes],
         );
-      for (const [type, pence] of s.prices)
+      for (const [type, pence, concession] of s.prices)
         await tx.query(
-          'insert into space_prices (space_id, hirer_type, pence_per_hour) values ($1, $2, $3)',
-          [s.id, type, pence],
+          'insert into space_prices (space_id, hirer_type, pence_per_hour, concession_pence_per_hour) values ($1, $2, $3, $4)',
+          [s.id, type, pence, concession ?? null],
         );
     }
     // Christmas and Boxing Day: the library is closed.

@@ -220,19 +220,18 @@ async function writeDetails(tx: Tx, spaceId: string, input: SpaceInput) {
       [spaceId, h.weekday, h.opens, h.closes],
     );
   await tx.query('delete from space_prices where space_id = $1', [spaceId]);
-  const prices: [HirerType, number | null][] = [
-    ['community-group', input.priceCommunityGroup ?? 0],
-    ['resident', input.priceResident],
-    ['charity', input.priceCharity],
-    ['commercial', input.priceCommercial],
+  const prices: [HirerType, number | null, number | null][] = [
+    ['community-group', input.priceCommunityGroup ?? 0, input.priceCommunityGroupConcession],
+    ['resident', input.priceResident, input.priceResidentConcession],
+    ['charity', input.priceCharity, input.priceCharityConcession],
+    ['commercial', input.priceCommercial, input.priceCommercialConcession],
   ];
-  for (const [type, pence] of prices)
+  for (const [type, pence, concession] of prices)
     if (pence !== null)
-      await tx.query('insert into space_prices (space_id, hirer_type, pence_per_hour) values ($1, $2, $3)', [
-        spaceId,
-        type,
-        pence,
-      ]);
+      await tx.query(
+        'insert into space_prices (space_id, hirer_type, pence_per_hour, concession_pence_per_hour) values ($1, $2, $3, $4)',
+        [spaceId, type, pence, concession],
+      );
 }
 
 /** What the audit log keeps of the form: the fields, with the hours as spans rather than 42 boxes. */
@@ -360,6 +359,7 @@ export function formValuesOf(space: SpaceDetail): Record<string, string> {
       commercial: 'priceCommercial',
     }[p.hirerType];
     values[field] = pounds(p.pencePerHour);
+    if (p.concessionPencePerHour !== null) values[`${field}Concession`] = pounds(p.concessionPencePerHour);
   }
   return values;
 }

@@ -183,3 +183,34 @@ test('a day can have up to three opening times; they are shown, kept when editin
   );
   assert.equal(log?.after.hours.length, 4, 'the audit log keeps the spans');
 });
+
+test('an officer sets concession rates: they are shown on the space page and kept when the space is edited', async () => {
+  const officer = await makePerson(t.db, { roles: ['officer'] });
+  const fields = { ...SPACE, name: 'Davyhulme Scout Hut', priceResidentConcession: '6.25' };
+  const bad = await save(officer.cookie, {
+    ...fields,
+    priceCommercialConcession: '31',
+    priceCharityConcession: '5',
+  });
+  assert.equal(bad.statusCode, 422);
+  assert.match(bad.body, /The concession rate must not be more than the full price/);
+  assert.match(bad.body, /Enter the full price as well, or leave the concession rate empty/);
+  const ok = await save(officer.cookie, fields);
+  assert.equal(ok.statusCode, 303);
+  const page = await t.app.inject('/trafford/spaces/davyhulme-scout-hut');
+  assert.match(page.body, /Concession per hour/);
+  assert.match(page.body, /Resident<\/th><td[^>]*>£12\.50<\/td><td[^>]*>£6\.25/);
+  assert.match(page.body, /Commercial hire<\/th><td[^>]*>£30<\/td><td[^>]*>No concession/);
+  const edit = await t.app.inject({
+    url: '/trafford/spaces/davyhulme-scout-hut/edit',
+    headers: { cookie: officer.cookie },
+  });
+  assert.match(edit.body, /name="priceResidentConcession" type="text" value="6.25"/);
+  const saved = await save(
+    officer.cookie,
+    { ...fields, capacity: '20' },
+    '/trafford/spaces/davyhulme-scout-hut/edit',
+  );
+  assert.equal(saved.statusCode, 303);
+  assert.match((await t.app.inject('/trafford/spaces/davyhulme-scout-hut')).body, /£6\.25/);
+});

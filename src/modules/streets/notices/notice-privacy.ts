@@ -63,7 +63,9 @@ export const noticePrivacy: PrivacyHooks = {
         where organiser_id = $1 and status not in ('draft', 'stopped', 'withdrawn', 'held', 'lapsed') and starts_at > now()`,
       [person.userId],
     );
-    await tx.query(`delete from street_notices where organiser_id = $1 and status = 'draft'`, [person.userId]);
+    await tx.query(`delete from street_notices where organiser_id = $1 and status = 'draft'`, [
+      person.userId,
+    ]);
     await tx.query(
       `update street_notices set organiser_id = null, organiser_name = '', organiser_phone = '', show_organiser = false
         where organiser_id = $1`,
