@@ -1,6 +1,7 @@
 import { defineModule } from '../../platform/module-definition.js';
 import { DEMO_ACTIVITY_ID, seedActivities } from './activities/activity-seed.js';
 import { bookingPrivacy } from './bookings/booking-privacy.js';
+import { refreshAllSlots, slotsJob } from './feeds/slot-service.js';
 import { seedMeasures } from './measures/measure-seed.js';
 import { measureStats } from './measures/measure-service.js';
 import { spacesRoutes } from './routes.js';
@@ -40,7 +41,11 @@ export default defineModule({
     await seedSpaces(c);
     await seedActivities(c);
     await seedMeasures(c);
+    // The OpenActive slots of the coming weeks (the `spaces.slots` job keeps them rolling).
+    await refreshAllSlots(c.db);
   },
+  jobs: () => ({ 'spaces.slots': slotsJob() }),
+  recurringJobs: ['spaces.slots'],
   // The activities' demo spaces work for the calendar feed too; the space pages use the bookings' one.
   demoParams: {
     space: DEMO_SPACE_SLUG,

@@ -246,3 +246,99 @@ test('weekly sessions keep their London wall-clock time across the clock changes
   assert.equal(isoWeekMonday('2025-W53'), null);
   assert.equal(isoWeekOf('2027-01-01'), '2026-W53');
 });
+
+test('a weekly activity holds its room: a clash names its date and adds nothing; cancelling a session frees its hour', async () => {
+  const officer = await makePerson(t.db, { roles: ['officer'] });
+  const resident = await makePerson(t.db, { roles: ['resident'] });
+  const first = ahead(40);
+  const third = addDays(first.day, 14);
+  // A resident has already booked the hall on the third week, 19:30 to 20:30.
+  const booked = await submitForm(t.app, {
+    cookie: resident.cookie,
+    formUrl: '/trafford/spaces/partington-community-centre/book',
+    postUrl: '/trafford/spaces/partington-community-centre/book',
+    fields: {
+      date: third,
+      start: '19:30',
+      end: '20:30',
+      title: 'Band rehearsal',
+      hirerType: 'resident',
+      repeat: 'none',
+    },
+  });
+  assert.equal(booked.statusCode, 303, booked.body);
+  const count = async () =>
+    (
+      await t.db.query<{ n: number }>(
+        "select count(*)::int as n from activities where title = 'Life drawing'",
+      )
+    )[0]?.n;
+  const weekly = {
+    ...FILM,
+    space: 'partington-community-centre',
+    title: 'Life drawing',
+    cost: '',
+    ageMin: '',
+    repeat: 'weekly',
+    weeks: '4',
+    ...first.fields,
+  };
+  const clash = await add(officer.cookie, weekly);
+  assert.equal(clash.statusCode, 422);
+  const [y, m, d] = third.split('-').map(Number) as [number, number, number];
+  const label = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'UTC',
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  }).format(new Date(Date.UTC(y, m - 1, d)));
+  assert.match(clash.body, /govuk-error-summary/);
+  assert.ok(
+    clash.body.includes(`already booked at that time on ${label.replace(',', '')}`),
+    clash.body.match(/already booked[^<]*/)?.[0],
+  );
+  assert.equal(await count(), 0, 'no activity, no sessions, no bookings');
+
+  // An hour later there is no clash: four sessions, each holding the hall.
+  const ok = await add(officer.cookie, { ...weekly, startTime: '20:30', endTime: '22:00' });
+  assert.equal(ok.statusCode, 303, ok.body);
+  const id = (ok.headers.location as string).split('/').pop()?.split('?')[0] as string;
+  const sessions = await t.db.query<{ id: string; status: string; s: Date }>(
+    `select x.id, b.status, lower(b.during) as s from activity_sessions x join space_bookings b on b.id = x.booking_id
+     where x.activity_id = $1 and lower(b.during) = x.starts_at and upper(b.during) = x.ends_at order by x.starts_at`,
+    [id],
+  );
+  assert.deepEqual(
+    sessions.map((s) => s.status),
+    ['confirmed', 'confirmed', 'confirmed', 'confirmed'],
+  );
+  // Cancelling the second session cancels its booking: a resident can now book that time.
+  const second = sessions[1] as { id: string };
+  const cancel = await submitForm(t.app, {
+    cookie: officer.cookie,
+    formUrl: `/trafford/whats-on/activities/${id}`,
+    postUrl: `/trafford/whats-on/activities/${id}/sessions/${second.id}`,
+    fields: { cancelled: 'yes' },
+  });
+  assert.equal(cancel.statusCode, 303);
+  const [after] = await t.db.query<{ status: string }>(
+    'select b.status from activity_sessions x join space_bookings b on b.id = x.booking_id where x.id = $1',
+    [second.id],
+  );
+  assert.equal(after?.status, 'cancelled');
+  const rebook = await submitForm(t.app, {
+    cookie: resident.cookie,
+    formUrl: '/trafford/spaces/partington-community-centre/book',
+    postUrl: '/trafford/spaces/partington-community-centre/book',
+    fields: {
+      date: addDays(first.day, 7),
+      start: '20:30',
+      end: '21:30',
+      title: 'Quiz night',
+      hirerType: 'resident',
+      repeat: 'none',
+    },
+  });
+  assert.equal(rebook.statusCode, 303, rebook.body);
+});

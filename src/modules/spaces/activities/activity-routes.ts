@@ -6,6 +6,8 @@ import { requirePlace, serviceContext } from '../../../platform/http/request-con
 import type { Translate } from '../../../platform/i18n/i18n.js';
 import { paged, pageRequest, sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
 import { listWards } from '../../wards/ward-service.js';
+import { DatesUnavailable } from '../bookings/booking-service.js';
+import { dateLabel } from '../bookings/booking-time.js';
 import {
   ACCESSIBILITY_FEATURES,
   ACTIVITY_CATEGORIES,
@@ -286,7 +288,22 @@ export async function activityRoutes(app: FastifyInstance) {
       return reply.redirect(`/${requirePlace(request).slug}/whats-on/activities/${id}?added=1`, 303);
     } catch (error) {
       if (error instanceof Invalid)
-        return formPage(request, reply, { values: form.values, errors: formErrorsFrom(error, request.t) });
+        return formPage(request, reply, {
+          values: form.values,
+          // The room is already booked then: every clashing date is named.
+          errors:
+            error instanceof DatesUnavailable
+              ? [
+                  {
+                    field: 'date-day',
+                    text: request.t('spaces.activities.errors.roomTaken', {
+                      dates: error.dates.map((d) => dateLabel(d, request.lang)).join(', '),
+                    }),
+                    href: '#date-day',
+                  },
+                ]
+              : formErrorsFrom(error, request.t),
+        });
       throw error;
     }
   });

@@ -7,6 +7,7 @@ import { isUuid } from '../../../platform/http/ids.js';
 import type { ServiceContext } from '../../../platform/http/request-context.js';
 import { can } from '../../../platform/roles/permissions.js';
 import { getGroup, groupsOf, requireGroupManager } from '../../directory/groups/group-service.js';
+import { holdSpaceForSessions, isOverlap, releaseSessionHolds } from '../bookings/booking-service.js';
 import { type AccessibilityFeature, type ActivityCategory, ActivityInput } from './activity-input.js';
 import { londonToUtc, londonWall } from './activity-time.js';
 
@@ -381,12 +382,14 @@ export async function createActivity(ctx: ServiceContext, raw: unknown, now = ne
       ],
     );
     const id = row?.id as string;
-    for (const s of times)
-      await tx.query('insert into activity_sessions (activity_id, starts_at, ends_at) values ($1, $2, $3)', [
-        id,
-        s.startsAt,
-        s.endsAt,
-      ]);
+    // The room is held for every session through the bookings part; if any one is taken, this
+    // throws with the dates and nothing at all is written.
+    const bookings = await holdSpaceForSessions(tx, ctx, space.id, { title: input.title, groupId, times });
+    for (const [i, s] of times.entries())
+      await tx.query(
+        'insert into activity_sessions (activity_id, starts_at, ends_at, booking_id) values ($1, $2, $3, $4)',
+        [id, s.startsAt, s.endsAt, bookings[i] ?? null],
+      );
     await audit(tx, {
       placeId: ctx.place.id,
       actorId: ctx.actor?.userId ?? null,
@@ -397,6 +400,10 @@ export async function createActivity(ctx: ServiceContext, raw: unknown, now = ne
       requestId: ctx.requestId ?? null,
     });
     return id;
+  }).catch((error) => {
+    // Someone booked the room between the check and the insert: the database said no.
+    if (isOverlap(error)) throw new Invalid({ 'date-day': 'spaces.activities.errors.roomJustBooked' });
+    throw error;
   });
 }
 
@@ -422,12 +429,32 @@ export async function setSessionCancelled(
   if (!isUuid(sessionId)) throw new NotFound('No such session');
   await withTransaction(ctx.db, async (tx) => {
     await lockChanges(tx);
-    const rows = await tx.query<{ id: string }>(
+    const rows = await tx.query<{ id: string; booking_id: string | null; starts_at: Date; ends_at: Date }>(
       `update activity_sessions set cancelled = $3, modified = nextval('activity_changes')
-       where activity_id = $1 and id = $2 and cancelled <> $3 returning id`,
+       where activity_id = $1 and id = $2 and cancelled <> $3 returning id, booking_id, starts_at, ends_at`,
       [activityId, sessionId, cancelled],
     );
-    if (!rows.length) return;
+    const session = rows[0];
+    if (!session) return;
+    if (cancelled) {
+      // The room is free again for others.
+      if (session.booking_id) await releaseSessionHolds(tx, ctx, [session.booking_id], 'Session cancelled');
+    } else {
+      // Back on: the room is held again, unless someone has booked it meanwhile (then nothing changes).
+      const [a] = await tx.query<{ space_id: string; title: string; group_id: string | null }>(
+        'select space_id, title, group_id from activities where id = $1',
+        [activityId],
+      );
+      const [bookingId] = await holdSpaceForSessions(tx, ctx, a?.space_id as string, {
+        title: a?.title as string,
+        groupId: a?.group_id ?? null,
+        times: [{ startsAt: new Date(session.starts_at), endsAt: new Date(session.ends_at) }],
+      });
+      await tx.query('update activity_sessions set booking_id = $2 where id = $1', [
+        session.id,
+        bookingId ?? null,
+      ]);
+    }
     await audit(tx, {
       placeId: ctx.place.id,
       actorId: ctx.actor?.userId ?? null,
@@ -440,7 +467,11 @@ export async function setSessionCancelled(
 }
 
 /** The activity stops: it leaves the calendar, and the feeds publish its sessions as deleted. */
-export async function withdrawActivity(ctx: ServiceContext, activityId: string): Promise<void> {
+export async function withdrawActivity(
+  ctx: ServiceContext,
+  activityId: string,
+  now = new Date(),
+): Promise<void> {
   const row = await requireManaged(ctx, activityId);
   if (row.status === 'withdrawn') return;
   await withTransaction(ctx.db, async (tx) => {
@@ -452,6 +483,17 @@ export async function withdrawActivity(ctx: ServiceContext, activityId: string):
     await tx.query(
       `update activity_sessions set modified = nextval('activity_changes') where activity_id = $1`,
       [activityId],
+    );
+    // Sessions still to come free their room; past ones stay booked, as a record of its use.
+    const coming = await tx.query<{ booking_id: string }>(
+      `select booking_id from activity_sessions where activity_id = $1 and booking_id is not null and ends_at > $2`,
+      [activityId, now],
+    );
+    await releaseSessionHolds(
+      tx,
+      ctx,
+      coming.map((r) => r.booking_id),
+      'Activity withdrawn',
     );
     await audit(tx, {
       placeId: ctx.place.id,

@@ -56,7 +56,7 @@ export class DatesUnavailable extends Invalid {
 }
 
 /** The database's exclusion constraint refused an overlapping booking (SQLSTATE 23P01). */
-function isOverlap(error: unknown): boolean {
+export function isOverlap(error: unknown): boolean {
   for (let e = error as { code?: string; cause?: unknown } | undefined, i = 0; e && i < 5; i++) {
     if (e.code === '23P01') return true;
     e = e.cause as typeof e;
@@ -467,6 +467,104 @@ export async function bookSpace(
     if (isOverlap(error)) throw new Invalid({ start: 'spaces.bookings.errors.justBooked' });
     throw error;
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Holding a space for an activity's sessions (the activities part calls these)
+
+/**
+ * Books the space for each of an activity's sessions, inside the caller's transaction, so the
+ * activity and its bookings are made together or not at all. Only clashes are refused (with
+ * every clashing London date named, as DatesUnavailable); opening hours and the past are the
+ * organiser's business, as they arrange the activity with the space. A group's booking counts as
+ * the group's (community-group price, its `group_id`); it waits for approval where the space
+ * needs it, unless an officer makes it. Returns the booking ids in the order of `times`.
+ */
+export async function holdSpaceForSessions(
+  tx: Tx,
+  ctx: ServiceContext,
+  spaceId: string,
+  hold: { title: string; groupId: string | null; times: { startsAt: Date; endsAt: Date }[] },
+): Promise<string[]> {
+  if (!ctx.actor) throw new Forbidden();
+  const [space] = await tx.query<{
+    id: string;
+    slug: string;
+    requires_approval: boolean;
+    pence: number | null;
+  }>(
+    `select s.id, s.slug, s.requires_approval, p.pence_per_hour as pence from spaces s
+     left join space_prices p on p.space_id = s.id and p.hirer_type = 'community-group'
+     where s.place_id = $1 and s.id = $2`,
+    [ctx.place.id, spaceId],
+  );
+  if (!space) throw new NotFound('No such space');
+  if (hold.times.length === 0) return [];
+  const clashes = await tx.query<{ s: string }>(
+    `select o.s from unnest($2::timestamptz[], $3::timestamptz[], $4::text[]) as o(st, en, s)
+     where exists (select 1 from space_bookings b where b.space_id = $1 and b.${LIVE}
+       and b.during && tstzrange(o.st, o.en, '[)'))`,
+    [
+      space.id,
+      hold.times.map((o) => o.startsAt.toISOString()),
+      hold.times.map((o) => o.endsAt.toISOString()),
+      hold.times.map((o) => londonParts(o.startsAt).date),
+    ],
+  );
+  if (clashes.length) throw new DatesUnavailable([...new Set(clashes.map((c) => c.s))].sort());
+  const status = space.requires_approval && !can(ctx.actor, 'spaces.manage') ? 'pending' : 'confirmed';
+  // Free for community groups unless the space sets a price for them (SPEC §3.3).
+  const pencePerHour = space.pence ?? 0;
+  const ids: string[] = [];
+  for (const o of hold.times) {
+    const minutes = Math.round((o.endsAt.getTime() - o.startsAt.getTime()) / 60_000);
+    const [booked] = await tx.query<{ id: string }>(
+      `insert into space_bookings (place_id, space_id, booked_by, group_id, hirer_type, title, during, status, price_pence)
+       values ($1, $2, $3, $4, 'community-group', $5, tstzrange($6, $7, '[)'), $8, $9) returning id`,
+      [
+        ctx.place.id,
+        space.id,
+        ctx.actor.userId,
+        hold.groupId,
+        hold.title,
+        o.startsAt,
+        o.endsAt,
+        status,
+        Math.round((pencePerHour * minutes) / 60),
+      ],
+    );
+    ids.push(booked?.id as string);
+  }
+  await record(tx, ctx, 'hold', ids[0] as string, undefined, {
+    space: space.slug,
+    title: hold.title,
+    group: hold.groupId,
+    count: ids.length,
+    status,
+  });
+  return ids;
+}
+
+/** Cancels the bookings that held a space for sessions that are off (inside the caller's transaction). */
+export async function releaseSessionHolds(
+  tx: Tx,
+  ctx: ServiceContext,
+  bookingIds: string[],
+  reason: string,
+): Promise<number> {
+  if (bookingIds.length === 0) return 0;
+  const rows = await tx.query<{ id: string }>(
+    `update space_bookings set status = 'cancelled', cancelled_at = now(), cancel_reason = $3, updated_at = now()
+     where place_id = $1 and id = any($2::uuid[]) and ${LIVE} returning id`,
+    [ctx.place.id, bookingIds, reason],
+  );
+  if (rows.length)
+    await record(tx, ctx, 'release', rows[0]?.id as string, undefined, {
+      status: 'cancelled',
+      count: rows.length,
+      reason,
+    });
+  return rows.length;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -13,8 +13,20 @@ import {
   sessionChanges,
 } from '../activities/activity-service.js';
 import { addDays, dayStart } from '../activities/activity-time.js';
+import { londonParts, mondayOf } from '../bookings/booking-time.js';
+import { SPACE_KINDS } from '../spaces/space-input.js';
 import { calendarOf } from './ical.js';
-import { activityList, OA_LICENSE, scheduledSession, sessionSeries, type Urls } from './openactive.js';
+import {
+  activityList,
+  facilitySlot,
+  facilityTypeList,
+  facilityUse,
+  OA_LICENSE,
+  scheduledSession,
+  sessionSeries,
+  type Urls,
+} from './openactive.js';
+import { facilityUseChanges, slotChanges } from './slot-service.js';
 
 const DAY = 86_400_000;
 /** RPDE pages: big enough to be quick to harvest, small enough to be quick to serve. */
@@ -148,7 +160,7 @@ export async function feedRoutes(app: FastifyInstance) {
       url: `${feedBase}/`,
       name: t('spaces.feeds.datasetName', { place: u.place.name }),
       description: t('spaces.feeds.datasetDescription', { place: u.place.name }),
-      keywords: ['Activities', 'Sessions', 'Community spaces', u.place.name],
+      keywords: ['Activities', 'Sessions', 'Community spaces', 'Facilities', 'Slots', u.place.name],
       license: OA_LICENSE,
       inLanguage: ['en-GB'],
       schemaVersion: 'https://openactive.io/modelling-opportunity-data/2.0/',
@@ -172,6 +184,20 @@ export async function feedRoutes(app: FastifyInstance) {
           encodingFormat: 'application/vnd.openactive.rpde+json; version=1',
           contentUrl: `${feedBase}/scheduled-sessions`,
         },
+        {
+          '@type': 'DataDownload',
+          name: 'FacilityUse',
+          additionalType: 'https://openactive.io/FacilityUse',
+          encodingFormat: 'application/vnd.openactive.rpde+json; version=1',
+          contentUrl: `${feedBase}/facility-uses`,
+        },
+        {
+          '@type': 'DataDownload',
+          name: 'Slot for FacilityUse',
+          additionalType: 'https://openactive.io/Slot',
+          encodingFormat: 'application/vnd.openactive.rpde+json; version=1',
+          contentUrl: `${feedBase}/slots`,
+        },
       ],
     };
     return reply.page('spaces/feeds/views/dataset-site.njk', {
@@ -187,6 +213,14 @@ export async function feedRoutes(app: FastifyInstance) {
     sendOpenJson(
       reply,
       activityList(urls(request), ACTIVITY_CATEGORIES, request.t),
+      'application/ld+json; charset=utf-8',
+    ),
+  );
+
+  app.get('/api/openactive/facility-types', PUBLIC, async (request, reply) =>
+    sendOpenJson(
+      reply,
+      facilityTypeList(urls(request), SPACE_KINDS, request.t),
       'application/ld+json; charset=utf-8',
     ),
   );
@@ -258,5 +292,62 @@ export async function feedRoutes(app: FastifyInstance) {
       },
       RPDE_TYPE,
     );
+  });
+
+  /** One RPDE page: the items, and the next link from the last one's change number. */
+  function rpdePage(
+    request: FastifyRequest<Query>,
+    reply: FastifyReply,
+    feed: string,
+    position: { after: number; limit: number },
+    items: { modified: number }[],
+  ) {
+    const last = items.at(-1)?.modified ?? position.after;
+    return sendOpenJson(
+      reply,
+      {
+        next: nextUrl(request, feed, last, position.limit, request.query.limit !== undefined),
+        items,
+        license: OA_LICENSE,
+      },
+      RPDE_TYPE,
+    );
+  }
+
+  // Every open space is bookable; a closed one is published as deleted.
+  app.get<Query>('/api/openactive/facility-uses', PUBLIC, async (request, reply) => {
+    const position = rpdePosition(request.query);
+    const changed = await facilityUseChanges(ctx(request), position.after, position.limit);
+    const u = urls(request);
+    const items = changed.map((s) =>
+      s.status === 'active'
+        ? {
+            state: 'updated',
+            kind: 'FacilityUse',
+            id: s.id,
+            modified: s.modified,
+            data: facilityUse(u, s, request.t),
+          }
+        : { state: 'deleted', kind: 'FacilityUse', id: s.id, modified: s.modified },
+    );
+    return rpdePage(request, reply, 'facility-uses', position, items);
+  });
+
+  app.get<Query>('/api/openactive/slots', PUBLIC, async (request, reply) => {
+    const position = rpdePosition(request.query);
+    const changed = await slotChanges(ctx(request), position.after, position.limit);
+    const u = urls(request);
+    const items = changed.map((s) =>
+      s.deleted
+        ? { state: 'deleted', kind: 'FacilityUse/Slot', id: s.id, modified: s.modified }
+        : {
+            state: 'updated',
+            kind: 'FacilityUse/Slot',
+            id: s.id,
+            modified: s.modified,
+            data: facilitySlot(u, s, mondayOf(londonParts(s.start).date), request.t),
+          },
+    );
+    return rpdePage(request, reply, 'slots', position, items);
   });
 }

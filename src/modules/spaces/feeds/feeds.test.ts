@@ -12,6 +12,10 @@ import type { ServiceContext } from '../../../platform/http/request-context.js';
 import { findPlaceBySlug } from '../../../platform/places/place-service.js';
 import { DEMO_ACTIVITY_ID } from '../activities/activity-seed.js';
 import { createActivity, setSessionCancelled, withdrawActivity } from '../activities/activity-service.js';
+import { bookSpace, cancelBooking } from '../bookings/booking-service.js';
+import { addDays } from '../bookings/booking-time.js';
+import { londonToday, setSpaceStatus } from '../spaces/space-service.js';
+import { refreshAllSlots, syncSpaceSlots } from './slot-service.js';
 
 const t = useTestApp();
 
@@ -230,7 +234,7 @@ async function validatorOptions() {
 
 test('OpenActive items pass the data model validator with no failures', async () => {
   const options = await validatorOptions();
-  for (const feed of ['session-series', 'scheduled-sessions']) {
+  for (const feed of ['session-series', 'scheduled-sessions', 'facility-uses', 'slots']) {
     const page = (await t.app.inject(`/trafford/api/openactive/${feed}?limit=20`)).json() as RpdePage;
     assert.ok(page.items.length > 0);
     const results = (await validator.validate(page, options)) as {
@@ -266,7 +270,7 @@ test('OpenActive items pass the data model validator with no failures', async ()
   }
 });
 
-test('the dataset site is a page with the Dataset in JSON-LD, naming both feeds', async () => {
+test('the dataset site is a page with the Dataset in JSON-LD, naming all four feeds', async () => {
   const res = await t.app.inject('/trafford/api/openactive/');
   assert.equal(res.statusCode, 200);
   const json = /<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(res.body)?.[1];
@@ -275,7 +279,12 @@ test('the dataset site is a page with the Dataset in JSON-LD, naming both feeds'
   assert.equal(dataset['@type'], 'Dataset');
   assert.deepEqual(
     dataset.distribution.map((d: { contentUrl: string }) => new URL(d.contentUrl).pathname),
-    ['/trafford/api/openactive/session-series', '/trafford/api/openactive/scheduled-sessions'],
+    [
+      '/trafford/api/openactive/session-series',
+      '/trafford/api/openactive/scheduled-sessions',
+      '/trafford/api/openactive/facility-uses',
+      '/trafford/api/openactive/slots',
+    ],
   );
   assert.match(
     res.body,
@@ -284,4 +293,154 @@ test('the dataset site is a page with the Dataset in JSON-LD, naming both feeds'
   const redirect = await t.app.inject('/trafford/api/openactive');
   assert.equal(redirect.statusCode, 301);
   assert.equal(redirect.headers.location, '/trafford/api/openactive/');
+});
+
+const PARTINGTON = '7a1d0c3e-5b2f-4e8a-9c6d-2f4b8e1a0002';
+const pathOf = (url: string) => new URL(url).pathname + new URL(url).search;
+
+/** Everything after a feed's current end, as a harvester polling its last `next` link sees it. */
+async function endOf(feed: string): Promise<string> {
+  const { pages } = await harvest(`/trafford/api/openactive/${feed}`);
+  return pathOf((pages.at(-1) as RpdePage).next);
+}
+const since = async (next: string) => (await t.app.inject(next)).json() as RpdePage;
+
+test('slots follow the London clock: 23 on the last Sunday of March, 25 on the last Sunday of October', async () => {
+  // The community centre opens round the clock on Sundays for this test.
+  await t.db.query(
+    "update space_opening_hours set opens = '00:00', closes = '24:00' where space_id = $1 and weekday = 7",
+    [PARTINGTON],
+  );
+  for (const [now, day, count, first, last] of [
+    ['2026-03-20T12:00:00Z', '2026-03-29', 23, '2026-03-29T00:00:00Z', '2026-03-29T23:00:00Z'],
+    ['2026-10-20T12:00:00Z', '2026-10-25', 25, '2026-10-24T23:00:00Z', '2026-10-26T00:00:00Z'],
+  ] as const) {
+    const end = await endOf('slots');
+    await syncSpaceSlots(t.db, PARTINGTON, new Date(now));
+    const items = (await harvest(end)).items.filter(
+      (i) =>
+        i.state === 'updated' && String(i.data?.['@id']).includes('/spaces/partington-community-centre/'),
+    );
+    const onDay = items.filter(
+      (i) =>
+        Date.parse(String(i.data?.startDate)) >= Date.parse(first) &&
+        Date.parse(String(i.data?.endDate)) <= Date.parse(last),
+    );
+    assert.equal(onDay.length, count, day);
+    assert.ok(onDay.every((i) => i.data?.duration === 'PT1H' && i.data?.maximumUses === 1));
+    assert.equal(onDay[0]?.data?.startDate, first);
+    assert.equal(onDay.at(-1)?.data?.endDate, last);
+    // A slot is an hour of one facility use, with the space's prices for that hour.
+    assert.equal(
+      onDay[0]?.data?.facilityUse,
+      `${t.app.config.publicUrl.replace(/\/$/, '')}/trafford/spaces/partington-community-centre#facility-use`,
+    );
+    const offers = onDay[0]?.data?.offers as { identifier: string; price: number; priceCurrency: string }[];
+    assert.deepEqual(
+      offers.map((o) => [o.identifier, o.price, o.priceCurrency]),
+      [
+        ['community-group', 0, 'GBP'],
+        ['resident', 15, 'GBP'],
+        ['charity', 10, 'GBP'],
+        ['commercial', 40, 'GBP'],
+      ],
+    );
+  }
+  // Rolling the window on from March to October published March's slots as deleted.
+  const march = await t.db.query<{ state: string }>(
+    "select distinct state from space_slots where space_id = $1 and starts_at < '2026-04-01'",
+    [PARTINGTON],
+  );
+  assert.deepEqual(
+    march.map((r) => r.state),
+    ['deleted'],
+  );
+});
+
+test('a booking takes its slots (remainingUses 0, a new change number); cancelling frees them', async () => {
+  await refreshAllSlots(t.db);
+  const end = await endOf('slots');
+  const place = await findPlaceBySlug(t.db, 'trafford');
+  assert.ok(place);
+  const resident = await makePerson(t.db, { roles: ['resident'] });
+  const rctx: ServiceContext = {
+    db: t.db,
+    place,
+    actor: { userId: resident.userId, roles: ['resident'], platformAdmin: false },
+  };
+  const date = addDays(londonToday(), 3);
+  const { ids } = await bookSpace(
+    rctx,
+    { publicUrl: 'https://kith.example.org' },
+    'partington-community-centre',
+    {
+      date,
+      start: '10:00',
+      end: '12:00',
+      title: 'Choir practice',
+      hirerType: 'resident',
+      repeat: 'none',
+    },
+  );
+  const slotAt = (items: RpdeItem[]) =>
+    items.filter((i) => String(i.data?.['@id']).includes('/partington-community-centre/'));
+  const taken = await since(end);
+  assert.equal(slotAt(taken.items).length, 2, 'the two hours booked, and only those');
+  assert.ok(slotAt(taken.items).every((i) => i.data?.remainingUses === 0));
+  const [slot] = await t.db.query<{ modified: string }>(
+    'select max(modified) as modified from space_slots where space_id = $1 and remaining_uses = 0',
+    [PARTINGTON],
+  );
+  assert.ok(Number(slot?.modified) > Number(new URL(`http://x${end}`).searchParams.get('afterChangeNumber')));
+
+  const next = pathOf(taken.next);
+  await cancelBooking(rctx, { publicUrl: 'https://kith.example.org' }, ids[0] as string, {
+    scope: 'one',
+    reason: '',
+  });
+  const freed = await since(next);
+  assert.equal(slotAt(freed.items).length, 2);
+  assert.ok(slotAt(freed.items).every((i) => i.data?.remainingUses === 1));
+  // A run of the job with nothing new to say publishes nothing.
+  await refreshAllSlots(t.db);
+  assert.deepEqual((await since(pathOf(freed.next))).items, []);
+});
+
+test('closing a space deletes its facility use and its slots from the feeds', async () => {
+  const ctx = await officerCtx();
+  await refreshAllSlots(t.db);
+  const uses = await harvest('/trafford/api/openactive/facility-uses');
+  const use = uses.items.find((i) => i.id === PARTINGTON);
+  assert.equal(use?.state, 'updated');
+  assert.equal(use?.data?.['@type'], 'FacilityUse');
+  const usesEnd = pathOf((uses.pages.at(-1) as RpdePage).next);
+  const slotsEnd = await endOf('slots');
+  const live = await t.db.query("select id from space_slots where space_id = $1 and state = 'live'", [
+    PARTINGTON,
+  ]);
+  assert.ok(live.length > 100, 'four weeks of hours');
+
+  await setSpaceStatus(ctx, 'partington-community-centre', 'closed');
+  assert.deepEqual((await since(usesEnd)).items, [
+    {
+      state: 'deleted',
+      kind: 'FacilityUse',
+      id: PARTINGTON,
+      modified: (await since(usesEnd)).items[0]?.modified,
+    },
+  ]);
+  const gone = (await harvest(slotsEnd)).items;
+  assert.equal(gone.length, live.length);
+  assert.ok(
+    gone.every((i) => i.state === 'deleted' && i.kind === 'FacilityUse/Slot' && i.data === undefined),
+  );
+
+  // Open again: the space and a fresh set of slots come back.
+  await setSpaceStatus(ctx, 'partington-community-centre', 'active');
+  const back = (await since(usesEnd)).items;
+  assert.equal(back.at(-1)?.state, 'updated');
+  const again = await t.db.query("select id from space_slots where space_id = $1 and state = 'live'", [
+    PARTINGTON,
+  ]);
+  assert.equal(again.length, live.length);
 });

@@ -173,3 +173,154 @@ export function scheduledSession(
     eventStatus: s.cancelled ? 'https://schema.org/EventCancelled' : 'https://schema.org/EventScheduled',
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Facility uses (bookable spaces) and their slots
+
+const WEEKDAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+export const spaceUrl = (u: Urls, slug: string) => `${placeUrl(u)}/spaces/${slug}`;
+export const facilityUseId = (u: Urls, slug: string) => `${spaceUrl(u, slug)}#facility-use`;
+/** Kith's kinds of space as a SKOS concept scheme, for `facilityType`. */
+export const facilityTypesUrl = (u: Urls) => `${placeUrl(u)}/api/openactive/facility-types`;
+
+/** The concept scheme behind `facilityType`: Kith's kinds of space (rooms and halls, not courts). */
+export function facilityTypeList(u: Urls, kinds: readonly string[], t: Translate) {
+  return {
+    '@context': 'https://openactive.io/',
+    '@type': 'ConceptScheme',
+    '@id': facilityTypesUrl(u),
+    title: t('spaces.feeds.facilityTypesTitle', { place: u.place.name }),
+    description: t('spaces.feeds.facilityTypesDescription'),
+    license: OA_LICENSE,
+    url: facilityTypesUrl(u),
+    concept: kinds.map((k) => ({
+      id: `${facilityTypesUrl(u)}#${k}`,
+      type: 'Concept',
+      prefLabel: t(`spaces.spaces.kinds.${k}`),
+      topConceptOf: facilityTypesUrl(u),
+    })),
+  };
+}
+
+type PriceLike = { hirerType: string; pencePerHour: number };
+
+/** Pence to pounds for `price`: exact, since a whole number of pence over 100 prints as itself. */
+const pounds = (pence: number) => pence / 100;
+
+function offersOf(u: Urls, slug: string, prices: readonly PriceLike[], minutes: number, t: Translate) {
+  return prices.map((p) => {
+    const pence = Math.round((p.pencePerHour * minutes) / 60);
+    return {
+      '@type': 'Offer',
+      '@id': `${facilityUseId(u, slug)}-offer-${p.hirerType}`,
+      identifier: p.hirerType,
+      name: t('spaces.feeds.offerName', {
+        hirer: t(`spaces.spaces.hirers.${p.hirerType}`),
+        minutes,
+      }),
+      price: pounds(pence),
+      priceCurrency: 'GBP',
+      url: `${spaceUrl(u, slug)}/book`,
+    };
+  });
+}
+
+export type FacilitySpaceLike = {
+  id: string;
+  slug: string;
+  name: string;
+  description: string;
+  kind: string;
+  accessibility: string[];
+  address: string;
+  postcode: string | null;
+  wardName: string | null;
+  lon: number | null;
+  lat: number | null;
+  hours: { weekday: number; opens: string; closes: string }[];
+  prices: PriceLike[];
+};
+
+/** A FacilityUse: one bookable space, where it is, who provides it, when it opens, what it costs an hour. */
+export function facilityUse(u: Urls, s: FacilitySpaceLike, t: Translate) {
+  const url = spaceUrl(u, s.slug);
+  return {
+    '@context': OA_CONTEXT,
+    '@type': 'FacilityUse',
+    '@id': facilityUseId(u, s.slug),
+    identifier: s.id,
+    name: s.name,
+    ...(s.description ? { description: s.description } : {}),
+    url,
+    provider: { '@type': 'Organization', '@id': placeUrl(u), name: u.place.name, url: placeUrl(u) },
+    facilityType: [
+      {
+        '@type': 'Concept',
+        '@id': `${facilityTypesUrl(u)}#${s.kind}`,
+        prefLabel: t(`spaces.spaces.kinds.${s.kind}`),
+        inScheme: facilityTypesUrl(u),
+      },
+    ],
+    location: {
+      '@type': 'Place',
+      '@id': url,
+      identifier: s.id,
+      name: s.name,
+      url,
+      address: {
+        '@type': 'PostalAddress',
+        streetAddress: s.address || s.name,
+        addressLocality: s.wardName ?? u.place.name,
+        addressRegion: u.place.name,
+        ...(s.postcode ? { postalCode: s.postcode } : {}),
+        addressCountry: 'GB',
+      },
+      ...(s.lat !== null && s.lon !== null
+        ? { geo: { '@type': 'GeoCoordinates', latitude: s.lat, longitude: s.lon } }
+        : {}),
+    },
+    ...(s.hours.length
+      ? {
+          hoursAvailable: s.hours.map((h) => ({
+            '@type': 'OpeningHoursSpecification',
+            dayOfWeek: [`https://schema.org/${WEEKDAY_NAMES[h.weekday - 1]}`],
+            opens: h.opens,
+            closes: h.closes,
+          })),
+        }
+      : {}),
+    ...(s.accessibility.length
+      ? {
+          accessibilityInformation: s.accessibility
+            .map((a) => t(`spaces.spaces.accessibility.${a}`))
+            .join(', '),
+        }
+      : {}),
+    offers: offersOf(u, s.slug, s.prices, 60, t),
+  };
+}
+
+/** A Slot: one hour of a facility use, free (remainingUses 1) or taken (0), with its prices. */
+export function facilitySlot(
+  u: Urls,
+  s: { id: string; spaceSlug: string; start: Date; end: Date; remainingUses: number; prices: PriceLike[] },
+  week: string,
+  t: Translate,
+) {
+  const minutes = Math.round((s.end.getTime() - s.start.getTime()) / 60_000);
+  return {
+    '@context': OA_CONTEXT,
+    '@type': 'Slot',
+    // The week's availability page shows this hour, so the id is a page a person can open.
+    '@id': `${spaceUrl(u, s.spaceSlug)}/availability?week=${week}#slot-${s.id}`,
+    identifier: s.id,
+    facilityUse: facilityUseId(u, s.spaceSlug),
+    startDate: isoSeconds(s.start),
+    endDate: isoSeconds(s.end),
+    duration: duration(s.start, s.end),
+    remainingUses: s.remainingUses,
+    maximumUses: 1,
+    offers: offersOf(u, s.spaceSlug, s.prices, minutes, t),
+  };
+}

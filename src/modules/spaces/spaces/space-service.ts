@@ -5,6 +5,7 @@ import { Forbidden, Invalid, NotFound, validated } from '../../../platform/http/
 import type { ServiceContext } from '../../../platform/http/request-context.js';
 import { can } from '../../../platform/roles/permissions.js';
 import { getWard } from '../../wards/ward-service.js';
+import { syncSpaceSlots } from '../feeds/slot-service.js';
 import {
   closesField,
   HIRER_TYPES,
@@ -272,6 +273,7 @@ export async function createSpace(ctx: ServiceContext, raw: unknown): Promise<st
     );
     const id = row?.id as string;
     await writeDetails(tx, id, input);
+    await syncSpaceSlots(tx, id);
     await audit(tx, {
       placeId: ctx.place.id,
       actorId: ctx.actor?.userId ?? null,
@@ -313,6 +315,8 @@ export async function updateSpace(ctx: ServiceContext, slug: string, raw: unknow
       ],
     );
     await writeDetails(tx, before.id, input);
+    // New hours make new slots and delete the ones no longer offered (the OpenActive feed).
+    await syncSpaceSlots(tx, before.id);
     await audit(tx, {
       placeId: ctx.place.id,
       actorId: ctx.actor?.userId ?? null,
@@ -321,6 +325,35 @@ export async function updateSpace(ctx: ServiceContext, slug: string, raw: unknow
       targetId: before.id,
       before,
       after: auditView(input),
+      requestId: ctx.requestId ?? null,
+    });
+  });
+}
+
+/**
+ * An officer closes a space (it leaves the list, cannot be booked, and the OpenActive feeds
+ * publish its facility use and slots as deleted) or opens it again. Bookings already made stay.
+ */
+export async function setSpaceStatus(
+  ctx: ServiceContext,
+  slug: string,
+  status: Space['status'],
+  now = new Date(),
+): Promise<void> {
+  if (!can(ctx.actor, 'spaces.manage')) throw new Forbidden();
+  const before = await getSpace(ctx, slug);
+  if (before.status === status) return;
+  await withTransaction(ctx.db, async (tx) => {
+    await tx.query('update spaces set status = $2, updated_at = now() where id = $1', [before.id, status]);
+    await syncSpaceSlots(tx, before.id, now);
+    await audit(tx, {
+      placeId: ctx.place.id,
+      actorId: ctx.actor?.userId ?? null,
+      action: status === 'closed' ? 'spaces.space.close' : 'spaces.space.reopen',
+      targetType: 'space',
+      targetId: before.id,
+      before: { status: before.status },
+      after: { status },
       requestId: ctx.requestId ?? null,
     });
   });
