@@ -122,6 +122,7 @@ test('an officer uploads a photo: it is turned upright, resized, stripped of EXI
       height: 1600,
     },
   ]);
+  assert.equal((await t.app.inject('/trafford/api/spaces/no-such-space')).statusCode, 404);
   const list = JSON.parse((await t.app.inject('/trafford/api/spaces')).body);
   const library = list.items.find((s: { slug: string }) => s.slug === 'stretford-library');
   assert.equal(library.photos[0].alt_text, 'The meeting room set out with chairs in a circle');
@@ -178,6 +179,15 @@ test('what is not a usable photo, or has no alt text, is refused with a message 
       /Alt text must be 250 characters or fewer/,
     ],
   ];
+  // A small file that would decode to an enormous picture (a "decompression bomb").
+  const bomb = await sharp({ create: { width: 8001, height: 8001, channels: 3, background: '#fff' } })
+    .png({ compressionLevel: 9 })
+    .toBuffer();
+  cases.push([
+    'too many pixels',
+    { content: bomb, filename: 'hall.png', contentType: 'image/png', altText: 'A hall' },
+    /The photo is too big to use/,
+  ]);
   for (const [what, options, message] of cases) {
     const res = await upload(officer.cookie, options);
     assert.equal(res.statusCode, 422, what);
