@@ -15,6 +15,7 @@ import type { Db } from './platform/db/types.js';
 import { devOutboxRoutes } from './platform/email/dev-outbox-routes.js';
 import { inboundEmailRoutes } from './platform/email/inbound-routes.js';
 import { notificationRoutes } from './platform/email/notification-routes.js';
+import { FileStore } from './platform/files/file-store.js';
 import { type Access, setUpAccess } from './platform/http/access.js';
 import { sendError, setUpErrorHandling } from './platform/http/error-handler.js';
 import { opsRoutes } from './platform/http/ops-routes.js';
@@ -35,6 +36,8 @@ declare module 'fastify' {
     refreshHosts: () => Promise<void>;
     /** The configuration the app was built with (for optional features such as map tiles). */
     config: Config;
+    /** Uploaded files (under the data directory). */
+    files: FileStore;
   }
 }
 
@@ -69,6 +72,7 @@ export async function buildApp({ config, db }: AppOptions): Promise<FastifyInsta
   const routeTable: RouteEntry[] = [];
   app.decorate('routeTable', routeTable);
   app.decorate('config', config);
+  app.decorate('files', new FileStore(config.filesDir));
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {

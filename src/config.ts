@@ -50,6 +50,8 @@ export type Config = {
   host: string;
   database: { kind: 'pg'; url: string } | { kind: 'pglite'; dataDir: string | null };
   seedDemo: boolean;
+  /** Uploaded files (photos of spaces), under KITH_DATA_DIR whichever database is used. */
+  filesDir: string;
   secret: string;
   trustProxy: boolean;
   logLevel: string;
@@ -106,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : { kind: 'pglite', dataDir: path.resolve(e.KITH_DATA_DIR) },
     // A fresh development install shows the demo place; production starts empty unless asked.
     seedDemo: e.KITH_SEED_DEMO ? e.KITH_SEED_DEMO === 'true' : !production,
+    filesDir: path.resolve(e.KITH_DATA_DIR, 'files'),
     secret: e.KITH_SECRET ?? DEV_SECRET,
     trustProxy: e.KITH_TRUST_PROXY === 'true',
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),

@@ -56,7 +56,11 @@ export async function submitForm(
   });
 }
 
-/** Uploads a file through a multipart form, as a browser's file input does. */
+/**
+ * Uploads a file through a multipart form, as a browser's file input does: the CSRF token from
+ * the form's page first, then any other fields, then the file (text or bytes). Leave out
+ * `filename` to send the form with no file chosen; give `csrf` to send a token of your own.
+ */
 export async function uploadFile(
   app: FastifyInstance,
   options: {
@@ -64,25 +68,36 @@ export async function uploadFile(
     formUrl: string;
     postUrl?: string;
     field: string;
-    filename: string;
-    content: string;
+    filename?: string;
+    content: string | Uint8Array;
+    contentType?: string;
+    fields?: Record<string, string>;
+    csrf?: string;
   },
 ) {
   const page = await app.inject({ url: options.formUrl, headers: { cookie: options.cookie } });
   const boundary = '----kithtestboundary';
-  const payload = [
-    `--${boundary}`,
-    'Content-Disposition: form-data; name="_csrf"',
-    '',
-    csrfTokenIn(page.body),
-    `--${boundary}`,
-    `Content-Disposition: form-data; name="${options.field}"; filename="${options.filename}"`,
-    'Content-Type: text/csv',
-    '',
-    options.content,
-    `--${boundary}--`,
-    '',
-  ].join('\r\n');
+  const part = (headers: string[], body: string | Uint8Array) => [
+    Buffer.from(`--${boundary}\r\n${headers.join('\r\n')}\r\n\r\n`),
+    Buffer.from(body),
+    Buffer.from('\r\n'),
+  ];
+  const fields = { _csrf: options.csrf ?? csrfTokenIn(page.body), ...options.fields };
+  const payload = Buffer.concat([
+    ...Object.entries(fields).flatMap(([name, value]) =>
+      part([`Content-Disposition: form-data; name="${name}"`], value),
+    ),
+    ...(options.filename === undefined
+      ? []
+      : part(
+          [
+            `Content-Disposition: form-data; name="${options.field}"; filename="${options.filename}"`,
+            `Content-Type: ${options.contentType ?? 'text/csv'}`,
+          ],
+          options.content,
+        )),
+    Buffer.from(`--${boundary}--\r\n`),
+  ]);
   return app.inject({
     method: 'POST',
     url: options.postUrl ?? options.formUrl,

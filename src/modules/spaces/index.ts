@@ -52,5 +52,7 @@ export default defineModule({
     booking: DEMO_BOOKING_ID,
     activity: DEMO_ACTIVITY_ID,
     session: DEMO_ACTIVITY_ID,
+    // No demo photo (the seed has no data directory to write files to): the file route answers 404.
+    photo: '00000000-0000-4000-8000-000000000000.webp',
   },
 });

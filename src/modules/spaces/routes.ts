@@ -3,6 +3,7 @@ import { activityRoutes } from './activities/activity-routes.js';
 import { bookingRoutes } from './bookings/booking-routes.js';
 import { feedRoutes } from './feeds/feed-routes.js';
 import { measureRoutes } from './measures/measure-routes.js';
+import { photoRoutes } from './photos/photo-routes.js';
 import { exceptionRoutes } from './spaces/exception-routes.js';
 import { spaceRoutes } from './spaces/space-routes.js';
 
@@ -14,4 +15,5 @@ export async function spacesRoutes(app: FastifyInstance) {
   await app.register(activityRoutes);
   await app.register(feedRoutes);
   await app.register(measureRoutes);
+  await app.register(photoRoutes);
 }

@@ -7,6 +7,7 @@ import { sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
 import { can } from '../../../platform/roles/permissions.js';
 import { listWards } from '../../wards/ward-service.js';
 import { dateLabel } from '../bookings/booking-time.js';
+import { listPhotos, type Photo, photosOfSpaces } from '../photos/photo-service.js';
 import {
   ACCESSIBILITY,
   FACILITIES,
@@ -66,6 +67,17 @@ function filtersFrom(q: Record<string, unknown>): SpaceFilters {
     accessibility: (ACCESSIBILITY as readonly string[]).includes(q.accessibility as string)
       ? (q.accessibility as string)
       : null,
+  };
+}
+
+/** A photo in open data: both sizes' addresses, the words for it and its size in pixels. */
+function photoJson(p: Photo) {
+  return {
+    url: p.url,
+    thumbnail_url: p.thumbUrl,
+    alt_text: p.altText,
+    width: p.width,
+    height: p.height,
   };
 }
 
@@ -204,7 +216,9 @@ export async function spaceRoutes(app: FastifyInstance) {
     '/spaces/:space',
     PUBLIC,
     async (request, reply) => {
-      const space = await getSpace(ctx(request), request.params.space);
+      const c = ctx(request);
+      const space = await getSpace(c, request.params.space);
+      const photos = await listPhotos(c, space);
       const hoursByDay = WEEKDAYS.map((d) => ({
         weekday: d,
         spans: space.hours.filter((h) => h.weekday === d),
@@ -212,6 +226,7 @@ export async function spaceRoutes(app: FastifyInstance) {
       return reply.page('spaces/spaces/views/space.njk', {
         pageTitle: space.name,
         space,
+        photos,
         hoursByDay,
         // The next ten on the page; the open data has every coming one.
         exceptions: space.exceptions
@@ -255,14 +270,20 @@ export async function spaceRoutes(app: FastifyInstance) {
 
   app.get<ListQuery>('/api/spaces', PUBLIC, async (request, reply) => {
     const c = ctx(request);
-    const items = (await listSpaces(c, filtersFrom(request.query))).map(spaceJson(c.place.slug));
+    const spaces = await listSpaces(c, filtersFrom(request.query));
+    const photos = await photosOfSpaces(c, spaces);
+    const items = spaces.map((s) => ({
+      ...spaceJson(c.place.slug)(s),
+      photos: (photos.get(s.id) ?? []).map(photoJson),
+    }));
     return sendOpenJson(reply, { items, total: items.length });
   });
 
   app.get<SpaceParams>('/api/spaces/:space', PUBLIC, async (request, reply) => {
     const c = ctx(request);
     const space = await getSpace(c, request.params.space);
-    return sendOpenJson(reply, spaceDetailJson(c.place.slug, space));
+    const photos = await listPhotos(c, space);
+    return sendOpenJson(reply, { ...spaceDetailJson(c.place.slug, space), photos: photos.map(photoJson) });
   });
 
   app.get<ListQuery>('/api/spaces.csv', PUBLIC, async (request, reply) => {
