@@ -1,4 +1,5 @@
 import { defineModule } from '../../platform/module-definition.js';
+import { streetStats } from './events/stats.js';
 import { streetDeadlinesJob } from './notices/notice-jobs.js';
 import { DEMO_NOTICE_ID, DEMO_NOTICE_REFERENCE, seedStreets } from './notices/notice-seed.js';
 import { streetsRoutes } from './routes.js';
@@ -23,6 +24,7 @@ export default defineModule({
     'streets.configure': { descriptionKey: 'streets.types.permissions.configure', roles: ['place-admin'] },
   },
   seed: seedStreets,
+  stats: (ctx) => streetStats(ctx),
   jobs: (site) => ({ 'streets.deadlines': streetDeadlinesJob(site) }),
   recurringJobs: ['streets.deadlines'],
   demoParams: { notice: DEMO_NOTICE_ID, reference: DEMO_NOTICE_REFERENCE },
