@@ -69,15 +69,17 @@ export function byLondonDay<T extends { startsAt: Date | null }>(items: T[]): { 
 
 const LOCALE: Record<string, string> = { en: 'en-GB', cy: 'cy-GB' };
 
-/** "Saturday 4 July 2026" on the London calendar. */
+/** "Saturday 4 July 2026" on the London calendar (GOV.UK style: no comma after the day's name). */
 export function londonDay(at: Date, lang: string): string {
-  return new Intl.DateTimeFormat(LOCALE[lang] ?? 'en-GB', {
+  const parts = new Intl.DateTimeFormat(LOCALE[lang] ?? 'en-GB', {
     weekday: 'long',
     day: 'numeric',
     month: 'long',
     year: 'numeric',
     timeZone: 'Europe/London',
-  }).format(at);
+  }).formatToParts(at);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('weekday')} ${part('day')} ${part('month')} ${part('year')}`;
 }
 
 /** When an event is on, in words: one day with its times, or from one day and time to another. */

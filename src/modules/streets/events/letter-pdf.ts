@@ -49,7 +49,8 @@ export function qrMatrix(url: string): boolean[][] {
 
 /** Modules of white space every side of the code, as the QR standard asks. */
 export const QUIET_ZONE = 4;
-const QR_SIZE = 150;
+/** Points per module: whole points keep rows meeting exactly, with no hairline gaps when printed. */
+export const QR_UNIT = 4;
 const BODY = 12;
 const LINK_COLOUR = '#1d4f91';
 
@@ -89,19 +90,19 @@ export function renderLetter(letter: Letter, options: { compress?: boolean; now:
 
   // The answer section is kept together: heading, words, code and address.
   const matrix = qrMatrix(letter.qr.url);
-  const modules = matrix.length + QUIET_ZONE * 2;
-  const unit = QR_SIZE / modules;
-  const needed = 40 + doc.heightOfString(printable(letter.qr.text), { width }) + QR_SIZE + 40;
+  const unit = QR_UNIT;
+  const size = (matrix.length + QUIET_ZONE * 2) * unit;
+  const needed = 40 + doc.heightOfString(printable(letter.qr.text), { width }) + size + 40;
   if (doc.y + needed > doc.page.height - margin) doc.addPage();
   doc.moveDown(0.3);
   write(letter.qr.heading, { font: 'Helvetica-Bold', size: 15, type: 'H2', gap: 0.2 });
   write(letter.qr.text, { gap: 0.3 });
-  const top = doc.y;
+  const top = Math.ceil(doc.y);
   const left = margin;
   root.add(
     doc.struct('Figure', { alt: printable(letter.qr.alt) }, () => {
       // The quiet zone is white whatever the paper; then one rectangle per run of dark modules.
-      doc.rect(left, top, QR_SIZE, QR_SIZE).fill('#ffffff');
+      doc.rect(left, top, size, size).fill('#ffffff');
       for (const run of darkRuns(matrix))
         doc.rect(
           left + (run.x + QUIET_ZONE) * unit,
@@ -112,7 +113,7 @@ export function renderLetter(letter: Letter, options: { compress?: boolean; now:
       doc.fill('#000000');
     }),
   );
-  doc.y = top + QR_SIZE + 4;
+  doc.y = top + size + 4;
   write(letter.qr.url, { colour: LINK_COLOUR, link: letter.qr.url, gap: 0.8 });
   write(letter.footer, { size: 10, colour: '#505a5f' });
   root.end();
