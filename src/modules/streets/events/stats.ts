@@ -21,7 +21,7 @@ export type StreetFigures = {
   byWard: ({ code: string | null; name: string | null } & Count)[];
   total: Count;
   notice: { count: number; medianCalendarDays: number | null; medianWorkingDays: number | null };
-  objections: { count: number; reasons: { date: string; typeName: string; reason: string }[] };
+  objections: { count: number; reasons: { date: string; at: Date; typeName: string; reason: string }[] };
   appeals: { made: number; upheld: number; dismissed: number; waiting: number };
   decisions: { count: number; medianWorkingDays: number | null };
 };
@@ -165,7 +165,12 @@ export async function streetFigures(
     },
     objections: {
       count: objections.length,
-      reasons: objections.map((o) => ({ date: dateOf(o.at), typeName: o.type_name, reason: o.reason })),
+      reasons: objections.map((o) => ({
+        date: dateOf(o.at),
+        at: o.at,
+        typeName: o.type_name,
+        reason: o.reason,
+      })),
     },
     appeals: appeals[0] ?? { made: 0, upheld: 0, dismissed: 0, waiting: 0 },
     decisions: { count: decided.length, medianWorkingDays: median(decisionDays) },
