@@ -1,4 +1,5 @@
 import { defineModule } from '../../platform/module-definition.js';
+import { streetStats } from './events/stats.js';
 import { streetDeadlinesJob } from './notices/notice-jobs.js';
 import { noticePrivacy } from './notices/notice-privacy.js';
 import { DEMO_NOTICE_ID, DEMO_NOTICE_REFERENCE, seedStreets } from './notices/notice-seed.js';
@@ -25,6 +26,7 @@ export default defineModule({
   },
   privacy: noticePrivacy,
   seed: seedStreets,
+  stats: (ctx) => streetStats(ctx),
   jobs: (site) => ({ 'streets.deadlines': streetDeadlinesJob(site) }),
   recurringJobs: ['streets.deadlines'],
   demoParams: { notice: DEMO_NOTICE_ID, reference: DEMO_NOTICE_REFERENCE },

@@ -78,7 +78,7 @@ export type NoticeEvent = {
   at: Date;
 };
 
-type NoticeRow = {
+export type NoticeRow = {
   id: string;
   reference: string;
   type_id: string;
@@ -114,7 +114,7 @@ type NoticeRow = {
   updated_at: Date;
 };
 
-const SELECT = `select n.id, n.reference, n.type_id, t.slug as type_slug, t.name as type_name, n.mode, n.status,
+export const SELECT = `select n.id, n.reference, n.type_id, t.slug as type_slug, t.name as type_name, n.mode, n.status,
   n.organiser_id, n.organiser_name, n.organiser_phone, u.email as organiser_email, u.preferred_language as organiser_lang,
   n.show_organiser, n.title, n.description, n.ward_code, w.name as ward_name, n.street, n.from_point, n.to_point,
   n.location_text, n.lon, n.lat, n.starts_at, n.ends_at, n.expected_people, n.road_closure, n.answers,
@@ -124,7 +124,7 @@ const SELECT = `select n.id, n.reference, n.type_id, t.slug as type_slug, t.name
   left join users u on u.id = n.organiser_id and u.deleted_at is null
   left join wards w on w.place_id = n.place_id and w.code = n.ward_code`;
 
-function toNotice(r: NoticeRow): Notice {
+export function toNotice(r: NoticeRow): Notice {
   return {
     id: r.id,
     reference: r.reference,
