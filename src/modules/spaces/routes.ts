@@ -3,6 +3,7 @@ import { activityRoutes } from './activities/activity-routes.js';
 import { bookingRoutes } from './bookings/booking-routes.js';
 import { feedRoutes } from './feeds/feed-routes.js';
 import { measureRoutes } from './measures/measure-routes.js';
+import { monthlyRoutes } from './measures/monthly-routes.js';
 import { spaceRoutes } from './spaces/space-routes.js';
 
 /** Every spaces page and API, each part in its own folder. */
@@ -12,4 +13,5 @@ export async function spacesRoutes(app: FastifyInstance) {
   await app.register(activityRoutes);
   await app.register(feedRoutes);
   await app.register(measureRoutes);
+  await app.register(monthlyRoutes);
 }
