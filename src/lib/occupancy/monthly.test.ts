@@ -222,7 +222,10 @@ test('properties: months add up to the bookings inside them, and occupancy never
       const months = monthsFrom('2026-01', 12, TZ);
       const first = months[0]?.start ?? 0;
       const last = months[11]?.end ?? 0;
-      const expected = kept.reduce((n, r) => n + Math.max(0, Math.min(r.end, last) - Math.max(r.start, first)), 0);
+      const expected = kept.reduce(
+        (n, r) => n + Math.max(0, Math.min(r.end, last) - Math.max(r.start, first)),
+        0,
+      );
       const total = rows.reduce((n, r) => n + r.bookedMinutes, 0);
       assert.equal(Math.round(total * 60_000), expected);
       for (const r of rows) {

@@ -52,11 +52,11 @@ function setUp() {
     // A group's activity in May counts the group, not hours booked.
     const [a] = await t.db.query<{ id: string }>(
       `insert into activities (place_id, space_id, group_id, title, category) values ($1, $2, $3, 'Knit and natter', 'social') returning id`,
-      [p.id, id, G[2]],
+      [p.id, id, G[2] as string],
     );
     await t.db.query(
       "insert into activity_sessions (activity_id, starts_at, ends_at) values ($1, '2026-05-05T09:00:00Z', '2026-05-05T10:00:00Z')",
-      [a?.id],
+      [a?.id ?? null],
     );
   })();
   return ready;
@@ -138,12 +138,22 @@ test('the pages: a table with a caption and numeric columns, an SVG chart with a
   assert.equal(page.statusCode, 200);
   assert.match(page.body, /How Month Hall is used month by month/);
   assert.match(page.body, /<caption[^>]*>Month by month, January 2026 to December 2026<\/caption>/);
-  assert.match(page.body, /<svg class="kith-chart__svg" role="img" aria-labelledby="months-chart-title months-chart-desc"/);
-  assert.match(page.body, /<title id="months-chart-title">Bar chart: share of opening hours booked at Month Hall/);
-  const row = /<th scope="row" class="govuk-table__header">October 2026<\/th>(.*?)<\/tr>/s.exec(page.body)?.[1];
+  assert.match(
+    page.body,
+    /<svg class="kith-chart__svg" role="img" aria-labelledby="months-chart-title months-chart-desc"/,
+  );
+  assert.match(
+    page.body,
+    /<title id="months-chart-title">Bar chart: share of opening hours booked at Month Hall/,
+  );
+  const row = /<th scope="row" class="govuk-table__header">October 2026<\/th>(.*?)<\/tr>/s.exec(
+    page.body,
+  )?.[1];
   assert.ok(row);
   assert.deepEqual(
-    [...row.matchAll(/<td class="govuk-table__cell govuk-table__cell--numeric">([^<]*)<\/td>/g)].map((c) => c[1]),
+    [...row.matchAll(/<td class="govuk-table__cell govuk-table__cell--numeric">([^<]*)<\/td>/g)].map(
+      (c) => c[1],
+    ),
     ['745', '3.5', '0.5%', '0', '3.5', '0'],
   );
   // Rounded to one decimal place, and the page says how.
@@ -159,7 +169,10 @@ test('the pages: a table with a caption and numeric columns, an SVG chart with a
   const placePage = await t.app.inject('/trafford/spaces/use/months?year=2026');
   assert.equal(placePage.statusCode, 200);
   assert.match(placePage.body, /All spaces together, month by month, January 2026 to December 2026/);
-  assert.match(placePage.body, /href="\/trafford\/spaces\/month-hall\/use\/months\?year=2026">Month Hall<\/a>/);
+  assert.match(
+    placePage.body,
+    /href="\/trafford\/spaces\/month-hall\/use\/months\?year=2026">Month Hall<\/a>/,
+  );
   assert.match(
     (await t.app.inject(`/trafford/spaces/${HALL}/use?year=2026`)).body,
     /href="\/trafford\/spaces\/month-hall\/use\/months\?year=2026">Month by month/,
@@ -173,7 +186,10 @@ test('the pages: a table with a caption and numeric columns, an SVG chart with a
 test('the heat map is drawn wide for desktops and on its side for phones, both with a title', async () => {
   await setUp();
   const page = await t.app.inject(`/trafford/spaces/${HALL}/use?year=2026`);
-  assert.match(page.body, /<svg class="kith-heat-map__wide" role="img" aria-labelledby="heat-map-title heat-map-desc"/);
+  assert.match(
+    page.body,
+    /<svg class="kith-heat-map__wide" role="img" aria-labelledby="heat-map-title heat-map-desc"/,
+  );
   assert.match(
     page.body,
     /<svg class="kith-heat-map__tall" role="img" aria-labelledby="heat-map-tall-title heat-map-tall-desc" viewBox="0 0 314 504" width="314"/,

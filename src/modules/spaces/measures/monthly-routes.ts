@@ -4,7 +4,13 @@ import { PUBLIC } from '../../../platform/http/access.js';
 import { serviceContext } from '../../../platform/http/request-context.js';
 import { sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
 import { currentYear } from './measure-service.js';
-import { placeMonthly, type SpaceMonthly, spaceMonthly, type UsePeriod, usePeriodFrom } from './monthly-service.js';
+import {
+  placeMonthly,
+  type SpaceMonthly,
+  spaceMonthly,
+  type UsePeriod,
+  usePeriodFrom,
+} from './monthly-service.js';
 import { hoursOf, monthlyView } from './monthly-view.js';
 
 type YearQuery = { Querystring: { year?: string } };
@@ -109,9 +115,19 @@ export async function monthlyRoutes(app: FastifyInstance) {
     const m = await placeMonthly(c, usePeriodFrom(request.query.year));
     // One row per month for the place, then per space: the scope column says which.
     const rows = [
-      ...m.months.map((month) => ({ scope: 'place', slug: c.place.slug, name: c.place.name, ...monthJson(month) })),
+      ...m.months.map((month) => ({
+        scope: 'place',
+        slug: c.place.slug,
+        name: c.place.name,
+        ...monthJson(month),
+      })),
       ...m.spaces.flatMap((s) =>
-        s.months.map((month) => ({ scope: 'space', slug: s.space.slug, name: s.space.name, ...monthJson(month) })),
+        s.months.map((month) => ({
+          scope: 'space',
+          slug: s.space.slug,
+          name: s.space.name,
+          ...monthJson(month),
+        })),
       ),
     ];
     return sendCsv(

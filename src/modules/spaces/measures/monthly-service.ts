@@ -91,7 +91,13 @@ async function gather(ctx: ServiceContext, period: UsePeriod, spaceIds: string[]
        from space_opening_exceptions where space_id = any($1::uuid[]) and on_date >= $2::date and on_date < $3::date`,
       [spaceIds, firstDay, lastDay],
     ),
-    ctx.db.query<{ space_id: string; group_id: string | null; hirer_type: HirerType; starts: Date; ends: Date }>(
+    ctx.db.query<{
+      space_id: string;
+      group_id: string | null;
+      hirer_type: HirerType;
+      starts: Date;
+      ends: Date;
+    }>(
       `select space_id, group_id, hirer_type, lower(during) as starts, upper(during) as ends
        from space_bookings
        where place_id = $1 and space_id = any($2::uuid[]) and status = 'confirmed' and during && tstzrange($3, $4, '[)')`,
@@ -167,7 +173,11 @@ function monthlyOf(space: Space, period: UsePeriod, g: Gathered): SpaceMonthly {
 }
 
 /** One space, month by month (any space of the place, open or closed). */
-export async function spaceMonthly(ctx: ServiceContext, slug: string, period: UsePeriod): Promise<SpaceMonthly> {
+export async function spaceMonthly(
+  ctx: ServiceContext,
+  slug: string,
+  period: UsePeriod,
+): Promise<SpaceMonthly> {
   const space = await getSpace(ctx, slug);
   return monthlyOf(space, period, await gather(ctx, period, [space.id]));
 }
