@@ -7,3 +7,19 @@ export {
   sumOccupancy,
   type TimeRange,
 } from './hour-of-week.js';
+export {
+  addMonths,
+  type GroupUse,
+  localAt,
+  type Month,
+  type MonthUse,
+  monthlyUse,
+  monthsFrom,
+  type OpeningHours,
+  type OpeningSpan,
+  openRanges,
+  percent1,
+  sumMonthly,
+  totalUse,
+  type UseBooking,
+} from './monthly.js';

@@ -3,6 +3,7 @@ import { activityRoutes } from './activities/activity-routes.js';
 import { bookingRoutes } from './bookings/booking-routes.js';
 import { feedRoutes } from './feeds/feed-routes.js';
 import { measureRoutes } from './measures/measure-routes.js';
+import { monthlyRoutes } from './measures/monthly-routes.js';
 import { photoRoutes } from './photos/photo-routes.js';
 import { exceptionRoutes } from './spaces/exception-routes.js';
 import { spaceRoutes } from './spaces/space-routes.js';
@@ -16,4 +17,5 @@ export async function spacesRoutes(app: FastifyInstance) {
   await app.register(feedRoutes);
   await app.register(measureRoutes);
   await app.register(photoRoutes);
+  await app.register(monthlyRoutes);
 }

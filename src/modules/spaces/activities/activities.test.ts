@@ -226,6 +226,134 @@ test('a cancelled session shows as cancelled; a withdrawn activity leaves the ca
   assert.doesNotMatch((await t.app.inject('/trafford/whats-on')).body, /Chair aerobics/);
 });
 
+test('changing an activity: prefilled form, GOV.UK errors, the feeds see it with a higher change number, audited', async () => {
+  const officer = await makePerson(t.db, { roles: ['officer'] });
+  const added = await add(officer.cookie, {
+    ...FILM,
+    ...ahead(30).fields,
+    title: 'Quiz night',
+    repeat: 'weekly',
+    weeks: '3',
+  });
+  assert.equal(added.statusCode, 303);
+  const url = (added.headers.location as string).split('?')[0] as string;
+  const id = url.split('/').at(-1) as string;
+  const editUrl = `${url}/edit`;
+  const seriesAfter = async (n: number) =>
+    (await t.app.inject(`/trafford/api/openactive/session-series?afterChangeNumber=${n}&limit=500`)).json()
+      .items as { id: string; modified: number; data?: { name?: string; offers?: { price?: number }[] } }[];
+  const sessionsAfter = async (n: number) =>
+    (
+      await t.app.inject(`/trafford/api/openactive/scheduled-sessions?afterChangeNumber=${n}&limit=500`)
+    ).json().items as { id: string; modified: number }[];
+  const [before] = await t.db.query<{ modified: string }>('select modified from activities where id = $1', [
+    id,
+  ]);
+  const was = Number(before?.modified);
+
+  // Someone without the permission, and not an organiser of its group, is refused both ways.
+  const resident = await makePerson(t.db);
+  assert.equal((await t.app.inject({ url: editUrl, headers: { cookie: resident.cookie } })).statusCode, 403);
+  const organiser = await organiserOf('sale-moor-repair-cafe');
+  const refused = await submitForm(t.app, {
+    cookie: organiser.cookie,
+    formUrl: url,
+    postUrl: editUrl,
+    fields: { title: 'Taken over', category: 'film' },
+  });
+  assert.equal(refused.statusCode, 403);
+  assert.equal((await t.app.inject(editUrl)).statusCode, 303);
+
+  // The form is filled in with what is there now, and says where and when stay the same.
+  const form = await t.app.inject({ url: editUrl, headers: { cookie: officer.cookie } });
+  assert.equal(form.statusCode, 200);
+  assert.match(form.body, /value="Quiz night"/);
+  assert.match(form.body, /value="4.50"/);
+  assert.match(form.body, /value="12"/);
+  assert.match(form.body, /name="category" type="radio" value="film" checked/);
+  assert.match(form.body, /value="hearing-loop" checked/);
+  assert.match(form.body, /It stays at Sale Waterside Arts at the same times/);
+
+  const bad = await submitForm(t.app, {
+    cookie: officer.cookie,
+    formUrl: editUrl,
+    postUrl: editUrl,
+    fields: { title: '', category: 'film', ageMin: '16', ageMax: '10', cost: 'free-ish' },
+  });
+  assert.equal(bad.statusCode, 422);
+  assert.match(bad.body, /govuk-error-summary/);
+  assert.match(bad.body, /href="#title">Enter the name of the activity/);
+  assert.match(bad.body, /Enter the cost in pounds/);
+  assert.match(bad.body, /value="free-ish"/);
+
+  const done = await submitForm(t.app, {
+    cookie: officer.cookie,
+    formUrl: editUrl,
+    postUrl: editUrl,
+    fields: {
+      title: 'Pub quiz night',
+      description: 'Teams of up to six.',
+      category: 'games',
+      cost: '',
+      accessibility: ['step-free'],
+    },
+  });
+  assert.equal(done.statusCode, 303);
+  assert.equal(done.headers.location, `${url}?changed=1`);
+  const page = await t.app.inject(done.headers.location as string);
+  assert.match(page.body, /Activity details changed/);
+  assert.match(page.body, /Pub quiz night/);
+  assert.match(page.body, /Cost\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*Free\s*</);
+  assert.match(page.body, /Who for\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*All ages\s*</);
+
+  // RPDE: the series comes back with a higher change number and the new details; so do its sessions.
+  const series = (await seriesAfter(was)).find((i) => i.id === id);
+  assert.ok(series, 'the changed activity is in the feed after its old change number');
+  assert.ok(series.modified > was);
+  assert.equal(series.data?.name, 'Pub quiz night');
+  const [counts] = await t.db.query<{ n: number }>(
+    'select count(*)::int as n from activity_sessions where activity_id = $1 and modified > $2',
+    [id, was],
+  );
+  assert.equal(counts?.n, 3);
+  assert.ok((await sessionsAfter(was)).length >= 3);
+  const [log] = await t.db.query<{ before: { title: string }; after: { title: string; costPence: number } }>(
+    "select before, after from audit_log where action = 'spaces.activity.update' and target_id = $1",
+    [id],
+  );
+  assert.equal(log?.before.title, 'Quiz night');
+  assert.equal(log?.after.title, 'Pub quiz night');
+  assert.equal(log?.after.costPence, 0);
+
+  // Once withdrawn there is nothing to change.
+  await submitForm(t.app, { cookie: officer.cookie, formUrl: url, postUrl: `${url}/withdraw`, fields: {} });
+  assert.equal((await t.app.inject({ url: editUrl, headers: { cookie: officer.cookie } })).statusCode, 404);
+});
+
+test('a group’s organiser changes their own group’s activity', async () => {
+  const organiser = await organiserOf('stretford-walking-group');
+  const [group] = await t.db.query<{ id: string }>(
+    "select id from directory_groups where slug = 'stretford-walking-group'",
+  );
+  const added = await add(organiser.cookie, {
+    ...FILM,
+    ...ahead(12).fields,
+    title: 'Walk and talk',
+    category: 'exercise',
+    group: group?.id as string,
+  });
+  assert.equal(added.statusCode, 303);
+  const url = (added.headers.location as string).split('?')[0] as string;
+  const res = await submitForm(t.app, {
+    cookie: organiser.cookie,
+    formUrl: `${url}/edit`,
+    postUrl: `${url}/edit`,
+    fields: { title: 'Walk and talk (gentle)', category: 'exercise' },
+  });
+  assert.equal(res.statusCode, 303);
+  assert.match((await t.app.inject(url)).body, /Walk and talk \(gentle\)/);
+});
+
 test('weekly sessions keep their London wall-clock time across the clock changes, and ISO weeks are exact', () => {
   const { rrule, times } = sessionTimes({ year: 2026, month: 10, day: 20 }, 18 * 60, 19 * 60 + 30, {
     weeks: 2,

@@ -45,16 +45,34 @@ const time = (message: string) =>
       return Number(m[1]) * 60 + Number(m[2]);
     });
 
+/** What an activity is and who it is for: the fields that can be changed after it is added. */
+const details = {
+  title: z
+    .string('spaces.activities.errors.titleMissing')
+    .trim()
+    .min(1, 'spaces.activities.errors.titleMissing')
+    .max(120, 'spaces.activities.errors.titleTooLong'),
+  description: optionalText(2000, 'spaces.activities.errors.descriptionTooLong'),
+  category: z.enum(ACTIVITY_CATEGORIES, 'spaces.activities.errors.categoryMissing'),
+  ageMin: age('spaces.activities.errors.ageInvalid'),
+  ageMax: age('spaces.activities.errors.ageInvalid'),
+  cost: z
+    .string()
+    .trim()
+    .default('')
+    .refine((s) => s === '' || /^£?\d{1,4}(\.\d{1,2})?$/.test(s), 'spaces.activities.errors.costInvalid')
+    .transform((s) => (s === '' ? 0 : Math.round(Number(s.replace('£', '')) * 100))),
+  accessibility: choiceList(ACCESSIBILITY_FEATURES, 'spaces.activities.errors.accessibilityInvalid'),
+};
+
+const agesInOrder = (v: { ageMin: number | null; ageMax: number | null }) =>
+  v.ageMin === null || v.ageMax === null || v.ageMax >= v.ageMin;
+const agesOrderError = () => ({ path: ['ageMax'], message: 'spaces.activities.errors.ageOrder' });
+
 /** The activity form: messages are catalogue keys. Times are on the London clock. */
 export const ActivityInput = z
   .object({
-    title: z
-      .string('spaces.activities.errors.titleMissing')
-      .trim()
-      .min(1, 'spaces.activities.errors.titleMissing')
-      .max(120, 'spaces.activities.errors.titleTooLong'),
-    description: optionalText(2000, 'spaces.activities.errors.descriptionTooLong'),
-    category: z.enum(ACTIVITY_CATEGORIES, 'spaces.activities.errors.categoryMissing'),
+    ...details,
     space: z
       .string('spaces.activities.errors.spaceMissing')
       .trim()
@@ -85,22 +103,14 @@ export const ActivityInput = z
         'spaces.activities.errors.weeksInvalid',
       )
       .transform((s) => (s === '' ? 12 : Number(s))),
-    ageMin: age('spaces.activities.errors.ageInvalid'),
-    ageMax: age('spaces.activities.errors.ageInvalid'),
-    cost: z
-      .string()
-      .trim()
-      .default('')
-      .refine((s) => s === '' || /^£?\d{1,4}(\.\d{1,2})?$/.test(s), 'spaces.activities.errors.costInvalid')
-      .transform((s) => (s === '' ? 0 : Math.round(Number(s.replace('£', '')) * 100))),
-    accessibility: choiceList(ACCESSIBILITY_FEATURES, 'spaces.activities.errors.accessibilityInvalid'),
   })
-  .refine((v) => v.ageMin === null || v.ageMax === null || v.ageMax >= v.ageMin, {
-    path: ['ageMax'],
-    message: 'spaces.activities.errors.ageOrder',
-  })
+  .refine(agesInOrder, agesOrderError())
   .refine((v) => v.endTime > v.startTime, {
     path: ['endTime'],
     message: 'spaces.activities.errors.endBeforeStart',
   });
 export type ActivityInput = z.infer<typeof ActivityInput>;
+
+/** Changing an activity: its details only. Where and when it happens stay as they are. */
+export const ActivityDetailsInput = z.object(details).refine(agesInOrder, agesOrderError());
+export type ActivityDetailsInput = z.infer<typeof ActivityDetailsInput>;

@@ -13,11 +13,13 @@ import {
   ACTIVITY_CATEGORIES,
   ACTIVITY_MULTIPLE_FIELDS,
   type AccessibilityFeature,
+  ActivityDetailsInput,
   ActivityInput,
 } from './activity-input.js';
 import {
   type Activity,
   activeSpaces,
+  activityForEdit,
   createActivity,
   getActivity,
   listSessions,
@@ -26,6 +28,7 @@ import {
   type Session,
   type SessionFilters,
   setSessionCancelled,
+  updateActivity,
   withdrawActivity,
 } from './activity-service.js';
 import {
@@ -308,7 +311,79 @@ export async function activityRoutes(app: FastifyInstance) {
     }
   });
 
-  app.get<ActivityParams & { Querystring: { added?: string } }>(
+  /** The change form, filled in from the activity, or with what was typed and what is wrong. */
+  async function editPage(
+    request: FastifyRequest<ActivityParams>,
+    reply: FastifyReply,
+    state: { values?: Record<string, string>; errors?: FormError[] } = {},
+  ) {
+    const t = request.t;
+    const activity = await activityForEdit(ctx(request), request.params.activity);
+    const values = state.values ?? {
+      title: activity.title,
+      description: activity.description,
+      category: activity.category,
+      ageMin: activity.ageMin === null ? '' : String(activity.ageMin),
+      ageMax: activity.ageMax === null ? '' : String(activity.ageMax),
+      cost: activity.costPence === 0 ? '' : (activity.costPence / 100).toFixed(2),
+      accessibility: activity.accessibility.join(','),
+    };
+    const chosen = new Set((values.accessibility ?? '').split(',').filter(Boolean));
+    if (state.errors?.length) reply.code(422);
+    const errors = state.errors ?? [];
+    const path = `/${requirePlace(request).slug}/whats-on/activities/${activity.id}`;
+    return reply.page('spaces/activities/views/edit.njk', {
+      pageTitle: t('spaces.activities.edit.title'),
+      activityTitle: activity.title,
+      spaceName: activity.space.name,
+      action: `${path}/edit`,
+      backHref: path,
+      csrfToken: reply.generateCsrf(),
+      errors,
+      fieldErrors: errorsByField(errors),
+      values,
+      categoryItems: ACTIVITY_CATEGORIES.map((cat) => ({
+        value: cat,
+        text: t(`spaces.activities.categories.${cat}`),
+        checked: values.category === cat,
+      })),
+      accessibilityItems: ACCESSIBILITY_FEATURES.map((a) => ({
+        value: a,
+        text: t(`spaces.activities.accessibility.${a}`),
+        checked: chosen.has(a),
+      })),
+    });
+  }
+
+  app.get<ActivityParams>('/whats-on/activities/:activity/edit', manage, async (request, reply) =>
+    editPage(request, reply),
+  );
+
+  app.post<ActivityParams>(
+    '/whats-on/activities/:activity/edit',
+    { ...manage, ...csrf },
+    async (request, reply) => {
+      const form = parseForm(ActivityDetailsInput, request.body, request.t, {
+        multiple: ACTIVITY_MULTIPLE_FIELDS,
+      });
+      // Checked first, so that someone who may not change it is refused before any form errors.
+      await activityForEdit(ctx(request), request.params.activity);
+      if (!form.ok) return editPage(request, reply, form);
+      try {
+        await updateActivity(ctx(request), request.params.activity, form.values);
+      } catch (error) {
+        if (error instanceof Invalid)
+          return editPage(request, reply, { values: form.values, errors: formErrorsFrom(error, request.t) });
+        throw error;
+      }
+      return reply.redirect(
+        `/${requirePlace(request).slug}/whats-on/activities/${request.params.activity}?changed=1`,
+        303,
+      );
+    },
+  );
+
+  app.get<ActivityParams & { Querystring: { added?: string; changed?: string } }>(
     '/whats-on/activities/:activity',
     PUBLIC,
     async (request, reply) => {
@@ -318,6 +393,7 @@ export async function activityRoutes(app: FastifyInstance) {
         pageTitle: activity.title,
         activity,
         justAdded: request.query.added === '1',
+        justChanged: request.query.changed === '1',
         cost: costLabel(activity.costPence, t),
         ages: agesLabel(activity, t),
         csrfToken: activity.canManage ? reply.generateCsrf() : null,

@@ -8,7 +8,12 @@ import type { ServiceContext } from '../../../platform/http/request-context.js';
 import { can } from '../../../platform/roles/permissions.js';
 import { getGroup, groupsOf, requireGroupManager } from '../../directory/groups/group-service.js';
 import { holdSpaceForSessions, isOverlap, releaseSessionHolds } from '../bookings/booking-service.js';
-import { type AccessibilityFeature, type ActivityCategory, ActivityInput } from './activity-input.js';
+import {
+  type AccessibilityFeature,
+  type ActivityCategory,
+  ActivityDetailsInput,
+  ActivityInput,
+} from './activity-input.js';
 import { londonToUtc, londonWall } from './activity-time.js';
 
 const { RRule } = rrulePkg;
@@ -416,6 +421,71 @@ async function requireManaged(ctx: ServiceContext, activityId: string) {
   if (!row) throw new NotFound('No such activity');
   if (!(await mayManage(ctx, row.group_id))) throw new Forbidden();
   return row;
+}
+
+/** An activity to change: only for those who may manage it, and not once it is withdrawn. */
+export async function activityForEdit(ctx: ServiceContext, activityId: string): Promise<Activity> {
+  const row = await requireManaged(ctx, activityId);
+  if (row.status !== 'active') throw new NotFound('No such activity');
+  const activity = await findActivity(ctx, activityId);
+  if (!activity) throw new NotFound('No such activity');
+  return activity;
+}
+
+/**
+ * Its title, description, kind, ages, cost and access change; where and when it happens do not.
+ * The activity and its sessions take new change numbers, so RPDE harvesters see the new details
+ * and calendar apps (SEQUENCE in the .ics) replace the events they hold.
+ */
+export async function updateActivity(ctx: ServiceContext, activityId: string, raw: unknown): Promise<void> {
+  const before = await activityForEdit(ctx, activityId);
+  const input = validated(ActivityDetailsInput, raw);
+  await withTransaction(ctx.db, async (tx) => {
+    await lockChanges(tx);
+    await tx.query(
+      `update activities set title = $2, description = $3, category = $4, age_min = $5, age_max = $6,
+         cost_pence = $7, accessibility = $8, modified = nextval('activity_changes'), updated_at = now()
+       where id = $1`,
+      [
+        activityId,
+        input.title,
+        input.description,
+        input.category,
+        input.ageMin,
+        input.ageMax,
+        input.cost,
+        input.accessibility,
+      ],
+    );
+    await tx.query(
+      `update activity_sessions set modified = nextval('activity_changes') where activity_id = $1`,
+      [activityId],
+    );
+    const pick = (
+      a: Pick<
+        Activity,
+        'title' | 'description' | 'category' | 'ageMin' | 'ageMax' | 'costPence' | 'accessibility'
+      >,
+    ) => ({
+      title: a.title,
+      description: a.description,
+      category: a.category,
+      ageMin: a.ageMin,
+      ageMax: a.ageMax,
+      costPence: a.costPence,
+      accessibility: a.accessibility,
+    });
+    await audit(tx, {
+      placeId: ctx.place.id,
+      actorId: ctx.actor?.userId ?? null,
+      action: 'spaces.activity.update',
+      targetType: 'activity',
+      targetId: activityId,
+      before: pick(before),
+      after: pick({ ...input, costPence: input.cost }),
+      requestId: ctx.requestId ?? null,
+    });
+  });
 }
 
 /** One session is off (or back on): the calendar, .ics and OpenActive feeds all say so. */

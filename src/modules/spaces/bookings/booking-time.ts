@@ -1,4 +1,5 @@
-import { wallClockAt, wallToUtc } from '../../../lib/matching/time-zone.js';
+import { wallClockAt } from '../../../lib/matching/time-zone.js';
+import { localAt } from '../../../lib/occupancy/index.js';
 
 /**
  * Bookings are asked for and shown on the place's clock (Europe/London) and stored as instants
@@ -31,11 +32,7 @@ export function minutesOf(time: string): number {
  * minutes, so 10:00 is 10:00 in GMT and in BST (`minutes` may be 1440, the next midnight).
  */
 export function londonAt(date: string, minutes: number): Date {
-  const wallDay = wallOf(date);
-  const midnight = wallToUtc(wallDay, TIME_ZONE);
-  const wall = wallDay + minutes * 60_000;
-  const guess = midnight + minutes * 60_000;
-  return new Date(guess - (wallClockAt(guess, TIME_ZONE) - wall));
+  return new Date(localAt(date, minutes, TIME_ZONE));
 }
 
 /** The London date and time of an instant. */

@@ -19,6 +19,13 @@ export const CELL_H = 26;
 export const LEFT = 44;
 export const TOP = 22;
 
+/**
+ * The same map turned on its side for narrow screens (phones, below the GOV.UK desktop
+ * breakpoint): days across, hours down, drawn at its own size (314 by 504) so its numbers stay
+ * 11px on a 360px-wide screen, where the wide map would shrink them to 4px.
+ */
+export const TALL = { cellW: 38, cellH: 20, left: 46, top: 22 } as const;
+
 export function bandOf(percent: number): number {
   if (percent <= 0) return 0;
   if (percent < 25) return 1;
@@ -35,22 +42,40 @@ export function heatMapView(occupancy: HourOfWeekOccupancy, t: Translate, subjec
   for (const c of occupancy.cells.flat()) {
     if (c.occupiedMinutes > 0 && (!busiest || c.share > busiest.share)) busiest = c;
   }
+  const square = (c: HourOfWeekOccupancy['cells'][number][number]) => {
+    const percent = percentOf(c.share);
+    const band = BANDS[bandOf(c.occupiedMinutes > 0 ? Math.max(1, percent) : 0)] ?? BANDS[0];
+    return {
+      // A shaded square never says 0: some use rounds to "<1".
+      percent: c.occupiedMinutes > 0 && percent === 0 ? '<1' : String(percent),
+      fill: band.fill,
+      text: band.text,
+      occurs: c.totalMinutes > 0,
+    };
+  };
   const rows = occupancy.cells.map((row, d) => ({
     label: t(`spaces.measures.weekdaysShort.${d}`),
     y: TOP + d * CELL_H,
-    cells: row.map((c) => {
-      const percent = percentOf(c.share);
-      const band = BANDS[bandOf(c.occupiedMinutes > 0 ? Math.max(1, percent) : 0)] ?? BANDS[0];
-      return {
-        x: LEFT + c.hour * CELL_W,
-        // A shaded square never says 0: some use rounds to "<1".
-        percent: c.occupiedMinutes > 0 && percent === 0 ? '<1' : String(percent),
-        fill: band.fill,
-        text: band.text,
-        occurs: c.totalMinutes > 0,
-      };
-    }),
+    cells: row.map((c) => ({ ...square(c), x: LEFT + c.hour * CELL_W })),
   }));
+  // On its side: one row per hour, one column per day.
+  const tall = {
+    ...TALL,
+    width: TALL.left + 7 * TALL.cellW + 2,
+    height: TALL.top + 24 * TALL.cellH + 2,
+    days: Array.from({ length: 7 }, (_, d) => ({
+      x: TALL.left + d * TALL.cellW + TALL.cellW / 2,
+      label: t(`spaces.measures.weekdaysShort.${d}`),
+    })),
+    rows: Array.from({ length: 24 }, (_, hour) => ({
+      label: pad(hour),
+      y: TALL.top + hour * TALL.cellH,
+      cells: occupancy.cells.map((row, d) => ({
+        ...square(row[hour] as HourOfWeekOccupancy['cells'][number][number]),
+        x: TALL.left + d * TALL.cellW,
+      })),
+    })),
+  };
   // The table runs hour by hour (24 rows) with a column per day: narrow enough for a phone.
   const tableRows = Array.from({ length: 24 }, (_, hour) => ({
     label: t('spaces.measures.hourRange', { from: pad(hour), to: pad((hour + 1) % 24) }),
@@ -73,6 +98,7 @@ export function heatMapView(occupancy: HourOfWeekOccupancy, t: Translate, subjec
       label: String(h).padStart(2, '0'),
     })),
     rows,
+    tall,
     bands: BANDS.map((b) => ({ ...b, label: t(`spaces.measures.${b.key}`) })),
     title: t('spaces.measures.heatMapTitle', { subject, year: String(year) }),
     desc: busiest

@@ -140,7 +140,10 @@ test('the pages show the figures, an SVG heat map with a text alternative and th
   const page = await t.app.inject(`/trafford/spaces/${HALL}/use?year=2026`);
   assert.equal(page.statusCode, 200);
   assert.match(page.body, /How Hall measure-hall is used in 2026/);
-  assert.match(page.body, /<svg role="img" aria-labelledby="heat-map-title heat-map-desc"/);
+  assert.match(
+    page.body,
+    /<svg class="kith-heat-map__wide" role="img" aria-labelledby="heat-map-title heat-map-desc"/,
+  );
   assert.match(page.body, /<title id="heat-map-title">Heat map: how full Hall measure-hall was/);
   // The busiest hour is named in words, not only shown in colour.
   // Mondays 10:00 (two sessions in GMT) tie with Sundays 01:00 at 120 of 3,120 minutes: the first wins.
