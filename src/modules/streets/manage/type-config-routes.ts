@@ -36,22 +36,42 @@ const BANNERS: Record<string, string> = {
   'document-added': 'streets.types.documents.added',
 };
 
-/** The notice period in words, for the objection-window error. */
-function noticeInWords(t: Translate, v: TypeInput) {
-  return t('streets.types.amount', { n: v.noticeAmount, unit: t(`streets.types.units.${v.noticeUnit}`) });
-}
-
 /**
  * The rule the objection window and decision time must keep, with the numbers in the message
  * (parseForm's messages cannot carry them).
  */
-function windowErrors(t: Translate, v: TypeInput): FormError[] {
+function windowErrors(t: Translate, v: Pick<TypeInput, (typeof WINDOW_FIELDS)[number]>): FormError[] {
   const longest = longestWindow(v.noticeAmount, v.noticeUnit);
+  const notice = t('streets.types.amount', {
+    n: v.noticeAmount,
+    unit: t(`streets.types.units.${v.noticeUnit}`),
+  });
   return Object.entries(windowProblems(v)).map(([field, key]) => ({
     field,
-    text: t(key, { notice: noticeInWords(t, v), longest }),
+    text: t(key, { notice, longest }),
     href: `#${field}`,
   }));
+}
+
+const WINDOW_FIELDS = ['noticeAmount', 'noticeUnit', 'objectionWorkingDays', 'decisionWorkingDays'] as const;
+const WindowInput = TypeInput.pick({
+  noticeAmount: true,
+  noticeUnit: true,
+  objectionWorkingDays: true,
+  decisionWorkingDays: true,
+});
+
+/**
+ * The type form, read: every problem at once, including the window rule when the numbers it
+ * needs are readable, however the rest of the form went.
+ */
+function readTypeForm(request: FastifyRequest) {
+  const form = parseForm(TypeInput, request.body, request.t);
+  const numbers = WindowInput.safeParse(form.values);
+  const problems = numbers.success ? windowErrors(request.t, numbers.data) : [];
+  if (form.ok && !problems.length) return form;
+  const errors = form.ok ? problems : [...form.errors, ...problems];
+  return { ok: false as const, values: form.values, errors };
 }
 
 /** A place admin's pages for the kinds of notification the place takes. */
@@ -158,10 +178,8 @@ export async function typeConfigRoutes(app: FastifyInstance) {
   );
 
   app.post('/streets/types', { ...needs(CONFIGURE), ...csrf }, async (request, reply) => {
-    const form = parseForm(TypeInput, request.body, request.t);
+    const form = readTypeForm(request);
     if (!form.ok) return newPage(request, reply, form);
-    const problems = windowErrors(request.t, form.data);
-    if (problems.length) return newPage(request, reply, { values: form.values, errors: problems });
     const slug = await createNoticeType(ctx(request), form.values);
     return reply.redirect(`${base(request)}/${slug}?done=created`, 303);
   });
@@ -177,10 +195,8 @@ export async function typeConfigRoutes(app: FastifyInstance) {
 
   app.post<TypeParams>('/streets/types/:type', { ...needs(CONFIGURE), ...csrf }, async (request, reply) => {
     const type = await getNoticeType(ctx(request), request.params.type);
-    const form = parseForm(TypeInput, request.body, request.t);
+    const form = readTypeForm(request);
     if (!form.ok) return editPage(request, reply, type, form);
-    const problems = windowErrors(request.t, form.data);
-    if (problems.length) return editPage(request, reply, type, { values: form.values, errors: problems });
     await updateNoticeType(ctx(request), type.slug, form.values);
     return reply.redirect(`${base(request)}/${type.slug}?done=saved`, 303);
   });
