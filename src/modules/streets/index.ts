@@ -29,5 +29,5 @@ export default defineModule({
   stats: (ctx) => streetStats(ctx),
   jobs: (site) => ({ 'streets.deadlines': streetDeadlinesJob(site) }),
   recurringJobs: ['streets.deadlines'],
-  demoParams: { notice: DEMO_NOTICE_ID, reference: DEMO_NOTICE_REFERENCE },
+  demoParams: { notice: DEMO_NOTICE_ID, reference: DEMO_NOTICE_REFERENCE, type: 'street-party' },
 });

@@ -26,3 +26,19 @@ export const choiceList = <T extends string>(
         .filter(Boolean),
     )
     .pipe(z.array(z.enum(allowed as [T, ...T[]], message)).transform((xs) => [...new Set(xs)]));
+
+/**
+ * Pounds as typed ("12", "12.50", "£7.5", up to £99,999.99): exact integer pence (never via
+ * floating point), or null when left empty. A third decimal place ("12.505") is refused.
+ */
+export const poundsToPence = (message: string) =>
+  z
+    .string()
+    .trim()
+    .default('')
+    .refine((s) => s === '' || /^£?\d{1,5}(\.\d{1,2})?$/.test(s), message)
+    .transform((s) => {
+      if (s === '') return null;
+      const [whole = '0', frac = ''] = s.replace('£', '').split('.');
+      return Number(whole) * 100 + Number(frac.padEnd(2, '0'));
+    });

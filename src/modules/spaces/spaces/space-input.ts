@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { choiceList, optionalText } from '../../../platform/http/form-fields.js';
+import { choiceList, optionalText, poundsToPence } from '../../../platform/http/form-fields.js';
 
 export const SPACE_KINDS = [
   'library',
@@ -45,17 +45,7 @@ const time = z
   .trim()
   .default('')
   .refine((s) => s === '' || TIME.test(s), 'spaces.spaces.errors.timeInvalid');
-/** Pounds as typed ("12", "12.50", "£7.5"): integer pence, or null when left empty. */
-const pounds = z
-  .string()
-  .trim()
-  .default('')
-  .refine((s) => s === '' || /^£?\d{1,5}(\.\d{1,2})?$/.test(s), 'spaces.spaces.errors.priceInvalid')
-  .transform((s) => {
-    if (s === '') return null;
-    const [whole, frac = ''] = s.replace('£', '').split('.');
-    return Number(whole) * 100 + Number(frac.padEnd(2, '0'));
-  });
+const pounds = poundsToPence('spaces.spaces.errors.priceInvalid');
 
 type Weekday = (typeof WEEKDAYS)[number];
 type SpanRow = (typeof SPAN_ROWS)[number];
