@@ -25,5 +25,10 @@ export default defineModule({
   seed: seedStreets,
   jobs: (site) => ({ 'streets.deadlines': streetDeadlinesJob(site) }),
   recurringJobs: ['streets.deadlines'],
-  demoParams: { notice: DEMO_NOTICE_ID, reference: DEMO_NOTICE_REFERENCE },
+  demoParams: {
+    notice: DEMO_NOTICE_ID,
+    reference: DEMO_NOTICE_REFERENCE,
+    type: 'street-party',
+    act: 'object',
+  },
 });
