@@ -71,8 +71,13 @@ const radio = (page: Page, legend: string, option: string) =>
   page.getByRole('group', { name: legend }).getByLabel(option, { exact: true }).check();
 
 /** A resident answers every question page of a street party and reaches check answers. */
-async function answerStreetParty(page: Page, title: string) {
-  await page.getByRole('button', { name: 'Start: street party' }).click();
+async function answerStreetParty(page: Page, title: string, from: 'landing' | 'start page') {
+  if (from === 'start page') {
+    await page.goto(`${server.baseUrl}${STREETS}/new/street-party`);
+    assert.match(await page.content(), /If you start today, the earliest date you can give is/);
+    await noAxeViolations(page);
+    await page.getByRole('button', { name: 'Start now' }).click();
+  } else await page.getByRole('button', { name: 'Start: street party' }).click();
   assert.match(await page.title(), /^Where is it\?/);
   await noAxeViolations(page);
   // Continuing with nothing: told what is missing, in an error summary.
@@ -152,7 +157,7 @@ test('notify and go: a street party goes ahead, an officer objects, the resident
   const page = await signedIn(resident.email, STREETS);
   assert.match(await page.content(), /You do not need permission/);
   await noAxeViolations(page);
-  await answerStreetParty(page, 'Cranbrook Road street party');
+  await answerStreetParty(page, 'Cranbrook Road street party', 'start page');
   await page.getByRole('button', { name: 'Send notification' }).click();
 
   assert.match(await page.title(), /^Notification sent/);
@@ -207,7 +212,7 @@ test('approval mode: apply, the officer refuses, the resident amends, the office
     const page = await signedIn(resident.email, STREETS);
     assert.match(await page.content(), /Apply and we decide/);
     await noAxeViolations(page);
-    await answerStreetParty(page, 'Cranbrook Road jubilee party');
+    await answerStreetParty(page, 'Cranbrook Road jubilee party', 'landing');
     await page.getByRole('button', { name: 'Send application' }).click();
     assert.match(await page.title(), /^Application sent/);
     assert.match(await page.content(), /The council will decide by/);
