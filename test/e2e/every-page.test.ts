@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Request } from 'playwright-core';
 import { DEMO_CIRCLE_ID } from '../../src/modules/mutual-aid/circles/circle-seed.js';
+import { DEMO_NOTICE_ID } from '../../src/modules/streets/notices/notice-seed.js';
 import { hashToken, newToken } from '../../src/platform/auth/secrets.js';
 import { demoUrl } from '../../src/platform/demo-params.js';
 import { launchBrowser, serveTestApp } from '../helpers/browser.js';
@@ -31,6 +32,11 @@ before(async () => {
     admin.userId,
     // The demo need and the need in the demo match (src/modules/mutual-aid/posts/post-seed.ts).
     ['3f0c6a52-91d4-4c1e-9a7b-5e2d8f1a0001', '3f0c6a52-91d4-4c1e-9a7b-5e2d8f1a0003'],
+  ]);
+  // The admin organised the demo street party, so its question pages (only the organiser's) are swept.
+  await server.db.query('update street_notices set organiser_id = $1 where id = $2', [
+    admin.userId,
+    DEMO_NOTICE_ID,
   ]);
   // A care circle is private to its members, staff included: the admin joins the demo one (as a
   // connector acting for the person, who sees every page of it) so that its pages are swept.

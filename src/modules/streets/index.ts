@@ -29,5 +29,10 @@ export default defineModule({
   stats: (ctx) => streetStats(ctx),
   jobs: (site) => ({ 'streets.deadlines': streetDeadlinesJob(site) }),
   recurringJobs: ['streets.deadlines'],
-  demoParams: { notice: DEMO_NOTICE_ID, reference: DEMO_NOTICE_REFERENCE, type: 'street-party' },
+  demoParams: {
+    notice: DEMO_NOTICE_ID,
+    reference: DEMO_NOTICE_REFERENCE,
+    type: 'street-party',
+    act: 'object',
+  },
 });

@@ -110,22 +110,36 @@ export async function wardAt(ctx: ServiceContext, lon: number, lat: number): Pro
   return hit ? getWard(ctx, hit.code) : null;
 }
 
-/** The ward map as inline SVG, each ward linking to its page. */
+/**
+ * The ward map as inline SVG, each ward linking to its page, or, with `choose`, to a form's
+ * address that picks it (`{code}` in the href and `{name}` in the label are filled in).
+ */
 export async function wardMapSvg(
   ctx: ServiceContext,
-  options: { title: string; description: string; highlightCode?: string; idPrefix?: string },
+  options: {
+    title: string;
+    description: string;
+    highlightCode?: string;
+    idPrefix?: string;
+    choose?: { href: string; label: string };
+  },
 ): Promise<string> {
-  const key = `${cacheVersion(ctx)}|${options.highlightCode ?? ''}|${options.idPrefix ?? ''}|${options.title}|${options.description}`;
+  const key = `${cacheVersion(ctx)}|${options.highlightCode ?? ''}|${options.idPrefix ?? ''}|${options.title}|${options.description}|${options.choose?.href ?? ''}|${options.choose?.label ?? ''}`;
   const cached = maps.get(key);
   if (cached) return cached;
   const wards = await wardBoundaries(ctx, 'display_boundary');
   const slugs = new Map(wards.map((w) => [w.code, w.slug]));
+  const choose = options.choose;
   const shapes: WardShape[] = wards.map((w) => ({ code: w.code, name: w.name, geometry: w.geometry }));
   const svg = renderWardMapSvg(shapes, {
     width: 640,
     title: options.title,
     description: options.description,
-    hrefFor: (w) => `/${ctx.place.slug}/wards/${slugs.get(w.code)}`,
+    hrefFor: (w) =>
+      choose
+        ? choose.href.replace('{code}', encodeURIComponent(w.code))
+        : `/${ctx.place.slug}/wards/${slugs.get(w.code)}`,
+    ...(choose ? { linkLabelFor: (w: WardShape) => choose.label.replace('{name}', w.name) } : {}),
     ...(options.highlightCode ? { highlightCode: options.highlightCode } : {}),
     idPrefix: options.idPrefix ?? 'ward-map',
   });
