@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { needs, needsOrOwner, PUBLIC, SIGNED_IN } from '../../../platform/http/access.js';
-import { Invalid } from '../../../platform/http/errors.js';
+import { Invalid, NotFound } from '../../../platform/http/errors.js';
 import { errorsByField, type FormError, formErrorsFrom, parseForm } from '../../../platform/http/forms.js';
 import { requirePlace, serviceContext } from '../../../platform/http/request-context.js';
 import { formatPence } from '../../../platform/i18n/i18n.js';
@@ -80,6 +80,8 @@ export async function bookingRoutes(app: FastifyInstance) {
       getSpace(ctx(request), request.params.space),
       actingGroupsOf(ctx(request)),
     ]);
+    // A closed space takes no bookings, so it has no booking form either.
+    if (space.status !== 'active') throw new NotFound('No such space');
     const values = state.values ?? {};
     const money = (pence: number) =>
       pence === 0 ? t('spaces.spaces.page.free') : formatPence(pence, request.lang);

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { needs, PUBLIC } from '../../../platform/http/access.js';
-import { Invalid } from '../../../platform/http/errors.js';
+import { BadRequest, Invalid } from '../../../platform/http/errors.js';
 import { errorsByField, type FormError, formErrorsFrom, parseForm } from '../../../platform/http/forms.js';
 import { requirePlace, serviceContext } from '../../../platform/http/request-context.js';
 import { sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
@@ -27,6 +27,7 @@ import {
   type Space,
   type SpaceDetail,
   type SpaceFilters,
+  setSpaceStatus,
   updateSpace,
 } from './space-service.js';
 
@@ -212,7 +213,7 @@ export async function spaceRoutes(app: FastifyInstance) {
     }
   });
 
-  app.get<SpaceParams & { Querystring: { saved?: string } }>(
+  app.get<SpaceParams & { Querystring: { saved?: string; closed?: string; active?: string } }>(
     '/spaces/:space',
     PUBLIC,
     async (request, reply) => {
@@ -234,7 +235,15 @@ export async function spaceRoutes(app: FastifyInstance) {
           .map((e) => ({ ...e, label: dateLabel(e.onDate, request.lang) })),
         moreExceptions: space.exceptions.length > SHOWN_EXCEPTIONS,
         saved: request.query.saved === '1',
+        statusChanged:
+          request.query.closed === '1'
+            ? 'statusClosed'
+            : request.query.active === '1'
+              ? 'statusReopened'
+              : null,
         canManage: can(request.actor, 'spaces.manage'),
+        // Only people who can close the space get its form, and so a token.
+        csrfToken: can(request.actor, 'spaces.manage') ? reply.generateCsrf() : null,
         canBook: can(request.actor, 'spaces.book'),
         hasConcessions: space.prices.some((p) => p.concessionPencePerHour !== null),
       });
@@ -265,6 +274,20 @@ export async function spaceRoutes(app: FastifyInstance) {
           );
         throw error;
       }
+    },
+  );
+
+  // Closing takes a space off the list and stops new bookings; bookings already made stay, for
+  // the officer to cancel with the people who made them. Reopening puts it back.
+  app.post<SpaceParams & { Body: { status?: string } }>(
+    '/spaces/:space/status',
+    { ...needs('spaces.manage'), ...csrf },
+    async (request, reply) => {
+      const status = request.body?.status;
+      if (status !== 'closed' && status !== 'active') throw new BadRequest('Choose closed or active');
+      const space = await getSpace(ctx(request), request.params.space);
+      await setSpaceStatus(ctx(request), space.slug, status);
+      return reply.redirect(`/${requirePlace(request).slug}/spaces/${space.slug}?${status}=1`, 303);
     },
   );
 

@@ -214,3 +214,40 @@ test('an officer sets concession rates: they are shown on the space page and kep
   assert.equal(saved.statusCode, 303);
   assert.match((await t.app.inject('/trafford/spaces/davyhulme-scout-hut')).body, /£6\.25/);
 });
+
+test('an officer closes a space: it leaves the list and cannot be booked, and reopening brings it back', async () => {
+  const officer = await makePerson(t.db, { roles: ['officer'] });
+  const resident = await makePerson(t.db, { roles: ['resident'] });
+  const SLUG = 'sale-waterside-studio';
+  const status = (cookie: string, value: string) =>
+    submitForm(t.app, {
+      cookie,
+      formUrl: `/trafford/spaces/${SLUG}`,
+      postUrl: `/trafford/spaces/${SLUG}/status`,
+      fields: { status: value },
+    });
+  assert.equal((await status(resident.cookie, 'closed')).statusCode, 403, 'residents cannot close a space');
+  assert.equal((await status(officer.cookie, 'demolished')).statusCode, 400);
+
+  const closed = await status(officer.cookie, 'closed');
+  assert.equal(closed.statusCode, 303);
+  const page = await t.app.inject({
+    url: closed.headers.location as string,
+    headers: { cookie: officer.cookie },
+  });
+  assert.match(page.body, /The space is closed\. It is no longer listed and cannot be booked\./);
+  assert.match(page.body, /Reopen this space/);
+  assert.doesNotMatch((await t.app.inject('/trafford/spaces')).body, new RegExp(`/spaces/${SLUG}"`));
+  const book = await t.app.inject({
+    url: `/trafford/spaces/${SLUG}/book`,
+    headers: { cookie: resident.cookie },
+  });
+  assert.equal(book.statusCode, 404, 'a closed space cannot be booked');
+  const [log] = await t.db.query<{ action: string }>(
+    "select action from audit_log where action like 'spaces.space.%' order by id desc limit 1",
+  );
+  assert.equal(log?.action, 'spaces.space.close');
+
+  assert.equal((await status(officer.cookie, 'active')).statusCode, 303);
+  assert.match((await t.app.inject('/trafford/spaces')).body, new RegExp(`/spaces/${SLUG}"`));
+});
