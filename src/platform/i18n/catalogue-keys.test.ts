@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { catalogueKeys } from './i18n.js';
+import { catalogueEntries, catalogueKeys } from './i18n.js';
 
 const SRC = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -31,4 +31,20 @@ test('every message key written out in the code or a template is in the English 
       }
   }
   assert.deepEqual([...new Set(missing)], []);
+});
+
+const placeholders = (message: string) => [...message.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+test('every Welsh message translates an English one and keeps its placeholders', () => {
+  const english = new Map(catalogueEntries('en'));
+  const wrong: string[] = [];
+  for (const [key, welsh] of catalogueEntries('cy')) {
+    const en = english.get(key);
+    if (en === undefined) wrong.push(`${key}: not in the English catalogue`);
+    else if (placeholders(en).join() !== placeholders(welsh).join())
+      wrong.push(
+        `${key}: {${placeholders(welsh).join('}{')}} in Welsh, {${placeholders(en).join('}{')}} in English`,
+      );
+  }
+  assert.deepEqual(wrong, []);
 });

@@ -55,6 +55,11 @@ export function catalogueKeys(lang: Language = 'en'): string[] {
   return [...catalogues[lang].keys()];
 }
 
+/** Every message of a catalogue, untranslated placeholders and all (for checking catalogues). */
+export function catalogueEntries(lang: Language): [string, string][] {
+  return [...catalogues[lang].entries()];
+}
+
 export type Translate = (key: string, vars?: Record<string, string | number>) => string;
 
 /**
