@@ -1,21 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { currentTotp } from '../../src/platform/auth/totp.js';
-import { launchBrowser, serveTestApp } from '../helpers/browser.js';
 import { makePerson, TEST_PASSWORD } from '../helpers/people.js';
+import { signIn, useServedApp } from '../helpers/served-app.js';
 
-let server: Awaited<ReturnType<typeof serveTestApp>>;
-let browser: Browser;
-
-before(async () => {
-  server = await serveTestApp();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const server = useServedApp();
 
 /** The newest email to an address, from the development outbox page, and the link in it. */
 async function linkFromOutbox(page: Page, to: string): Promise<string> {
@@ -24,15 +14,14 @@ async function linkFromOutbox(page: Page, to: string): Promise<string> {
   return (await message.locator('a[href*="/account/"]').first().getAttribute('href')) ?? '';
 }
 
-async function signIn(page: Page, email: string, password: string) {
+/** Signs in from the sign-in page itself. */
+async function signInFromStart(page: Page, email: string, password: string) {
   await page.goto(`${server.baseUrl}/account/sign-in`);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(page, email, password);
 }
 
 test('sign up, confirm from the email, sign in, turn on two-step sign-in, sign out and back in with a code', async () => {
-  const context = await browser.newContext({ javaScriptEnabled: false });
+  const context = await server.browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto(`${server.baseUrl}/trafford/`);
   await page.getByRole('link', { name: 'Sign in' }).click();
@@ -46,7 +35,7 @@ test('sign up, confirm from the email, sign in, turn on two-step sign-in, sign o
   await page.goto(await linkFromOutbox(page, 'priya@example.org'));
   assert.match((await page.locator('.govuk-panel').textContent()) ?? '', /Email address confirmed/);
 
-  await signIn(page, 'priya@example.org', 'sunflower ladder tide');
+  await signInFromStart(page, 'priya@example.org', 'sunflower ladder tide');
   assert.equal(new URL(page.url()).pathname, '/account');
   await page.getByRole('link', { name: 'Turn on two-step sign-in' }).click();
   const key = ((await page.locator('.kith-secret').textContent()) ?? '').replace(/\s/g, '');
@@ -57,7 +46,7 @@ test('sign up, confirm from the email, sign in, turn on two-step sign-in, sign o
   await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   assert.equal(await page.locator('h1').textContent(), 'You have signed out');
 
-  await signIn(page, 'priya@example.org', 'sunflower ladder tide');
+  await signInFromStart(page, 'priya@example.org', 'sunflower ladder tide');
   assert.equal(new URL(page.url()).pathname, '/account/two-factor');
   await page.getByLabel('Security code').fill(currentTotp(key));
   await page.getByRole('button', { name: 'Continue' }).click();
@@ -68,7 +57,7 @@ test('sign up, confirm from the email, sign in, turn on two-step sign-in, sign o
 
 test('reset a forgotten password from the emailed link', async () => {
   const person = await makePerson(server.db);
-  const context = await browser.newContext({ javaScriptEnabled: false });
+  const context = await server.browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto(`${server.baseUrl}/account/sign-in`);
   await page.getByRole('link', { name: 'I have forgotten my password' }).click();
@@ -81,16 +70,16 @@ test('reset a forgotten password from the emailed link', async () => {
   await page.getByLabel('Create a password').fill('meadow copper violin');
   await page.getByRole('button', { name: 'Save password' }).click();
   assert.match((await page.locator('.govuk-panel').textContent()) ?? '', /Password changed/);
-  await signIn(page, person.email, 'meadow copper violin');
+  await signInFromStart(page, person.email, 'meadow copper violin');
   assert.equal(new URL(page.url()).pathname, '/account');
   await context.close();
 });
 
 test('a place admin invites an officer, who accepts', async () => {
   const admin = await makePerson(server.db, { roles: ['place-admin'] });
-  const context = await browser.newContext({ javaScriptEnabled: false });
+  const context = await server.browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
-  await signIn(page, admin.email, TEST_PASSWORD);
+  await signInFromStart(page, admin.email, TEST_PASSWORD);
   await page.goto(`${server.baseUrl}/trafford/admin/people`);
   await page.getByLabel('Email address').fill('officer.jo@example.org');
   await page.getByLabel('Officer', { exact: true }).check();
@@ -103,9 +92,9 @@ test('a place admin invites an officer, who accepts', async () => {
   await context.close();
 
   await makePerson(server.db, { email: 'officer.jo@example.org' });
-  const jo = await browser.newContext({ javaScriptEnabled: false });
+  const jo = await server.browser.newContext({ javaScriptEnabled: false });
   const joPage = await jo.newPage();
-  await signIn(joPage, 'officer.jo@example.org', TEST_PASSWORD);
+  await signInFromStart(joPage, 'officer.jo@example.org', TEST_PASSWORD);
   await joPage.goto(link);
   await joPage.getByRole('button', { name: 'Accept invitation' }).click();
   assert.match((await joPage.locator('.govuk-panel').textContent()) ?? '', /Invitation accepted/);

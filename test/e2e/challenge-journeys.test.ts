@@ -1,30 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, serveTestApp } from '../helpers/browser.js';
-import { makePerson, TEST_PASSWORD } from '../helpers/people.js';
+import { test } from 'node:test';
+import { makePerson } from '../helpers/people.js';
+import { signIn, useServedApp } from '../helpers/served-app.js';
 
-let server: Awaited<ReturnType<typeof serveTestApp>>;
-let browser: Browser;
-
-before(async () => {
-  server = await serveTestApp();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function signIn(page: Page, email: string) {
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
+const server = useServedApp();
 
 test('an officer without JavaScript publishes a challenge, and a resident pledges', async () => {
   const officer = await makePerson(server.db, { roles: ['officer'] });
-  const staff = await browser.newContext({ javaScriptEnabled: false });
+  const staff = await server.browser.newContext({ javaScriptEnabled: false });
   const page = await staff.newPage();
   await page.goto(`${server.baseUrl}/account/sign-in?return=/trafford/help/challenges`);
   await signIn(page, officer.email);
@@ -83,7 +66,7 @@ test('an officer without JavaScript publishes a challenge, and a resident pledge
   await staff.close();
 
   const resident = await makePerson(server.db);
-  const visitor = await browser.newContext({ javaScriptEnabled: false });
+  const visitor = await server.browser.newContext({ javaScriptEnabled: false });
   const list = await visitor.newPage();
   await list.goto(`${server.baseUrl}/trafford/help`);
   await list.getByRole('link', { name: /Council challenges/ }).click();
@@ -108,7 +91,7 @@ test('an officer without JavaScript publishes a challenge, and a resident pledge
 });
 
 test('the demo challenge shows its figures, impact chain, progress and pledges to anyone', async () => {
-  const context = await browser.newContext({ viewport: { width: 1024, height: 900 } });
+  const context = await server.browser.newContext({ viewport: { width: 1024, height: 900 } });
   const page = await context.newPage();
   await page.goto(`${server.baseUrl}/trafford/help/challenges`);
   await page.getByRole('link', { name: 'Older people on their own in Longford' }).click();

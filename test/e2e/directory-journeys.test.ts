@@ -1,30 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, serveTestApp } from '../helpers/browser.js';
-import { makePerson, TEST_PASSWORD } from '../helpers/people.js';
+import { test } from 'node:test';
+import { makePerson } from '../helpers/people.js';
+import { signIn, useServedApp } from '../helpers/served-app.js';
 
-let server: Awaited<ReturnType<typeof serveTestApp>>;
-let browser: Browser;
-
-before(async () => {
-  server = await serveTestApp();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function signIn(page: Page, email: string) {
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
+const server = useServedApp();
 
 test('an organiser without JavaScript adds their group, fixes a mistake, and a moderator publishes it', async () => {
   const organiser = await makePerson(server.db);
-  const context = await browser.newContext({ javaScriptEnabled: false });
+  const context = await server.browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto(`${server.baseUrl}/trafford/groups`);
   await page.getByRole('link', { name: 'Sign in to add it' }).click();
@@ -63,7 +46,7 @@ test('an organiser without JavaScript adds their group, fixes a mistake, and a m
 
   // A moderator publishes it from the queue; then anyone can find it in the ward's list.
   const officer = await makePerson(server.db, { roles: ['officer'] });
-  const staff = await browser.newContext({ javaScriptEnabled: false });
+  const staff = await server.browser.newContext({ javaScriptEnabled: false });
   const queue = await staff.newPage();
   await queue.goto(`${server.baseUrl}/account/sign-in?return=/trafford/admin/moderation`);
   await signIn(queue, officer.email);
@@ -71,7 +54,7 @@ test('an organiser without JavaScript adds their group, fixes a mistake, and a m
   assert.match((await queue.locator('main').textContent()) ?? '', /Posts to check \(0\)/);
   await staff.close();
 
-  const visitor = await browser.newContext({ javaScriptEnabled: false });
+  const visitor = await server.browser.newContext({ javaScriptEnabled: false });
   const list = await visitor.newPage();
   await list.goto(`${server.baseUrl}/trafford/groups`);
   await list.getByLabel('Ward').selectOption({ label: 'Lostock & Barton' });
@@ -84,7 +67,7 @@ test('an organiser without JavaScript adds their group, fixes a mistake, and a m
 
 test('a connector without JavaScript signposts someone to a group near them, and no personal detail gets recorded', async () => {
   const connector = await makePerson(server.db, { roles: ['connector'] });
-  const context = await browser.newContext({ javaScriptEnabled: false });
+  const context = await server.browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto(`${server.baseUrl}/account/sign-in?return=/trafford/connectors`);
   await signIn(page, connector.email);

@@ -1,22 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, serveTestApp } from '../helpers/browser.js';
+import { test } from 'node:test';
+import { useServedApp } from '../helpers/served-app.js';
 
-let server: Awaited<ReturnType<typeof serveTestApp>>;
-let browser: Browser;
-
-before(async () => {
-  server = await serveTestApp();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const server = useServedApp();
 
 test('a resident without JavaScript contacts the team, fixes a mistake and gets a reference', async () => {
-  const context = await browser.newContext({ javaScriptEnabled: false });
+  const context = await server.browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto(`${server.baseUrl}/trafford/`);
   await page.getByRole('link', { name: 'Contact', exact: true }).click();
@@ -43,7 +32,7 @@ test('a resident without JavaScript contacts the team, fixes a mistake and gets 
 });
 
 test('a resident finds their ward from the map and switches to Welsh', async () => {
-  const context = await browser.newContext({ javaScriptEnabled: false });
+  const context = await server.browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto(`${server.baseUrl}/trafford/wards`);
   await page.locator('svg.kith-map').getByRole('link', { name: 'Stretford & Humphrey Park' }).click();

@@ -1,51 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, serveTestApp } from '../helpers/browser.js';
-import { makePerson, TEST_PASSWORD } from '../helpers/people.js';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { makePerson } from '../helpers/people.js';
+import { expectAccessible, useServedApp } from '../helpers/served-app.js';
 
-let server: Awaited<ReturnType<typeof serveTestApp>>;
-let browser: Browser;
-
-before(async () => {
-  server = await serveTestApp();
-  browser = await launchBrowser();
+const server = useServedApp(async ({ db }) => {
   // The place has chosen not to hold back first posts for a moderator (a place setting).
-  await server.db.query(`update places set premoderate_first_posts = 0 where slug = 'trafford'`);
+  await db.query(`update places set premoderate_first_posts = 0 where slug = 'trafford'`);
 });
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** A person's own browser, without JavaScript, signed in through the sign-in page. */
-async function signedIn(email: string, start: string): Promise<Page> {
-  const context = await browser.newContext({ javaScriptEnabled: false });
-  const page = await context.newPage();
-  await page.goto(`${server.baseUrl}${start}`);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  assert.equal(new URL(page.url()).pathname, start);
-  return page;
-}
-
-/** Axe needs script in the page, so it checks the same address in a scripted copy of the session. */
-async function noAxeViolations(page: Page) {
-  const context = await browser.newContext();
-  await context.addCookies(await page.context().cookies());
-  const copy = await context.newPage();
-  await copy.goto(page.url());
-  const result = await new AxeBuilder({ page: copy })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
-    .analyze();
-  await context.close();
-  assert.deepEqual(
-    result.violations.map((v) => `${page.url()}: ${v.id} ${v.help}`),
-    [],
-  );
-}
 
 async function offerHelp(page: Page, title: string) {
   await page.getByLabel('What could you do?').fill(title);
@@ -62,11 +24,11 @@ async function offerHelp(page: Page, title: string) {
 
 test('a resident asks for help, a neighbour’s offer is suggested, they match, talk and complete it', async () => {
   const [resident, neighbour] = await Promise.all([makePerson(server.db), makePerson(server.db)]);
-  const helper = await signedIn(neighbour.email, '/trafford/help/offers/new');
+  const helper = await server.signedIn(neighbour.email, '/trafford/help/offers/new', { redirected: true });
   await offerHelp(helper, 'Big shop or top-up shop, Flixton');
   assert.match(new URL(helper.url()).pathname, /^\/trafford\/help\/offers\//);
 
-  const asker = await signedIn(resident.email, '/trafford/help/needs/new');
+  const asker = await server.signedIn(resident.email, '/trafford/help/needs/new', { redirected: true });
   await asker.getByLabel('What do you need help with?').fill('Carrying a weekly shop home from Flixton');
   await asker.getByLabel('Shopping', { exact: true }).check();
   await asker.getByLabel('Ward', { exact: true }).selectOption({ label: 'Flixton' });
@@ -78,7 +40,7 @@ test('a resident asks for help, a neighbour’s offer is suggested, they match, 
 
   // Asking: choose what the helper will see if they say yes.
   assert.ok(await asker.getByRole('heading', { name: 'Ask this neighbour to help' }).isVisible());
-  await noAxeViolations(asker);
+  await expectAccessible(asker);
   await asker.getByLabel('Address', { exact: true }).check();
   await asker.getByLabel('Message to the helper (optional)').fill('Saturday morning would be ideal.');
   await asker.getByRole('button', { name: 'Ask them to help' }).click();
@@ -91,7 +53,7 @@ test('a resident asks for help, a neighbour’s offer is suggested, they match, 
   assert.equal(new URL(helper.url()).pathname, matchPath);
   assert.doesNotMatch((await helper.content()) ?? '', /9 Hidden Road/);
   assert.match(await helper.content(), /Saturday morning would be ideal\./);
-  await noAxeViolations(helper);
+  await expectAccessible(helper);
   await helper.getByLabel('Phone number', { exact: true }).check();
   await helper.getByRole('button', { name: 'Yes, I can help' }).click();
   assert.match(await helper.content(), /9 Hidden Road, Flixton/);
@@ -108,7 +70,7 @@ test('a resident asks for help, a neighbour’s offer is suggested, they match, 
   await asker.getByLabel('It went well').check();
   await asker.getByRole('button', { name: 'Send', exact: true }).click();
   assert.match(await asker.content(), /You said it went well/);
-  await noAxeViolations(asker);
+  await expectAccessible(asker);
 
   const [mail] = await server.db.query<{ subject: string }>(
     `select subject from outbox where to_email = $1 and subject like 'Good news%'`,
@@ -122,10 +84,12 @@ test('a connector posts a need on someone’s behalf, with their consent, and ch
     makePerson(server.db, { roles: ['connector'] }),
     makePerson(server.db),
   ]);
-  const helper = await signedIn(neighbour.email, '/trafford/help/offers/new');
+  const helper = await server.signedIn(neighbour.email, '/trafford/help/offers/new', { redirected: true });
   await offerHelp(helper, 'Shopping for anyone in Flixton');
 
-  const connector = await signedIn(connectorPerson.email, '/trafford/help/needs/new');
+  const connector = await server.signedIn(connectorPerson.email, '/trafford/help/needs/new', {
+    redirected: true,
+  });
   await connector
     .getByLabel('What do you need help with?')
     .fill('A weekly shop for a neighbour who cannot get out');
@@ -155,7 +119,7 @@ test('a connector posts a need on someone’s behalf, with their consent, and ch
   await connector.getByRole('button', { name: 'Ask them to help' }).click();
   assert.ok(await connector.getByRole('heading', { name: 'Waiting for an answer' }).isVisible());
   // The public page of the need shows none of the person's details.
-  const anonymous = await (await browser.newContext()).newPage();
+  const anonymous = await (await server.browser.newContext()).newPage();
   await anonymous.goto(`${server.baseUrl}/trafford/help/needs/${needId}`);
   assert.doesNotMatch(await anonymous.content(), /Mrs Example/);
 });

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, serveTestApp } from '../helpers/browser.js';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { makePerson } from '../helpers/people.js';
+import { expectNoAxeViolations, useServedApp } from '../helpers/served-app.js';
 
 /**
  * The spaces' charts on a 360px-wide phone and on a desktop: the heat map's numbers and the
@@ -13,25 +12,16 @@ import { makePerson } from '../helpers/people.js';
  * and axe finds nothing. Set KITH_SCREENSHOTS=<folder> to keep the screenshots and look at them.
  */
 
-let server: Awaited<ReturnType<typeof serveTestApp>>;
-let browser: Browser;
 const SHOTS = process.env.KITH_SCREENSHOTS;
-
-before(async () => {
-  server = await serveTestApp();
-  browser = await launchBrowser();
+const server = useServedApp(async () => {
   if (SHOTS) fs.mkdirSync(SHOTS, { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 const PHONE = { width: 360, height: 740 };
 const DESKTOP = { width: 1280, height: 900 };
 
 async function open(url: string, viewport: { width: number; height: number }, cookie?: string) {
-  const context = await browser.newContext({ viewport });
+  const context = await server.browser.newContext({ viewport });
   if (cookie) {
     const [name, value] = cookie.split('=') as [string, string];
     await context.addCookies([{ name, value, url: server.baseUrl }]);
@@ -42,15 +32,8 @@ async function open(url: string, viewport: { width: number; height: number }, co
   return page;
 }
 
-async function noAxeViolations(page: Page) {
-  const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
-    .analyze();
-  assert.deepEqual(
-    result.violations.map((v) => `${page.url()} at ${page.viewportSize()?.width}px: ${v.id} ${v.help}`),
-    [],
-  );
-}
+const noAxeViolations = (page: Page) =>
+  expectNoAxeViolations(page, `${page.url()} at ${page.viewportSize()?.width}px`);
 
 /** The smallest height, as drawn on screen, of the text in the visible SVGs matching a selector. */
 async function smallestText(page: Page, selector: string): Promise<number> {

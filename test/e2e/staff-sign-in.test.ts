@@ -1,19 +1,16 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import Provider from 'oidc-provider';
-import type { Browser } from 'playwright-core';
 import { setOidcSettings } from '../../src/platform/auth/oidc-service.js';
-import { launchBrowser, serveTestApp } from '../helpers/browser.js';
+import { useServedApp } from '../helpers/served-app.js';
 
 /**
  * Staff sign-in against a real OpenID Connect provider (oidc-provider) running in this
  * process, driven by Chromium through its login and consent pages.
  */
 const SECRET = 'test-secret-that-is-at-least-32-characters-long';
-let server: Awaited<ReturnType<typeof serveTestApp>>;
-let browser: Browser;
 let issuer: http.Server;
 let issuerUrl = '';
 const accounts: Record<string, { email: string; email_verified: boolean; name: string }> = {
@@ -21,9 +18,7 @@ const accounts: Record<string, { email: string; email_verified: boolean; name: s
   unverified: { email: 'someone@trafford.example', email_verified: false, name: 'Someone' },
 };
 
-before(async () => {
-  server = await serveTestApp();
-  browser = await launchBrowser();
+const server = useServedApp(async () => {
   issuer = http.createServer();
   await new Promise<void>((resolve) => issuer.listen(0, '127.0.0.1', resolve));
   issuerUrl = `http://127.0.0.1:${(issuer.address() as AddressInfo).port}`;
@@ -58,13 +53,11 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
   await new Promise<void>((resolve) => issuer?.close(() => resolve()));
 });
 
 async function signInAt(login: string) {
-  const context = await browser.newContext();
+  const context = await server.browser.newContext();
   const page = await context.newPage();
   await page.goto(`${server.baseUrl}/account/sign-in`);
   await page

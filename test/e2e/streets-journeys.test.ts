@@ -1,68 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, serveTestApp } from '../helpers/browser.js';
-import { makePerson, TEST_PASSWORD } from '../helpers/people.js';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { makePerson } from '../helpers/people.js';
+import { expectAccessible, expectAccessibleAsPosted, useServedApp } from '../helpers/served-app.js';
 
-let server: Awaited<ReturnType<typeof serveTestApp>>;
-let browser: Browser;
-
-before(async () => {
-  server = await serveTestApp();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const server = useServedApp();
 
 const STREETS = '/trafford/streets';
-
-/** A person's own browser, without JavaScript, signed in through the sign-in page. */
-async function signedIn(email: string, start: string): Promise<Page> {
-  const context = await browser.newContext({ javaScriptEnabled: false });
-  const page = await context.newPage();
-  await page.goto(`${server.baseUrl}/account/sign-in?return=${encodeURIComponent(start)}`);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  assert.equal(new URL(page.url()).pathname, start.split('?')[0]);
-  return page;
-}
-
-/** Axe needs script in the page, so it checks the same address in a scripted copy of the session. */
-async function noAxeViolations(page: Page) {
-  const context = await browser.newContext();
-  await context.addCookies(await page.context().cookies());
-  const copy = await context.newPage();
-  await copy.goto(page.url());
-  const result = await new AxeBuilder({ page: copy })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
-    .analyze();
-  await context.close();
-  assert.deepEqual(
-    result.violations.map((v) => `${page.url()}: ${v.id} ${v.help}`),
-    [],
-  );
-}
-
-/** The same check for a page that came from a POST (an error shown on the form), in place. */
-async function noAxeViolationsHere(page: Page) {
-  const context = await browser.newContext();
-  const copy = await context.newPage();
-  // On the site's origin, so that the page's stylesheets load as they did for the person.
-  await copy.goto(`${server.baseUrl}/trafford/streets`);
-  await copy.setContent(await page.content(), { waitUntil: 'load' });
-  const result = await new AxeBuilder({ page: copy })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
-    .analyze();
-  await context.close();
-  assert.deepEqual(
-    result.violations.map((v) => `${page.url()} (after posting): ${v.id} ${v.help}`),
-    [],
-  );
-}
 
 const banner = async (page: Page) => (await page.locator('.govuk-notification-banner').textContent()) ?? '';
 const status = async (page: Page) =>
@@ -75,11 +19,11 @@ async function answerStreetParty(page: Page, title: string, from: 'landing' | 's
   if (from === 'start page') {
     await page.goto(`${server.baseUrl}${STREETS}/new/street-party`);
     assert.match(await page.content(), /If you start today, the earliest date you can give is/);
-    await noAxeViolations(page);
+    await expectAccessible(page);
     await page.getByRole('button', { name: 'Start now' }).click();
   } else await page.getByRole('button', { name: 'Start: street party' }).click();
   assert.match(await page.title(), /^Where is it\?/);
-  await noAxeViolations(page);
+  await expectAccessible(page);
   // Continuing with nothing: told what is missing, in an error summary.
   await page.getByRole('button', { name: 'Continue' }).click();
   assert.match(await page.title(), /^Error: /);
@@ -87,7 +31,7 @@ async function answerStreetParty(page: Page, title: string, from: 'landing' | 's
     (await page.locator('.govuk-error-summary').textContent()) ?? '',
     /Enter the street, or describe where it is/,
   );
-  await noAxeViolationsHere(page);
+  await expectAccessibleAsPosted(page);
   await page.getByLabel('Ward', { exact: true }).selectOption({ label: 'Altrincham' });
   await page.getByLabel('Street or road').fill('Cranbrook Road');
   await page.getByLabel('From', { exact: true }).fill('number 1');
@@ -96,7 +40,7 @@ async function answerStreetParty(page: Page, title: string, from: 'landing' | 's
 
   assert.match(await page.title(), /^When is it\?/);
   assert.match(await page.content(), /The earliest date you can give for this is/);
-  await noAxeViolations(page);
+  await expectAccessible(page);
   await page.locator('#start-day').fill('26');
   await page.locator('#start-month').fill('6');
   await page.locator('#start-year').fill('2027');
@@ -105,35 +49,35 @@ async function answerStreetParty(page: Page, title: string, from: 'landing' | 's
   await page.getByRole('button', { name: 'Continue' }).click();
 
   assert.match(await page.title(), /^What is happening\?/);
-  await noAxeViolations(page);
+  await expectAccessible(page);
   await page.getByLabel('Name of the event').fill(title);
   await page.getByLabel('How many people do you expect?').fill('60');
   await radio(page, 'Does the road need to be closed to traffic?', 'Yes');
   await page.getByRole('button', { name: 'Continue' }).click();
 
   assert.match(await page.title(), /^A few questions about your street party/);
-  await noAxeViolations(page);
+  await expectAccessible(page);
   await radio(page, 'What kind of road is it?', 'A quiet residential road');
   await radio(page, 'Will you play amplified music?', 'No');
   await radio(page, 'Will there be a barbecue or other cooking on the street?', 'Yes');
   await page.getByRole('button', { name: 'Continue' }).click();
 
   assert.match(await page.title(), /^How can we contact you\?/);
-  await noAxeViolations(page);
+  await expectAccessible(page);
   assert.equal(await page.getByLabel('Your name').inputValue(), 'Test Person');
   await radio(page, 'Can we show your name on the public page about the event?', 'No');
   await page.getByRole('button', { name: 'Continue' }).click();
 
   assert.match(await page.title(), /^Check your answers before sending/);
   assert.match(await page.content(), /Saturday 26 June 2027, 12:00 to 18:00/);
-  await noAxeViolations(page);
+  await expectAccessible(page);
 }
 
 /** An officer takes an act on a notification from its page, giving a reason. */
 async function officerActs(officer: Page, url: string, link: string, button: string, reason: string) {
   await officer.goto(url);
   await officer.getByRole('button', { name: link }).click();
-  await noAxeViolations(officer);
+  await expectAccessible(officer);
   if (reason) await officer.getByLabel('Reason').fill(reason);
   await officer.getByRole('button', { name: button, exact: true }).click();
   assert.equal(officer.url().split('?')[0], url);
@@ -143,7 +87,7 @@ async function officerActs(officer: Page, url: string, link: string, button: str
 async function organiserAmends(page: Page, url: string) {
   await page.goto(url);
   await page.getByRole('link', { name: 'Change from' }).click();
-  await noAxeViolations(page);
+  await expectAccessible(page);
   await page.getByLabel('From', { exact: true }).fill('number 20');
   await page.getByRole('button', { name: 'Save changes' }).click();
   assert.match(await banner(page), /Your change has been saved/);
@@ -154,9 +98,9 @@ test('notify and go: a street party goes ahead, an officer objects, the resident
     makePerson(server.db),
     makePerson(server.db, { roles: ['officer'] }),
   ]);
-  const page = await signedIn(resident.email, STREETS);
+  const page = await server.signedIn(resident.email, STREETS);
   assert.match(await page.content(), /You do not need permission/);
-  await noAxeViolations(page);
+  await expectAccessible(page);
   await answerStreetParty(page, 'Cranbrook Road street party', 'start page');
   await page.getByRole('button', { name: 'Send notification' }).click();
 
@@ -164,19 +108,19 @@ test('notify and go: a street party goes ahead, an officer objects, the resident
   const reference = ((await page.locator('.govuk-panel strong').textContent()) ?? '').trim();
   assert.match(reference, /^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
   assert.match(await page.content(), /until the end of Monday 14 June 2027/);
-  await noAxeViolations(page);
+  await expectAccessible(page);
   await page.getByRole('link', { name: 'See your notification' }).click();
   const url = page.url();
   assert.equal(await status(page), 'Going ahead');
-  await noAxeViolations(page);
+  await expectAccessible(page);
 
-  const officer = await signedIn(officerPerson.email, new URL(url).pathname);
-  await noAxeViolations(officer);
+  const officer = await server.signedIn(officerPerson.email, new URL(url).pathname);
+  await expectAccessible(officer);
   // Without a reason, the objection is not made.
   await officer.getByRole('button', { name: 'Object to this event' }).click();
   await officer.getByRole('button', { name: 'Object', exact: true }).click();
   assert.match(await officer.title(), /^Error: /);
-  await noAxeViolationsHere(officer);
+  await expectAccessibleAsPosted(officer);
   await officerActs(
     officer,
     url,
@@ -193,11 +137,11 @@ test('notify and go: a street party goes ahead, an officer objects, the resident
   await organiserAmends(page, url);
   assert.equal(await status(page), 'Going ahead');
   assert.match(await page.content(), /Changed by the organiser/);
-  await noAxeViolations(page);
+  await expectAccessible(page);
 
   await page.goto(`${server.baseUrl}${STREETS}/mine`);
   assert.match(await page.content(), new RegExp(reference));
-  await noAxeViolations(page);
+  await expectAccessible(page);
 });
 
 test('approval mode: apply, the officer refuses, the resident amends, the officer approves', async () => {
@@ -209,19 +153,19 @@ test('approval mode: apply, the officer refuses, the resident amends, the office
       makePerson(server.db),
       makePerson(server.db, { roles: ['officer'] }),
     ]);
-    const page = await signedIn(resident.email, STREETS);
+    const page = await server.signedIn(resident.email, STREETS);
     assert.match(await page.content(), /Apply and we decide/);
-    await noAxeViolations(page);
+    await expectAccessible(page);
     await answerStreetParty(page, 'Cranbrook Road jubilee party', 'landing');
     await page.getByRole('button', { name: 'Send application' }).click();
     assert.match(await page.title(), /^Application sent/);
     assert.match(await page.content(), /The council will decide by/);
-    await noAxeViolations(page);
+    await expectAccessible(page);
     await page.getByRole('link', { name: 'See your notification' }).click();
     const url = page.url();
     assert.equal(await status(page), 'Waiting for a decision');
 
-    const officer = await signedIn(officerPerson.email, new URL(url).pathname);
+    const officer = await server.signedIn(officerPerson.email, new URL(url).pathname);
     await officerActs(
       officer,
       url,
@@ -240,7 +184,7 @@ test('approval mode: apply, the officer refuses, the resident amends, the office
     assert.equal(await status(officer), 'Approved');
     await page.goto(url);
     assert.equal(await status(page), 'Approved');
-    await noAxeViolations(page);
+    await expectAccessible(page);
   } finally {
     await server.db.query(
       "update street_settings set power_of_competence = true where place_id = (select id from places where slug = 'trafford')",

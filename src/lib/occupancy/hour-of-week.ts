@@ -103,58 +103,45 @@ export function hourOfWeekOccupancy(
   }
   for (const r of mergeRanges(ranges, period)) spread(r, occupiedMs);
 
-  const cells: OccupancyCell[][] = [];
-  let occupied = 0;
-  let total = 0;
-  for (let d = 0; d < 7; d++) {
-    const row: OccupancyCell[] = [];
-    for (let hour = 0; hour < 24; hour++) {
-      const i = d * 24 + hour;
-      const occupiedMinutes = (occupiedMs[i] ?? 0) / MS_PER_MINUTE;
-      const totalMinutes = (totalMs[i] ?? 0) / MS_PER_MINUTE;
-      occupied += occupiedMinutes;
-      total += totalMinutes;
-      row.push({
-        weekday: d,
-        hour,
-        occupiedMinutes,
-        totalMinutes,
-        share: totalMinutes > 0 ? Math.min(1, occupiedMinutes / totalMinutes) : 0,
-      });
-    }
-    cells.push(row);
-  }
-  return {
-    cells,
-    occupiedMinutes: occupied,
-    totalMinutes: total,
-    share: total > 0 ? Math.min(1, occupied / total) : 0,
-  };
+  return occupancyGrid((d, hour) => ({
+    occupied: (occupiedMs[d * 24 + hour] ?? 0) / MS_PER_MINUTE,
+    total: (totalMs[d * 24 + hour] ?? 0) / MS_PER_MINUTE,
+  }));
 }
 
 /** Adds several spaces' occupancy cell by cell (a place's heat map). */
 export function sumOccupancy(parts: readonly HourOfWeekOccupancy[]): HourOfWeekOccupancy {
+  return occupancyGrid((d, hour) => {
+    let occupied = 0;
+    let total = 0;
+    for (const p of parts) {
+      const c = p.cells[d]?.[hour];
+      occupied += c?.occupiedMinutes ?? 0;
+      total += c?.totalMinutes ?? 0;
+    }
+    return { occupied, total };
+  });
+}
+
+/** The 7 × 24 cells from each one's occupied and total minutes, with the week's totals and share. */
+function occupancyGrid(
+  minutesAt: (weekday: number, hour: number) => { occupied: number; total: number },
+): HourOfWeekOccupancy {
   const cells: OccupancyCell[][] = [];
   let occupied = 0;
   let total = 0;
   for (let d = 0; d < 7; d++) {
     const row: OccupancyCell[] = [];
     for (let hour = 0; hour < 24; hour++) {
-      let o = 0;
-      let t = 0;
-      for (const p of parts) {
-        const c = p.cells[d]?.[hour];
-        o += c?.occupiedMinutes ?? 0;
-        t += c?.totalMinutes ?? 0;
-      }
-      occupied += o;
-      total += t;
+      const m = minutesAt(d, hour);
+      occupied += m.occupied;
+      total += m.total;
       row.push({
         weekday: d,
         hour,
-        occupiedMinutes: o,
-        totalMinutes: t,
-        share: t > 0 ? Math.min(1, o / t) : 0,
+        occupiedMinutes: m.occupied,
+        totalMinutes: m.total,
+        share: m.total > 0 ? Math.min(1, m.occupied / m.total) : 0,
       });
     }
     cells.push(row);

@@ -66,3 +66,41 @@ export function openTaggedPdf(
   doc.addStructure(root);
   return { doc, done, root };
 }
+
+/** Colours of body text and of links on the page (GOV.UK's text and a print-safe link blue). */
+export const PDF_TEXT_COLOUR = '#0b0c0c';
+export const PDF_LINK_COLOUR = '#1d4f91';
+
+export type PdfTextStyle = {
+  font?: string;
+  size?: number;
+  /** The structure type it is tagged with: P unless told (H1, H2 …). */
+  type?: string;
+  /** Lines of space after it. */
+  gap?: number;
+  colour?: string;
+  link?: string;
+};
+
+/**
+ * Writes tagged blocks of text, one under another, the full width between the margins: each
+ * becomes a structure element under the document's root, in `bodySize` Helvetica unless told.
+ */
+export function textWriter(pdf: Pick<ReturnType<typeof openTaggedPdf>, 'doc' | 'root'>, bodySize: number) {
+  const { doc, root } = pdf;
+  const width = doc.page.width - PDF_MARGIN * 2;
+  return (text: string, style: PdfTextStyle) => {
+    doc
+      .font(style.font ?? 'Helvetica')
+      .fontSize(style.size ?? bodySize)
+      .fillColor(style.colour ?? PDF_TEXT_COLOUR)
+      .text(printable(text), PDF_MARGIN, doc.y, {
+        width,
+        lineGap: 2,
+        structParent: root,
+        structType: style.type ?? 'P',
+        ...(style.link ? { link: style.link, underline: true } : {}),
+      });
+    if (style.gap) doc.moveDown(style.gap);
+  };
+}

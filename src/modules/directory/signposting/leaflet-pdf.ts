@@ -1,4 +1,10 @@
-import { openTaggedPdf, PDF_MARGIN, printable } from '../../../platform/pdf/tagged-pdf.js';
+import {
+  openTaggedPdf,
+  PDF_LINK_COLOUR,
+  PDF_MARGIN,
+  printable,
+  textWriter,
+} from '../../../platform/pdf/tagged-pdf.js';
 
 /**
  * Draws a printable A4 leaflet. Knows nothing of the directory: the service hands it words
@@ -27,7 +33,6 @@ export type Leaflet = {
 const MARGIN = PDF_MARGIN;
 const BODY = 11;
 const FOOTER_SPACE = 28;
-const LINK_COLOUR = '#1d4f91';
 
 export function renderLeaflet(leaflet: Leaflet, options: { compress?: boolean; now: Date }): Promise<Buffer> {
   const { doc, done, root } = openTaggedPdf(leaflet, {
@@ -38,23 +43,7 @@ export function renderLeaflet(leaflet: Leaflet, options: { compress?: boolean; n
   });
   const width = doc.page.width - MARGIN * 2;
   const bottom = () => doc.page.height - doc.page.margins.bottom;
-  const write = (
-    text: string,
-    style: { font?: string; size?: number; type?: string; gap?: number; colour?: string; link?: string },
-  ) => {
-    doc
-      .font(style.font ?? 'Helvetica')
-      .fontSize(style.size ?? BODY)
-      .fillColor(style.colour ?? '#0b0c0c')
-      .text(printable(text), MARGIN, doc.y, {
-        width,
-        lineGap: 2,
-        structParent: root,
-        structType: style.type ?? 'P',
-        ...(style.link ? { link: style.link, underline: true } : {}),
-      });
-    if (style.gap) doc.moveDown(style.gap);
-  };
+  const write = textWriter({ doc, root }, BODY);
   const height = (text: string, font: string, size: number) =>
     doc.font(font).fontSize(size).heightOfString(printable(text), { width, lineGap: 2 });
   const entryHeight = (e: LeafletEntry) =>
@@ -83,7 +72,10 @@ export function renderLeaflet(leaflet: Leaflet, options: { compress?: boolean; n
       keep(Math.min(entryHeight(entry), bottom() - doc.page.margins.top));
       write(entry.title, { font: 'Helvetica-Bold', size: 13, type: 'H3', gap: 0.1 });
       for (const line of entry.lines) write(line, { gap: 0.1 });
-      write(entry.url, { colour: LINK_COLOUR, link: entry.url.startsWith('http') ? entry.url : undefined });
+      write(entry.url, {
+        colour: PDF_LINK_COLOUR,
+        link: entry.url.startsWith('http') ? entry.url : undefined,
+      });
       doc.moveDown(0.8);
     }
   }

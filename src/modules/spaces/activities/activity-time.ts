@@ -1,12 +1,19 @@
+import { londonParts, TIME_ZONE } from '../../../lib/london-clock.js';
 import { MS_PER_DAY, wallClockAt, wallToUtc } from '../../../lib/matching/time-zone.js';
 
-/** Sessions are entered and shown on the place's clock, whatever the server's zone. */
-export const TIME_ZONE = 'Europe/London';
+/**
+ * Sessions are entered and shown on the place's clock, whatever the server's zone: the clock and
+ * the civil-date arithmetic are the shared ones (src/lib/london-clock.ts, src/lib/civil-date.ts).
+ */
+export { addDays } from '../../../lib/civil-date.js';
+export { TIME_ZONE };
+
 const LOCALE: Record<string, string> = { en: 'en-GB', cy: 'cy-GB' };
 
 /**
  * The instant a London wall-clock time happens, "wall" being Date.UTC of the local fields. A time
- * that does not exist (01:30 as the clocks go forward) comes out an hour later, as clocks do.
+ * that does not exist (01:30 as the clocks go forward) comes out an hour later, as clocks do
+ * (where the place's clock's `londonAt` gives the hour before: hence this one of its own).
  */
 export function londonToUtc(wallMs: number): Date {
   const midnight = Math.floor(wallMs / MS_PER_DAY) * MS_PER_DAY;
@@ -23,17 +30,16 @@ export function londonWall(at: Date): number {
 
 /** `YYYY-MM-DD` of an instant on the London clock. */
 export function londonDay(at: Date): string {
-  return new Date(londonWall(at)).toISOString().slice(0, 10);
+  return londonParts(at).date;
 }
 
-/** Midnight starting a London day given as `YYYY-MM-DD`, as an instant. */
+/**
+ * Midnight starting a London day given as `YYYY-MM-DD`, as an instant. (The same as the place's
+ * clock's `londonAt(day)` for any real day, but not for years before 100, which the feeds'
+ * `from` and `to` let through; kept so that those still answer as they did.)
+ */
 export function dayStart(day: string): Date {
   return londonToUtc(Date.parse(`${day}T00:00:00Z`));
-}
-
-/** `YYYY-MM-DD` some days after another. */
-export function addDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
 /** The Monday (`YYYY-MM-DD`) of an ISO week such as `2026-W13`, or null if there is no such week. */
@@ -75,5 +81,5 @@ export function dayLabel(day: string, lang: string): string {
 
 /** "14:30" on the London clock. */
 export function timeLabel(at: Date): string {
-  return new Date(londonWall(at)).toISOString().slice(11, 16);
+  return londonParts(at).time;
 }

@@ -1,11 +1,14 @@
-import { wallClockAt } from '../../../lib/matching/time-zone.js';
-import { localAt } from '../../../lib/occupancy/index.js';
-
 /**
  * Bookings are asked for and shown on the place's clock (Europe/London) and stored as instants
- * (timestamptz). A date is `YYYY-MM-DD`, a time `HH:MM`, both on the London clock.
+ * (timestamptz). A date is `YYYY-MM-DD`, a time `HH:MM`, both on the London clock. The instant of
+ * a London date and time, and the reverse, are the place's clock's (src/lib/london-clock.ts).
+ *
+ * The date arithmetic below stays its own: it reads a date's fields with Date.UTC, which takes
+ * years 0–99 as 1900–1999 (so `isRealDate` refuses them) and reads unpadded fields, where
+ * src/lib/civil-date.ts parses the ISO string; the two differ on those inputs.
  */
-export const TIME_ZONE = 'Europe/London';
+export { londonAt, londonParts, TIME_ZONE } from '../../../lib/london-clock.js';
+
 const DAY = 86_400_000;
 
 export const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -25,25 +28,6 @@ export function isRealDate(date: string): boolean {
 export function minutesOf(time: string): number {
   const [h, m] = time.split(':').map(Number) as [number, number];
   return h * 60 + m;
-}
-
-/**
- * The instant a London date and time happens. Counted from that day's midnight in wall-clock
- * minutes, so 10:00 is 10:00 in GMT and in BST (`minutes` may be 1440, the next midnight).
- */
-export function londonAt(date: string, minutes: number): Date {
-  return new Date(localAt(date, minutes, TIME_ZONE));
-}
-
-/** The London date and time of an instant. */
-export function londonParts(at: Date): { date: string; time: string; minutes: number } {
-  const wall = new Date(wallClockAt(at.getTime(), TIME_ZONE));
-  const iso = wall.toISOString();
-  return {
-    date: iso.slice(0, 10),
-    time: iso.slice(11, 16),
-    minutes: wall.getUTCHours() * 60 + wall.getUTCMinutes(),
-  };
 }
 
 export function addDays(date: string, n: number): string {

@@ -229,125 +229,82 @@ export async function feedRoutes(app: FastifyInstance) {
   const nextUrl = (request: FastifyRequest, feed: string, after: number, limit: number, asked: boolean) =>
     `${base}/${ctx(request).place.slug}/api/openactive/${feed}?afterChangeNumber=${after}${asked ? `&limit=${limit}` : ''}`;
 
-  app.get<Query>('/api/openactive/session-series', PUBLIC, async (request, reply) => {
+  /** The rows changed, and each one's published data (null: deleted), typed together. */
+  const published = <T>(changed: T[], data: (row: T) => unknown) => ({ changed, data });
+
+  /**
+   * An RPDE feed (OpenActive's paging by change number): the changes after `afterChangeNumber`,
+   * each published as updated with its data, or as deleted where `data` gives null, and the next
+   * link from the last one's change number.
+   */
+  function rpdeFeed<T extends { id: string; modified: number }>(
+    feed: string,
+    kind: string,
+    load: (
+      request: FastifyRequest<Query>,
+      position: { after: number; limit: number },
+    ) => Promise<{ changed: T[]; data: (row: T) => unknown }>,
+  ) {
+    app.get<Query>(`/api/openactive/${feed}`, PUBLIC, async (request, reply) => {
+      const position = rpdePosition(request.query);
+      const { changed, data } = await load(request, position);
+      const items = changed.map((row) => {
+        const item = data(row);
+        return item === null
+          ? { state: 'deleted', kind, id: row.id, modified: row.modified }
+          : { state: 'updated', kind, id: row.id, modified: row.modified, data: item };
+      });
+      const last = items.at(-1)?.modified ?? position.after;
+      return sendOpenJson(
+        reply,
+        {
+          next: nextUrl(request, feed, last, position.limit, request.query.limit !== undefined),
+          items,
+          license: OA_LICENSE,
+        },
+        RPDE_TYPE,
+      );
+    });
+  }
+
+  rpdeFeed('session-series', 'SessionSeries', async (request, { after, limit }) => {
     const c = ctx(request);
-    const { after, limit } = rpdePosition(request.query);
     const changed = await activityChanges(c, after, limit);
     const firsts = await firstSessions(
       c,
       changed.map((a) => a.id),
     );
     const u = urls(request);
-    const items = changed.map((a) =>
+    return published(changed, (a) =>
       a.status === 'active'
-        ? {
-            state: 'updated',
-            kind: 'SessionSeries',
-            id: a.id,
-            modified: a.modified,
-            data: sessionSeries(
-              u,
-              a,
-              firsts.get(a.id) ?? null,
-              request.t(`spaces.activities.categories.${a.category}`),
-            ),
-          }
-        : { state: 'deleted', kind: 'SessionSeries', id: a.id, modified: a.modified },
-    );
-    const last = changed.at(-1)?.modified ?? after;
-    return sendOpenJson(
-      reply,
-      {
-        next: nextUrl(request, 'session-series', last, limit, request.query.limit !== undefined),
-        items,
-        license: OA_LICENSE,
-      },
-      RPDE_TYPE,
+        ? sessionSeries(
+            u,
+            a,
+            firsts.get(a.id) ?? null,
+            request.t(`spaces.activities.categories.${a.category}`),
+          )
+        : null,
     );
   });
 
-  app.get<Query>('/api/openactive/scheduled-sessions', PUBLIC, async (request, reply) => {
-    const c = ctx(request);
-    const { after, limit } = rpdePosition(request.query);
-    const changed = await sessionChanges(c, after, limit);
+  rpdeFeed('scheduled-sessions', 'ScheduledSession', async (request, { after, limit }) => {
+    const changed = await sessionChanges(ctx(request), after, limit);
     const u = urls(request);
-    const items = changed.map((s) =>
-      s.deleted
-        ? { state: 'deleted', kind: 'ScheduledSession', id: s.id, modified: s.modified }
-        : {
-            state: 'updated',
-            kind: 'ScheduledSession',
-            id: s.id,
-            modified: s.modified,
-            data: scheduledSession(u, s),
-          },
-    );
-    const last = changed.at(-1)?.modified ?? after;
-    return sendOpenJson(
-      reply,
-      {
-        next: nextUrl(request, 'scheduled-sessions', last, limit, request.query.limit !== undefined),
-        items,
-        license: OA_LICENSE,
-      },
-      RPDE_TYPE,
-    );
+    return published(changed, (s) => (s.deleted ? null : scheduledSession(u, s)));
   });
-
-  /** One RPDE page: the items, and the next link from the last one's change number. */
-  function rpdePage(
-    request: FastifyRequest<Query>,
-    reply: FastifyReply,
-    feed: string,
-    position: { after: number; limit: number },
-    items: { modified: number }[],
-  ) {
-    const last = items.at(-1)?.modified ?? position.after;
-    return sendOpenJson(
-      reply,
-      {
-        next: nextUrl(request, feed, last, position.limit, request.query.limit !== undefined),
-        items,
-        license: OA_LICENSE,
-      },
-      RPDE_TYPE,
-    );
-  }
 
   // Every open space is bookable; a closed one is published as deleted.
-  app.get<Query>('/api/openactive/facility-uses', PUBLIC, async (request, reply) => {
-    const position = rpdePosition(request.query);
-    const changed = await facilityUseChanges(ctx(request), position.after, position.limit);
+  rpdeFeed('facility-uses', 'FacilityUse', async (request, { after, limit }) => {
+    const changed = await facilityUseChanges(ctx(request), after, limit);
     const u = urls(request);
-    const items = changed.map((s) =>
-      s.status === 'active'
-        ? {
-            state: 'updated',
-            kind: 'FacilityUse',
-            id: s.id,
-            modified: s.modified,
-            data: facilityUse(u, s, request.t),
-          }
-        : { state: 'deleted', kind: 'FacilityUse', id: s.id, modified: s.modified },
-    );
-    return rpdePage(request, reply, 'facility-uses', position, items);
+    return published(changed, (s) => (s.status === 'active' ? facilityUse(u, s, request.t) : null));
   });
 
-  app.get<Query>('/api/openactive/slots', PUBLIC, async (request, reply) => {
-    const position = rpdePosition(request.query);
-    const changed = await slotChanges(ctx(request), position.after, position.limit);
+  rpdeFeed('slots', 'FacilityUse/Slot', async (request, { after, limit }) => {
+    const changed = await slotChanges(ctx(request), after, limit);
     const u = urls(request);
-    const items = changed.map((s) =>
-      s.deleted
-        ? { state: 'deleted', kind: 'FacilityUse/Slot', id: s.id, modified: s.modified }
-        : {
-            state: 'updated',
-            kind: 'FacilityUse/Slot',
-            id: s.id,
-            modified: s.modified,
-            data: facilitySlot(u, s, mondayOf(londonParts(s.start).date), request.t),
-          },
+    return published(changed, (s) =>
+      s.deleted ? null : facilitySlot(u, s, mondayOf(londonParts(s.start).date), request.t),
     );
-    return rpdePage(request, reply, 'slots', position, items);
   });
 }

@@ -4,6 +4,7 @@ import type { ServiceContext } from '../../../platform/http/request-context.js';
 import { enqueue, type JobHandler } from '../../../platform/jobs/jobs.js';
 import { addDays, londonDay } from '../activities/activity-time.js';
 import type { HirerType } from '../spaces/space-input.js';
+import type { FacilitySpaceLike } from './openactive.js';
 import { SLOT_WEEKS, slotTimes, type WeeklySpan } from './slot-times.js';
 
 const HOUR = 3_600_000;
@@ -109,18 +110,7 @@ export function slotsJob(): JobHandler {
 export type Price = { hirerType: HirerType; pencePerHour: number };
 
 /** A space as its facility use: everything public, with its weekly hours and prices. */
-export type FacilitySpace = {
-  id: string;
-  slug: string;
-  name: string;
-  description: string;
-  kind: string;
-  accessibility: string[];
-  address: string;
-  postcode: string | null;
-  wardName: string | null;
-  lon: number | null;
-  lat: number | null;
+export type FacilitySpace = Omit<FacilitySpaceLike, 'hours' | 'prices'> & {
   status: 'active' | 'closed';
   modified: number;
   hours: WeeklySpan[];

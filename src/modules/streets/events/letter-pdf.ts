@@ -1,5 +1,11 @@
 import { encode } from 'uqr';
-import { openTaggedPdf, PDF_MARGIN, printable } from '../../../platform/pdf/tagged-pdf.js';
+import {
+  openTaggedPdf,
+  PDF_LINK_COLOUR,
+  PDF_MARGIN,
+  printable,
+  textWriter,
+} from '../../../platform/pdf/tagged-pdf.js';
 
 /**
  * The printable letter an organiser puts through their neighbours' doors: what, where, when,
@@ -52,7 +58,6 @@ export const QUIET_ZONE = 4;
 /** Points per module: whole points keep rows meeting exactly, with no hairline gaps when printed. */
 export const QR_UNIT = 4;
 const BODY = 12;
-const LINK_COLOUR = '#1d4f91';
 
 export function renderLetter(letter: Letter, options: { compress?: boolean; now: Date }): Promise<Buffer> {
   const { doc, done, root } = openTaggedPdf(
@@ -61,23 +66,7 @@ export function renderLetter(letter: Letter, options: { compress?: boolean; now:
   );
   const margin = PDF_MARGIN;
   const width = doc.page.width - margin * 2;
-  const write = (
-    text: string,
-    style: { font?: string; size?: number; type?: string; gap?: number; colour?: string; link?: string },
-  ) => {
-    doc
-      .font(style.font ?? 'Helvetica')
-      .fontSize(style.size ?? BODY)
-      .fillColor(style.colour ?? '#0b0c0c')
-      .text(printable(text), margin, doc.y, {
-        width,
-        lineGap: 2,
-        structParent: root,
-        structType: style.type ?? 'P',
-        ...(style.link ? { link: style.link, underline: true } : {}),
-      });
-    if (style.gap) doc.moveDown(style.gap);
-  };
+  const write = textWriter({ doc, root }, BODY);
 
   write(letter.caption, { size: 12, gap: 0.2 });
   write(letter.title, { font: 'Helvetica-Bold', size: 22, type: 'H1', gap: 0.5 });
@@ -114,7 +103,7 @@ export function renderLetter(letter: Letter, options: { compress?: boolean; now:
     }),
   );
   doc.y = top + size + 4;
-  write(letter.qr.url, { colour: LINK_COLOUR, link: letter.qr.url, gap: 0.8 });
+  write(letter.qr.url, { colour: PDF_LINK_COLOUR, link: letter.qr.url, gap: 0.8 });
   write(letter.footer, { size: 10, colour: '#505a5f' });
   root.end();
   doc.end();
