@@ -60,7 +60,7 @@ export function electionOf(input: {
   const points = input.points ? new Uint32Array(total) : null;
   input.ballots.forEach((b, v) => {
     approvals.set(b, offsets[v]);
-    if (points && input.points) points.set(input.points[v], offsets[v]);
+    if (points) points.set(input.points?.[v] ?? [], offsets[v]);
   });
   return {
     budget: BigInt(input.budget),

@@ -21,7 +21,9 @@ export function parseTieBreak(list: string): TieBreakKey[] {
   const out: TieBreakKey[] = [];
   for (const k of keys) {
     if (!(TIE_BREAK_KEYS as readonly string[]).includes(k))
-      throw new TieBreakError(`"${k}" is not a tie-break. Use a list of supporters, cost and id, such as supporters,cost,id.`);
+      throw new TieBreakError(
+        `"${k}" is not a tie-break. Use a list of supporters, cost and id, such as supporters,cost,id.`,
+      );
     if (out.includes(k as TieBreakKey)) throw new TieBreakError(`The tie-break "${k}" is listed twice.`);
     out.push(k as TieBreakKey);
   }
@@ -33,22 +35,26 @@ export function parseTieBreak(list: string): TieBreakKey[] {
  * A comparator over project indexes: negative when a wins the tie against b.
  * `supporters[p]` is the number of ballots naming project p.
  */
+type Project = { id: string; cost: bigint };
+
 export function tieBreakComparator(
   keys: readonly TieBreakKey[],
-  projects: ReadonlyArray<{ id: string; cost: bigint }>,
+  projects: ReadonlyArray<Project>,
   supporters: ArrayLike<number>,
 ): (a: number, b: number) => number {
   return (a, b) => {
     for (const key of keys) {
       if (key === 'supporters') {
-        if (supporters[a] !== supporters[b]) return supporters[b] - supporters[a];
+        const sa = supporters[a] ?? 0;
+        const sb = supporters[b] ?? 0;
+        if (sa !== sb) return sb - sa;
       } else if (key === 'cost') {
-        const ca = projects[a].cost;
-        const cb = projects[b].cost;
+        const ca = (projects[a] as Project).cost;
+        const cb = (projects[b] as Project).cost;
         if (ca !== cb) return ca < cb ? -1 : 1;
       } else {
-        const ia = projects[a].id;
-        const ib = projects[b].id;
+        const ia = (projects[a] as Project).id;
+        const ib = (projects[b] as Project).id;
         if (ia !== ib) return ia < ib ? -1 : 1;
       }
     }
