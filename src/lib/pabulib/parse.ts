@@ -84,7 +84,7 @@ class LineSplitter {
     }
     this.line(this.rest + text.slice(0, nl));
     let start = nl + 1;
-    while ((nl = text.indexOf('\n', start)) !== -1) {
+    for (nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
       this.line(text.slice(start, nl));
       start = nl + 1;
     }
