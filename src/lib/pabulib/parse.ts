@@ -276,6 +276,8 @@ class PabulibReader {
         });
       }
     }
+    // Listed in file order, so a reader can work down the file.
+    this.warnings.sort((a, b) => a.line - b.line);
     return {
       file: {
         meta: this.meta,
