@@ -109,6 +109,7 @@ test('string chunks, a byte-order mark and invalid UTF-8 are handled', async () 
   const fromStrings = await parsePabulib(pieces);
   assert.equal(fromStrings.file.meta[0]?.[0], 'description');
   assert.deepEqual(fromStrings, parsePabulibText(text));
+  assert.deepEqual(await parsePabulib(text), fromStrings, 'a plain string is read whole');
   const withBom = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(minimal())]);
   assert.deepEqual(await parsePabulib([withBom]), fromStrings);
   await assert.rejects(parsePabulib([new Uint8Array([0x4d, 0x45, 0xff])]), /not valid UTF-8/);
@@ -287,6 +288,14 @@ test('a ballot naming an unknown project, or one project twice, is an error', ()
   );
   assertError(minimal({ voteRows: ['a;1,2,1', 'b;2'] }), 17, /voter a names project 1 twice/);
   assertError(minimal({ voteRows: ['a;1,,2', 'b;2'] }), 17, /empty project id/);
+  // A long ranked ballot (checked another way, for speed).
+  const ids = Array.from({ length: 40 }, (_, i) => String(i + 1));
+  const long = minimal({
+    meta: withMeta('vote_type', 'ordinal'),
+    projectRows: ids.map((id) => `${id};1;P${id}`),
+    voteRows: [`a;${ids.join(',')}`, `b;${ids.slice(0, 30).join(',')},7`],
+  });
+  assertError(long, 56, /voter b names project 7 twice/);
 });
 
 test('points must be numbers, one for each project named', () => {

@@ -180,6 +180,9 @@ const NON_NEGATIVE_NUMBER = /^\d+(\.\d+)?$/;
 
 type Section = 'start' | 'meta-header' | 'meta' | 'projects-header' | 'projects' | 'votes-header' | 'votes';
 
+/** Ballots longer than this are checked for a repeated project with a set. */
+const LONG_BALLOT = 16;
+
 /** How many warnings of one kind are listed before the rest are only counted. */
 const WARNINGS_PER_KIND = 100;
 
@@ -485,6 +488,9 @@ class PabulibReader {
     const voteText = row[this.voteIndex] as string;
     const vote = voteText === '' ? [] : voteText.split(',');
     const projectLines = this.projectLines;
+    // Short ballots are checked for repeats pairwise (no allocation); long ranked ones with a set,
+    // so a 100-project ordinal ballot is not 5,000 comparisons.
+    const seenInBallot = vote.length > LONG_BALLOT ? new Set<string>() : undefined;
     for (let i = 0; i < vote.length; i++) {
       const id = (vote[i] as string).trim();
       vote[i] = id;
@@ -496,9 +502,14 @@ class PabulibReader {
             : `voter ${voterId} votes for project ${id}, which is not in PROJECTS`,
         );
       }
-      for (let j = 0; j < i; j++) {
-        if (vote[j] === id) throw new PabulibError(lineNo, `voter ${voterId} names project ${id} twice`);
+      let repeated = false;
+      if (seenInBallot) {
+        repeated = seenInBallot.has(id);
+        seenInBallot.add(id);
+      } else {
+        for (let j = 0; j < i; j++) if (vote[j] === id) repeated = true;
       }
+      if (repeated) throw new PabulibError(lineNo, `voter ${voterId} names project ${id} twice`);
     }
 
     const fields: Record<string, string> = {};
