@@ -10,7 +10,10 @@
 export const VOTE_TYPES = ['approval', 'choose-1', 'ordinal', 'cumulative', 'scoring'] as const;
 export type PbVoteType = (typeof VOTE_TYPES)[number];
 
-/** One row of the PROJECTS section. `fields` holds every column but project_id, as written. */
+/**
+ * One row of the PROJECTS section. `fields` holds every column but project_id, as written
+ * (so `fields.cost` equals `cost`; the writer takes the cost column from `cost`).
+ */
 export interface PbProject {
   id: string;
   /** The cost column as written (a non-negative number; checked when parsed). */
@@ -25,7 +28,11 @@ export interface PbVote {
   voterId: string;
   /** Project ids in the order written; for ordinal ballots, most preferred first. */
   vote: string[];
-  /** Points aligned with `vote`, for cumulative and scoring ballots; absent otherwise. */
+  /**
+   * Points aligned with `vote`, for cumulative and scoring ballots; absent otherwise. (The parser
+   * sets it whenever the VOTES header has a points column, which cumulative and scoring files
+   * must have.)
+   */
   points?: number[];
   /** Every other column (age, sex, voting_method, neighborhood…), as written. */
   fields: Record<string, string>;
