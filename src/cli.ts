@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
 import { runGroupsCsvImport } from './modules/directory/groups/group-cli.js';
 import { runOrukExport, runOrukImport } from './modules/directory/oruk/oruk-cli.js';
+import { runPbCli } from './modules/budgeting/count-cli.js';
 import { backupPglite, restorePglite } from './platform/db/backup.js';
 import { DataDirLockedError } from './platform/db/lockfile.js';
 import { migrate } from './platform/db/migrate.js';
@@ -28,12 +29,22 @@ Commands:
   restore FILE [--force]
                         restore the embedded database from a backup (--force replaces existing data)
   build-assets          compile the stylesheet and fingerprint static files
+  pb count FILE.pb [--rule R] [--completion C] [--tie-break LIST] [--json]
+                        count a participatory budget's votes from a pabulib file under any rule,
+                        with explanations (no database needed; kith pb --help for more)
   help                  show this help
 
 Configuration is by environment variable; see README.md ("Configuration").
 `;
 
 async function main(argv: string[]): Promise<number> {
+  // Counting a pabulib file needs no configuration or database, and has options of its own.
+  if (argv[0] === 'pb') {
+    return runPbCli(argv.slice(1), {
+      out: (text) => process.stdout.write(text),
+      err: (text) => process.stderr.write(text),
+    });
+  }
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
