@@ -19,7 +19,7 @@
  */
 import type { Election } from './election.js';
 import { formatMoney, formatMoneyApprox, fracText, ordinal, plural } from './money-text.js';
-import { type Frac, frac } from './rational.js';
+import { cmp, type Frac, frac } from './rational.js';
 import type { CountResult, ProjectExplanation } from './result.js';
 import { ballotNotes, spendingSummary } from './result-text.js';
 import { supportOf } from './support.js';
@@ -32,6 +32,18 @@ export interface PhragmenOptions {
 function gcd(a: bigint, b: bigint): bigint {
   while (b !== 0n) [a, b] = [b, a % b];
   return a < 0n ? -a : a;
+}
+
+/** Above 1 by far more than floating-point error in a round's sums (see the fast path). */
+const NEAR = 1 + 1e-9;
+
+const bits = (n: bigint): number => (n === 0n ? 0 : n.toString(16).length * 4);
+
+/** A close double for a non-negative fraction whose parts may be far beyond 2^1024. */
+function toDouble(f: Frac): number {
+  const sn = Math.max(0, bits(f.num) - 64);
+  const sd = Math.max(0, bits(f.den) - 64);
+  return (Number(f.num >> BigInt(sn)) / Number(f.den >> BigInt(sd))) * 2 ** (sn - sd);
 }
 
 /** What one round found: for each candidate, t = num[p] / (D × supporters[p]). */
@@ -65,6 +77,8 @@ export function phragmen(election: Election, options: PhragmenOptions): CountRes
   // Levels: loads[k] = levelNum[k] / D exactly. Level 0 is a load of 0.
   let D = 1n;
   const levelNum: bigint[] = [0n];
+  const levelF: number[] = [0];
+  const costF = projects.map((p) => Number(p.cost));
   /** levelCounts[k][p]: supporters of p whose load is level k. */
   const levelCounts: Uint32Array[] = [Uint32Array.from(supporters)];
   const voterLevel = new Uint32Array(election.voters);
@@ -83,23 +97,46 @@ export function phragmen(election: Election, options: PhragmenOptions): CountRes
     return l < rr ? -1 : l > rr ? 1 : tie(a, b);
   };
 
+  const exactNum = (p: number): bigint => {
+    let sum = (projects[p]?.cost as bigint) * D;
+    for (let k = 1; k < levelNum.length; k++) {
+      const c = (levelCounts[k] as Uint32Array)[p] as number;
+      if (c !== 0) sum += BigInt(c) * (levelNum[k] as bigint);
+    }
+    return sum;
+  };
+  const approx = new Float64Array(nProjects);
+
   for (;;) {
     const round: Round = { candidates: [], num: new Array<bigint>(nProjects).fill(0n), den: D };
-    let best = -1;
+    // Fast path: every candidate's t in floating point. All terms are positive, so each
+    // approximation is within a relative (levels + 5) × 2^-52 of the truth, far inside
+    // NEAR; only candidates within NEAR of the least approximation can be the least t, and
+    // those are compared exactly. So floating point never decides a choice.
+    let least = Number.POSITIVE_INFINITY;
     for (let p = 0; p < nProjects; p++) {
       if (chosen[p] || supporters[p] === 0) continue;
-      let sum = (projects[p]?.cost as bigint) * D;
-      for (let k = 1; k < levelNum.length; k++) {
-        const c = (levelCounts[k] as Uint32Array)[p] as number;
-        if (c !== 0) sum += BigInt(c) * (levelNum[k] as bigint);
-      }
-      round.num[p] = sum;
       round.candidates.push(p);
+      let sum = costF[p] as number;
+      for (let k = 1; k < levelF.length; k++) {
+        const c = (levelCounts[k] as Uint32Array)[p] as number;
+        if (c !== 0) sum += c * (levelF[k] as number);
+      }
+      const t = sum / (supporters[p] as number);
+      approx[p] = t;
+      if (t < least) least = t;
+    }
+    let best = -1;
+    for (const p of round.candidates) {
+      if ((approx[p] as number) > least * NEAR) continue;
+      round.num[p] = exactNum(p);
       if (best < 0 || compare(round, p, best) < 0) best = p;
     }
     if (best < 0) break;
     const cost = projects[best]?.cost as bigint;
     if (cost > election.budget - spent) {
+      // Explaining the stop needs every candidate's exact load in this round.
+      for (const p of round.candidates) round.num[p] = exactNum(p);
       stop = { project: best, round };
       break;
     }
@@ -117,6 +154,7 @@ export function phragmen(election: Election, options: PhragmenOptions): CountRes
     D = newD;
     const level = levelNum.length;
     levelNum.push(t.num * (newD / t.den));
+    levelF.push(toDouble(t));
     const counts = new Uint32Array(nProjects);
     levelCounts.push(counts);
     for (let j = start[best] as number; j < (start[best + 1] as number); j++) {
@@ -171,10 +209,27 @@ function explain(
   const stopRound = selected.length + 1;
   const each = (n: number) =>
     n === 1 ? 'its 1 supporter' : `each of its ${plural(n, 'supporter', 'supporters')}`;
-  const loadAtStop = (p: number): Frac | null =>
-    stop && supporters[p] !== 0
-      ? frac(stop.round.num[p] as bigint, stop.round.den * BigInt(supporters[p] as number))
-      : null;
+  // Each candidate's load in the round where counting stopped, computed once: with big
+  // denominators, normalising fractions is the costly part of explaining.
+  const stopLoads = new Map<number, Frac>();
+  if (stop)
+    for (const q of stop.round.candidates)
+      stopLoads.set(q, frac(stop.round.num[q] as bigint, stop.round.den * BigInt(supporters[q] as number)));
+  const loadAtStop = (p: number): Frac | null => stopLoads.get(p) ?? null;
+  // How many candidates had a strictly lower load than each, in that round.
+  const byLoad = [...stopLoads.keys()].sort((a, b) => {
+    const la = stopLoads.get(a) as Frac;
+    const lb = stopLoads.get(b) as Frac;
+    const l = la.num * lb.den;
+    const r = lb.num * la.den;
+    return l < r ? -1 : l > r ? 1 : 0;
+  });
+  const lowerThan = new Map<number, number>();
+  byLoad.forEach((q, i) => {
+    const prev = byLoad[i - 1];
+    const same = prev !== undefined && cmp(stopLoads.get(prev) as Frac, stopLoads.get(q) as Frac) === 0;
+    lowerThan.set(q, same ? (lowerThan.get(prev as number) as number) : i);
+  });
   election.projects.forEach((project, p) => {
     const backers = plural(supporters[p] as number, 'supporter', 'supporters');
     const r = roundOf.get(p);
@@ -222,10 +277,7 @@ function explain(
     const stopper = stop as { project: number; round: Round };
     const next = election.projects[stopper.project];
     const nextLoad = loadAtStop(stopper.project) as Frac;
-    const rank = stopper.round.candidates.filter((q) => {
-      const lq = loadAtStop(q) as Frac;
-      return lq.num * load.den < load.num * lq.den;
-    }).length;
+    const rank = lowerThan.get(p) ?? 0;
     out.push({
       funded: false,
       text: `Not funded: counting stopped in round ${stopRound}, when ${next?.name} (needing ${money(next?.cost as bigint)}, with only ${money(left)} left) no longer fitted. This project would have given ${each(supporters[p] as number)} a load of ${formatMoneyApprox(load, election)}, ${rank === 0 ? 'tied lowest' : `${ordinal(rank + 1)} lowest`} in that round, against ${formatMoneyApprox(nextLoad, election)} for ${next?.name}.`,
