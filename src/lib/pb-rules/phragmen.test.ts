@@ -67,7 +67,7 @@ test('Phragmén evens out loads round by round and stops at the first project th
   );
   assert.equal(
     result.explanations[2]?.text,
-    'Chosen in round 2: sharing its cost of £3 among its 2 supporters, on top of what they had already paid, gave the lowest load per supporter of any project, £2.17 each.',
+    'Chosen in round 2: shared among its 2 supporters on top of what they had already paid, its cost of £3 gave the lowest load of any project; each of them has now paid £2.17 in all.',
   );
   assert.equal(
     result.explanations[3]?.text,
@@ -75,7 +75,7 @@ test('Phragmén evens out loads round by round and stops at the first project th
   );
   assert.equal(
     result.explanations[4]?.text,
-    'Not funded: counting stopped in round 4, when Park benches (needing £6, with only £0 left) no longer fitted. This project would have given each of its 2 supporters a load of £3.50, 2nd lowest in that round, against £3 for Park benches.',
+    'Not funded: counting stopped in round 4, when project D (needing £6, with only £0 left) no longer fitted. This project would have given each of its 2 supporters a load of £3.50, 2nd lowest in that round, against £3 for project D.',
   );
   assert.equal(
     result.explanations[5]?.text,
@@ -83,7 +83,7 @@ test('Phragmén evens out loads round by round and stops at the first project th
   );
   assert.equal(
     result.summary.at(-1),
-    'Counting stopped in round 4: the next project, Park benches, needed £6 and only £0 was left.',
+    'Counting stopped in round 4: the next project, D, needed £6 and only £0 was left.',
   );
 });
 

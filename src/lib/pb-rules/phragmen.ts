@@ -183,7 +183,7 @@ export function phragmen(election: Election, options: PhragmenOptions): CountRes
       ...spendingSummary(election, selected, spent),
       ...(stop
         ? [
-            `Counting stopped in round ${selected.length + 1}: the next project, ${projects[stop.project]?.name}, needed ${formatMoney(
+            `Counting stopped in round ${selected.length + 1}: the next project, ${projects[stop.project]?.id}, needed ${formatMoney(
               projects[stop.project]?.cost as bigint,
               election,
             )} and only ${formatMoney(election.budget - spent, election)} was left.`,
@@ -237,7 +237,7 @@ function explain(
       const load = loads[r] as Frac;
       out.push({
         funded: true,
-        text: `Chosen in round ${r + 1}: sharing its cost of ${money(project.cost)} among its ${backers}, on top of what they had already paid, gave the lowest load per supporter of any project, ${formatMoneyApprox(load, election)} each.`,
+        text: `Chosen in round ${r + 1}: shared among its ${backers} on top of what they had already paid, its cost of ${money(project.cost)} gave the lowest load of any project; ${supporters[p] === 1 ? 'its supporter has' : 'each of them has'} now paid ${formatMoneyApprox(load, election)} in all.`,
         trace: {
           round: r + 1,
           supporters: supporters[p] as number,
@@ -280,7 +280,7 @@ function explain(
     const rank = lowerThan.get(p) ?? 0;
     out.push({
       funded: false,
-      text: `Not funded: counting stopped in round ${stopRound}, when ${next?.name} (needing ${money(next?.cost as bigint)}, with only ${money(left)} left) no longer fitted. This project would have given ${each(supporters[p] as number)} a load of ${formatMoneyApprox(load, election)}, ${rank === 0 ? 'tied lowest' : `${ordinal(rank + 1)} lowest`} in that round, against ${formatMoneyApprox(nextLoad, election)} for ${next?.name}.`,
+      text: `Not funded: counting stopped in round ${stopRound}, when project ${next?.id} (needing ${money(next?.cost as bigint)}, with only ${money(left)} left) no longer fitted. This project would have given ${each(supporters[p] as number)} a load of ${formatMoneyApprox(load, election)}, ${rank === 0 ? 'tied lowest' : `${ordinal(rank + 1)} lowest`} in that round, against ${formatMoneyApprox(nextLoad, election)} for project ${next?.id}.`,
       trace: {
         stoppedBy: next?.id,
         round: stopRound,
