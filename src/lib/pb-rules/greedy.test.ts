@@ -162,6 +162,10 @@ test('property: greedy and greedy-card never spend more than the budget', () => 
       assert.equal(spent, result.spent);
       assert.ok(spent <= e.budget);
       assert.equal(new Set(result.selected).size, result.selected.length);
+      result.explanations.forEach((x, p) => {
+        assert.equal(x.funded, result.selected.includes(p));
+        assert.ok(x.text.startsWith(x.funded ? 'Chosen' : 'Not funded'));
+      });
     }),
   );
 });

@@ -205,6 +205,9 @@ test('property: Phragmén never overspends, and the order of ballots does not ma
         );
         assert.deepEqual(phragmen(withBallotsReordered(e, order), { tieBreak }).selected, result.selected);
         assert.equal(result.explanations.length, e.projects.length);
+        result.explanations.forEach((x, p) => {
+          assert.equal(x.funded, result.selected.includes(p));
+        });
       },
     ),
   );
