@@ -74,3 +74,28 @@ export function ballotsOf(election: Election): number[][] {
     out.push([...election.approvals.subarray(election.offsets[v], election.offsets[v + 1])]);
   return out;
 }
+
+/**
+ * The same election with its projects listed in another order (`order[i]` is the old index of
+ * the new project i); ids, costs and ballots are unchanged, so only the indexes differ.
+ */
+export function withProjectsReordered(election: Election, order: number[]): Election {
+  const newIndex = new Array<number>(order.length);
+  order.forEach((old, i) => {
+    newIndex[old] = i;
+  });
+  const ballots = ballotsOf(election).map((b) => b.map((p) => newIndex[p] as number));
+  const points: number[][] = [];
+  if (election.points)
+    for (let v = 0; v < election.voters; v++)
+      points.push([...election.points.subarray(election.offsets[v], election.offsets[v + 1])]);
+  return electionOf({
+    budget: election.budget,
+    scale: election.scale,
+    currency: election.currency,
+    projects: order.map((old) => election.projects[old] as Election['projects'][number]),
+    ballots,
+    ...(election.points ? { points } : {}),
+    ballotKind: election.ballotKind,
+  });
+}
