@@ -204,3 +204,17 @@ test('property: greedyFill from nothing gives the greedy outcome', () => {
     }),
   );
 });
+
+test('greedy-card compares votes per cost exactly, even when doubles cannot tell them apart', () => {
+  // a: 3 votes for 3 × 10^16 + 1, b: 1 vote for 10^16. As doubles both are 1e-16; exactly, b is
+  // higher. The budget fits one; by id alone a tie would go to a.
+  const e = electionOf({
+    budget: 3n * 10n ** 16n + 1n,
+    projects: [
+      { id: 'a', cost: 3n * 10n ** 16n + 1n },
+      { id: 'b', cost: 10n ** 16n },
+    ],
+    ballots: [[0], [0], [0, 1]],
+  });
+  assert.deepEqual(ids(e, greedyCard(e, { tieBreak: parseTieBreak('id') }).selected), ['b']);
+});
