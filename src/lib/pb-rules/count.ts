@@ -1,0 +1,95 @@
+/**
+ * One entry point for every rule, and the result as the public JSON shape that scripts read
+ * (`kith pb count --json`; documented in docs/pb-rules.md — keep it stable).
+ */
+import type { Election } from './election.js';
+import { greedy, greedyCard } from './greedy.js';
+import { phragmen } from './phragmen.js';
+import type { Completion, CountResult, RuleName } from './result.js';
+import type { TieBreakKey } from './tie-break.js';
+
+export interface CountOptions {
+  rule: RuleName;
+  /** Only the Method of Equal Shares uses it; other rules report 'none'. */
+  completion: Completion;
+  tieBreak: readonly TieBreakKey[];
+  /** Notes from reading the file (see electionFromPabulib), put before the rule's own. */
+  notes?: readonly string[];
+}
+
+/** Thrown for a rule this build cannot count yet. */
+export class RuleUnavailableError extends Error {}
+
+function countByRule(election: Election, options: CountOptions): CountResult {
+  const tieBreak = [...options.tieBreak];
+  switch (options.rule) {
+    case 'greedy':
+      return greedy(election, { tieBreak });
+    case 'greedy-card':
+      return greedyCard(election, { tieBreak });
+    case 'phragmen':
+      return phragmen(election, { tieBreak });
+    case 'mes-cost':
+    case 'mes-card':
+    case 'mes-points':
+      // TODO(integrator): once mes.ts is merged, return
+      //   mes(election, { utility: options.rule.slice(4), completion: options.completion, tieBreak })
+      throw new RuleUnavailableError(`The rule ${options.rule} is not available in this build yet.`);
+  }
+}
+
+export function count(election: Election, options: CountOptions): CountResult {
+  const result = countByRule(election, options);
+  const notes = [...new Set([...(options.notes ?? []), ...result.notes])];
+  return { ...result, notes };
+}
+
+/**
+ * An amount of money units as currency units for JSON: a number when its JSON text is the exact
+ * amount (String(Number(x)) gives back the same decimal), else a string of the exact decimal, so
+ * no script ever reads a rounded budget. Real budgets are always numbers.
+ */
+export function amountForJson(units: bigint, scale: bigint): number | string {
+  const negative = units < 0n;
+  const abs = negative ? -units : units;
+  const digits = scale.toString().length - 1;
+  let text = (abs / scale).toString();
+  if (scale > 1n) {
+    const rest = (abs % scale).toString().padStart(digits, '0').replace(/0+$/, '');
+    if (rest !== '') text += `.${rest}`;
+  }
+  if (negative) text = `-${text}`;
+  return String(Number(text)) === text ? Number(text) : text;
+}
+
+export interface ResultJson {
+  rule: RuleName;
+  completion: Completion;
+  tieBreak: TieBreakKey[];
+  budget: number | string;
+  spent: number | string;
+  selected: string[];
+  explanations: Record<string, { funded: boolean; text: string; trace: Record<string, unknown> }>;
+  notes: string[];
+  summary: string[];
+}
+
+/** The result as the documented public JSON object, keys always in this order. */
+export function resultToJson(result: CountResult, election: Election): ResultJson {
+  const explanations: ResultJson['explanations'] = {};
+  election.projects.forEach((project, p) => {
+    const e = result.explanations[p];
+    if (e) explanations[project.id] = { funded: e.funded, text: e.text, trace: e.trace };
+  });
+  return {
+    rule: result.rule,
+    completion: result.completion,
+    tieBreak: [...result.tieBreak],
+    budget: amountForJson(result.budget, election.scale),
+    spent: amountForJson(result.spent, election.scale),
+    selected: result.selected.map((p) => election.projects[p]?.id as string),
+    explanations,
+    notes: [...result.notes],
+    summary: [...result.summary],
+  };
+}
