@@ -27,8 +27,9 @@ export interface SyntheticOptions {
 export function* syntheticPabulib(o: SyntheticOptions): Generator<string> {
   const random = seeded(o.seed);
   // Costs from 20,000 to about 1,000,000, most of them small (log-uniform).
-  const costs = Array.from({ length: o.projects }, () =>
-    Math.round(Math.exp(Math.log(20_000) + random() * Math.log(50)) / 100) * 100,
+  const costs = Array.from(
+    { length: o.projects },
+    () => Math.round(Math.exp(Math.log(20_000) + random() * Math.log(50)) / 100) * 100,
   );
   const meanCost = costs.reduce((a, b) => a + b, 0) / o.projects;
   const budget = Math.round((meanCost * o.fundedProjects) / 1000) * 1000;
@@ -40,7 +41,10 @@ export function* syntheticPabulib(o: SyntheticOptions): Generator<string> {
   }
   const cumulative: number[] = [];
   let sum = 0;
-  for (const w of weights) cumulative.push((sum += w));
+  for (const w of weights) {
+    sum += w;
+    cumulative.push(sum);
+  }
 
   yield 'META\nkey;value\n';
   yield `description;Synthetic approval election (seed ${o.seed})\ncountry;United Kingdom\nunit;Benchmark\ninstance;${o.seed}\n`;

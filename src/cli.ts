@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
+import { runPbCli } from './modules/budgeting/count-cli.js';
 import { runGroupsCsvImport } from './modules/directory/groups/group-cli.js';
 import { runOrukExport, runOrukImport } from './modules/directory/oruk/oruk-cli.js';
-import { runPbCli } from './modules/budgeting/count-cli.js';
 import { backupPglite, restorePglite } from './platform/db/backup.js';
 import { DataDirLockedError } from './platform/db/lockfile.js';
 import { migrate } from './platform/db/migrate.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { test } from 'node:test';
+import { parsePabulibText } from '../pabulib/index.js';
 import type { PbFile } from '../pabulib/types.js';
 import { electionFromPabulib, PbCountError } from './from-pabulib.js';
 import { greedy } from './greedy.js';
@@ -8,44 +9,10 @@ import { DEFAULT_TIE_BREAK } from './tie-break.js';
 
 const tieBreak = [...DEFAULT_TIE_BREAK];
 
-/**
- * Just enough of a .pb reader for the example files (whose PROJECTS and VOTES rows need no CSV
- * quoting in the columns read here), so these tests do not depend on the real parser.
- */
+/** An example file from the repository's copy of real pabulib data, read by the real parser. */
 function readExample(name: string): PbFile {
-  const text = fs.readFileSync(
-    new URL(`../../../../shared/schemas/pabulib/examples/${name}`, import.meta.url),
-    'utf8',
-  );
-  const file: PbFile = { meta: [], projectColumns: [], projects: [], voteColumns: [], votes: [] };
-  let section = '';
-  let header: string[] = [];
-  text.split(/\r?\n/).forEach((line, i) => {
-    if (line.trim() === '') return;
-    if (['META', 'PROJECTS', 'VOTES'].includes(line.trim())) {
-      section = line.trim();
-      header = [];
-      return;
-    }
-    const cells = line.split(';');
-    if (header.length === 0) {
-      header = cells;
-      return;
-    }
-    const row = Object.fromEntries(header.map((h, k) => [h, cells[k] ?? '']));
-    if (section === 'META') file.meta.push([cells[0] as string, cells.slice(1).join(';')]);
-    else if (section === 'PROJECTS')
-      file.projects.push({ id: cells[0] as string, cost: row.cost as string, fields: {}, line: i + 1 });
-    else
-      file.votes.push({
-        voterId: cells[0] as string,
-        vote: (row.vote as string).split(','),
-        ...(row.points ? { points: (row.points as string).split(',').map(Number) } : {}),
-        fields: {},
-        line: i + 1,
-      });
-  });
-  return file;
+  const text = fs.readFileSync(new URL(`../../../schemas/pabulib/examples/${name}`, import.meta.url), 'utf8');
+  return parsePabulibText(text).file;
 }
 
 const ids = (e: { projects: { id: string }[] }, selected: number[]) => selected.map((p) => e.projects[p]?.id);

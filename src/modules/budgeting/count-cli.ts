@@ -63,7 +63,10 @@ export async function runPbCli(argv: string[], io: Io): Promise<number> {
   if (read.warnings.length > shown.length)
     io.err(`… and ${read.warnings.length - shown.length} more warnings.\n`);
 
-  let counted: { election: ReturnType<typeof electionFromPabulib>['election']; result: ReturnType<typeof count> };
+  let counted: {
+    election: ReturnType<typeof electionFromPabulib>['election'];
+    result: ReturnType<typeof count>;
+  };
   try {
     const { election, notes } = electionFromPabulib(read.file);
     counted = { election, result: count(election, { rule, completion, tieBreak, notes }) };
@@ -124,7 +127,8 @@ function parseCountArgs(argv: string[]) {
   });
   if (values.help) return 'help' as const;
   const [sub, file, ...extra] = positionals;
-  if (sub !== 'count') throw new Error(sub ? `"${sub}" is not a pb command; use count.` : 'Say what to do: count.');
+  if (sub !== 'count')
+    throw new Error(sub ? `"${sub}" is not a pb command; use count.` : 'Say what to do: count.');
   if (!file) throw new Error('Give the .pb file to count.');
   if (extra.length) throw new Error(`Count one file at a time (also given: ${extra.join(' ')}).`);
   if (!(RULES as readonly string[]).includes(values.rule))
