@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { asciiFileName, documentKind, safeFileName } from './file-kind.js';
+import { asciiFileName, documentKind, fileSizeText, safeFileName } from './file-kind.js';
 
 const bytes = (...b: number[]) => Uint8Array.from([...b, 0, 0, 0]);
 
@@ -40,4 +40,11 @@ test('a safe file name never holds a quote, slash, control character or header b
       assert.doesNotMatch(asciiFileName(name), /["\\]/);
     }),
   );
+});
+
+test('sizes read as kilobytes or megabytes', () => {
+  assert.equal(fileSizeText(10), '1 KB');
+  assert.equal(fileSizeText(860_000), '840 KB');
+  assert.equal(fileSizeText(2.4 * 1024 * 1024), '2.4 MB');
+  assert.equal(fileSizeText(10 * 1024 * 1024), '10 MB');
 });

@@ -24,6 +24,10 @@ export function documentKind(bytes: Uint8Array): DocumentKind | null {
   return null;
 }
 
+/** Characters no file name offered for download should hold: controls, quotes, path and header marks. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+const UNSAFE = /[\u0000-\u001f\u007f"*:<>?|;]/g;
+
 /**
  * A file name safe to put in a Content-Disposition header and show on a page: the last part
  * of whatever path the browser sent, without control characters, quotes or slashes, cut to a
@@ -32,13 +36,28 @@ export function documentKind(bytes: Uint8Array): DocumentKind | null {
  */
 export function safeFileName(given: string, extension: string, fallback = 'document'): string {
   const last = given.split(/[\\/]/).pop() ?? '';
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-  const cleaned = last.replace(/[\u0000-\u001f\u007f"*:<>?|;]/g, '').replace(/\s+/g, ' ').trim();
-  const stem = cleaned.replace(/\.[^.]*$/, '').slice(0, 100).trim() || fallback;
+  const cleaned = last.replace(UNSAFE, '').replace(/\s+/g, ' ').trim();
+  const stem =
+    cleaned
+      .replace(/\.[^.]*$/, '')
+      .slice(0, 100)
+      .trim() || fallback;
   return `${stem}.${extension}`;
 }
 
 /** The ASCII-only form of a name, for the old `filename=` parameter beside `filename*=`. */
 export function asciiFileName(name: string): string {
-  return name.normalize('NFKD').replace(/[^\x20-\x7e]/g, '').replace(/["\\%]/g, '') || 'document';
+  return (
+    name
+      .normalize('NFKD')
+      .replace(/[^\x20-\x7e]/g, '')
+      .replace(/["\\%]/g, '') || 'document'
+  );
+}
+
+/** A file's size as people read it: "840 KB", "2.4 MB" (never "0 KB" for a small file). */
+export function fileSizeText(bytes: number, locale = 'en-GB'): string {
+  const mb = bytes / (1024 * 1024);
+  if (mb >= 1) return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(mb)} MB`;
+  return `${new Intl.NumberFormat(locale).format(Math.max(1, Math.round(bytes / 1024)))} KB`;
 }
