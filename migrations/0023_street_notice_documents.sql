@@ -17,3 +17,14 @@ alter table street_notice_documents
 alter table street_notice_documents
   add constraint street_notice_documents_one_each unique (notice_id, document_id);
 drop index street_notice_documents_notice;
+
+-- The first demo types asked for a "Letter to neighbours" that Kith itself makes once a
+-- notification is sent. Now that required documents must be uploaded before sending, that entry
+-- would stop every demo street party; it goes (matched on its demo id and hint, so nothing a
+-- council wrote is touched).
+update street_notice_types t
+   set documents = (
+     select coalesce(jsonb_agg(d.value order by d.ordinality), '[]'::jsonb)
+       from jsonb_array_elements(t.documents) with ordinality d
+      where not (d.value ->> 'id' = 'neighbour-letter' and d.value ->> 'hint' = 'We make this for you to print.'))
+ where t.documents @> '[{"id": "neighbour-letter"}]';
