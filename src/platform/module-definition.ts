@@ -59,7 +59,12 @@ export type PrivacyHooks = {
  * What a background job knows of the site: its public address, for links in emails, and the
  * email relay when one is set up (see platform/email/relay.ts).
  */
-export type JobSite = { publicUrl: string; relay: RelaySite | null };
+export type JobSite = {
+  publicUrl: string;
+  relay: RelaySite | null;
+  /** Where uploaded files live, for jobs that tidy them away (absent in some tests). */
+  filesDir?: string;
+};
 
 /** A link in the place's navigation; `summaryKey` is its one line on the home page's cards. */
 export type NavItem = { path: string; labelKey: string; summaryKey?: string };
@@ -123,9 +128,12 @@ export function combinePrivacy(...parts: PrivacyHooks[]): PrivacyHooks {
 }
 
 /** The site as jobs and services see it, from the configuration. */
-export function siteOf(config: Pick<Config, 'publicUrl' | 'relay' | 'secret'>): JobSite {
+export function siteOf(
+  config: Pick<Config, 'publicUrl' | 'relay' | 'secret'> & Partial<Pick<Config, 'filesDir'>>,
+): JobSite {
   return {
     publicUrl: config.publicUrl,
     relay: config.relay ? { domain: config.relay.domain, secret: config.secret } : null,
+    ...(config.filesDir ? { filesDir: config.filesDir } : {}),
   };
 }

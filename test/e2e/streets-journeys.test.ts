@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
+import { saveStep, startNotice } from '../../src/modules/streets/notices/notice-service.js';
+import { findPlaceBySlug, type Place } from '../../src/platform/places/place-service.js';
 import { makePerson } from '../helpers/people.js';
 import { expectAccessible, expectAccessibleAsPosted, useServedApp } from '../helpers/served-app.js';
 
@@ -190,4 +192,86 @@ test('approval mode: apply, the officer refuses, the resident amends, the office
       "update street_settings set power_of_competence = true where place_id = (select id from places where slug = 'trafford')",
     );
   }
+});
+
+test('documents: a road closure asks for an insurance certificate; a wrong file is refused, the right one sent and the officer downloads it', async () => {
+  const [resident, officerPerson] = await Promise.all([
+    makePerson(server.db),
+    makePerson(server.db, { roles: ['officer'] }),
+  ]);
+  // The steps before the documents are the street party's, walked above; start from them answered.
+  const place = (await findPlaceBySlug(server.db, 'trafford')) as Place;
+  const ctx = {
+    db: server.db,
+    place,
+    actor: { userId: resident.userId, roles: ['resident' as const], platformAdmin: false },
+  };
+  const id = await startNotice(ctx, 'road-closure');
+  const site = { publicUrl: server.baseUrl };
+  await saveStep(ctx, site, id, 'where', {
+    street: 'Washway Road',
+    fromPoint: 'Marsland Road',
+    toPoint: 'Temple Road',
+  });
+  await saveStep(ctx, site, id, 'when', {
+    'start-day': '26',
+    'start-month': '6',
+    'start-year': '2027',
+    startTime: '10:00',
+    endTime: '13:00',
+  });
+  await saveStep(ctx, site, id, 'what', { title: 'Sale fun run', expectedPeople: '300', roadClosure: 'yes' });
+  await saveStep(ctx, site, id, 'questions', { 'q-route': 'Up Washway Road and back', 'q-diversion': 'no' });
+  const url = `${STREETS}/notices/${id}`;
+  const page = await server.signedIn(resident.email, `${url}/documents`);
+  assert.match(await page.title(), /^Documents to provide/);
+  await expectAccessible(page);
+
+  await page.getByRole('button', { name: 'Continue' }).click();
+  assert.match(
+    (await page.locator('.govuk-error-summary').textContent()) ?? '',
+    /Upload the public liability insurance certificate/,
+  );
+  await expectAccessibleAsPosted(page);
+  const certificate = page.getByLabel('Public liability insurance certificate', { exact: true });
+  await certificate.setInputFiles({
+    name: 'cover.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('<html>not a pdf</html>'),
+  });
+  await page.getByRole('button', { name: 'Continue' }).click();
+  assert.match(
+    (await page.locator('.govuk-error-summary').textContent()) ?? '',
+    /The selected file must be a PDF, JPG or PNG/,
+  );
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n');
+  await certificate.setInputFiles({ name: 'cover.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await page.getByRole('button', { name: 'Continue' }).click();
+  assert.match(await page.title(), /^How can we contact you\?/);
+  await page.getByRole('link', { name: 'Back' }).click();
+  assert.match(await page.content(), /cover\.pdf, 1 KB/);
+  assert.ok(
+    await page.getByRole('button', { name: 'Remove Public liability insurance certificate' }).isVisible(),
+  );
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await radio(page, 'Can we show your name on the public page about the event?', 'No');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  assert.match(await page.title(), /^Check your answers before sending/);
+  assert.match(await page.content(), /cover\.pdf, 1 KB/);
+  await page.getByRole('button', { name: 'Send notification' }).click();
+  assert.match(await page.title(), /^Notification sent/);
+
+  const officer = await server.signedIn(officerPerson.email, url);
+  const link = officer.getByRole('link', { name: /cover\.pdf, 1 KB/ });
+  const download = await officer.request.get(`${server.baseUrl}${await link.getAttribute('href')}`);
+  assert.equal(download.status(), 200);
+  assert.match(download.headers()['content-disposition'] ?? '', /^attachment; filename="cover\.pdf"/);
+  assert.deepEqual(await download.body(), pdf);
+  await expectAccessible(officer);
+  const stored = await server.db.query<{ stored_name: string }>(
+    'select stored_name from street_notice_documents where notice_id = $1',
+    [id],
+  );
+  await server.app.files.remove(...stored.map((r) => r.stored_name));
 });

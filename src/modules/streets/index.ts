@@ -1,6 +1,7 @@
 import { defineModule } from '../../platform/module-definition.js';
 import { streetStats } from './events/stats.js';
-import { streetDeadlinesJob } from './notices/notice-jobs.js';
+import { REMOVE_FILES_JOB } from './notices/document-service.js';
+import { documentFilesJob, streetDeadlinesJob } from './notices/notice-jobs.js';
 import { noticePrivacy } from './notices/notice-privacy.js';
 import { DEMO_NOTICE_ID, DEMO_NOTICE_REFERENCE, seedStreets } from './notices/notice-seed.js';
 import { streetsRoutes } from './routes.js';
@@ -27,12 +28,16 @@ export default defineModule({
   privacy: noticePrivacy,
   seed: seedStreets,
   stats: (ctx) => streetStats(ctx),
-  jobs: (site) => ({ 'streets.deadlines': streetDeadlinesJob(site) }),
+  jobs: (site) => ({
+    'streets.deadlines': streetDeadlinesJob(site),
+    [REMOVE_FILES_JOB]: documentFilesJob(site),
+  }),
   recurringJobs: ['streets.deadlines'],
   demoParams: {
     notice: DEMO_NOTICE_ID,
     reference: DEMO_NOTICE_REFERENCE,
     type: 'street-party',
     act: 'object',
+    document: 'insurance',
   },
 });

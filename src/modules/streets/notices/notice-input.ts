@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { readDateInput } from '../../../platform/http/date-input.js';
 import { optionalText } from '../../../platform/http/form-fields.js';
+import type { NoticeType } from '../types/type-service.js';
 
 /**
  * The resident's journey is one question page a step (GOV.UK "one thing per page"). Each step's
@@ -11,6 +12,19 @@ const E = 'streets.notices.errors';
 
 export const STEPS = ['where', 'when', 'what', 'questions', 'contact'] as const;
 export type Step = (typeof STEPS)[number];
+/** The documents step is a page of its own (files, not fields), after the questions. */
+export type JourneyStep = Step | 'documents';
+
+/** The steps a type asks, in order: questions and documents only when the type has some. */
+export function journeySteps(type: Pick<NoticeType, 'questions' | 'documents'>): JourneyStep[] {
+  const steps: JourneyStep[] = [];
+  for (const s of STEPS) {
+    if (s === 'questions' && !type.questions.length) continue;
+    if (s === 'contact' && type.documents.length) steps.push('documents');
+    steps.push(s);
+  }
+  return steps;
+}
 
 const coordinate = (min: number, max: number) =>
   z

@@ -1,8 +1,12 @@
 import type { PrivacyHooks } from '../../../platform/module-definition.js';
+import { forgetDocuments } from './document-service.js';
 
 /** Drafts nobody sent are deleted after this many days. */
 export const DRAFTS_KEPT_DAYS = 90;
-/** The organiser's name and phone, and neighbours' names, emails and messages, go this long after the event. */
+/**
+ * The organiser's name and phone, the documents they provided, and neighbours' names, emails and
+ * messages, go this long after the event.
+ */
 export const CONTACTS_KEPT_DAYS = 365;
 
 /**
@@ -20,6 +24,12 @@ export const noticePrivacy: PrivacyHooks = {
       retentionKey: 'streets.privacy.notices.kept',
     },
     {
+      dataKey: 'streets.privacy.documents.data',
+      purposeKey: 'streets.privacy.documents.purpose',
+      basis: 'public-task',
+      retentionKey: 'streets.privacy.documents.kept',
+    },
+    {
       dataKey: 'streets.privacy.neighbours.data',
       purposeKey: 'streets.privacy.neighbours.purpose',
       basis: 'consent',
@@ -34,6 +44,13 @@ export const noticePrivacy: PrivacyHooks = {
            n.organiser_name, n.organiser_phone, n.show_organiser, n.notified_at, n.created_at
          from street_notices n join street_notice_types t on t.id = n.type_id
          where n.organiser_id = $1 order by n.created_at`,
+        [person.userId],
+      ),
+      // The files themselves are the person's own; the list says what was given and when.
+      street_notice_documents: await db.query(
+        `select n.reference, d.document_id, d.file_name, d.content_type, d.size_bytes, d.uploaded_at
+           from street_notice_documents d join street_notices n on n.id = d.notice_id
+          where n.organiser_id = $1 or d.uploaded_by = $1 order by d.uploaded_at`,
         [person.userId],
       ),
       street_neighbour_responses: await db.query(
@@ -63,6 +80,9 @@ export const noticePrivacy: PrivacyHooks = {
         where organiser_id = $1 and status not in ('draft', 'stopped', 'withdrawn', 'held', 'lapsed') and starts_at > now()`,
       [person.userId],
     );
+    // Documents name and describe the organiser (an insurance certificate, a plan with their
+    // address): they go with the organiser's details, files and all.
+    await forgetDocuments(tx, 'organiser_id = $1', [person.userId]);
     await tx.query(`delete from street_notices where organiser_id = $1 and status = 'draft'`, [
       person.userId,
     ]);
@@ -75,6 +95,12 @@ export const noticePrivacy: PrivacyHooks = {
     return ['streets.privacy.notices.keptOnErase'];
   },
   async applyRetention(tx, now) {
+    const documents = await forgetDocuments(
+      tx,
+      `(status = 'draft' and updated_at < $1::timestamptz - make_interval(days => $2))
+        or (status <> 'draft' and ends_at < $1::timestamptz - make_interval(days => $3))`,
+      [now, DRAFTS_KEPT_DAYS, CONTACTS_KEPT_DAYS],
+    );
     const drafts = await tx.query(
       `delete from street_notices where status = 'draft' and updated_at < $1::timestamptz - make_interval(days => $2)
        returning id`,
@@ -95,6 +121,6 @@ export const noticePrivacy: PrivacyHooks = {
         returning r.id`,
       [now, CONTACTS_KEPT_DAYS],
     );
-    return drafts.length + organisers.length + neighbours.length;
+    return documents + drafts.length + organisers.length + neighbours.length;
   },
 };

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { fileSizeText } from '../../../lib/file-kind/file-kind.js';
 import { londonParts } from '../../../lib/london-clock.js';
 import { earliestEventDate, type Mode } from '../../../lib/street-notice/deadlines.js';
 import { nextStatus } from '../../../lib/street-notice/states.js';
@@ -12,8 +13,9 @@ import { siteOf } from '../../../platform/module-definition.js';
 import { can } from '../../../platform/roles/permissions.js';
 import { listWards, wardMapSvg } from '../../wards/ward-service.js';
 import { getNoticeType, listNoticeTypes, type NoticeType, streetMode } from '../types/type-service.js';
+import { listDocuments, type ProvidedDocument } from './document-service.js';
 import { holidaysOf, londonToday } from './notice-clock.js';
-import { STEPS, type Step } from './notice-input.js';
+import { type JourneyStep, journeySteps, STEPS, type Step } from './notice-input.js';
 import {
   actOnNotice,
   canAct,
@@ -99,21 +101,18 @@ function noticeNeeded(t: Translate, type: NoticeType): string {
 const fee = (t: Translate, lang: Language, pence: number) =>
   pence === 0 ? t(`${J}.free`) : formatPence(pence, lang);
 
-/** The steps this type asks, in order: the questions page only when the type has questions. */
-const stepsFor = (type: NoticeType): Step[] =>
-  STEPS.filter((s) => s !== 'questions' || type.questions.length > 0);
-
 /** A changed step on a notification already sent is an amendment; some statuses allow none. */
-const changeable = (n: Notice) =>
+export const changeable = (n: Notice) =>
   n.status === 'draft' || nextStatus(n.status, 'amend', { mode: n.mode, windowClosed: false }) !== null;
 
-const isOrganiserOf = (ctx: ServiceContext, n: Notice) => !!ctx.actor && n.organiserId === ctx.actor.userId;
+export const isOrganiserOf = (ctx: ServiceContext, n: Notice) =>
+  !!ctx.actor && n.organiserId === ctx.actor.userId;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping NUL bytes is the point
 const NUL = /\u0000/g;
 
 /** A form body as a flat record of strings; anything else is treated as empty. */
-function formBody(body: unknown): Record<string, string> {
+export function formBody(body: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (body && typeof body === 'object' && !Array.isArray(body))
     for (const [k, v] of Object.entries(body as Record<string, unknown>))
@@ -121,8 +120,11 @@ function formBody(body: unknown): Record<string, string> {
   return out;
 }
 
-const toErrors = (t: Translate, errors: Record<string, string>, href = (f: string) => `#${f}`): FormError[] =>
-  Object.entries(errors).map(([field, key]) => ({ field, text: t(key), href: href(field) }));
+export const toErrors = (
+  t: Translate,
+  errors: Record<string, string>,
+  href = (f: string) => `#${f}`,
+): FormError[] => Object.entries(errors).map(([field, key]) => ({ field, text: t(key), href: href(field) }));
 
 /** What a step's form shows, from the notification as saved. */
 function savedValues(n: Notice, step: Step, displayName: string): Record<string, string> {
@@ -176,10 +178,11 @@ function detailRows(
   lang: Language,
   n: Notice,
   type: NoticeType,
-  changeHref: ((step: Step) => string) | null,
+  changeHref: ((step: JourneyStep) => string) | null,
+  documents: ProvidedDocument[] | null = null,
 ) {
   const yesNo = (v: boolean | null) => (v === null ? t(`${J}.notAnswered`) : t(v ? `${J}.yes` : `${J}.no`));
-  const row = (key: string, value: string, step: Step | null, show = true) =>
+  const row = (key: string, value: string, step: JourneyStep | null, show = true) =>
     show
       ? {
           key: { text: t(`${J}.rows.${key}`) },
@@ -229,6 +232,8 @@ function detailRows(
           : {}),
       };
     }),
+    // The notification's page lists documents apart, with their download links.
+    ...(documents ? documentRows(t, lang, type, documents, changeHref) : []),
     row('name', n.organiserName, 'contact'),
     row('phone', n.organiserPhone, 'contact', !!n.organiserPhone),
     row('email', n.organiserEmail ?? '', null, !!n.organiserEmail),
@@ -236,6 +241,40 @@ function detailRows(
     row('fee', fee(t, lang, n.feePence), null),
   ];
   return rows.filter((r) => r !== null);
+}
+
+/** "insurance.pdf, 120 KB" for a document provided, in the language of the page. */
+export const documentText = (t: Translate, lang: Language, d: ProvidedDocument) =>
+  t(`${J}.documents.fileSize`, { name: d.fileName, size: fileSizeText(d.sizeBytes, LOCALE[lang]) });
+
+/** One summary-list row per document the type asks for: what was provided, or that it was not. */
+function documentRows(
+  t: Translate,
+  lang: Language,
+  type: NoticeType,
+  documents: ProvidedDocument[],
+  changeHref: ((step: JourneyStep) => string) | null,
+) {
+  return type.documents.map((doc) => {
+    const provided = documents.find((d) => d.documentId === doc.id);
+    return {
+      key: { text: doc.name },
+      value: {
+        text: provided
+          ? documentText(t, lang, provided)
+          : t(doc.required ? `${J}.documents.notProvided` : `${J}.notAnswered`),
+      },
+      ...(changeHref
+        ? {
+            actions: {
+              items: [
+                { href: changeHref('documents'), text: t(`${J}.change`), visuallyHiddenText: doc.name },
+              ],
+            },
+          }
+        : {}),
+    };
+  });
 }
 
 /**
@@ -319,7 +358,7 @@ export async function noticeRoutes(app: FastifyInstance) {
     const t = request.t;
     const url = noticeUrl(request, n.id);
     if (!changeable(n)) return reply.redirect(url, 303);
-    const steps = stepsFor(type);
+    const steps = journeySteps(type);
     if (!steps.includes(step)) return reply.redirect(`${url}/${steps[steps.indexOf('what') + 1]}`, 303);
     const query = request.query as Record<string, unknown>;
     const fromCheck = query.return === 'check';
@@ -416,7 +455,7 @@ export async function noticeRoutes(app: FastifyInstance) {
         const url = noticeUrl(request, n.id);
         if (n.status !== 'draft') return reply.redirect(`${url}?done=amended`, 303);
         const query = request.query as Record<string, unknown>;
-        const steps = stepsFor(type);
+        const steps = journeySteps(type);
         const next = steps[steps.indexOf(step) + 1];
         return reply.redirect(query.return === 'check' || !next ? `${url}/check` : `${url}/${next}`, 303);
       },
@@ -432,15 +471,16 @@ export async function noticeRoutes(app: FastifyInstance) {
     const url = noticeUrl(request, n.id);
     if (n.status !== 'draft') return reply.redirect(url, 303);
     const t = request.t;
+    const documents = await listDocuments(c, n.id);
     const missing = missingSteps(n, type);
     const errors = state.errors ?? [];
     if (errors.length) reply.code(422);
-    const steps = stepsFor(type);
+    const steps = journeySteps(type);
     return reply.page(`${V}/check.njk`, {
       pageTitle: t(`${J}.check.title`),
       notice: n,
       mode: await streetMode(c.db, c.place.id),
-      rows: detailRows(t, request.lang, n, type, (s) => `${url}/${s}?return=check`),
+      rows: detailRows(t, request.lang, n, type, (s) => `${url}/${s}?return=check`, documents),
       missing,
       backHref: `${url}/${steps[steps.length - 1]}`,
       action: `${url}/check`,
@@ -511,6 +551,7 @@ export async function noticeRoutes(app: FastifyInstance) {
     const done =
       typeof query.done === 'string' && [...NOTICE_ACTS, 'amended'].includes(query.done) ? query.done : null;
     const history = await noticeHistory(c, n.id);
+    const provided = await listDocuments(c, n.id);
     const acts = NOTICE_ACTS.filter((a) => canAct(c, n, a, now));
     const deadlinePassed = !!n.objectionDeadline && n.objectionDeadline.getTime() <= now.getTime();
     const errors = state.errors ?? [];
@@ -535,6 +576,21 @@ export async function noticeRoutes(app: FastifyInstance) {
       rows: detailRows(t, request.lang, n, type, canChange ? (s) => `${url}/${s}` : null),
       canChange,
       organiser,
+      documents: [
+        ...type.documents.map((doc) => ({ id: doc.id, name: doc.name })),
+        // One the type no longer asks for is still the resident's, and officers may need it.
+        ...provided
+          .filter((d) => !type.documents.some((doc) => doc.id === d.documentId))
+          .map((d) => ({ id: d.documentId, name: d.documentId })),
+      ].map((doc) => {
+        const d = provided.find((p) => p.documentId === doc.id);
+        return {
+          name: doc.name,
+          text: d ? documentText(t, request.lang, d) : null,
+          href: d ? `${url}/documents/${encodeURIComponent(doc.id)}` : null,
+        };
+      }),
+      documentsHref: `${url}/documents`,
       history: history.map((h) => ({
         at: h.at,
         action: t(`streets.notices.actions.${h.action}`),

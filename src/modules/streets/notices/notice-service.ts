@@ -25,9 +25,23 @@ import { can } from '../../../platform/roles/permissions.js';
 import { staffWithPermission } from '../../../platform/roles/role-service.js';
 import { getWard, wardAt } from '../../wards/ward-service.js';
 import { readAnswers, unanswered } from '../types/questions.js';
-import { getNoticeType, getNoticeTypeById, type NoticeType, streetMode } from '../types/type-service.js';
+import {
+  type DocumentToProvide,
+  getNoticeType,
+  getNoticeTypeById,
+  type NoticeType,
+  streetMode,
+} from '../types/type-service.js';
 import { deadlineAt, holidaysOf, LAST_KNOWN_DATE, londonToday } from './notice-clock.js';
-import { ContactInput, ReasonInput, readWhen, type Step, WhatInput, WhereInput } from './notice-input.js';
+import {
+  ContactInput,
+  type JourneyStep,
+  ReasonInput,
+  readWhen,
+  type Step,
+  WhatInput,
+  WhereInput,
+} from './notice-input.js';
 import { newReference } from './reference.js';
 
 export const NOTIFY = 'streets.notify';
@@ -172,7 +186,12 @@ export function publicView(n: Notice): PublicNotice {
   return { ...rest, organiserName: n.showOrganiser ? organiserName : null };
 }
 
-async function loadRow(db: Pick<Db, 'query'>, placeId: string, id: string, lock = false): Promise<NoticeRow> {
+export async function loadRow(
+  db: Pick<Db, 'query'>,
+  placeId: string,
+  id: string,
+  lock = false,
+): Promise<NoticeRow> {
   if (!isUuid(id)) throw new NotFound();
   const rows = await db.query<NoticeRow>(
     `${SELECT} where n.place_id = $1 and n.id = $2 ${lock ? 'for update of n' : ''}`,
@@ -182,7 +201,7 @@ async function loadRow(db: Pick<Db, 'query'>, placeId: string, id: string, lock 
   return rows[0];
 }
 
-const isOrganiser = (ctx: ServiceContext, r: Pick<NoticeRow, 'organiser_id'>) =>
+export const isOrganiser = (ctx: ServiceContext, r: Pick<NoticeRow, 'organiser_id'>) =>
   !!ctx.actor && r.organiser_id === ctx.actor.userId;
 
 /** The organiser and officers see everything; nobody else sees a notification this way (404, not 403). */
@@ -261,6 +280,13 @@ async function insertWithReference(tx: Tx, ctx: ServiceContext, type: NoticeType
   }
 }
 
+/** Only the organiser changes a notification, and not once it is over or under appeal. */
+export function assertChangeable(ctx: ServiceContext, r: Pick<NoticeRow, 'organiser_id' | 'status'>) {
+  if (!isOrganiser(ctx, r)) throw new NotFound();
+  if (FINAL.includes(r.status) || r.status === 'appealed')
+    throw new Conflict('streets.notices.errors.cannotChange');
+}
+
 export type SaveResult = { errors: Record<string, string> };
 
 /**
@@ -276,11 +302,7 @@ export async function saveStep(
   body: Record<string, unknown>,
   now = new Date(),
 ): Promise<SaveResult> {
-  const checkable = (r: NoticeRow) => {
-    if (!isOrganiser(ctx, r)) throw new NotFound();
-    if (FINAL.includes(r.status) || r.status === 'appealed')
-      throw new Conflict('streets.notices.errors.cannotChange');
-  };
+  const checkable = (r: NoticeRow) => assertChangeable(ctx, r);
   // Read and check the answers first (finding the ward reads the ward map), then apply them
   // to the row as it stands under a lock.
   const current = await loadRow(ctx.db, ctx.place.id, id);
@@ -312,7 +334,7 @@ export async function saveStep(
   });
 }
 
-type StepValues = Record<string, string | number | boolean | Date | null | Record<string, unknown>>;
+export type StepValues = Record<string, string | number | boolean | Date | null | Record<string, unknown>>;
 
 async function readStep(
   ctx: ServiceContext,
@@ -407,13 +429,29 @@ function validatedOrErrors<S extends Parameters<typeof validated>[0]>(
   }
 }
 
-/** The steps of a draft still to answer, in order. */
-export function missingSteps(n: Notice, type: NoticeType): Step[] {
-  const missing: Step[] = [];
+/** The required documents of a type not yet provided for a notification. */
+export async function missingDocuments(
+  db: Pick<Db, 'query'>,
+  noticeId: string,
+  type: Pick<NoticeType, 'documents'>,
+): Promise<DocumentToProvide[]> {
+  if (!type.documents.some((d) => d.required)) return [];
+  const rows = await db.query<{ document_id: string }>(
+    'select document_id from street_notice_documents where notice_id = $1',
+    [noticeId],
+  );
+  const provided = new Set(rows.map((r) => r.document_id));
+  return type.documents.filter((d) => d.required && !provided.has(d.id));
+}
+
+/** The steps of a draft still to answer, in order (documents only when told some are missing). */
+export function missingSteps(n: Notice, type: NoticeType, documentsMissing = false): JourneyStep[] {
+  const missing: JourneyStep[] = [];
   if (!n.street && !n.locationText) missing.push('where');
   if (!n.startsAt || !n.endsAt) missing.push('when');
   if (!n.title || n.expectedPeople === null || n.roadClosure === null) missing.push('what');
   if (unanswered(type.questions, n.answers).length) missing.push('questions');
+  if (documentsMissing) missing.push('documents');
   if (!n.organiserName) missing.push('contact');
   return missing;
 }
@@ -433,7 +471,11 @@ export async function submitNotice(
     if (!isOrganiser(ctx, row)) throw new NotFound();
     if (row.status !== 'draft') throw new Conflict('streets.notices.errors.alreadySubmitted');
     const type = await getNoticeTypeById(tx, ctx.place.id, row.type_id);
-    const missing = missingSteps(toNotice(row), type);
+    const documentsMissing = (await missingDocuments(tx, id, type)).length > 0;
+    const missing = missingSteps(toNotice(row), type, documentsMissing);
+    // The message names what is missing; its field is the step to go back to.
+    if (missing[0] === 'documents')
+      throw new Invalid({ documents: 'streets.notices.errors.documentsMissing' });
     if (missing.length) throw new Invalid({ [missing[0] as string]: 'streets.notices.errors.incomplete' });
     const holidays = holidaysOf(ctx.place);
     const today = londonToday(now);
@@ -544,8 +586,8 @@ export async function actOnNotice(
   });
 }
 
-/** An amendment to a notification already made (inside saveStep's transaction). */
-async function amend(
+/** An amendment to a notification already made (inside the transaction of the change). */
+export async function amend(
   tx: Tx,
   ctx: ServiceContext,
   site: Site,

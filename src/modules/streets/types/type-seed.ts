@@ -50,14 +50,7 @@ export const DEMO_TYPES: DemoType[] = [
       q('music', 'yes-no', 'Will you play amplified music?'),
       q('cooking', 'yes-no', 'Will there be a barbecue or other cooking on the street?'),
     ],
-    documents: [
-      {
-        id: 'neighbour-letter',
-        name: 'Letter to neighbours',
-        hint: 'We make this for you to print.',
-        required: true,
-      },
-    ],
+    documents: [],
   },
   {
     slug: 'play-street',
@@ -76,14 +69,7 @@ export const DEMO_TYPES: DemoType[] = [
       }),
       q('stewards', 'text', 'Who will steward the ends of the road?', { hint: 'First names are enough' }),
     ],
-    documents: [
-      {
-        id: 'neighbour-letter',
-        name: 'Letter to neighbours',
-        hint: 'We make this for you to print.',
-        required: true,
-      },
-    ],
+    documents: [],
   },
   {
     slug: 'road-closure',
@@ -102,16 +88,16 @@ export const DEMO_TYPES: DemoType[] = [
     ],
     documents: [
       {
-        id: 'route-plan',
-        name: 'A plan of the route or closure',
-        hint: 'A photo of a hand-drawn map is fine.',
-        required: false,
+        id: 'insurance',
+        name: 'Public liability insurance certificate',
+        hint: 'Cover of at least £5 million for the day of the event.',
+        required: true,
       },
       {
-        id: 'neighbour-letter',
-        name: 'Letter to neighbours',
-        hint: 'We make this for you to print.',
-        required: true,
+        id: 'route-plan',
+        name: 'Plan of the route or closure',
+        hint: 'A photo of a hand-drawn map is fine.',
+        required: false,
       },
     ],
   },
