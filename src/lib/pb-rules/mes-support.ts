@@ -28,9 +28,9 @@ export function checkUtility(election: Election, utility: MesUtility): void {
 }
 
 /**
- * Ballots naming each project, in project-major order (a CSR matrix by project), with each
- * supporter's utility. A voter who gave a project 0 points does not support it. `named` counts
- * ballots naming the project at all: the `supporters` tie-break.
+ * Ballots supporting each project, in project-major order (a CSR matrix by project), with each
+ * supporter's weight. A voter who gave a project 0 points does not support it (as in support.ts).
+ * `named` counts the supporters: the `supporters` tie-break.
  */
 export interface Supporters {
   offsets: Uint32Array;
@@ -48,8 +48,9 @@ export function supportersOf(election: Election, utility: MesUtility): Supporter
   const counts = new Uint32Array(m + 1);
   for (let k = 0; k < approvals.length; k++) {
     const p = approvals[k] as number;
+    if (points !== null && points[k] === 0) continue;
     named[p] = (named[p] as number) + 1;
-    if (!usePoints || (points[k] as number) > 0) counts[p + 1] = (counts[p + 1] as number) + 1;
+    counts[p + 1] = (counts[p + 1] as number) + 1;
   }
   const offsets = new Uint32Array(m + 1);
   for (let p = 0; p < m; p++) offsets[p + 1] = (offsets[p] as number) + (counts[p + 1] as number);
@@ -60,8 +61,8 @@ export function supportersOf(election: Election, utility: MesUtility): Supporter
   for (let v = 0; v < election.voters; v++) {
     for (let k = vo[v] as number; k < (vo[v + 1] as number); k++) {
       const p = approvals[k] as number;
+      if (points !== null && points[k] === 0) continue;
       const w = usePoints ? (points[k] as number) : 1;
-      if (w === 0) continue;
       const at = fill[p] as number;
       fill[p] = at + 1;
       voters[at] = v;
