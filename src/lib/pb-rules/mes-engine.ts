@@ -72,7 +72,6 @@ export class MesEngine {
   private readonly gCnt: Float64Array;
   private readonly gR: Float64Array;
   private readonly gNew: Int32Array;
-  private gOrder: Int32Array;
   private m = 0;
   private zeroCnt = 0;
   private readonly pointsKey = new Map<number, number>();
@@ -119,7 +118,6 @@ export class MesEngine {
     this.gCnt = new Float64Array(most + 1);
     this.gR = new Float64Array(most + 1);
     this.gNew = new Int32Array(most + 1);
-    this.gOrder = new Int32Array(most + 1);
     this.grow(1024);
   }
 
@@ -161,31 +159,54 @@ export class MesEngine {
     return c;
   }
 
-  /** A class's exact money; also tightens its float to the nearest double. */
+  /**
+   * A class's exact money: the start less the shares along its history, one fraction per round
+   * it paid in; also tightens its float to the nearest double.
+   */
   exactOf(c: number): Frac {
     const known = this.exact[c];
     if (known) return known;
-    const tau = this.exactTau(this.cround[c] as number);
-    const value = sub(this.exactOf(this.parent[c] as number), mul(tau, frac(this.cw[c] as number)));
+    let value = this.exact[START_CLASS] as Frac;
+    for (let x = c; x > START_CLASS; x = this.parent[x] as number)
+      value = sub(value, mul(this.exactTau(this.cround[x] as number), frac(this.cw[x] as number)));
     this.exact[c] = value;
     this.bf[c] = toFloat(value);
     this.be[c] = 4 * EPS * Math.abs(this.bf[c] as number);
     return value;
   }
 
-  /** A round's exact price per unit of weight, from the exact money of the classes it capped. */
+  /**
+   * A round's exact price per unit of weight. What its capped supporters paid is their number
+   * times the start less, for each earlier round, its price times a whole-number weight (summed
+   * along their histories), so it takes one fraction per earlier round, not one per class.
+   */
   exactTau(r: number): Frac {
     const rec = this.rounds[r] as EngineRound;
-    if (rec.tauExact) return rec.tauExact;
-    let paid = ZERO;
-    rec.cappedCls.forEach((c, i) => {
-      paid = add(paid, mul(this.exactOf(c), frac(rec.cappedCnt[i] as number)));
-    });
-    rec.tauExact = div(
-      sub(frac(this.election.projects[rec.project]?.cost ?? 0n), paid),
-      frac(rec.fullWeight),
-    );
+    if (!rec.tauExact)
+      rec.tauExact = div(
+        sub(frac(this.election.projects[rec.project]?.cost ?? 0n), this.cappedTotal(r)),
+        frac(rec.fullWeight),
+      );
     return rec.tauExact;
+  }
+
+  /** Exactly what the capped supporters of round r paid between them (all they had). */
+  cappedTotal(r: number): Frac {
+    const rec = this.rounds[r] as EngineRound;
+    const coef = new Float64Array(r);
+    let capped = 0;
+    rec.cappedCls.forEach((c, i) => {
+      const cnt = rec.cappedCnt[i] as number;
+      capped += cnt;
+      for (let x = c; x > START_CLASS; x = this.parent[x] as number) {
+        const j = this.cround[x] as number;
+        coef[j] = (coef[j] as number) + cnt * (this.cw[x] as number);
+      }
+    });
+    let paid = mul(this.exact[START_CLASS] as Frac, frac(capped));
+    for (let j = 0; j < r; j++)
+      if ((coef[j] as number) !== 0) paid = sub(paid, mul(this.exactTau(j), frac(coef[j] as number)));
+    return paid;
   }
 
   /** Groups project p's supporters by (class, weight) into the scratch arrays. */
@@ -267,36 +288,55 @@ export class MesEngine {
     moneyErr = 2 * (moneyErr + (m + 2) * EPS * money);
     if (money + moneyErr < cost) return false;
     if (money - moneyErr < cost) return this.evaluateExact(p);
-    const order = this.gOrder.subarray(0, m);
-    for (let g = 0; g < m; g++) order[g] = g;
-    order.sort((a, b) => (gR[a] as number) - (gR[b] as number));
+    // Water-filling from below: cap every group whose money per weight is under the current
+    // price, recompute the price from the rest, and repeat until no further group is capped. The
+    // price only rises and stays at most the true one, so this ends in a few passes without sorting.
+    const inCap = this.gNew;
+    let weightAll = 0;
+    for (let g = 0; g < m; g++) {
+      weightAll += (gCnt[g] as number) * (gW[g] as number);
+      inCap[g] = 0;
+    }
+    let tau = cost / weightAll;
     let paid = 0;
-    let paidErr = 0;
-    let weight = 0;
-    for (let g = 0; g < m; g++) weight += (gCnt[g] as number) * (gW[g] as number);
-    let split = 0;
-    let tau = 0;
-    for (; split < m; split++) {
-      const g = order[split] as number;
+    let weight = weightAll;
+    let capped = 0;
+    for (let pass = 0; ; pass++) {
+      if (pass > m + 2) return this.evaluateExact(p);
+      let more = 0;
+      for (let g = 0; g < m; g++) {
+        if (inCap[g] === 0 && (gR[g] as number) < tau) {
+          inCap[g] = 1;
+          more++;
+          paid += (gCnt[g] as number) * (bf[gCls[g] as number] as number);
+          weight -= (gCnt[g] as number) * (gW[g] as number);
+        }
+      }
+      if (more === 0) break;
+      capped += more;
+      if (capped === m || weight <= 0) return this.evaluateExact(p);
       tau = (cost - paid) / weight;
-      if ((gR[g] as number) >= tau) break;
+    }
+    // Recompute the capped sum in one go (the passes added in another order) with its error bound.
+    paid = 0;
+    let paidErr = 0;
+    for (let g = 0; g < m; g++) {
+      if (inCap[g] === 0) continue;
       const c = gCls[g] as number;
       paid += (gCnt[g] as number) * (bf[c] as number);
       paidErr += (gCnt[g] as number) * (be[c] as number);
-      weight -= (gCnt[g] as number) * (gW[g] as number);
     }
-    if (split === m) return this.evaluateExact(p);
-    paidErr = 2 * (paidErr + (split + 2) * EPS * paid);
+    tau = (cost - paid) / weight;
+    paidErr = 2 * (paidErr + (capped + 2) * EPS * paid);
     const numErr = paidErr + 2 * EPS * (cost + paid);
     const err = 2 * (numErr / weight + 2 * EPS * tau);
     // Certify the split: every capped group's money per weight at most tau, every other at least.
     const lo = tau - err;
     const hi = tau + err;
-    for (let i = 0; i < m; i++) {
-      const g = order[i] as number;
+    for (let g = 0; g < m; g++) {
       const c = gCls[g] as number;
       const w = gW[g] as number;
-      if (i < split) {
+      if (inCap[g] === 1) {
         if ((((bf[c] as number) + (be[c] as number)) / w) * (1 + 4 * EPS) > lo) return this.evaluateExact(p);
       } else if ((((bf[c] as number) - (be[c] as number)) / w) * (1 - 4 * EPS) < hi)
         return this.evaluateExact(p);
@@ -518,15 +558,5 @@ export class MesEngine {
     for (let g = 0; g < this.m; g++)
       money += (this.gCnt[g] as number) * (this.bf[this.gCls[g] as number] as number);
     return money;
-  }
-
-  /** Exactly what the capped supporters of round r paid between them. */
-  cappedTotal(r: number): Frac {
-    const rec = this.rounds[r] as EngineRound;
-    let paid = ZERO;
-    rec.cappedCls.forEach((c, i) => {
-      paid = add(paid, mul(this.exactOf(c), frac(rec.cappedCnt[i] as number)));
-    });
-    return paid;
   }
 }
