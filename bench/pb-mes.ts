@@ -41,7 +41,10 @@ const costs = Array.from({ length: projectCount }, () => Math.round(20_000 + ran
 const weight = Array.from({ length: projectCount }, () => 1 / (0.05 + random()) ** 1.2);
 const cumulative: number[] = [];
 let sum = 0;
-for (const w of weight) cumulative.push((sum += w));
+for (const w of weight) {
+  sum += w;
+  cumulative.push(sum);
+}
 const draw = () => {
   const x = random() * sum;
   let lo = 0;
