@@ -43,7 +43,9 @@ export function explainMes(election: Election, engine: MesEngine, facts: MesRunF
     ];
     if (r.capped > 0)
       parts.push(
-        `${plural(r.capped, 'supporter', 'supporters')} with less than that left paid all they had, ${formatMoneyApprox(cappedPaid, election)} between them`,
+        r.capped === 1
+          ? `1 supporter with less than that left paid all they had, ${formatMoneyApprox(cappedPaid, election)}`
+          : `${plural(r.capped, 'supporter', 'supporters')} with less than that left paid all they had, ${formatMoneyApprox(cappedPaid, election)} between them`,
       );
     if (r.empty > 0) parts.push(`${plural(r.empty, 'supporter', 'supporters')} had nothing left to pay`);
     out[r.project] = {
@@ -91,7 +93,7 @@ export function explainMes(election: Election, engine: MesEngine, facts: MesRunF
       text: `Not funded by Equal Shares: its ${plural(supporters, 'supporter', 'supporters')} had ${formatMoney(
         left,
         election,
-      )} left between them; it needed ${cost}.`,
+      )} left${supporters === 1 ? '' : ' between them'}; it needed ${cost}.`,
       trace: {
         ...common,
         reason: 'unaffordable',
