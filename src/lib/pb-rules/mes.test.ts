@@ -113,7 +113,7 @@ test('add1u tops up with greedy what add1 leaves', () => {
   assert.match(r.explanations[2]?.text ?? '', /greedy/);
   assert.equal(r.explanations[0]?.funded, false);
   assert.match(r.explanations[0]?.text ?? '', /its 1 supporter had £49 left; it needed £50/);
-  assert.equal((r.explanations[0]?.trace.greedy as { stage: string }).stage, 'greedy-top-up');
+  assert.equal((r.explanations[0]?.trace.greedy as { stage?: string } | undefined)?.stage, 'greedy-top-up');
 });
 
 test('mes-points pays by points; points need points ballots', () => {
