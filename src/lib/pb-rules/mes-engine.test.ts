@@ -90,3 +90,41 @@ test('fast MES equals the reference where prices land exactly on what voters hav
     );
   assert.ok(fallbacks > 0, 'these elections should need the exact path');
 });
+
+test('fast MES equals the reference where the floats decide (irregular costs, more voters)', () => {
+  // Small whole numbers make shares land on each other all the time and send the engine to
+  // fractions; irregular amounts keep it on the certified float path, which is what this tests.
+  const arb = fc
+    .record({
+      costs: fc.array(fc.integer({ min: 1000, max: 99_999 }), { minLength: 2, maxLength: 8 }),
+      ballots: fc.array(fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }), {
+        minLength: 20,
+        maxLength: 70,
+      }),
+      budget: fc.integer({ min: 10_000, max: 400_000 }),
+      points: fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 8, maxLength: 8 }),
+    })
+    .map(({ costs, ballots, budget, points }) => {
+      const lists = ballots.map((b) =>
+        b.map((x, i) => (x && i < costs.length ? i : -1)).filter((i) => i >= 0),
+      );
+      return electionOf({
+        budget,
+        projects: costs.map((cost, i) => ({ id: `p${i}`, cost })),
+        ballots: lists,
+        points: lists.map((l, v) => l.map((p) => (((points[p] as number) + v) % 9) + 1)),
+      });
+    });
+  let rounds = 0;
+  let fallbacks = 0;
+  for (const utility of ['cost', 'card', 'points'] as const)
+    fc.assert(
+      fc.property(arb, (e) => {
+        const engine = sameAsReference(e, utility, e.budget, [...DEFAULT_TIE_BREAK]);
+        rounds += engine.rounds.length;
+        fallbacks += engine.exactFallbacks;
+      }),
+      { numRuns: 150 },
+    );
+  assert.ok(fallbacks * 10 < rounds, `floats should decide nearly everything (${fallbacks} of ${rounds})`);
+});
