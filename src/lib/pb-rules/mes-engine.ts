@@ -65,6 +65,11 @@ export class MesEngine {
   private groupStamp = new Int32Array(0);
   private stamp = 0;
   private readonly voterClass: Int32Array;
+  // Per run, each project's supporters who still have money: a copy of the supporter lists that
+  // gather() compacts as voters run out, so later rounds do not walk the spent ones again.
+  private readonly liveVoters: Uint32Array;
+  private readonly liveWeights: Uint32Array;
+  private readonly liveEnd: Uint32Array;
 
   // Scratch for one project's supporters grouped by (class, weight).
   private readonly gCls: Int32Array;
@@ -113,6 +118,9 @@ export class MesEngine {
     }
     this.tie = tieBreakComparator(tieBreak, election.projects, this.sup.named);
     this.voterClass = new Int32Array(this.n);
+    this.liveVoters = new Uint32Array(this.sup.voters.length);
+    this.liveWeights = new Uint32Array(this.usePoints ? this.sup.weights.length : 0);
+    this.liveEnd = new Uint32Array(mp);
     this.gCls = new Int32Array(most + 1);
     this.gW = new Float64Array(most + 1);
     this.gCnt = new Float64Array(most + 1);
@@ -211,31 +219,36 @@ export class MesEngine {
 
   /** Groups project p's supporters by (class, weight) into the scratch arrays. */
   private gather(p: number): void {
-    const { offsets, voters, weights } = this.sup;
+    const offsets = this.sup.offsets;
+    const voters = this.liveVoters;
+    const weights = this.liveWeights;
     const vc = this.voterClass;
     let m = 0;
-    let zero = 0;
+
     const st = ++this.stamp;
     const from = offsets[p] as number;
-    const to = offsets[p + 1] as number;
+    const to = this.liveEnd[p] as number;
+    let at = from;
     if (!this.usePoints) {
       const gs = this.groupStamp;
       const go = this.groupOf;
+      const gCnt = this.gCnt;
+      const gCls = this.gCls;
+      const gW = this.gW;
       for (let k = from; k < to; k++) {
-        const c = vc[voters[k] as number] as number;
-        if (c === ZERO_CLASS) {
-          zero++;
-          continue;
-        }
+        const v = voters[k] as number;
+        const c = vc[v] as number;
+        if (c === ZERO_CLASS) continue;
+        voters[at++] = v;
         if (gs[c] === st) {
           const g = go[c] as number;
-          this.gCnt[g] = (this.gCnt[g] as number) + 1;
+          gCnt[g] = (gCnt[g] as number) + 1;
         } else {
           gs[c] = st;
           go[c] = m;
-          this.gCls[m] = c;
-          this.gW[m] = 1;
-          this.gCnt[m] = 1;
+          gCls[m] = c;
+          gW[m] = 1;
+          gCnt[m] = 1;
           m++;
         }
       }
@@ -243,12 +256,13 @@ export class MesEngine {
       const keys = this.pointsKey;
       keys.clear();
       for (let k = from; k < to; k++) {
-        const c = vc[voters[k] as number] as number;
-        if (c === ZERO_CLASS) {
-          zero++;
-          continue;
-        }
+        const v = voters[k] as number;
+        const c = vc[v] as number;
+        if (c === ZERO_CLASS) continue;
         const w = weights[k] as number;
+        voters[at] = v;
+        weights[at] = w;
+        at++;
         const key = c * 4294967296 + w;
         const g = keys.get(key);
         if (g !== undefined) this.gCnt[g] = (this.gCnt[g] as number) + 1;
@@ -261,8 +275,10 @@ export class MesEngine {
         }
       }
     }
+    const live = at - from;
+    this.liveEnd[p] = at;
     this.m = m;
-    this.zeroCnt = zero;
+    this.zeroCnt = (offsets[p + 1] as number) - from - live;
   }
 
   private groupIndex(c: number, w: number): number {
@@ -403,6 +419,9 @@ export class MesEngine {
     this.newClass(START_CLASS, -1, 0, startF, 4 * EPS * startF);
     this.exact[START_CLASS] = start;
     this.voterClass.fill(START_CLASS);
+    this.liveVoters.set(this.sup.voters);
+    if (this.usePoints) this.liveWeights.set(this.sup.weights);
+    this.liveEnd.set(this.sup.offsets.subarray(1));
 
     const mp = this.election.projects.length;
     // Rho never falls as money is spent, so the last bound found for a project stays a lower bound.
@@ -541,14 +560,24 @@ export class MesEngine {
       const be = this.be[c] as number;
       gNew[g] = this.newClass(c, r, w, bf - tau * w, be + w * err + 4 * EPS * (bf + tau * w));
     }
-    const { offsets, voters, weights } = this.sup;
+    const voters = this.liveVoters;
+    const weights = this.liveWeights;
     const vc = this.voterClass;
-    for (let k = offsets[p] as number; k < (offsets[p + 1] as number); k++) {
-      const v = voters[k] as number;
-      const c = vc[v] as number;
-      if (c === ZERO_CLASS) continue;
-      vc[v] = gNew[this.groupIndex(c, weights[k] as number)] as number;
-    }
+    const from = this.sup.offsets[p] as number;
+    const to = this.liveEnd[p] as number;
+    if (!this.usePoints) {
+      const go = this.groupOf;
+      for (let k = from; k < to; k++) {
+        const v = voters[k] as number;
+        const c = vc[v] as number;
+        if (c !== ZERO_CLASS) vc[v] = gNew[go[c] as number] as number;
+      }
+    } else
+      for (let k = from; k < to; k++) {
+        const v = voters[k] as number;
+        const c = vc[v] as number;
+        if (c !== ZERO_CLASS) vc[v] = gNew[this.groupIndex(c, weights[k] as number)] as number;
+      }
   }
 
   /** The money project p's supporters have left now (float, for explanations). */
