@@ -58,12 +58,3 @@ export function toFloat(a: Frac): number {
   const v = Number(q) * 2 ** -shift;
   return neg ? -v : v;
 }
-
-/** "num/den", or "num" for whole numbers: how fractions appear in JSON traces. */
-export const fracToString = (a: Frac): string => (a.den === 1n ? `${a.num}` : `${a.num}/${a.den}`);
-
-/** The greatest whole number not above a. */
-export const floorFrac = (a: Frac): bigint => {
-  const q = a.num / a.den;
-  return a.num < 0n && q * a.den !== a.num ? q - 1n : q;
-};
