@@ -6,12 +6,17 @@ import { type Election, electionOf } from './election.js';
 import { greedy } from './greedy.js';
 import { MesError, mes } from './mes.js';
 import { mesReference } from './mes-reference.js';
+import { add, type Frac, frac } from './rational.js';
 import { COMPLETIONS } from './result.js';
 import { DEFAULT_TIE_BREAK, type TieBreakKey } from './tie-break.js';
 
 const tieBreak = [...DEFAULT_TIE_BREAK];
 const ids = (e: { projects: { id: string }[] }, sel: number[]) => sel.map((p) => e.projects[p]?.id);
 const idOf = (e: Election) => (i: number) => e.projects[i]?.id;
+const fracOf = (text: unknown): Frac => {
+  const [num, den] = String(text).split('/');
+  return frac(BigInt(num as string), BigInt(den ?? '1'));
+};
 
 // 10 voters, £100 (£10 each). Six approve R1, R2, R3; four approve Y1, Y2; all cost £30.
 // Greedy: R1, R2, R3. MES: R1 (£5 from each of the six), R2 (their last £5), R3 (nothing
@@ -95,6 +100,25 @@ test('add1 raises every share until the outcome fills the budget; the summary sa
   assert.equal(r.explanations[1]?.trace.perVoterBudget, '30');
 });
 
+test('add1 raises shares by one currency unit, not one money unit, when amounts have pennies', () => {
+  // The add1 example above in pennies (scale 100): the same steps of £1 a voter, and the same end.
+  const e = electionOf({
+    budget: 10_000,
+    scale: 100,
+    currency: 'GBP',
+    projects: [
+      { id: 'A', cost: 6000 },
+      { id: 'B', cost: 4000 },
+    ],
+    ballots: [[0], [0], [1], [1]],
+  });
+  const r = mes(e, { utility: 'cost', completion: 'add1', tieBreak });
+  assert.deepEqual(ids(e, r.selected), ['B', 'A']);
+  assert.equal(r.stats.virtualBudget, 12_000n);
+  assert.equal(r.stats.runs, 6);
+  assert.match(r.explanations[0]?.text ?? '', /costing £60: 2 supporters paid an equal share of £30 each/);
+});
+
 test('add1u tops up with greedy what add1 leaves', () => {
   // 3 voters, £100. A, B, C £50 each; A by voter 2, B and C by voters 1 and 3. add1 keeps B
   // (at £50 each B, C and A would all be funded: £150). Greedy then takes C (2 votes, fits)
@@ -163,6 +187,14 @@ test('never spends more than the budget, and spent is the cost of what was chose
         );
         assert.equal(new Set(r.selected).size, r.selected.length);
         assert.equal(r.explanations.filter((x) => x.funded).length, r.selected.length);
+        // Traces are JSON as they stand, and what the supporters of each project funded by
+        // Equal Shares paid (full shares plus all-they-had) is exactly its cost.
+        JSON.parse(JSON.stringify(r.explanations));
+        for (const x of r.explanations) {
+          if (!x.funded || x.trace.round === undefined) continue;
+          const total = add(fracOf(x.trace.fullPaid), fracOf(x.trace.cappedPaid));
+          assert.deepEqual(total, frac(BigInt(x.trace.cost as string)));
+        }
       },
     ),
     { numRuns: 600 },
