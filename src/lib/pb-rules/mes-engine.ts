@@ -77,6 +77,14 @@ export class MesEngine {
   private readonly gCnt: Float64Array;
   private readonly gR: Float64Array;
   private readonly gNew: Int32Array;
+  // A copy of the groups of the round's best project so far, so that charging it (usually the
+  // winner) need not walk its supporters once more.
+  private readonly sCls: Int32Array;
+  private readonly sW: Float64Array;
+  private readonly sCnt: Float64Array;
+  private sM = 0;
+  private sZero = 0;
+  private sProject = -1;
   private m = 0;
   private zeroCnt = 0;
   private readonly pointsKey = new Map<number, number>();
@@ -126,6 +134,9 @@ export class MesEngine {
     this.gCnt = new Float64Array(most + 1);
     this.gR = new Float64Array(most + 1);
     this.gNew = new Int32Array(most + 1);
+    this.sCls = new Int32Array(most + 1);
+    this.sW = new Float64Array(most + 1);
+    this.sCnt = new Float64Array(most + 1);
     this.grow(1024);
   }
 
@@ -419,6 +430,7 @@ export class MesEngine {
     this.newClass(START_CLASS, -1, 0, startF, 4 * EPS * startF);
     this.exact[START_CLASS] = start;
     this.voterClass.fill(START_CLASS);
+    this.sProject = -1;
     this.liveVoters.set(this.sup.voters);
     if (this.usePoints) this.liveWeights.set(this.sup.weights);
     this.liveEnd.set(this.sup.offsets.subarray(1));
@@ -457,7 +469,10 @@ export class MesEngine {
         evHi[p] = hi;
         if (lo > (lb[p] as number)) lb[p] = lo;
         evaluated.push(p);
-        if (hi < bestHi) bestHi = hi;
+        if (hi < bestHi) {
+          bestHi = hi;
+          this.keepGroups(p);
+        }
       }
       remaining = remaining.filter((p) => dropped[p] === 0);
       if (evaluated.length === 0) break;
@@ -488,9 +503,39 @@ export class MesEngine {
     return selected;
   }
 
+  private keepGroups(p: number): void {
+    const m = this.m;
+    this.sCls.set(this.gCls.subarray(0, m));
+    this.sW.set(this.gW.subarray(0, m));
+    this.sCnt.set(this.gCnt.subarray(0, m));
+    this.sM = m;
+    this.sZero = this.zeroCnt;
+    this.sProject = p;
+  }
+
+  /** Puts back the kept groups of p (nobody has paid since they were gathered), or gathers anew. */
+  private regather(p: number): void {
+    if (this.sProject !== p) {
+      this.gather(p);
+      return;
+    }
+    const m = this.sM;
+    this.gCls.set(this.sCls.subarray(0, m));
+    this.gW.set(this.sW.subarray(0, m));
+    this.gCnt.set(this.sCnt.subarray(0, m));
+    this.m = m;
+    this.zeroCnt = this.sZero;
+    if (this.usePoints) {
+      this.pointsKey.clear();
+      for (let g = 0; g < m; g++)
+        this.pointsKey.set((this.gCls[g] as number) * 4294967296 + (this.gW[g] as number), g);
+    } else for (let g = 0; g < m; g++) this.groupOf[this.gCls[g] as number] = g;
+  }
+
   /** Charges project p's supporters at tau per unit of weight and records the round. */
   private charge(p: number, tauF: number, errF: number, tauExact: Frac | null): void {
-    this.gather(p);
+    this.regather(p);
+    this.sProject = -1;
     const m = this.m;
     const { gCls, gW, gCnt, gNew } = this;
     const r = this.rounds.length;
