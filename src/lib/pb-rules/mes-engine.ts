@@ -95,6 +95,8 @@ export class MesEngine {
   private eExact: Frac | null = null;
 
   rounds: EngineRound[] = [];
+  /** The total budget of the last run, whose details `rounds` holds. */
+  lastBudget = -1n;
   /** How often the floats could not decide and fractions were used (for tests and the benchmark). */
   exactFallbacks = 0;
 
@@ -419,6 +421,7 @@ export class MesEngine {
   /** One fixed-budget run; the funded projects in order. Details stay in `rounds` until the next run. */
   run(totalBudget: bigint): number[] {
     const n = this.n;
+    this.lastBudget = totalBudget;
     this.rounds = [];
     if (n === 0) return [];
     this.count = 0;

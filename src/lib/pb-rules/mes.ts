@@ -43,8 +43,9 @@ export function mes(election: Election, options: MesOptions): MesResult {
   const fallbacks = engine.exactFallbacks;
   // globalThis.performance: a clock without importing anything that does I/O into src/lib.
   const t0 = globalThis.performance.now();
-  // Count the kept outcome once more so that the engine holds its rounds for the explanations.
-  engine.run(outcome.virtualBudget);
+  // The explanations need the engine to hold the rounds of the count kept; with add1 the last
+  // count made is often a later one (that overspent), so count the kept one again.
+  if (engine.lastBudget !== outcome.virtualBudget) engine.run(outcome.virtualBudget);
   const facts = {
     utility: options.utility,
     virtualBudget: outcome.virtualBudget,
