@@ -38,3 +38,23 @@ export const cmp = (a: Frac, b: Frac): number => {
   return l < r ? -1 : l > r ? 1 : 0;
 };
 export const toNumber = (a: Frac): number => Number(a.num) / Number(a.den);
+
+function bitLength(x: bigint): number {
+  return x === 0n ? 0 : x.toString(2).length;
+}
+
+/**
+ * The nearest double to a fraction, within 2 units in the last place even when numerator and
+ * denominator are far beyond 2^53 (where toNumber overflows to Infinity or loses all precision).
+ */
+export function toFloat(a: Frac): number {
+  const neg = a.num < 0n;
+  const n = neg ? -a.num : a.num;
+  if (n === 0n) return 0;
+  if (n <= 0x1fffffffffffffn && a.den <= 0x1fffffffffffffn) return Number(a.num) / Number(a.den);
+  // Scale so the integer quotient has about 64 significant bits, then undo the scale exactly.
+  const shift = 64 - (bitLength(n) - bitLength(a.den));
+  const q = shift >= 0 ? (n << BigInt(shift)) / a.den : n / (a.den << BigInt(-shift));
+  const v = Number(q) * 2 ** -shift;
+  return neg ? -v : v;
+}
