@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { amountForJson, count, RuleUnavailableError, resultToJson } from './count.js';
+import { amountForJson, count, resultToJson } from './count.js';
 import { electionOf } from './election.js';
+import { MesError } from './mes.js';
 import { DEFAULT_TIE_BREAK } from './tie-break.js';
 
 const tieBreak = [...DEFAULT_TIE_BREAK];
@@ -77,7 +78,13 @@ test('notes from reading the file are not repeated by the rule', () => {
 
 test('count dispatches on the rule', () => {
   assert.deepEqual(count(e, { rule: 'greedy-card', completion: 'none', tieBreak }).selected, [0]);
-  assert.throws(() => count(e, { rule: 'mes-cost', completion: 'add1u', tieBreak }), RuleUnavailableError);
+  for (const rule of ['mes-cost', 'mes-card'] as const) {
+    const result = count(e, { rule, completion: 'add1u', tieBreak });
+    assert.equal(result.rule, rule);
+    assert.equal(result.completion, 'add1u');
+  }
+  // Points are utilities only on ballots that have points.
+  assert.throws(() => count(e, { rule: 'mes-points', completion: 'none', tieBreak }), MesError);
 });
 
 test('amounts are JSON numbers only when the number is exactly the amount', () => {

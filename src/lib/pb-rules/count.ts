@@ -4,6 +4,7 @@
  */
 import type { Election } from './election.js';
 import { greedy, greedyCard } from './greedy.js';
+import { mes } from './mes.js';
 import { phragmen } from './phragmen.js';
 import type { Completion, CountResult, RuleName } from './result.js';
 import type { TieBreakKey } from './tie-break.js';
@@ -17,9 +18,6 @@ export interface CountOptions {
   notes?: readonly string[];
 }
 
-/** Thrown for a rule this build cannot count yet. */
-export class RuleUnavailableError extends Error {}
-
 function countByRule(election: Election, options: CountOptions): CountResult {
   const tieBreak = [...options.tieBreak];
   switch (options.rule) {
@@ -30,11 +28,11 @@ function countByRule(election: Election, options: CountOptions): CountResult {
     case 'phragmen':
       return phragmen(election, { tieBreak });
     case 'mes-cost':
+      return mes(election, { utility: 'cost', completion: options.completion, tieBreak });
     case 'mes-card':
+      return mes(election, { utility: 'card', completion: options.completion, tieBreak });
     case 'mes-points':
-      // TODO(integrator): once mes.ts is merged, return
-      //   mes(election, { utility: options.rule.slice(4), completion: options.completion, tieBreak })
-      throw new RuleUnavailableError(`The rule ${options.rule} is not available in this build yet.`);
+      return mes(election, { utility: 'points', completion: options.completion, tieBreak });
   }
 }
 

@@ -5,8 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { runPbCli } from './count-cli.js';
 
-const example = (name: string) =>
-  path.join(import.meta.dirname, '../../../schemas/pabulib/examples', name);
+const example = (name: string) => path.join(import.meta.dirname, '../../../schemas/pabulib/examples', name);
 const GDYNIA = example('Poland_Gdynia_2020_Kamienna_Gora__large.pb');
 
 async function run(...argv: string[]) {
@@ -20,7 +19,10 @@ test('counts a real file and prints the funded projects, the spend and why each 
   const { code, out, err } = await run('count', GDYNIA, '--rule', 'greedy');
   assert.equal(code, 0, err);
   assert.match(out, /477 ballots \(approval\), 3 projects, budget 190,170 PLN/);
-  assert.match(out, /Funded, in order of selection:\n +1\. \[2\] .*: 105,755 PLN\n +2\. \[1\] .*: 61,300 PLN/);
+  assert.match(
+    out,
+    /Funded, in order of selection:\n +1\. \[2\] .*: 105,755 PLN\n +2\. \[1\] .*: 61,300 PLN/,
+  );
   assert.match(out, /Spent 167,055 PLN of 190,170 PLN\./);
   assert.match(out, /\[3\] .*: Not funded: .*84,415 PLN was left; it needed 118,375 PLN\./);
 });

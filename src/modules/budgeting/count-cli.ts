@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { PabulibError, parsePabulib } from '../../lib/pabulib/index.js';
 import { count, resultToJson } from '../../lib/pb-rules/count.js';
 import { electionFromPabulib, PbCountError } from '../../lib/pb-rules/from-pabulib.js';
+import { MesError } from '../../lib/pb-rules/mes.js';
 import { formatMoney } from '../../lib/pb-rules/money-text.js';
 import { COMPLETIONS, type Completion, RULES, type RuleName } from '../../lib/pb-rules/result.js';
 import { DEFAULT_TIE_BREAK, parseTieBreak, TieBreakError } from '../../lib/pb-rules/tie-break.js';
@@ -71,7 +72,7 @@ export async function runPbCli(argv: string[], io: Io): Promise<number> {
     const { election, notes } = electionFromPabulib(read.file);
     counted = { election, result: count(election, { rule, completion, tieBreak, notes }) };
   } catch (error) {
-    if (error instanceof PbCountError) {
+    if (error instanceof PbCountError || error instanceof MesError) {
       io.err(`kith pb count: ${file}: ${error.message}\n`);
       return 1;
     }
