@@ -75,6 +75,7 @@ const cases: Array<[RuleName, string, string]> = [
 for (const [rule, completion, target] of cases) {
   const times: number[] = [];
   let funded = 0;
+  let counts = '';
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
     const result = count(election, {
@@ -84,8 +85,13 @@ for (const [rule, completion, target] of cases) {
     });
     times.push(performance.now() - start);
     funded = result.selected.length;
+    if ('stats' in result) counts = ` after ${(result as { stats: { runs: number } }).stats.runs} counts`;
   }
-  rows.push([`${rule}${completion !== 'none' ? ` ${completion}` : ''} (median of ${runs}; funds ${funded})`, median(times), target]);
+  rows.push([
+    `${rule}${completion !== 'none' ? ` ${completion}` : ''} (median of ${runs}; funds ${funded}${counts})`,
+    median(times),
+    target,
+  ]);
 }
 const width = Math.max(...rows.map((r) => r[0].length));
 for (const [what, time, target] of rows) {
