@@ -4,7 +4,7 @@
  */
 import type { Election } from './election.js';
 import { greedy, greedyCard } from './greedy.js';
-import { mes } from './mes.js';
+import { type Add1Stop, mes } from './mes.js';
 import { phragmen } from './phragmen.js';
 import type { Completion, CountResult, RuleName } from './result.js';
 import type { TieBreakKey } from './tie-break.js';
@@ -13,6 +13,8 @@ export interface CountOptions {
   rule: RuleName;
   /** Only the Method of Equal Shares uses it; other rules report 'none'. */
   completion: Completion;
+  /** MES add1: stop when the outcome is exhaustive (default) or only when it would overspend. */
+  add1Stop?: Add1Stop;
   tieBreak: readonly TieBreakKey[];
   /** Notes from reading the file (see electionFromPabulib), put before the rule's own. */
   notes?: readonly string[];
@@ -20,6 +22,7 @@ export interface CountOptions {
 
 function countByRule(election: Election, options: CountOptions): CountResult {
   const tieBreak = [...options.tieBreak];
+  const add1Stop = options.add1Stop ?? 'exhaustive';
   switch (options.rule) {
     case 'greedy':
       return greedy(election, { tieBreak });
@@ -28,11 +31,11 @@ function countByRule(election: Election, options: CountOptions): CountResult {
     case 'phragmen':
       return phragmen(election, { tieBreak });
     case 'mes-cost':
-      return mes(election, { utility: 'cost', completion: options.completion, tieBreak });
+      return mes(election, { utility: 'cost', completion: options.completion, tieBreak, add1Stop });
     case 'mes-card':
-      return mes(election, { utility: 'card', completion: options.completion, tieBreak });
+      return mes(election, { utility: 'card', completion: options.completion, tieBreak, add1Stop });
     case 'mes-points':
-      return mes(election, { utility: 'points', completion: options.completion, tieBreak });
+      return mes(election, { utility: 'points', completion: options.completion, tieBreak, add1Stop });
   }
 }
 
@@ -70,6 +73,8 @@ export interface ResultJson {
   explanations: Record<string, { funded: boolean; text: string; trace: Record<string, unknown> }>;
   notes: string[];
   summary: string[];
+  /** Only for the Method of Equal Shares with add1 or add1u. */
+  add1Stop?: Add1Stop;
 }
 
 /** The result as the documented public JSON object, keys always in this order. */
@@ -89,5 +94,6 @@ export function resultToJson(result: CountResult, election: Election): ResultJso
     explanations,
     notes: [...result.notes],
     summary: [...result.summary],
+    ...(result.add1Stop ? { add1Stop: result.add1Stop } : {}),
   };
 }

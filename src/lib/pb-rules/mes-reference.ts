@@ -110,5 +110,6 @@ export function mesReference(
     sup,
     (b) => mesFixedReference(election, options.utility, b, options.tieBreak).selected,
     options.completion,
+    options.add1Stop,
   );
 }

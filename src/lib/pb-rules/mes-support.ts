@@ -8,10 +8,21 @@ import type { TieBreakKey } from './tie-break.js';
 
 export type MesUtility = 'cost' | 'card' | 'points';
 
+/**
+ * When add1 stops raising shares. `exhaustive` (the default, as the issue and equalshares.net's
+ * default options have it): as soon as no unfunded project with a supporter fits in what is
+ * left, or the next share would overspend. `overspend`: only when the next share would overspend
+ * (equalshares.net with its "exhaustive" option off; what Wieliczka's 2023 Green Budget did).
+ */
+export type Add1Stop = 'exhaustive' | 'overspend';
+export const ADD1_STOPS: readonly Add1Stop[] = ['exhaustive', 'overspend'];
+
 export interface MesOptions {
   utility: MesUtility;
   completion: Completion;
   tieBreak: TieBreakKey[];
+  /** Default 'exhaustive'. */
+  add1Stop?: Add1Stop;
 }
 
 /** Thrown for a request the rule cannot count, such as points utilities on approval ballots. */
@@ -94,6 +105,7 @@ export function add1Loop(
   supporters: Supporters,
   run: FixedBudgetRun,
   completion: Completion,
+  stop: Add1Stop = 'exhaustive',
 ): Add1Outcome {
   const B = election.budget;
   let selected = run(B);
@@ -116,12 +128,14 @@ export function add1Loop(
     if (selected.length >= candidates) break;
     const chosen = new Set(selected);
     const left = B - spent;
-    const exhaustive = !election.projects.some(
-      (p, i) =>
-        !chosen.has(i) &&
-        (supporters.offsets[i + 1] as number) > (supporters.offsets[i] as number) &&
-        p.cost <= left,
-    );
+    const exhaustive =
+      stop === 'exhaustive' &&
+      !election.projects.some(
+        (p, i) =>
+          !chosen.has(i) &&
+          (supporters.offsets[i + 1] as number) > (supporters.offsets[i] as number) &&
+          p.cost <= left,
+      );
     if (exhaustive) break;
     const next = run(b + step);
     runs++;

@@ -11,7 +11,7 @@ import { add1Loop, checkUtility, MesError, type MesOptions } from './mes-support
 import type { CountResult, ProjectExplanation, RuleName } from './result.js';
 import { ballotNotes, spendingSummary } from './result-text.js';
 
-export { MesError, type MesOptions } from './mes-support.js';
+export { ADD1_STOPS, type Add1Stop, MesError, type MesOptions } from './mes-support.js';
 
 export interface MesResult extends CountResult {
   stats: {
@@ -39,6 +39,7 @@ export function mes(election: Election, options: MesOptions): MesResult {
     engine.sup,
     (b) => engine.run(b),
     options.completion === 'none' ? 'none' : 'add1',
+    options.add1Stop,
   );
   const fallbacks = engine.exactFallbacks;
   // globalThis.performance: a clock without importing anything that does I/O into src/lib.
@@ -82,6 +83,7 @@ export function mes(election: Election, options: MesOptions): MesResult {
   return {
     rule,
     completion: options.completion,
+    ...(options.completion === 'none' ? {} : { add1Stop: options.add1Stop ?? 'exhaustive' }),
     tieBreak: [...options.tieBreak],
     budget: election.budget,
     spent,

@@ -1,3 +1,4 @@
+import type { Add1Stop } from './mes-support.js';
 import type { TieBreakKey } from './tie-break.js';
 
 /** The rules, named as in code, the CLI and results. */
@@ -21,6 +22,8 @@ export interface CountResult {
   rule: RuleName;
   /** The completion used; 'none' for rules that have none. */
   completion: Completion;
+  /** With add1 or add1u: when raising shares stopped (see Add1Stop in mes-support.ts). */
+  add1Stop?: Add1Stop;
   tieBreak: TieBreakKey[];
   budget: bigint;
   spent: bigint;

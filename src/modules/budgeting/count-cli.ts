@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { PabulibError, parsePabulib } from '../../lib/pabulib/index.js';
 import { count, resultToJson } from '../../lib/pb-rules/count.js';
 import { electionFromPabulib, PbCountError } from '../../lib/pb-rules/from-pabulib.js';
-import { MesError } from '../../lib/pb-rules/mes.js';
+import { ADD1_STOPS, type Add1Stop, MesError } from '../../lib/pb-rules/mes.js';
 import { formatMoney } from '../../lib/pb-rules/money-text.js';
 import { COMPLETIONS, type Completion, RULES, type RuleName } from '../../lib/pb-rules/result.js';
 import { DEFAULT_TIE_BREAK, parseTieBreak, TieBreakError } from '../../lib/pb-rules/tie-break.js';
@@ -23,6 +23,9 @@ Options:
                        it leaves over (default add1u; other rules ignore it)
   --tie-break LIST     the order ties are broken in, from supporters, cost and id
                        (default ${DEFAULT_TIE_BREAK.join(',')}; id is always added last)
+  --add1-stop S        exhaustive | overspend: with add1, stop raising shares as soon as
+                       nothing more fits (default, as equalshares.net's defaults), or only
+                       when the next share would overspend (as Wieliczka 2023 counted)
   --json               print one JSON object instead (see docs/pb-rules.md)
 `;
 
@@ -46,7 +49,7 @@ export async function runPbCli(argv: string[], io: Io): Promise<number> {
     io.out(PB_HELP);
     return 0;
   }
-  const { file, rule, completion, tieBreak, json } = parsed;
+  const { file, rule, completion, add1Stop, tieBreak, json } = parsed;
 
   let read: Awaited<ReturnType<typeof parsePabulib>>;
   try {
@@ -70,7 +73,7 @@ export async function runPbCli(argv: string[], io: Io): Promise<number> {
   };
   try {
     const { election, notes } = electionFromPabulib(read.file);
-    counted = { election, result: count(election, { rule, completion, tieBreak, notes }) };
+    counted = { election, result: count(election, { rule, completion, add1Stop, tieBreak, notes }) };
   } catch (error) {
     if (error instanceof PbCountError || error instanceof MesError) {
       io.err(`kith pb count: ${file}: ${error.message}\n`);
@@ -95,7 +98,7 @@ export async function runPbCli(argv: string[], io: Io): Promise<number> {
   if (title) lines.push(title);
   lines.push(
     `${election.voters.toLocaleString('en-GB')} ballots (${meta.get('vote_type')}), ${election.projects.length} projects, budget ${money(election.budget)}`,
-    `Counted by ${rule}${rule.startsWith('mes-') ? ` with ${completion} completion` : ''}; ties broken by ${result.tieBreak.join(', then ')}.`,
+    `Counted by ${rule}${rule.startsWith('mes-') ? ` with ${completion} completion${completion === 'none' ? '' : ` (stopping when ${add1Stop === 'exhaustive' ? 'nothing more fits' : 'the next share would overspend'})`}` : ''}; ties broken by ${result.tieBreak.join(', then ')}.`,
     '',
     result.selected.length ? 'Funded, in order of selection:' : 'No project was funded.',
   );
@@ -122,6 +125,7 @@ function parseCountArgs(argv: string[]) {
       rule: { type: 'string', default: 'mes-cost' },
       completion: { type: 'string', default: 'add1u' },
       'tie-break': { type: 'string', default: DEFAULT_TIE_BREAK.join(',') },
+      'add1-stop': { type: 'string', default: 'exhaustive' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
@@ -136,6 +140,8 @@ function parseCountArgs(argv: string[]) {
     throw new Error(`"${values.rule}" is not a rule; use one of ${RULES.join(', ')}.`);
   if (!(COMPLETIONS as readonly string[]).includes(values.completion))
     throw new Error(`"${values.completion}" is not a completion; use one of ${COMPLETIONS.join(', ')}.`);
+  if (!(ADD1_STOPS as readonly string[]).includes(values['add1-stop']))
+    throw new Error(`"${values['add1-stop']}" is not an add1 stop; use exhaustive or overspend.`);
   let tieBreak: ReturnType<typeof parseTieBreak>;
   try {
     tieBreak = parseTieBreak(values['tie-break']);
@@ -147,6 +153,7 @@ function parseCountArgs(argv: string[]) {
     file,
     rule: values.rule as RuleName,
     completion: values.completion as Completion,
+    add1Stop: values['add1-stop'] as Add1Stop,
     tieBreak,
     json: values.json,
   };
