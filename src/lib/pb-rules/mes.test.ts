@@ -201,15 +201,16 @@ test('never spends more than the budget, and spent is the cost of what was chose
   );
 });
 
-test('fast and reference agree with add1 completion', () => {
+test('fast and reference agree with add1 completion, with either stop', () => {
   fc.assert(
     fc.property(
       arbitraryElection({ maxProjects: 6, maxVoters: 9, maxCost: 25 }),
       fc.constantFrom('cost' as const, 'card' as const),
       arbTie,
-      (e, utility, tb) => {
-        const fast = mes(e, { utility, completion: 'add1', tieBreak: tb });
-        const ref = mesReference(e, { utility, completion: 'add1', tieBreak: tb });
+      fc.constantFrom('exhaustive' as const, 'overspend' as const),
+      (e, utility, tb, add1Stop) => {
+        const fast = mes(e, { utility, completion: 'add1', tieBreak: tb, add1Stop });
+        const ref = mesReference(e, { utility, completion: 'add1', tieBreak: tb, add1Stop });
         assert.deepEqual(fast.selected, ref.selected);
         assert.equal(fast.stats.virtualBudget, ref.virtualBudget);
       },
@@ -294,5 +295,17 @@ test('with identical ballots everywhere, Equal Shares chooses what greedy choose
       },
     ),
     { numRuns: 800 },
+  );
+});
+
+test('add1 stopping only on overspend never stops earlier than the exhaustive stop, and stays within budget', () => {
+  fc.assert(
+    fc.property(arbitraryElection({ maxProjects: 6, maxVoters: 9, maxCost: 25 }), (e) => {
+      const early = mes(e, { utility: 'cost', completion: 'add1', tieBreak, add1Stop: 'exhaustive' });
+      const late = mes(e, { utility: 'cost', completion: 'add1', tieBreak, add1Stop: 'overspend' });
+      assert.ok(late.stats.virtualBudget >= early.stats.virtualBudget);
+      assert.ok(late.spent <= e.budget);
+    }),
+    { numRuns: 300 },
   );
 });

@@ -118,7 +118,7 @@ test('Assen 2025: without add1, or with card utilities, the outcome differs from
 // comparison step (keep Equal Shares unless more voters prefer the greedy outcome) is not a rule
 // of ours; it kept Equal Shares here (1,615 voters have more funded projects under the official
 // outcome than under greedy, 873 fewer), so counting Equal Shares with add1 is a fair check of the
-// Equal Shares part. It does NOT match: see the two tests below.
+// Equal Shares part. It matches with add1 stopping only on overspend, not with the default stop.
 const WIELICZKA = 'Poland_Wieliczka_2023_Green_Budget.pb';
 
 test('Wieliczka 2023: the file as read (6,586 voters, 64 projects, 1,000,000 PLN, 30 funded)', () => {
@@ -130,14 +130,21 @@ test('Wieliczka 2023: the file as read (6,586 voters, 64 projects, 1,000,000 PLN
   assert.equal(official.length, 30);
 });
 
-test('Wieliczka 2023: Equal Shares with add1 funds the projects Wieliczka funded', {
-  todo:
-    'differs: our add1 stops once the outcome is exhaustive (at 302 PLN a voter: funds 66 and 67, ' +
-    '984,579 PLN); Wieliczka kept raising shares while the outcome fitted the budget, reaching ' +
-    '306-315 PLN a voter, where Equal Shares funds 46 instead (995,079 PLN)',
-}, () => {
-  const { ours, official } = countAsTheFileSays(WIELICZKA, { rule: 'mes-cost', completion: 'add1' });
+test('Wieliczka 2023: Equal Shares with add1 stopping only on overspend funds the projects Wieliczka funded', () => {
+  // Wieliczka raised shares while the outcome still fitted the budget (add1Stop 'overspend'),
+  // without the default early stop once nothing more fits (see the next test).
+  const { file, official } = readExample(WIELICZKA);
+  const { election } = electionFromPabulib(file);
+  const result = count(election, {
+    rule: 'mes-cost',
+    completion: 'add1',
+    add1Stop: 'overspend',
+    tieBreak: [...DEFAULT_TIE_BREAK],
+  });
+  const ours = result.selected.map((i) => election.projects[i]?.id as string).sort(byNumber);
   assert.deepEqual(ours, official);
+  assert.equal(result.spent, 995_079n);
+  assert.equal(result.add1Stop, 'overspend');
 });
 
 test('Wieliczka 2023: where our add1 and the official outcome part', () => {
