@@ -55,6 +55,28 @@ test('the default rule is the Method of Equal Shares with add1u completion', asy
   assert.equal(json.rule, 'mes-cost');
   assert.equal(json.completion, 'add1u');
   assert.deepEqual(json.tieBreak, ['supporters', 'cost', 'id']);
+  assert.equal(json.add1Stop, 'exhaustive');
+});
+
+test('--add1-stop overspend counts Wieliczka 2023 as the town did', async () => {
+  const wieliczka = example('Poland_Wieliczka_2023_Green_Budget.pb');
+  const official = await run(
+    'count',
+    wieliczka,
+    '--completion',
+    'add1',
+    '--add1-stop',
+    'overspend',
+    '--json',
+  );
+  assert.equal(official.code, 0, official.err);
+  assert.equal(JSON.parse(official.out).spent, 995079);
+  assert.equal(JSON.parse(official.out).add1Stop, 'overspend');
+  const early = await run('count', wieliczka, '--completion', 'add1', '--json');
+  assert.equal(JSON.parse(early.out).spent, 984579);
+  const bad = await run('count', wieliczka, '--add1-stop', 'never');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /"never" is not an add1 stop; use exhaustive or overspend\./);
 });
 
 test('a missing file, a malformed file and bad options get a plain message and a non-zero exit', async () => {
