@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 import type { Browser, Page, Request } from 'playwright-core';
 import { DEMO_CIRCLE_ID } from '../../src/modules/mutual-aid/circles/circle-seed.js';
 import { DEMO_NOTICE_ID } from '../../src/modules/streets/notices/notice-seed.js';
 import { hashToken, newToken } from '../../src/platform/auth/secrets.js';
 import { demoUrl } from '../../src/platform/demo-params.js';
+import { axeViolations } from '../helpers/axe.js';
 import { launchBrowser, serveTestApp } from '../helpers/browser.js';
 import { makePerson } from '../helpers/people.js';
 
@@ -17,14 +16,6 @@ const PAGE_BUDGET_BYTES = 150 * 1024;
  * part of CI.
  */
 const AT_ONCE = 3;
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-/** axe-core itself, as @axe-core/playwright uses it, run directly so one page load serves both widths. */
-const AXE_SOURCE = fs.readFileSync(
-  createRequire(createRequire(import.meta.url).resolve('@axe-core/playwright')).resolve(
-    'axe-core/axe.min.js',
-  ),
-  'utf8',
-);
 const VIEWPORTS = [
   { width: 1280, height: 900 },
   { width: 360, height: 740 },
@@ -125,33 +116,6 @@ after(async () => {
   await server?.close();
 });
 
-type Found = { id: string; impact: string | null; help: string; targets: string[] };
-
-/** Runs in the page: axe over the whole document with the WCAG 2.2 AA tags. */
-async function runAxe(tags: string[]): Promise<Found[]> {
-  type Axe = {
-    run: (
-      context: Document,
-      options: object,
-    ) => Promise<{
-      violations: Array<{
-        id: string;
-        impact: string | null;
-        help: string;
-        nodes: Array<{ target: unknown[] }>;
-      }>;
-    }>;
-  };
-  const axe = (window as unknown as { axe: Axe }).axe;
-  const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
-  return result.violations.map((v) => ({
-    id: v.id,
-    impact: v.impact,
-    help: v.help,
-    targets: v.nodes.map((n) => n.target.join(' ')),
-  }));
-}
-
 /**
  * Runs check on every page, AT_ONCE at a time. Each worker keeps one browser page and moves it
  * from address to address (opening a page costs more than loading one), with only the admin's
@@ -208,12 +172,11 @@ test('every page has zero axe violations against WCAG 2.2 AA, wide and narrow', 
   await eachPage({}, async (page, url) => {
     await page.setViewportSize(VIEWPORTS[0] as { width: number; height: number });
     await page.goto(server.baseUrl + url);
-    // Injected once and run at each width: no page runs script, so resizing the window lays out
-    // the same document under the narrow media queries exactly as a phone loading it would.
-    await page.evaluate(AXE_SOURCE);
+    // Checked at each width on one load: no page runs script, so resizing the window lays out the
+    // same document under the narrow media queries exactly as a phone loading it would.
     for (const viewport of VIEWPORTS) {
       await page.setViewportSize(viewport);
-      for (const v of await page.evaluate(runAxe, AXE_TAGS)) {
+      for (const v of await axeViolations(page)) {
         failures.push(
           `${url} @${viewport.width}px: ${v.id} (${v.impact}) ${v.help}\n  ${v.targets.join('\n  ')}`,
         );

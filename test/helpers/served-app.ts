@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
+import { axeViolations } from './axe.js';
 import { launchBrowser, serveTestApp } from './browser.js';
 import { TEST_PASSWORD } from './people.js';
-
-/** The rules the pages are held to: WCAG 2.2 AA. */
-export const WCAG_22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 export type ServedApp = Awaited<ReturnType<typeof serveTestApp>> & {
   browser: Browser;
@@ -60,9 +57,8 @@ export async function signIn(page: Page, email: string, password = TEST_PASSWORD
 
 /** Axe on a page that runs script, as it stands; `where` names the page in a failure. */
 export async function expectNoAxeViolations(page: Page, where = page.url()): Promise<void> {
-  const result = await new AxeBuilder({ page }).withTags(WCAG_22_AA).analyze();
   assert.deepEqual(
-    result.violations.map((v) => `${where}: ${v.id} ${v.help}`),
+    (await axeViolations(page)).map((v) => `${where}: ${v.id} ${v.help}\n  ${v.targets.join('\n  ')}`),
     [],
   );
 }
