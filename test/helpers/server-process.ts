@@ -5,8 +5,12 @@ export const KITH_BIN = fileURLToPath(new URL('../../bin/kith.js', import.meta.u
 
 export type ServerProcess = { child: ChildProcess; url: string; output: () => string };
 
-/** Starts `kith serve` as a real process on a free port and waits until it listens. */
-export function startServerProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
+/**
+ * Starts `kith serve` as a real process on a free port and waits until it listens. A first start
+ * migrates and seeds the demo place, which takes a minute or more on a loaded CI machine; a start
+ * that times out is killed, so it cannot hold the data directory's lock for the tests after it.
+ */
+export function startServerProcess(env: Record<string, string>, timeoutMs = 180_000): Promise<ServerProcess> {
   const child = spawn(process.execPath, [KITH_BIN, 'serve'], {
     env: { ...process.env, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -19,7 +23,10 @@ export function startServerProcess(env: Record<string, string>, timeoutMs = 60_0
     out += d;
   });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start in ${timeoutMs / 1000} s:\n${out}`));
+    }, timeoutMs);
     const check = () => {
       const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
       if (m?.[1]) {
