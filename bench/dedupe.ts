@@ -22,21 +22,14 @@ import {
   type DirectoryRecord,
   findLikelyDuplicates,
 } from '../src/lib/dedupe/index.js';
+import { seededRandom } from '../src/lib/random/seeded.js';
 
 const { values } = parseArgs({
   options: { records: { type: 'string', default: '20000' }, seed: { type: 'string', default: '1' } },
 });
 const total = Number(values.records);
-let state = Number(values.seed) >>> 0;
-
-/** mulberry32: a small seeded generator, so every run builds the same directory. */
-function random(): number {
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+/** A small seeded generator, so every run builds the same directory. */
+const random = seededRandom(Number(values.seed));
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 const digits = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 10)).join('');
 

@@ -23,6 +23,7 @@ import {
   WEEKDAYS,
   type WeeklySlot,
 } from '../src/lib/matching/index.js';
+import { seededRandom } from '../src/lib/random/seeded.js';
 import { percentile } from './support.js';
 
 const { values } = parseArgs({
@@ -36,16 +37,8 @@ const { values } = parseArgs({
 const offerCount = Number(values.offers);
 const needCount = Number(values.needs);
 const limit = Number(values.limit);
-let state = Number(values.seed) >>> 0;
-
-/** mulberry32: a small seeded generator, so every run builds the same offers. */
-function random(): number {
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+/** A small seeded generator, so every run builds the same offers. */
+const random = seededRandom(Number(values.seed));
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 const between = (lo: number, hi: number) => lo + random() * (hi - lo);
 

@@ -3,18 +3,7 @@
  * varied cost and popularity, ballots of about six approvals drawn by popularity, and a budget that
  * funds about twenty average projects. The same seed always gives the same file.
  */
-
-/** mulberry32: a small, fast, seeded generator (not for anything secret). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../src/lib/random/seeded.js';
 
 export interface SyntheticOptions {
   voters: number;
@@ -25,7 +14,7 @@ export interface SyntheticOptions {
 }
 
 export function* syntheticPabulib(o: SyntheticOptions): Generator<string> {
-  const random = seeded(o.seed);
+  const random = seededRandom(o.seed);
   // Costs from 20,000 to about 1,000,000, most of them small (log-uniform).
   const costs = Array.from(
     { length: o.projects },

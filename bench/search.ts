@@ -27,6 +27,7 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { seededRandom } from '../src/lib/random/seeded.js';
 import type { Db } from '../src/platform/db/types.js';
 import type { Place } from '../src/platform/places/place-service.js';
 import type { SearchDocument } from '../src/platform/search/search-index.js';
@@ -41,15 +42,7 @@ const TARGET_P95_MS = { pglite: 150, pg: 50 } as const;
 // ---------------------------------------------------------------------------------------------
 
 /** A deterministic generator, so every run indexes the same documents. */
-function mulberry32(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const mulberry32 = seededRandom;
 
 type Activity = { name: string; categories: string[]; summary: string; tags: string[] };
 

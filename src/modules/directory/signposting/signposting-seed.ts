@@ -1,3 +1,4 @@
+import { seededRandom } from '../../../lib/random/seeded.js';
 import { withTransaction } from '../../../platform/db/transaction.js';
 import type { SeedContext } from '../../../platform/module-definition.js';
 import { CATEGORIES, type Category } from '../categories.js';
@@ -35,17 +36,8 @@ const ELSEWHERE = [
   'Local food bank',
 ];
 
-/** A small deterministic generator (mulberry32), so every demo database is the same. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic generator, so every demo database is the same. */
+const random = seededRandom;
 
 function pick<T>(rand: () => number, items: readonly T[]): T {
   return items[Math.floor(rand() * items.length)] as T;
