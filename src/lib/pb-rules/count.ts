@@ -5,6 +5,7 @@
 import type { Election } from './election.js';
 import { greedy, greedyCard } from './greedy.js';
 import { type Add1Stop, mes } from './mes.js';
+import { splitAmount } from './money-text.js';
 import { phragmen } from './phragmen.js';
 import type { Completion, CountResult, RuleName } from './result.js';
 import type { TieBreakKey } from './tie-break.js';
@@ -51,15 +52,9 @@ export function count(election: Election, options: CountOptions): CountResult {
  * no script ever reads a rounded budget. Real budgets are always numbers.
  */
 export function amountForJson(units: bigint, scale: bigint): number | string {
-  const negative = units < 0n;
-  const abs = negative ? -units : units;
-  const digits = scale.toString().length - 1;
-  let text = (abs / scale).toString();
-  if (scale > 1n) {
-    const rest = (abs % scale).toString().padStart(digits, '0').replace(/0+$/, '');
-    if (rest !== '') text += `.${rest}`;
-  }
-  if (negative) text = `-${text}`;
+  const { negative, whole, fraction } = splitAmount(units, scale);
+  const rest = fraction.replace(/0+$/, '');
+  const text = `${negative ? '-' : ''}${whole}${rest === '' ? '' : `.${rest}`}`;
   return String(Number(text)) === text ? Number(text) : text;
 }
 

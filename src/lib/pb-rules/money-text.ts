@@ -27,16 +27,31 @@ function withCurrency(figure: string, currency: string): string {
 }
 
 /**
+ * An amount of money units split exactly into currency units: the whole part and the digits after
+ * the point, as many as the scale allows ("50" for 1000.50 at scale 100; "" at scale 1).
+ */
+export function splitAmount(
+  units: bigint,
+  scale: bigint,
+): { negative: boolean; whole: bigint; fraction: string } {
+  const negative = units < 0n;
+  const abs = negative ? -units : units;
+  const digits = decimalsOf(scale);
+  return {
+    negative,
+    whole: abs / scale,
+    fraction: digits === 0 ? '' : (abs % scale).toString().padStart(digits, '0'),
+  };
+}
+
+/**
  * An amount in money units as people read it: "£3,100", "£3,100.50", "3,100 PLN". Pennies are
  * shown only when the amount has some, so whole-pound budgets read cleanly.
  */
 export function formatMoney(units: bigint, election: Pick<Election, 'scale' | 'currency'>): string {
-  const negative = units < 0n;
-  const abs = negative ? -units : units;
-  const whole = abs / election.scale;
-  const rest = abs % election.scale;
+  const { negative, whole, fraction } = splitAmount(units, election.scale);
   let figure = groupThousands(whole);
-  if (rest !== 0n) figure += `.${rest.toString().padStart(decimalsOf(election.scale), '0')}`;
+  if (/[1-9]/.test(fraction)) figure += `.${fraction}`;
   return withCurrency(negative ? `-${figure}` : figure, election.currency);
 }
 
