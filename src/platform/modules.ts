@@ -1,3 +1,4 @@
+import budgeting from '../modules/budgeting/index.js';
 import directory from '../modules/directory/index.js';
 import mutualAid from '../modules/mutual-aid/index.js';
 import spaces from '../modules/spaces/index.js';
@@ -9,7 +10,7 @@ import type { ModuleDefinition } from './module-definition.js';
  * Every feature module, in navigation order. A new module is one folder in src/modules and
  * one line here; each place switches modules on and off in its settings.
  */
-export const modules: readonly ModuleDefinition[] = [directory, mutualAid, spaces, streets, wards];
+export const modules: readonly ModuleDefinition[] = [directory, mutualAid, spaces, streets, budgeting, wards];
 
 export function moduleByName(name: string): ModuleDefinition | undefined {
   return modules.find((m) => m.name === name);

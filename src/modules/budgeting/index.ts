@@ -1,0 +1,33 @@
+import { defineModule } from '../../platform/module-definition.js';
+import { budgetingRoutes } from './routes.js';
+
+/**
+ * Participatory budgeting (SPEC §3.6): residents propose projects, officers check them, residents
+ * vote in secret, the counting engine (src/lib/pb-rules) decides and explains, and everyone can
+ * follow delivery and recount from the published `.pb` file.
+ */
+export default defineModule({
+  name: 'budgeting',
+  titleKey: 'budgeting.module',
+  routes: budgetingRoutes,
+  nav: [
+    {
+      path: 'budgets',
+      labelKey: 'budgeting.processes.nav.label',
+      summaryKey: 'budgeting.processes.nav.summary',
+    },
+  ],
+  permissions: {
+    'budgeting.manage': {
+      descriptionKey: 'budgeting.processes.permissions.manage',
+      roles: ['officer', 'place-admin'],
+    },
+    'budgeting.propose': { descriptionKey: 'budgeting.proposals.permissions.propose', roles: ['resident'] },
+    'budgeting.vote': { descriptionKey: 'budgeting.voting.permissions.vote', roles: ['resident'] },
+    'budgeting.verify': {
+      descriptionKey: 'budgeting.verification.permissions.verify',
+      roles: ['officer', 'place-admin'],
+    },
+  },
+  demoParams: {},
+});

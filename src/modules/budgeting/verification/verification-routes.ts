@@ -1,0 +1,4 @@
+import type { FastifyInstance } from 'fastify';
+
+/** verification: pages and API (being built). */
+export async function verificationRoutes(_app: FastifyInstance) {}

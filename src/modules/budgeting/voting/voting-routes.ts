@@ -1,0 +1,4 @@
+import type { FastifyInstance } from 'fastify';
+
+/** voting: pages and API (being built). */
+export async function votingRoutes(_app: FastifyInstance) {}
