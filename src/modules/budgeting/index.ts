@@ -1,5 +1,6 @@
 import { defineModule } from '../../platform/module-definition.js';
 import { budgetingRoutes } from './routes.js';
+import { seedBudgets } from './seed/budget-seed.js';
 
 /**
  * Participatory budgeting (SPEC §3.6): residents propose projects, officers check them, residents
@@ -29,5 +30,6 @@ export default defineModule({
       roles: ['officer', 'place-admin'],
     },
   },
+  seed: seedBudgets,
   demoParams: {},
 });

@@ -15,8 +15,8 @@ import {
   postDeliveryUpdate,
 } from './delivery-service.js';
 
-type SlugParams = { Params: { slug: string } };
-type ProjectParams = { Params: { slug: string; number: string } };
+type SlugParams = { Params: { process: string } };
+type ProjectParams = { Params: { process: string; number: string } };
 
 const DELIVERY_COLUMNS = [
   'number',
@@ -57,11 +57,11 @@ export async function deliveryRoutes(app: FastifyInstance) {
   const base = (request: FastifyRequest, slug: string) => `/${requirePlace(request).slug}/budgets/${slug}`;
 
   app.get<SlugParams & { Querystring: { done?: string } }>(
-    '/budgets/:slug/delivery',
+    '/budgets/:process/delivery',
     PUBLIC,
     async (request, reply) => {
-      const d = await listDelivery(ctx(request), request.params.slug);
-      const b = base(request, request.params.slug);
+      const d = await listDelivery(ctx(request), request.params.process);
+      const b = base(request, request.params.process);
       return reply.page('budgeting/delivery/views/delivery.njk', {
         pageTitle: request.t('budgeting.delivery.title', { title: d.process.title }),
         d,
@@ -73,14 +73,14 @@ export async function deliveryRoutes(app: FastifyInstance) {
           results: `${b}/results`,
           page: `${b}/delivery`,
           csv: `${b}/delivery.csv`,
-          json: `/${requirePlace(request).slug}/api/budgets/${request.params.slug}/delivery`,
+          json: `/${requirePlace(request).slug}/api/budgets/${request.params.process}/delivery`,
         },
       });
     },
   );
 
   async function csv(request: FastifyRequest<SlugParams>, reply: FastifyReply) {
-    const d = await listDelivery(ctx(request), request.params.slug);
+    const d = await listDelivery(ctx(request), request.params.process);
     return sendCsv(
       reply,
       `${d.process.slug}-delivery.csv`,
@@ -88,11 +88,11 @@ export async function deliveryRoutes(app: FastifyInstance) {
       d.projects.map(deliveryRow),
     );
   }
-  app.get<SlugParams>('/budgets/:slug/delivery.csv', PUBLIC, csv);
-  app.get<SlugParams>('/api/budgets/:slug/delivery.csv', PUBLIC, csv);
+  app.get<SlugParams>('/budgets/:process/delivery.csv', PUBLIC, csv);
+  app.get<SlugParams>('/api/budgets/:process/delivery.csv', PUBLIC, csv);
 
-  app.get<SlugParams>('/api/budgets/:slug/delivery', PUBLIC, async (request, reply) => {
-    const d = await listDelivery(ctx(request), request.params.slug);
+  app.get<SlugParams>('/api/budgets/:process/delivery', PUBLIC, async (request, reply) => {
+    const d = await listDelivery(ctx(request), request.params.process);
     return sendOpenJson(reply, {
       process: { slug: d.process.slug, title: d.process.title },
       funded_pence: Number(d.fundedPence),
@@ -115,7 +115,7 @@ export async function deliveryRoutes(app: FastifyInstance) {
     state: { values?: Record<string, string>; errors?: FormError[] } = {},
   ) {
     const number = numberOf(request.params.number);
-    const { process, project } = await getDeliveredProject(ctx(request), request.params.slug, number);
+    const { process, project } = await getDeliveredProject(ctx(request), request.params.process, number);
     const values = state.values ?? {
       status: project.status,
       spent:
@@ -124,7 +124,7 @@ export async function deliveryRoutes(app: FastifyInstance) {
           : `${project.spentToDatePence / 100n}.${String(project.spentToDatePence % 100n).padStart(2, '0')}`,
     };
     if (state.errors?.length) reply.code(422);
-    const b = base(request, request.params.slug);
+    const b = base(request, request.params.process);
     return reply.page('budgeting/delivery/views/update-form.njk', {
       pageTitle: request.t('budgeting.delivery.form.title', { number, title: project.title }),
       process,
@@ -144,20 +144,20 @@ export async function deliveryRoutes(app: FastifyInstance) {
     });
   }
 
-  app.get<ProjectParams>('/budgets/:slug/delivery/:number/update', needs(MANAGE), (request, reply) =>
+  app.get<ProjectParams>('/budgets/:process/delivery/:number/update', needs(MANAGE), (request, reply) =>
     formPage(request, reply),
   );
 
   app.post<ProjectParams>(
-    '/budgets/:slug/delivery/:number/update',
+    '/budgets/:process/delivery/:number/update',
     { ...needs(MANAGE), ...csrf },
     async (request, reply) => {
       const number = numberOf(request.params.number);
       const form = parseForm(DeliveryInput, request.body, request.t);
       if (!form.ok) return formPage(request, reply, form);
-      await postDeliveryUpdate(ctx(request), request.params.slug, number, form.values);
+      await postDeliveryUpdate(ctx(request), request.params.process, number, form.values);
       return reply.redirect(
-        `${base(request, request.params.slug)}/delivery?done=updated#project-${number}`,
+        `${base(request, request.params.process)}/delivery?done=updated#project-${number}`,
         303,
       );
     },

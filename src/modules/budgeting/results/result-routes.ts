@@ -17,7 +17,7 @@ import {
 } from './result-service.js';
 import { projectRows, resultsChart, resultsJson } from './results-view.js';
 
-type SlugParams = { Params: { slug: string } };
+type SlugParams = { Params: { process: string } };
 
 /**
  * The results of a vote: the page, its chart and tables, the `.pb` file and open data, and the
@@ -41,12 +41,12 @@ export async function resultRoutes(app: FastifyInstance) {
   };
   const recount = (r: ProcessResults) => `kith pb count election.pb ${recountArguments(r)}`;
 
-  app.get<SlugParams>('/budgets/:slug/results', PUBLIC, async (request, reply) => {
+  app.get<SlugParams>('/budgets/:process/results', PUBLIC, async (request, reply) => {
     const t = request.t;
-    const r = await getResults(ctx(request), request.params.slug);
-    const urls = paths(request, request.params.slug);
+    const r = await getResults(ctx(request), request.params.process);
+    const urls = paths(request, request.params.process);
     if (!r) {
-      const p = await getProcess(ctx(request), request.params.slug);
+      const p = await getProcess(ctx(request), request.params.process);
       return reply.page('budgeting/results/views/not-yet.njk', {
         pageTitle: t('budgeting.results.notYetTitle', { title: p.title }),
         process: p,
@@ -65,26 +65,26 @@ export async function resultRoutes(app: FastifyInstance) {
   });
 
   async function sendPb(request: FastifyRequest<SlugParams>, reply: FastifyReply) {
-    const { filename, file } = await exportElection(ctx(request), request.params.slug);
+    const { filename, file } = await exportElection(ctx(request), request.params.process);
     return reply
       .type('text/plain; charset=utf-8')
       .header('content-disposition', `attachment; filename="${filename}"`)
       .header('access-control-allow-origin', '*')
       .send(Readable.from(writePabulib(file)));
   }
-  app.get<SlugParams>('/budgets/:slug/results/election.pb', PUBLIC, sendPb);
+  app.get<SlugParams>('/budgets/:process/results/election.pb', PUBLIC, sendPb);
 
   async function sendResultsCsv(request: FastifyRequest<SlugParams>, reply: FastifyReply) {
-    const r = await requireResults(ctx(request), request.params.slug);
+    const r = await requireResults(ctx(request), request.params.process);
     const { columns, rows } = projectRows(r);
     return sendCsv(reply, `${r.process.slug}-results.csv`, columns as never, rows);
   }
-  app.get<SlugParams>('/budgets/:slug/results.csv', PUBLIC, sendResultsCsv);
-  app.get<SlugParams>('/api/budgets/:slug/results.csv', PUBLIC, sendResultsCsv);
+  app.get<SlugParams>('/budgets/:process/results.csv', PUBLIC, sendResultsCsv);
+  app.get<SlugParams>('/api/budgets/:process/results.csv', PUBLIC, sendResultsCsv);
 
-  app.get<SlugParams>('/api/budgets/:slug/results', PUBLIC, async (request, reply) => {
-    const r = await requireResults(ctx(request), request.params.slug);
-    const urls = paths(request, request.params.slug);
+  app.get<SlugParams>('/api/budgets/:process/results', PUBLIC, async (request, reply) => {
+    const r = await requireResults(ctx(request), request.params.process);
+    const urls = paths(request, request.params.process);
     return sendOpenJson(
       reply,
       resultsJson(
@@ -95,22 +95,22 @@ export async function resultRoutes(app: FastifyInstance) {
     );
   });
 
-  app.get<SlugParams>('/budgets/:slug/results/close', needs(MANAGE), async (request, reply) => {
-    const preview = await closePreview(ctx(request), request.params.slug);
+  app.get<SlugParams>('/budgets/:process/results/close', needs(MANAGE), async (request, reply) => {
+    const preview = await closePreview(ctx(request), request.params.process);
     return reply.page('budgeting/results/views/close.njk', {
       pageTitle: request.t('budgeting.results.close.title', { title: preview.process.title }),
       preview,
-      urls: paths(request, request.params.slug),
+      urls: paths(request, request.params.process),
       csrfToken: reply.generateCsrf(),
     });
   });
 
   app.post<SlugParams>(
-    '/budgets/:slug/results/close',
+    '/budgets/:process/results/close',
     { ...needs(MANAGE), ...csrf },
     async (request, reply) => {
-      await closeAndCount(ctx(request), request.params.slug);
-      return reply.redirect(paths(request, request.params.slug).page, 303);
+      await closeAndCount(ctx(request), request.params.process);
+      return reply.redirect(paths(request, request.params.process).page, 303);
     },
   );
 

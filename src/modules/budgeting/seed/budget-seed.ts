@@ -6,6 +6,7 @@ import { withTransaction } from '../../../platform/db/transaction.js';
 import type { Tx } from '../../../platform/db/types.js';
 import type { SeedContext } from '../../../platform/module-definition.js';
 import { AGE_BANDS } from '../verification/voter-service.js';
+import { countDemoBudget } from './count-demo.js';
 import {
   type DemoProposal,
   FINISHED_ID,
@@ -206,15 +207,12 @@ async function castSynthetic(
   }
 }
 
-/** What to do after the finished budget's ballots are in: count them (the results service). */
-export type CountHook = (ctx: SeedContext, slug: string, officerId: string) => Promise<string[]>;
-
 /**
  * Three demo budgets in Trafford: a finished one (3,000 synthetic ballots, counted by the real
  * engine, delivery under way), a ward budget open for voting, and one taking proposals.
  * Idempotent: a budget that exists is left alone.
  */
-export async function seedBudgets(ctx: SeedContext, count: CountHook): Promise<void> {
+export async function seedBudgets(ctx: SeedContext): Promise<void> {
   const { db, place, log } = ctx;
   if (place.slug !== 'trafford') return;
   const wards = await db.query<Ward>(
@@ -313,7 +311,7 @@ export async function seedBudgets(ctx: SeedContext, count: CountHook): Promise<v
       await insertProposals(tx, PROPOSING_ID, PROPOSING_PROPOSALS, false);
   });
   if (finishedIsNew) {
-    const funded = await count(ctx, FINISHED_SLUG, SEED_OFFICER.id);
+    const funded = await countDemoBudget(ctx, FINISHED_SLUG, SEED_OFFICER.id);
     log(`budgeting: counted ${FINISHED_SLUG}; funded ${funded.length} projects`);
   }
   log('budgeting: 3 participatory budgets (finished, voting, proposals)');
