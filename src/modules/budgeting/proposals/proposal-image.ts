@@ -63,11 +63,10 @@ export async function setProposalImage(
     await withTransaction(ctx.db, async (tx) => {
       const p = await lockedForImage(ctx, tx, processSlug, number);
       old = p.imageKey;
-      await tx.query('update pb_proposals set image_key = $2, image_alt = $3, updated_at = now() where id = $1', [
-        p.id,
-        name,
-        alt.data.altText,
-      ]);
+      await tx.query(
+        'update pb_proposals set image_key = $2, image_alt = $3, updated_at = now() where id = $1',
+        [p.id, name, alt.data.altText],
+      );
       await audit(tx, {
         placeId: ctx.place.id,
         actorId: ctx.actor?.userId ?? null,
@@ -96,9 +95,10 @@ export async function removeProposalImage(
   const old = await withTransaction(ctx.db, async (tx) => {
     const p = await lockedForImage(ctx, tx, processSlug, number);
     if (!p.imageKey) return null;
-    await tx.query('update pb_proposals set image_key = null, image_alt = null, updated_at = now() where id = $1', [
-      p.id,
-    ]);
+    await tx.query(
+      'update pb_proposals set image_key = null, image_alt = null, updated_at = now() where id = $1',
+      [p.id],
+    );
     await audit(tx, {
       placeId: ctx.place.id,
       actorId: ctx.actor?.userId ?? null,

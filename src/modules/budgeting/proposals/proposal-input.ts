@@ -105,16 +105,14 @@ export type FeasibilityInput = z.infer<typeof FeasibilityInput>;
 
 /** An officer's change to the cost voters see, with the reason shown in its history. */
 export const CostAdjustmentInput = z.object({
-  pounds: z
-    .string(`${E}.adjustedCostInvalid`)
-    .transform((s, ctx) => {
-      const pence = penceOf(s);
-      if (pence === null || pence < 1n) {
-        ctx.addIssue({ code: 'custom', message: `${E}.adjustedCostInvalid` });
-        return z.NEVER;
-      }
-      return pence;
-    }),
+  pounds: z.string(`${E}.adjustedCostInvalid`).transform((s, ctx) => {
+    const pence = penceOf(s);
+    if (pence === null || pence < 1n) {
+      ctx.addIssue({ code: 'custom', message: `${E}.adjustedCostInvalid` });
+      return z.NEVER;
+    }
+    return pence;
+  }),
   reason: z
     .string(`${E}.costReasonMissing`)
     .trim()
@@ -147,9 +145,5 @@ export type MergeInput = z.infer<typeof MergeInput>;
 
 /** The image's words for someone who cannot see it. */
 export const ImageAltInput = z.object({
-  altText: z
-    .string(`${E}.altMissing`)
-    .trim()
-    .min(1, `${E}.altMissing`)
-    .max(250, `${E}.altTooLong`),
+  altText: z.string(`${E}.altMissing`).trim().min(1, `${E}.altMissing`).max(250, `${E}.altTooLong`),
 });

@@ -36,9 +36,10 @@ export const proposalPrivacy: PrivacyHooks = {
   },
   async eraseFor(tx, person) {
     await tx.query('delete from pb_merge_answers where author_id = $1', [person.userId]);
-    const rows = await tx.query('update pb_proposals set author_id = null where author_id = $1 returning id', [
-      person.userId,
-    ]);
+    const rows = await tx.query(
+      'update pb_proposals set author_id = null where author_id = $1 returning id',
+      [person.userId],
+    );
     return rows.length ? ['budgeting.proposals.privacy.keptOnErase'] : [];
   },
 };

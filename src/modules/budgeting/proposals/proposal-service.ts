@@ -1,7 +1,14 @@
 import { audit } from '../../../platform/audit/audit.js';
 import { withTransaction } from '../../../platform/db/transaction.js';
 import type { Db, SqlParam, Tx } from '../../../platform/db/types.js';
-import { Conflict, type FieldErrors, Forbidden, Invalid, NotFound, validated } from '../../../platform/http/errors.js';
+import {
+  Conflict,
+  type FieldErrors,
+  Forbidden,
+  Invalid,
+  NotFound,
+  validated,
+} from '../../../platform/http/errors.js';
 import { isUuid } from '../../../platform/http/ids.js';
 import type { ServiceContext } from '../../../platform/http/request-context.js';
 import { can } from '../../../platform/roles/permissions.js';
@@ -9,12 +16,12 @@ import { groupNames, groupsOrganisedBy } from '../../directory/groups/group-look
 import { getWard } from '../../wards/ward-service.js';
 import { getProcess, getProcessForUpdate, MANAGE, type PbProcess } from '../processes/process-service.js';
 import {
-  type Category,
   CATEGORIES,
+  type Category,
   CostAdjustmentInput,
   type CostLine,
-  costLabelField,
   costAmountField,
+  costLabelField,
   costLines,
   FeasibilityInput,
   MergeInput,
@@ -296,7 +303,12 @@ export async function getProposal(
     'select label, amount_pence::text as amount_pence from pb_proposal_costs where proposal_id = $1 order by position',
     [row.id],
   );
-  const changes = await ctx.db.query<{ before_pence: string; after_pence: string; reason: string; changed_at: Date }>(
+  const changes = await ctx.db.query<{
+    before_pence: string;
+    after_pence: string;
+    reason: string;
+    changed_at: Date;
+  }>(
     `select before_pence::text as before_pence, after_pence::text as after_pence, reason, changed_at
      from pb_proposal_cost_changes where proposal_id = $1 order by changed_at, id`,
     [row.id],
@@ -429,7 +441,11 @@ const auditText = (c: Checked) => ({
  * phases). Numbers run 1, 2, 3… per process: the process row is locked while the next is
  * chosen, so two proposals sent at once never share one. Returns the number.
  */
-export async function submitProposal(ctx: ServiceContext, processSlug: string, raw: unknown): Promise<number> {
+export async function submitProposal(
+  ctx: ServiceContext,
+  processSlug: string,
+  raw: unknown,
+): Promise<number> {
   const userId = mustPropose(ctx);
   const first = await getProcess(ctx, processSlug);
   mustBeOpen(first);
@@ -577,7 +593,9 @@ export async function withdrawProposal(
     mustBeAuthor(ctx, row);
     mustBeOpen(process);
     if (!ACTIVE.includes(row.status)) throw new Conflict(`${E}.notWithdrawable`);
-    await tx.query(`update pb_proposals set status = 'withdrawn', updated_at = now() where id = $1`, [row.id]);
+    await tx.query(`update pb_proposals set status = 'withdrawn', updated_at = now() where id = $1`, [
+      row.id,
+    ]);
     await declinePendingMerges(tx, row.id);
     await audit(tx, {
       placeId: ctx.place.id,
@@ -700,10 +718,10 @@ export async function proposeMerge(ctx: ServiceContext, processSlug: string, raw
     const process = await getProcessForUpdate(tx, ctx.place.id, processSlug);
     mustBeOpen(process);
     const find = async (n: number, field: 'from' | 'into') => {
-      const rows = await tx.query<Row>(`${SELECT} where p.process_id = $1 and p.number = $2 for update of p`, [
-        process.id,
-        n,
-      ]);
+      const rows = await tx.query<Row>(
+        `${SELECT} where p.process_id = $1 and p.number = $2 for update of p`,
+        [process.id, n],
+      );
       const row = rows[0];
       if (!row) throw new Invalid({ [field]: `${E}.mergeUnknown` });
       if (!ACTIVE.includes(row.status)) throw new Invalid({ [field]: `${E}.mergeInactive` });
@@ -732,7 +750,8 @@ export async function proposeMerge(ctx: ServiceContext, processSlug: string, raw
       requestId: ctx.requestId ?? null,
     });
     // Proposals whose authors have all closed their accounts have nobody left to ask.
-    if ((await authorsOf(tx, [from.id, into.id])).length === 0) await applyMerge(tx, ctx, id, from.id, into.id);
+    if ((await authorsOf(tx, [from.id, into.id])).length === 0)
+      await applyMerge(tx, ctx, id, from.id, into.id);
     return id;
   });
 }
@@ -771,7 +790,11 @@ export async function mergesAwaiting(ctx: ServiceContext, processSlug: string): 
  * An author of either proposal answers a suggested merge. One decline stops it; when every
  * author of both has agreed, `from` becomes merged into `into`. Each author answers once.
  */
-export async function answerMerge(ctx: ServiceContext, mergeId: string, agree: boolean): Promise<Merge['status']> {
+export async function answerMerge(
+  ctx: ServiceContext,
+  mergeId: string,
+  agree: boolean,
+): Promise<Merge['status']> {
   mustPropose(ctx);
   const me = ctx.actor?.userId as string;
   const first = await mergeRow(ctx.db, ctx.place.id, mergeId);
@@ -802,7 +825,9 @@ export async function answerMerge(ctx: ServiceContext, mergeId: string, agree: b
       requestId: ctx.requestId ?? null,
     });
     if (!agree) {
-      await tx.query(`update pb_merges set status = 'declined', decided_at = now() where id = $1`, [merge.id]);
+      await tx.query(`update pb_merges set status = 'declined', decided_at = now() where id = $1`, [
+        merge.id,
+      ]);
       return 'declined';
     }
     const agreed = await tx.query<{ author_id: string }>(
@@ -823,7 +848,16 @@ export async function answerMerge(ctx: ServiceContext, mergeId: string, agree: b
 export async function feasibleProjects(
   db: Db | Tx,
   processId: string,
-): Promise<{ id: string; number: number; title: string; costPence: bigint; wardCode: string | null; category: string }[]> {
+): Promise<
+  {
+    id: string;
+    number: number;
+    title: string;
+    costPence: bigint;
+    wardCode: string | null;
+    category: string;
+  }[]
+> {
   const rows = await db.query<{
     id: string;
     number: number;
@@ -847,7 +881,12 @@ export async function feasibleProjects(
 }
 
 /** Module-internal, for the image service: the proposal, locked, and who may change its image. */
-export async function lockedForImage(ctx: ServiceContext, tx: Tx, processSlug: string, number: number | string) {
+export async function lockedForImage(
+  ctx: ServiceContext,
+  tx: Tx,
+  processSlug: string,
+  number: number | string,
+) {
   const { process, row } = await locked(ctx, tx, processSlug, number);
   const author = Boolean(ctx.actor && row.author_id === ctx.actor.userId && can(ctx.actor, PROPOSE));
   const officer = can(ctx.actor, MANAGE);
@@ -858,4 +897,4 @@ export async function lockedForImage(ctx: ServiceContext, tx: Tx, processSlug: s
   return { process, id: row.id, number: row.number, imageKey: row.image_key, imageAlt: row.image_alt };
 }
 
-export { imageName, thumbName, IMAGE_NAME };
+export { IMAGE_NAME, imageName, thumbName };

@@ -126,9 +126,11 @@ test('a ward budget takes proposals for its own ward only, and fills the ward in
   const n = await submitProposal(me.ctx, slug, fields());
   const p = await getProcess(me.ctx, slug);
   assert.equal((await getProposal(me.ctx, slug, n)).wardCode, p.wardCode);
-  const other = (await t.db.query<{ slug: string }>(
-    `select w.slug from wards w join places pl on pl.id = w.place_id where pl.slug = 'trafford' and w.slug <> 'altrincham' limit 1`,
-  ))[0]?.slug as string;
+  const other = (
+    await t.db.query<{ slug: string }>(
+      `select w.slug from wards w join places pl on pl.id = w.place_id where pl.slug = 'trafford' and w.slug <> 'altrincham' limit 1`,
+    )
+  )[0]?.slug as string;
   const errors = await fieldErrors(submitProposal(me.ctx, slug, fields({ ward: other })));
   assert.equal(errors.ward, 'budgeting.proposals.errors.wardOutside');
 });
@@ -179,7 +181,9 @@ test('numbers run 1, 2, 3… even when many proposals arrive at once', async () 
     [1, 2, 3, 4, 5, 6, 7, 8],
   );
   const other = await newProcess();
-  assert.equal(await submitProposal(people[0]!.ctx, other.slug, fields()), 1, 'each process counts its own');
+  const first = people[0];
+  assert.ok(first);
+  assert.equal(await submitProposal(first.ctx, other.slug, fields()), 1, 'each process counts its own');
 });
 
 test('only the author edits, only while waiting for its check; withdrawn ones stay listed', async () => {
@@ -208,7 +212,10 @@ test('officers record feasibility with a published reason; residents cannot', as
   const { officer, slug } = await newProcess();
   const me = await pbPerson(t.db);
   const n = await submitProposal(me.ctx, slug, fields());
-  await assert.rejects(recordFeasibility(me.ctx, slug, n, { feasible: 'yes', reason: 'I say so' }), Forbidden);
+  await assert.rejects(
+    recordFeasibility(me.ctx, slug, n, { feasible: 'yes', reason: 'I say so' }),
+    Forbidden,
+  );
   const missing = await fieldErrors(recordFeasibility(officer.ctx, slug, n, { feasible: 'no', reason: ' ' }));
   assert.equal(missing.reason, 'budgeting.proposals.errors.feasibilityReasonMissing');
   const choice = await fieldErrors(recordFeasibility(officer.ctx, slug, n, { reason: 'Because' }));
@@ -273,7 +280,11 @@ test('a merge needs every author of both proposals; one decline stops it', async
     (await fieldErrors(proposeMerge(officer.ctx, slug, { from: 99, into: one, reason: 'x' }))).from,
     'budgeting.proposals.errors.mergeUnknown',
   );
-  const id = await proposeMerge(officer.ctx, slug, { from: String(two), into: String(one), reason: 'Both are benches.' });
+  const id = await proposeMerge(officer.ctx, slug, {
+    from: String(two),
+    into: String(one),
+    reason: 'Both are benches.',
+  });
   assert.equal(
     (await fieldErrors(proposeMerge(officer.ctx, slug, { from: two, into: three, reason: 'x' }))).from,
     'budgeting.proposals.errors.mergePending',
