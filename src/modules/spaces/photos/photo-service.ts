@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { processPhoto, THUMB_SIZE, UnusablePhoto } from '../../../lib/images/photo-image.js';
 import { audit } from '../../../platform/audit/audit.js';
 import { withTransaction } from '../../../platform/db/transaction.js';
 import type { Tx } from '../../../platform/db/types.js';
@@ -8,7 +9,6 @@ import { isUuid } from '../../../platform/http/ids.js';
 import type { ServiceContext } from '../../../platform/http/request-context.js';
 import { can } from '../../../platform/roles/permissions.js';
 import { getSpace } from '../spaces/space-service.js';
-import { processPhoto, THUMB_SIZE, UnusablePhoto } from './photo-image.js';
 import { AltTextInput, MAX_PHOTOS, MoveInput } from './photo-input.js';
 
 /** A photo of a space, as the public sees it: both sizes' addresses and the words for it. */

@@ -1,0 +1,149 @@
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { needs, PUBLIC } from '../../../platform/http/access.js';
+import { Conflict, Invalid } from '../../../platform/http/errors.js';
+import { errorsByField, type FormError, formErrorsFrom } from '../../../platform/http/forms.js';
+import { serviceContext } from '../../../platform/http/request-context.js';
+import { getProcess } from '../processes/process-service.js';
+import {
+  type ImageUpload,
+  MAX_IMAGE_BYTES,
+  proposalImageFile,
+  removeProposalImage,
+  setProposalImage,
+} from './proposal-image.js';
+import { getProposal, PROPOSE, proposalPath } from './proposal-service.js';
+
+type NumberParams = { Params: { slug: string; number: string } };
+type FileParams = { Params: { slug: string; number: string; file: string } };
+
+function fieldsOf(body: unknown): Record<string, unknown> {
+  return body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+}
+
+function uploadIn(body: unknown): ImageUpload {
+  const file = fieldsOf(body).file;
+  if (file && typeof file === 'object' && 'tooLarge' in file) return file as ImageUpload;
+  return { bytes: null, tooLarge: false };
+}
+
+/** A proposal's one image: the page to add, change or remove it, and the files themselves. */
+export async function imageRoutes(app: FastifyInstance) {
+  // Uploads are accepted on these routes only: one file, read into memory up to the size limit.
+  await app.register(multipart, {
+    attachFieldsToBody: 'keyValues',
+    throwFileSizeLimit: false,
+    limits: { fileSize: MAX_IMAGE_BYTES, files: 1, fields: 5, fieldSize: 10_000 },
+    async onFile(part) {
+      const bytes = await part.toBuffer();
+      const tooLarge = part.file.truncated;
+      (part as unknown as { value: ImageUpload }).value = { bytes: tooLarge ? null : bytes, tooLarge };
+    },
+  });
+  const csrf = { preHandler: app.csrfProtection };
+  // Officers hold budgeting.propose too (as residents); the service checks author or officer.
+  const access = needs(PROPOSE);
+  const ctx = (request: FastifyRequest) => serviceContext(request, app.db);
+
+  async function imagePage(
+    request: FastifyRequest<NumberParams>,
+    reply: import('fastify').FastifyReply,
+    state: { errors?: FormError[]; altText?: string } = {},
+  ) {
+    const c = ctx(request);
+    const process = await getProcess(c, request.params.slug);
+    const p = await getProposal(c, process.slug, request.params.number);
+    const errors = state.errors ?? [];
+    if (errors.length) reply.code(422);
+    const url = proposalPath(c.place.slug, process.slug, p.number);
+    return reply.page('budgeting/proposals/views/image.njk', {
+      pageTitle: request.t('budgeting.proposals.image.title', { number: p.number }),
+      p,
+      action: `${url}/image`,
+      back: url,
+      csrfToken: reply.generateCsrf(),
+      errors,
+      fieldErrors: errorsByField(errors),
+      altText: state.altText ?? p.image?.alt ?? '',
+      maxMegabytes: MAX_IMAGE_BYTES / (1024 * 1024),
+    });
+  }
+
+  function conflictPage(
+    request: FastifyRequest<NumberParams>,
+    reply: import('fastify').FastifyReply,
+    error: Conflict,
+  ) {
+    const c = ctx(request);
+    return reply.code(409).page('message-page.njk', {
+      pageTitle: request.t('errors.conflict.title'),
+      paragraphs: [request.t(error.message)],
+      links: [
+        {
+          href: proposalPath(c.place.slug, request.params.slug, Number(request.params.number)),
+          text: request.t('budgeting.proposals.proposal.back'),
+        },
+      ],
+    });
+  }
+
+  app.get<NumberParams>('/budgets/:slug/proposals/:number/image', access, (request, reply) =>
+    imagePage(request, reply),
+  );
+
+  app.post<NumberParams>(
+    '/budgets/:slug/proposals/:number/image',
+    { ...access, ...csrf },
+    async (request, reply) => {
+      const fields = fieldsOf(request.body);
+      const c = ctx(request);
+      try {
+        await setProposalImage(c, app.files, request.params.slug, request.params.number, uploadIn(fields), {
+          altText: fields.altText,
+        });
+      } catch (error) {
+        if (error instanceof Conflict) return conflictPage(request, reply, error);
+        if (!(error instanceof Invalid)) throw error;
+        return imagePage(request, reply, {
+          errors: formErrorsFrom(error, request.t),
+          altText: typeof fields.altText === 'string' ? fields.altText : '',
+        });
+      }
+      const url = proposalPath(c.place.slug, request.params.slug, Number(request.params.number));
+      return reply.redirect(`${url}?done=image`, 303);
+    },
+  );
+
+  app.post<NumberParams>(
+    '/budgets/:slug/proposals/:number/image/remove',
+    { ...access, ...csrf },
+    async (request, reply) => {
+      const c = ctx(request);
+      try {
+        await removeProposalImage(c, app.files, request.params.slug, request.params.number);
+      } catch (error) {
+        if (error instanceof Conflict) return conflictPage(request, reply, error);
+        throw error;
+      }
+      const url = proposalPath(c.place.slug, request.params.slug, Number(request.params.number));
+      return reply.redirect(`${url}?done=image-removed`, 303);
+    },
+  );
+
+  // The files: `<id>.webp` (at most 1600 pixels) and `<id>-thumb.webp` (480). A new image gets a
+  // new id, so an address always means the same picture; a day's caching is enough.
+  app.get<FileParams>('/budgets/:slug/proposals/:number/image/:file', PUBLIC, async (request, reply) => {
+    const bytes = await proposalImageFile(
+      ctx(request),
+      app.files,
+      request.params.slug,
+      request.params.number,
+      request.params.file,
+    );
+    return reply
+      .header('content-type', 'image/webp')
+      .header('cache-control', 'public, max-age=86400')
+      .header('content-disposition', 'inline')
+      .send(bytes);
+  });
+}
