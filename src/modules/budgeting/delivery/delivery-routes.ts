@@ -16,7 +16,7 @@ import {
 } from './delivery-service.js';
 
 type SlugParams = { Params: { process: string } };
-type ProjectParams = { Params: { process: string; number: string } };
+type ProjectParams = { Params: { process: string; proposal: string } };
 
 const DELIVERY_COLUMNS = [
   'number',
@@ -114,7 +114,7 @@ export async function deliveryRoutes(app: FastifyInstance) {
     reply: FastifyReply,
     state: { values?: Record<string, string>; errors?: FormError[] } = {},
   ) {
-    const number = numberOf(request.params.number);
+    const number = numberOf(request.params.proposal);
     const { process, project } = await getDeliveredProject(ctx(request), request.params.process, number);
     const values = state.values ?? {
       status: project.status,
@@ -144,15 +144,15 @@ export async function deliveryRoutes(app: FastifyInstance) {
     });
   }
 
-  app.get<ProjectParams>('/budgets/:process/delivery/:number/update', needs(MANAGE), (request, reply) =>
+  app.get<ProjectParams>('/budgets/:process/delivery/:proposal/update', needs(MANAGE), (request, reply) =>
     formPage(request, reply),
   );
 
   app.post<ProjectParams>(
-    '/budgets/:process/delivery/:number/update',
+    '/budgets/:process/delivery/:proposal/update',
     { ...needs(MANAGE), ...csrf },
     async (request, reply) => {
-      const number = numberOf(request.params.number);
+      const number = numberOf(request.params.proposal);
       const form = parseForm(DeliveryInput, request.body, request.t);
       if (!form.ok) return formPage(request, reply, form);
       await postDeliveryUpdate(ctx(request), request.params.process, number, form.values);

@@ -14,8 +14,8 @@ import {
 } from './proposal-image.js';
 import { getProposal, PROPOSE, proposalPath } from './proposal-service.js';
 
-type NumberParams = { Params: { slug: string; number: string } };
-type FileParams = { Params: { slug: string; number: string; file: string } };
+type NumberParams = { Params: { process: string; proposal: string } };
+type FileParams = { Params: { process: string; proposal: string; image: string } };
 
 function fieldsOf(body: unknown): Record<string, unknown> {
   return body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
@@ -51,8 +51,8 @@ export async function imageRoutes(app: FastifyInstance) {
     state: { errors?: FormError[]; altText?: string } = {},
   ) {
     const c = ctx(request);
-    const process = await getProcess(c, request.params.slug);
-    const p = await getProposal(c, process.slug, request.params.number);
+    const process = await getProcess(c, request.params.process);
+    const p = await getProposal(c, process.slug, request.params.proposal);
     const errors = state.errors ?? [];
     if (errors.length) reply.code(422);
     const url = proposalPath(c.place.slug, process.slug, p.number);
@@ -80,25 +80,25 @@ export async function imageRoutes(app: FastifyInstance) {
       paragraphs: [request.t(error.message)],
       links: [
         {
-          href: proposalPath(c.place.slug, request.params.slug, Number(request.params.number)),
+          href: proposalPath(c.place.slug, request.params.process, Number(request.params.proposal)),
           text: request.t('budgeting.proposals.proposal.back'),
         },
       ],
     });
   }
 
-  app.get<NumberParams>('/budgets/:slug/proposals/:number/image', access, (request, reply) =>
+  app.get<NumberParams>('/budgets/:process/proposals/:proposal/image', access, (request, reply) =>
     imagePage(request, reply),
   );
 
   app.post<NumberParams>(
-    '/budgets/:slug/proposals/:number/image',
+    '/budgets/:process/proposals/:proposal/image',
     { ...access, ...csrf },
     async (request, reply) => {
       const fields = fieldsOf(request.body);
       const c = ctx(request);
       try {
-        await setProposalImage(c, app.files, request.params.slug, request.params.number, uploadIn(fields), {
+        await setProposalImage(c, app.files, request.params.process, request.params.proposal, uploadIn(fields), {
           altText: fields.altText,
         });
       } catch (error) {
@@ -109,36 +109,36 @@ export async function imageRoutes(app: FastifyInstance) {
           altText: typeof fields.altText === 'string' ? fields.altText : '',
         });
       }
-      const url = proposalPath(c.place.slug, request.params.slug, Number(request.params.number));
+      const url = proposalPath(c.place.slug, request.params.process, Number(request.params.proposal));
       return reply.redirect(`${url}?done=image`, 303);
     },
   );
 
   app.post<NumberParams>(
-    '/budgets/:slug/proposals/:number/image/remove',
+    '/budgets/:process/proposals/:proposal/image/remove',
     { ...access, ...csrf },
     async (request, reply) => {
       const c = ctx(request);
       try {
-        await removeProposalImage(c, app.files, request.params.slug, request.params.number);
+        await removeProposalImage(c, app.files, request.params.process, request.params.proposal);
       } catch (error) {
         if (error instanceof Conflict) return conflictPage(request, reply, error);
         throw error;
       }
-      const url = proposalPath(c.place.slug, request.params.slug, Number(request.params.number));
+      const url = proposalPath(c.place.slug, request.params.process, Number(request.params.proposal));
       return reply.redirect(`${url}?done=image-removed`, 303);
     },
   );
 
   // The files: `<id>.webp` (at most 1600 pixels) and `<id>-thumb.webp` (480). A new image gets a
   // new id, so an address always means the same picture; a day's caching is enough.
-  app.get<FileParams>('/budgets/:slug/proposals/:number/image/:file', PUBLIC, async (request, reply) => {
+  app.get<FileParams>('/budgets/:process/proposals/:proposal/image/:image', PUBLIC, async (request, reply) => {
     const bytes = await proposalImageFile(
       ctx(request),
       app.files,
-      request.params.slug,
-      request.params.number,
-      request.params.file,
+      request.params.process,
+      request.params.proposal,
+      request.params.image,
     );
     return reply
       .header('content-type', 'image/webp')

@@ -38,9 +38,9 @@ import {
   withdrawProposal,
 } from './proposal-service.js';
 
-type SlugParams = { Params: { slug: string } };
-type NumberParams = { Params: { slug: string; number: string } };
-type MergeParams = { Params: { slug: string; merge: string } };
+type SlugParams = { Params: { process: string } };
+type NumberParams = { Params: { process: string; proposal: string } };
+type MergeParams = { Params: { process: string; merge: string } };
 type ListQuery = SlugParams & { Querystring: Record<string, unknown> };
 type FormState = { values?: Record<string, string>; errors?: FormError[] };
 
@@ -164,10 +164,10 @@ export async function proposalRoutes(app: FastifyInstance) {
 
   // --- The list and open data -------------------------------------------------------------
 
-  app.get<ListQuery>('/budgets/:slug/proposals', PUBLIC, async (request, reply) => {
+  app.get<ListQuery>('/budgets/:process/proposals', PUBLIC, async (request, reply) => {
     const c = ctx(request);
     const t = request.t;
-    const process = await getProcess(c, request.params.slug);
+    const process = await getProcess(c, request.params.process);
     const filters = filtersFrom(request.query);
     const [items, wards, awaiting] = await Promise.all([
       listProposals(c, process.slug, filters),
@@ -211,12 +211,12 @@ export async function proposalRoutes(app: FastifyInstance) {
 
   async function listJson(request: FastifyRequest<ListQuery>) {
     const c = ctx(request);
-    const process = await getProcess(c, request.params.slug);
+    const process = await getProcess(c, request.params.process);
     const items = await listProposals(c, process.slug, filtersFrom(request.query));
     return items.map(proposalJson(c.place.slug, process.slug));
   }
 
-  app.get<ListQuery>('/api/budgets/:slug/proposals', PUBLIC, async (request, reply) => {
+  app.get<ListQuery>('/api/budgets/:process/proposals', PUBLIC, async (request, reply) => {
     const items = await listJson(request);
     return sendOpenJson(reply, { items, total: items.length });
   });
@@ -224,18 +224,18 @@ export async function proposalRoutes(app: FastifyInstance) {
   const csv = async (request: FastifyRequest<ListQuery>, reply: FastifyReply) =>
     sendCsv(
       reply,
-      `${requirePlace(request).slug}-${request.params.slug}-proposals.csv`,
+      `${requirePlace(request).slug}-${request.params.process}-proposals.csv`,
       [...CSV_COLUMNS],
       await listJson(request),
     );
-  app.get<ListQuery>('/budgets/:slug/proposals.csv', PUBLIC, csv);
-  app.get<ListQuery>('/api/budgets/:slug/proposals.csv', PUBLIC, csv);
+  app.get<ListQuery>('/budgets/:process/proposals.csv', PUBLIC, csv);
+  app.get<ListQuery>('/api/budgets/:process/proposals.csv', PUBLIC, csv);
 
-  app.get<NumberParams>('/api/budgets/:slug/proposals/:number', PUBLIC, async (request, reply) => {
+  app.get<NumberParams>('/api/budgets/:process/proposals/:proposal', PUBLIC, async (request, reply) => {
     const c = ctx(request);
-    const p = await getProposal(c, request.params.slug, request.params.number);
+    const p = await getProposal(c, request.params.process, request.params.proposal);
     return sendOpenJson(reply, {
-      ...proposalJson(c.place.slug, request.params.slug)(p),
+      ...proposalJson(c.place.slug, request.params.process)(p),
       mine: undefined,
       costs: p.costs.map((l) => ({ label: l.label, amount_pence: Number(l.pence) })),
       proposed_pence: Number(p.proposedPence),
@@ -325,14 +325,14 @@ export async function proposalRoutes(app: FastifyInstance) {
     lines: String(Math.min(MAX_COST_LINES, lineCount(values) + 1)),
   });
 
-  app.get<SlugParams>('/budgets/:slug/proposals/new', needs(PROPOSE), async (request, reply) => {
-    const process = await getProcess(ctx(request), request.params.slug);
+  app.get<SlugParams>('/budgets/:process/proposals/new', needs(PROPOSE), async (request, reply) => {
+    const process = await getProcess(ctx(request), request.params.process);
     return formPage(request, reply, process, { values: { lines: '3' } });
   });
 
-  app.post<SlugParams>('/budgets/:slug/proposals', { ...needs(PROPOSE), ...csrf }, async (request, reply) => {
+  app.post<SlugParams>('/budgets/:process/proposals', { ...needs(PROPOSE), ...csrf }, async (request, reply) => {
     const c = ctx(request);
-    const process = await getProcess(c, request.params.slug);
+    const process = await getProcess(c, request.params.process);
     const values = flatStrings(request.body);
     if (addingLine(values)) return formPage(request, reply, process, { values: withExtraLine(values) });
     let number = 0;
@@ -350,13 +350,13 @@ export async function proposalRoutes(app: FastifyInstance) {
   });
 
   app.get<NumberParams & { Querystring: { done?: string } }>(
-    '/budgets/:slug/proposals/:number',
+    '/budgets/:process/proposals/:proposal',
     PUBLIC,
     async (request, reply) => {
       const c = ctx(request);
       const t = request.t;
-      const process = await getProcess(c, request.params.slug);
-      const p = await getProposal(c, process.slug, request.params.number);
+      const process = await getProcess(c, request.params.process);
+      const p = await getProposal(c, process.slug, request.params.proposal);
       const done = DONE[request.query.done ?? ''];
       const officer = can(c.actor, MANAGE);
       const open = !process.lockedAt && ['ideas', 'proposals', 'feasibility'].includes(process.phase);
@@ -400,12 +400,12 @@ export async function proposalRoutes(app: FastifyInstance) {
 
   async function authorsProposal(request: FastifyRequest<NumberParams>) {
     const c = ctx(request);
-    const process = await getProcess(c, request.params.slug);
-    const p = await getProposal(c, process.slug, request.params.number);
+    const process = await getProcess(c, request.params.process);
+    const p = await getProposal(c, process.slug, request.params.proposal);
     return { process, p };
   }
 
-  app.get<NumberParams>('/budgets/:slug/proposals/:number/edit', needs(PROPOSE), async (request, reply) => {
+  app.get<NumberParams>('/budgets/:process/proposals/:proposal/edit', needs(PROPOSE), async (request, reply) => {
     const { process, p } = await authorsProposal(request);
     if (!p.editable) {
       if (!p.mine) throw new Forbidden();
@@ -429,7 +429,7 @@ export async function proposalRoutes(app: FastifyInstance) {
   });
 
   app.post<NumberParams>(
-    '/budgets/:slug/proposals/:number/edit',
+    '/budgets/:process/proposals/:proposal/edit',
     { ...needs(PROPOSE), ...csrf },
     async (request, reply) => {
       const { process, p } = await authorsProposal(request);
@@ -450,7 +450,7 @@ export async function proposalRoutes(app: FastifyInstance) {
   );
 
   app.get<NumberParams>(
-    '/budgets/:slug/proposals/:number/withdraw',
+    '/budgets/:process/proposals/:proposal/withdraw',
     needs(PROPOSE),
     async (request, reply) => {
       const { process, p } = await authorsProposal(request);
@@ -466,7 +466,7 @@ export async function proposalRoutes(app: FastifyInstance) {
   );
 
   app.post<NumberParams>(
-    '/budgets/:slug/proposals/:number/withdraw',
+    '/budgets/:process/proposals/:proposal/withdraw',
     { ...needs(PROPOSE), ...csrf },
     async (request, reply) => {
       const { process, p } = await authorsProposal(request);
@@ -520,20 +520,20 @@ export async function proposalRoutes(app: FastifyInstance) {
         values,
       });
     };
-    app.get<NumberParams>(`/budgets/:slug/proposals/:number/${kind}`, needs(MANAGE), (request, reply) =>
+    app.get<NumberParams>(`/budgets/:process/proposals/:proposal/${kind}`, needs(MANAGE), (request, reply) =>
       page(request, reply),
     );
     app.post<NumberParams>(
-      `/budgets/:slug/proposals/:number/${kind}`,
+      `/budgets/:process/proposals/:proposal/${kind}`,
       { ...needs(MANAGE), ...csrf },
       async (request, reply) => {
         const values = flatStrings(request.body);
-        const url = pageOf(request, request.params.slug, Number(request.params.number));
+        const url = pageOf(request, request.params.process, Number(request.params.proposal));
         const outcome = await attempt(
           request,
           reply,
           url,
-          () => write(ctx(request), request.params.slug, request.params.number, fieldsOf(values)),
+          () => write(ctx(request), request.params.process, request.params.proposal, fieldsOf(values)),
           (errors) => page(request, reply, { values, errors }),
         );
         if (!outcome.done) return outcome.sent;
@@ -550,7 +550,7 @@ export async function proposalRoutes(app: FastifyInstance) {
   officerForm('cost', adjustCost, (v) => ({ pounds: v.pounds ?? '', reason: v.reason ?? '' }), 'cost');
 
   async function mergePage(request: FastifyRequest<SlugParams>, reply: FastifyReply, state: FormState = {}) {
-    const process = await getProcess(ctx(request), request.params.slug);
+    const process = await getProcess(ctx(request), request.params.process);
     const errors = state.errors ?? [];
     if (errors.length) reply.code(422);
     return reply.page(`${V}/merge.njk`, {
@@ -566,7 +566,7 @@ export async function proposalRoutes(app: FastifyInstance) {
   }
 
   app.get<SlugParams & { Querystring: { from?: string } }>(
-    '/budgets/:slug/merges/new',
+    '/budgets/:process/merges/new',
     needs(MANAGE),
     (request, reply) =>
       mergePage(request, reply, {
@@ -574,9 +574,9 @@ export async function proposalRoutes(app: FastifyInstance) {
       }),
   );
 
-  app.post<SlugParams>('/budgets/:slug/merges', { ...needs(MANAGE), ...csrf }, async (request, reply) => {
+  app.post<SlugParams>('/budgets/:process/merges', { ...needs(MANAGE), ...csrf }, async (request, reply) => {
     const values = flatStrings(request.body);
-    const slug = request.params.slug;
+    const slug = request.params.process;
     const outcome = await attempt(
       request,
       reply,
@@ -600,7 +600,7 @@ export async function proposalRoutes(app: FastifyInstance) {
     state: FormState = {},
   ) {
     const c = ctx(request);
-    const process = await getProcess(c, request.params.slug);
+    const process = await getProcess(c, request.params.process);
     const merge = await getMerge(c, request.params.merge);
     if (merge.processSlug !== process.slug) throw new NotFound('No such merge');
     const errors = state.errors ?? [];
@@ -627,17 +627,17 @@ export async function proposalRoutes(app: FastifyInstance) {
   }
 
   app.get<MergeParams & { Querystring: { done?: string } }>(
-    '/budgets/:slug/merges/:merge',
+    '/budgets/:process/merges/:merge',
     needs(PROPOSE),
     (request, reply) => answerPage(request, reply),
   );
 
   app.post<MergeParams>(
-    '/budgets/:slug/merges/:merge',
+    '/budgets/:process/merges/:merge',
     { ...needs(PROPOSE), ...csrf },
     async (request, reply) => {
       const values = flatStrings(request.body);
-      const url = `${base(request, request.params.slug)}/merges/${request.params.merge}`;
+      const url = `${base(request, request.params.process)}/merges/${request.params.merge}`;
       if (values.agree !== 'yes' && values.agree !== 'no') {
         return answerPage(
           request as FastifyRequest<MergeParams & { Querystring: { done?: string } }>,
