@@ -387,7 +387,8 @@ test('deleting an account keeps its place on the register without it; codes go 9
   });
   assert.equal(exported?.participatory_budget_voter_register?.[0]?.method, 'letter');
   const kept = await t.db.transaction(
-    (tx) => verificationPrivacy.eraseFor?.(tx, { userId: resident.userId, email: resident.email }) ?? [],
+    async (tx) =>
+      (await verificationPrivacy.eraseFor?.(tx, { userId: resident.userId, email: resident.email })) ?? [],
   );
   assert.deepEqual(kept, ['budgeting.verification.privacy.keptOnErase']);
   const rows = await t.db.query<{ user_id: string | null; credential_id: string }>(
@@ -409,7 +410,9 @@ test('deleting an account keeps its place on the register without it; codes go 9
      values ($1, 1, 'mes-cost', 'add1u', true, '{}'::jsonb, 0, now() - interval '91 days')`,
     [process.id],
   );
-  const removed = await t.db.transaction((tx) => verificationPrivacy.applyRetention?.(tx, new Date()) ?? 0);
+  const removed = await t.db.transaction(
+    async (tx) => (await verificationPrivacy.applyRetention?.(tx, new Date())) ?? 0,
+  );
   assert.ok(removed >= 3);
   const left = await t.db.query('select 1 from pb_letter_codes where process_id = $1', [process.id]);
   assert.equal(left.length, 0);
