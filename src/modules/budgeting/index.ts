@@ -1,4 +1,6 @@
-import { defineModule } from '../../platform/module-definition.js';
+import { combinePrivacy, defineModule } from '../../platform/module-definition.js';
+import { proposalPrivacy } from './proposals/proposal-privacy.js';
+import { verificationPrivacy } from './verification/verification-privacy.js';
 import { budgetingRoutes } from './routes.js';
 import { seedBudgets } from './seed/budget-seed.js';
 
@@ -30,6 +32,7 @@ export default defineModule({
       roles: ['officer', 'place-admin'],
     },
   },
+  privacy: combinePrivacy(proposalPrivacy, verificationPrivacy),
   seed: seedBudgets,
   demoParams: {},
 });

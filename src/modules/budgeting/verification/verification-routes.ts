@@ -29,8 +29,8 @@ import { voterSummary } from './summary-service.js';
 import { MAX_UPLOAD_BYTES, RowsInvalid, VERIFY } from './verification-common.js';
 import { AGE_BANDS, findVoter, registerEmailVoter, VOTE } from './voter-service.js';
 
-type SlugParams = { Params: { slug: string } };
-type BatchParams = { Params: { slug: string; batch: string } };
+type SlugParams = { Params: { process: string } };
+type BatchParams = { Params: { process: string; batch: string } };
 type Upload = { filename: string; content: string };
 type Body = Record<string, unknown>;
 type FormState = { values?: Record<string, string>; errors?: FormError[] };
@@ -88,9 +88,9 @@ export async function verificationRoutes(app: FastifyInstance) {
 
   // ---------- Residents: check you can vote ----------
 
-  app.get<SlugParams>('/budgets/:slug/vote/check', PUBLIC, async (request, reply) => {
+  app.get<SlugParams>('/budgets/:process/vote/check', PUBLIC, async (request, reply) => {
     const c = ctx(request);
-    const p = await getProcess(c, request.params.slug);
+    const p = await getProcess(c, request.params.process);
     const voter = request.actor ? await findVoter(app.db, p.id, request.actor.userId) : null;
     return reply.page(`${V}/check.njk`, {
       pageTitle: request.t(`${M}.check.title`),
@@ -101,9 +101,9 @@ export async function verificationRoutes(app: FastifyInstance) {
     });
   });
 
-  app.get<SlugParams>('/budgets/:slug/vote/check/done', needs(VOTE), async (request, reply) => {
+  app.get<SlugParams>('/budgets/:process/vote/check/done', needs(VOTE), async (request, reply) => {
     const c = ctx(request);
-    const p = await getProcess(c, request.params.slug);
+    const p = await getProcess(c, request.params.process);
     const voter = request.actor ? await findVoter(app.db, p.id, request.actor.userId) : null;
     if (!voter) return reply.redirect(`${base(request, p)}/vote/check`, 303);
     return reply.page(`${V}/check-done.njk`, {
@@ -115,7 +115,7 @@ export async function verificationRoutes(app: FastifyInstance) {
 
   /** A method's page: 404 when the process does not use it; straight to "done" when verified already. */
   async function methodProcess(request: FastifyRequest<SlugParams>, method: VerificationMethod) {
-    const p = await getProcess(ctx(request), request.params.slug);
+    const p = await getProcess(ctx(request), request.params.process);
     if (!p.verificationMethods.includes(method)) throw new NotFound();
     const voter = request.actor ? await findVoter(app.db, p.id, request.actor.userId) : null;
     return { p, voter };
@@ -159,14 +159,14 @@ export async function verificationRoutes(app: FastifyInstance) {
     });
   }
 
-  app.get<SlugParams>('/budgets/:slug/vote/check/email', needs(VOTE), async (request, reply) => {
+  app.get<SlugParams>('/budgets/:process/vote/check/email', needs(VOTE), async (request, reply) => {
     const { p, voter } = await methodProcess(request, 'email');
     if (voter) return reply.redirect(`${base(request, p)}/vote/check/done`, 303);
     return emailPage(request, reply, p);
   });
 
   app.post<SlugParams>(
-    '/budgets/:slug/vote/check/email',
+    '/budgets/:process/vote/check/email',
     { ...needs(VOTE), ...csrf },
     async (request, reply) => {
       const { p } = await methodProcess(request, 'email');
@@ -221,7 +221,7 @@ export async function verificationRoutes(app: FastifyInstance) {
     };
 
     app.get<SlugParams & { Querystring: { code?: string } }>(
-      `/budgets/:slug/vote/check/${method}`,
+      `/budgets/:process/vote/check/${method}`,
       needs(VOTE),
       async (request, reply) => {
         const { p, voter } = await methodProcess(request, method);
@@ -232,7 +232,7 @@ export async function verificationRoutes(app: FastifyInstance) {
     );
 
     app.post<SlugParams>(
-      `/budgets/:slug/vote/check/${method}`,
+      `/budgets/:process/vote/check/${method}`,
       { ...needs(VOTE), ...csrf },
       async (request, reply) => {
         const { p } = await methodProcess(request, method);
@@ -273,14 +273,14 @@ export async function verificationRoutes(app: FastifyInstance) {
     });
   };
 
-  app.get<SlugParams>('/budgets/:slug/vote/check/register', needs(VOTE), async (request, reply) => {
+  app.get<SlugParams>('/budgets/:process/vote/check/register', needs(VOTE), async (request, reply) => {
     const { p, voter } = await methodProcess(request, 'register');
     if (voter) return reply.redirect(`${base(request, p)}/vote/check/done`, 303);
     return registerPage(request, reply, p);
   });
 
   app.post<SlugParams>(
-    '/budgets/:slug/vote/check/register',
+    '/budgets/:process/vote/check/register',
     { ...needs(VOTE), ...csrf },
     async (request, reply) => {
       const { p } = await methodProcess(request, 'register');
@@ -323,9 +323,9 @@ export async function verificationRoutes(app: FastifyInstance) {
 
   // ---------- Officers ----------
 
-  app.get<SlugParams>('/budgets/:slug/voters', needs(VERIFY), async (request, reply) => {
+  app.get<SlugParams>('/budgets/:process/voters', needs(VERIFY), async (request, reply) => {
     const c = ctx(request);
-    const p = await getProcess(c, request.params.slug);
+    const p = await getProcess(c, request.params.process);
     const figures = await voterSummary(c, p.slug);
     return reply.page(`${V}/voters.njk`, {
       pageTitle: request.t(`${M}.voters.title`),
@@ -340,20 +340,20 @@ export async function verificationRoutes(app: FastifyInstance) {
   const summaryRows = (figures: Awaited<ReturnType<typeof voterSummary>>) =>
     figures.map((f) => ({ method: f.method, in_use: f.on, verified: f.verified, voted: f.voted }));
 
-  app.get<SlugParams>('/api/budgets/:slug/voters', needs(VERIFY), async (request, reply) => {
-    const figures = await voterSummary(ctx(request), request.params.slug);
+  app.get<SlugParams>('/api/budgets/:process/voters', needs(VERIFY), async (request, reply) => {
+    const figures = await voterSummary(ctx(request), request.params.process);
     return reply
       .header('cache-control', 'private, no-store')
       .type('application/json; charset=utf-8')
       .send(JSON.stringify({ methods: summaryRows(figures) }));
   });
 
-  app.get<SlugParams>('/api/budgets/:slug/voters.csv', needs(VERIFY), async (request, reply) => {
+  app.get<SlugParams>('/api/budgets/:process/voters.csv', needs(VERIFY), async (request, reply) => {
     const c = ctx(request);
-    const figures = await voterSummary(c, request.params.slug);
+    const figures = await voterSummary(c, request.params.process);
     return sendCsv(
       reply.header('cache-control', 'private, no-store'),
-      `${c.place.slug}-${request.params.slug}-voters-by-method.csv`,
+      `${c.place.slug}-${request.params.process}-voters-by-method.csv`,
       ['method', 'in_use', 'verified', 'voted'],
       summaryRows(figures),
     );
@@ -366,7 +366,7 @@ export async function verificationRoutes(app: FastifyInstance) {
     state: { errors?: FormError[]; rowErrors?: ReturnType<typeof rowProblems> | null; made?: string } = {},
   ) {
     const c = ctx(request);
-    const p = await getProcess(c, request.params.slug);
+    const p = await getProcess(c, request.params.process);
     if (!p.verificationMethods.includes('letter')) throw new NotFound();
     if (state.errors?.length) reply.code(422);
     return reply.page(`${V}/letters.njk`, {
@@ -383,7 +383,7 @@ export async function verificationRoutes(app: FastifyInstance) {
   }
 
   app.get<SlugParams & { Querystring: { made?: string } }>(
-    '/budgets/:slug/voters/letters',
+    '/budgets/:process/voters/letters',
     needs(MANAGE),
     async (request, reply) =>
       lettersPage(request, reply, {
@@ -392,15 +392,15 @@ export async function verificationRoutes(app: FastifyInstance) {
   );
 
   app.post<SlugParams>(
-    '/budgets/:slug/voters/letters',
+    '/budgets/:process/voters/letters',
     { ...needs(MANAGE), ...csrf },
     async (request, reply) => {
       const upload = uploadIn(request.body);
       try {
         if (!upload) throw new Invalid({ file: `${M}.upload.errors.noFile` });
-        const batch = await createLetterBatch(ctx(request), request.params.slug, upload.content);
+        const batch = await createLetterBatch(ctx(request), request.params.process, upload.content);
         return reply.redirect(
-          `/${request.place?.slug}/budgets/${request.params.slug}/voters/letters?made=${batch}`,
+          `/${request.place?.slug}/budgets/${request.params.process}/voters/letters?made=${batch}`,
           303,
         );
       } catch (error) {
@@ -419,12 +419,12 @@ export async function verificationRoutes(app: FastifyInstance) {
   };
 
   app.get<BatchParams>(
-    '/budgets/:slug/voters/letters/:batch/mail-merge.csv',
+    '/budgets/:process/voters/letters/:batch/mail-merge.csv',
     needs(MANAGE),
     async (request, reply) => {
       const c = ctx(request);
       const batch = batchNumber(request.params.batch);
-      const p = await letterBatchExists(c, request.params.slug, batch);
+      const p = await letterBatchExists(c, request.params.process, batch);
       const votingUrl = `${publicUrl}${base(request, p)}/vote/check/letter`;
       async function* rows() {
         for await (const slice of lettersOf(c, p.slug, batch))
@@ -457,13 +457,13 @@ export async function verificationRoutes(app: FastifyInstance) {
   );
 
   app.get<BatchParams & { Querystring: { compress?: string } }>(
-    '/budgets/:slug/voters/letters/:batch/letters.pdf',
+    '/budgets/:process/voters/letters/:batch/letters.pdf',
     needs(MANAGE),
     async (request, reply) => {
       const c = ctx(request);
       const t = request.t;
       const batch = batchNumber(request.params.batch);
-      const p = await letterBatchExists(c, request.params.slug, batch);
+      const p = await letterBatchExists(c, request.params.process, batch);
       const votingUrl = `${publicUrl}${base(request, p)}/vote/check/letter`;
       const closes = p.votingClosesAt
         ? t(`${M}.pdf.closes`, { date: formatLondonDate(p.votingClosesAt, request.lang) })
@@ -520,7 +520,7 @@ export async function verificationRoutes(app: FastifyInstance) {
     } = {},
   ) {
     const c = ctx(request);
-    const p = await getProcess(c, request.params.slug);
+    const p = await getProcess(c, request.params.process);
     if (!p.verificationMethods.includes('register')) throw new NotFound();
     if (state.errors?.length) reply.code(422);
     return reply.page(`${V}/register.njk`, {
@@ -543,7 +543,7 @@ export async function verificationRoutes(app: FastifyInstance) {
   }
 
   app.get<SlugParams & { Querystring: Record<string, string> }>(
-    '/budgets/:slug/voters/register',
+    '/budgets/:process/voters/register',
     needs(MANAGE),
     async (request, reply) => {
       const q = request.query;
@@ -555,16 +555,16 @@ export async function verificationRoutes(app: FastifyInstance) {
   );
 
   app.post<SlugParams>(
-    '/budgets/:slug/voters/register',
+    '/budgets/:process/voters/register',
     { ...needs(MANAGE), ...csrf },
     async (request, reply) => {
       const upload = uploadIn(request.body);
       try {
         if (!upload) throw new Invalid({ file: `${M}.upload.errors.noFile` });
-        const report = await uploadRegister(ctx(request), request.params.slug, upload.content, secret);
+        const report = await uploadRegister(ctx(request), request.params.process, upload.content, secret);
         const query = new URLSearchParams(REPORT_KEYS.map((k) => [k, String(report[k])]));
         return reply.redirect(
-          `/${request.place?.slug}/budgets/${request.params.slug}/voters/register?${query}`,
+          `/${request.place?.slug}/budgets/${request.params.process}/voters/register?${query}`,
           303,
         );
       } catch (error) {
@@ -585,7 +585,7 @@ export async function verificationRoutes(app: FastifyInstance) {
   ) {
     const c = ctx(request);
     const t = request.t;
-    const p = await getProcess(c, request.params.slug);
+    const p = await getProcess(c, request.params.process);
     if (!p.verificationMethods.includes('in-person')) throw new NotFound();
     if (state.errors?.length) reply.code(422);
     const values = state.values ?? {};
@@ -611,12 +611,12 @@ export async function verificationRoutes(app: FastifyInstance) {
     });
   }
 
-  app.get<SlugParams>('/budgets/:slug/voters/in-person', needs(VERIFY), async (request, reply) =>
+  app.get<SlugParams>('/budgets/:process/voters/in-person', needs(VERIFY), async (request, reply) =>
     inPersonPage(request, reply),
   );
 
   app.post<SlugParams>(
-    '/budgets/:slug/voters/in-person',
+    '/budgets/:process/voters/in-person',
     { ...needs(VERIFY), ...csrf },
     async (request, reply) => {
       const body = (request.body ?? {}) as Body;
@@ -638,12 +638,12 @@ export async function verificationRoutes(app: FastifyInstance) {
           throw new Invalid({ dateOfBirth: `${M}.inPerson.errors.dateOfBirthInvalid` });
         const issued = await issueInPersonCode(
           ctx(request),
-          request.params.slug,
+          request.params.process,
           { ...values, dateOfBirth: 'date' in dob ? dob.date : '' },
           secret,
         );
         return reply.redirect(
-          `/${request.place?.slug}/budgets/${request.params.slug}/voters/in-person/${issued.id}`,
+          `/${request.place?.slug}/budgets/${request.params.process}/voters/in-person/${issued.id}`,
           303,
         );
       } catch (error) {
@@ -656,13 +656,13 @@ export async function verificationRoutes(app: FastifyInstance) {
     },
   );
 
-  app.get<{ Params: { slug: string; id: string } }>(
-    '/budgets/:slug/voters/in-person/:id',
+  app.get<{ Params: { process: string; issued: string } }>(
+    '/budgets/:process/voters/in-person/:issued',
     needs(VERIFY),
     async (request, reply) => {
       const c = ctx(request);
-      const p = await getProcess(c, request.params.slug);
-      const issued = await getIssuedCode(c, p.slug, request.params.id);
+      const p = await getProcess(c, request.params.process);
+      const issued = await getIssuedCode(c, p.slug, request.params.issued);
       return reply.header('cache-control', 'private, no-store').page(`${V}/in-person-code.njk`, {
         pageTitle: request.t(`${M}.inPerson.codeTitle`),
         p,
@@ -675,8 +675,8 @@ export async function verificationRoutes(app: FastifyInstance) {
   );
 
   // The letter batches as JSON (officers only: not open data).
-  app.get<SlugParams>('/api/budgets/:slug/voters/letters', needs(MANAGE), async (request, reply) => {
-    const batches = await listLetterBatches(ctx(request), request.params.slug);
+  app.get<SlugParams>('/api/budgets/:process/voters/letters', needs(MANAGE), async (request, reply) => {
+    const batches = await listLetterBatches(ctx(request), request.params.process);
     return reply
       .header('cache-control', 'private, no-store')
       .type('application/json; charset=utf-8')
