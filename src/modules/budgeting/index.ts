@@ -1,8 +1,10 @@
 import { combinePrivacy, defineModule } from '../../platform/module-definition.js';
 import { proposalPrivacy } from './proposals/proposal-privacy.js';
-import { verificationPrivacy } from './verification/verification-privacy.js';
 import { budgetingRoutes } from './routes.js';
 import { seedBudgets } from './seed/budget-seed.js';
+import { VOTING_SLUG } from './seed/demo-budgets.js';
+import { DEMO_IN_PERSON_CODE_ID, DEMO_MERGE_ID } from './seed/voter-seed.js';
+import { verificationPrivacy } from './verification/verification-privacy.js';
 
 /**
  * Participatory budgeting (SPEC §3.6): residents propose projects, officers check them, residents
@@ -34,5 +36,15 @@ export default defineModule({
   },
   privacy: combinePrivacy(proposalPrivacy, verificationPrivacy),
   seed: seedBudgets,
-  demoParams: {},
+  // The budget open for voting shows the most pages; the sweep adds the finished budget's results
+  // and delivery, and the merge in the budget taking proposals (test/e2e/every-page.test.ts).
+  demoParams: {
+    process: VOTING_SLUG,
+    proposal: '1',
+    merge: DEMO_MERGE_ID,
+    batch: '1',
+    issued: DEMO_IN_PERSON_CODE_ID,
+    // No demo image (the seed has no data directory to write files to): the file route answers 404.
+    image: '00000000-0000-4000-8000-000000000000.webp',
+  },
 });

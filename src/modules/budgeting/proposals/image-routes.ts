@@ -98,9 +98,16 @@ export async function imageRoutes(app: FastifyInstance) {
       const fields = fieldsOf(request.body);
       const c = ctx(request);
       try {
-        await setProposalImage(c, app.files, request.params.process, request.params.proposal, uploadIn(fields), {
-          altText: fields.altText,
-        });
+        await setProposalImage(
+          c,
+          app.files,
+          request.params.process,
+          request.params.proposal,
+          uploadIn(fields),
+          {
+            altText: fields.altText,
+          },
+        );
       } catch (error) {
         if (error instanceof Conflict) return conflictPage(request, reply, error);
         if (!(error instanceof Invalid)) throw error;
@@ -132,18 +139,22 @@ export async function imageRoutes(app: FastifyInstance) {
 
   // The files: `<id>.webp` (at most 1600 pixels) and `<id>-thumb.webp` (480). A new image gets a
   // new id, so an address always means the same picture; a day's caching is enough.
-  app.get<FileParams>('/budgets/:process/proposals/:proposal/image/:image', PUBLIC, async (request, reply) => {
-    const bytes = await proposalImageFile(
-      ctx(request),
-      app.files,
-      request.params.process,
-      request.params.proposal,
-      request.params.image,
-    );
-    return reply
-      .header('content-type', 'image/webp')
-      .header('cache-control', 'public, max-age=86400')
-      .header('content-disposition', 'inline')
-      .send(bytes);
-  });
+  app.get<FileParams>(
+    '/budgets/:process/proposals/:proposal/image/:image',
+    PUBLIC,
+    async (request, reply) => {
+      const bytes = await proposalImageFile(
+        ctx(request),
+        app.files,
+        request.params.process,
+        request.params.proposal,
+        request.params.image,
+      );
+      return reply
+        .header('content-type', 'image/webp')
+        .header('cache-control', 'public, max-age=86400')
+        .header('content-disposition', 'inline')
+        .send(bytes);
+    },
+  );
 }

@@ -24,6 +24,7 @@ import {
   getProposal,
   listProposals,
   mergesAwaiting,
+  OWNER_ONLY,
   PROPOSE,
   type Proposal,
   type ProposalDetail,
@@ -330,24 +331,28 @@ export async function proposalRoutes(app: FastifyInstance) {
     return formPage(request, reply, process, { values: { lines: '3' } });
   });
 
-  app.post<SlugParams>('/budgets/:process/proposals', { ...needs(PROPOSE), ...csrf }, async (request, reply) => {
-    const c = ctx(request);
-    const process = await getProcess(c, request.params.process);
-    const values = flatStrings(request.body);
-    if (addingLine(values)) return formPage(request, reply, process, { values: withExtraLine(values) });
-    let number = 0;
-    const outcome = await attempt(
-      request,
-      reply,
-      `${base(request, process.slug)}/proposals`,
-      async () => {
-        number = await submitProposal(c, process.slug, values);
-      },
-      (errors) => formPage(request, reply, process, { values, errors }),
-    );
-    if (!outcome.done) return outcome.sent;
-    return reply.redirect(`${pageOf(request, process.slug, number)}?done=submitted`, 303);
-  });
+  app.post<SlugParams>(
+    '/budgets/:process/proposals',
+    { ...needs(PROPOSE), ...csrf },
+    async (request, reply) => {
+      const c = ctx(request);
+      const process = await getProcess(c, request.params.process);
+      const values = flatStrings(request.body);
+      if (addingLine(values)) return formPage(request, reply, process, { values: withExtraLine(values) });
+      let number = 0;
+      const outcome = await attempt(
+        request,
+        reply,
+        `${base(request, process.slug)}/proposals`,
+        async () => {
+          number = await submitProposal(c, process.slug, values);
+        },
+        (errors) => formPage(request, reply, process, { values, errors }),
+      );
+      if (!outcome.done) return outcome.sent;
+      return reply.redirect(`${pageOf(request, process.slug, number)}?done=submitted`, 303);
+    },
+  );
 
   app.get<NumberParams & { Querystring: { done?: string } }>(
     '/budgets/:process/proposals/:proposal',
@@ -405,28 +410,32 @@ export async function proposalRoutes(app: FastifyInstance) {
     return { process, p };
   }
 
-  app.get<NumberParams>('/budgets/:process/proposals/:proposal/edit', needs(PROPOSE), async (request, reply) => {
-    const { process, p } = await authorsProposal(request);
-    if (!p.editable) {
-      if (!p.mine) throw new Forbidden();
-      return refused(
-        request,
-        reply,
-        new Conflict(
-          process.lockedAt ? 'budgeting.proposals.errors.locked' : 'budgeting.proposals.errors.notEditable',
-        ),
-        pageOf(request, process.slug, p.number),
-      );
-    }
-    const ward =
-      p.wardCode && !process.wardCode
-        ? (await listWards(ctx(request))).find((w) => w.code === p.wardCode)
-        : null;
-    return formPage(request, reply, process, {
-      proposal: p,
-      values: proposalFormValues(p, ward?.slug ?? ''),
-    });
-  });
+  app.get<NumberParams>(
+    '/budgets/:process/proposals/:proposal/edit',
+    needs(PROPOSE),
+    async (request, reply) => {
+      const { process, p } = await authorsProposal(request);
+      if (!p.editable) {
+        if (!p.mine) throw new NotFound(OWNER_ONLY);
+        return refused(
+          request,
+          reply,
+          new Conflict(
+            process.lockedAt ? 'budgeting.proposals.errors.locked' : 'budgeting.proposals.errors.notEditable',
+          ),
+          pageOf(request, process.slug, p.number),
+        );
+      }
+      const ward =
+        p.wardCode && !process.wardCode
+          ? (await listWards(ctx(request))).find((w) => w.code === p.wardCode)
+          : null;
+      return formPage(request, reply, process, {
+        proposal: p,
+        values: proposalFormValues(p, ward?.slug ?? ''),
+      });
+    },
+  );
 
   app.post<NumberParams>(
     '/budgets/:process/proposals/:proposal/edit',

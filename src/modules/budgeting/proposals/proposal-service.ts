@@ -502,8 +502,15 @@ async function locked(ctx: ServiceContext, tx: Tx, processSlug: string, number: 
   return { process, row };
 }
 
+/**
+ * What a person who is not a proposal's author (or, for its image, an officer) gets from its
+ * author-only pages: not there, as for a page that does not exist, so the route × role rules
+ * stay "residents may", and nobody learns more than the public page shows.
+ */
+export const OWNER_ONLY = 'Only its author can change this proposal';
+
 function mustBeAuthor(ctx: ServiceContext, row: Row) {
-  if (!ctx.actor || row.author_id !== ctx.actor.userId) throw new Forbidden();
+  if (!ctx.actor || row.author_id !== ctx.actor.userId) throw new NotFound(OWNER_ONLY);
 }
 
 /**
@@ -520,7 +527,7 @@ export async function updateProposal(
   mustPropose(ctx);
   const first = await getProcess(ctx, processSlug);
   const before = await getProposal(ctx, first.slug, number);
-  if (!before.mine) throw new Forbidden();
+  if (!before.mine) throw new NotFound(OWNER_ONLY);
   mustBeOpen(first);
   if (before.status !== 'submitted') throw new Conflict(`${E}.notEditable`);
   const input = await checkedProposal(ctx, first, raw, { costsFixed: before.costAdjusted });
@@ -802,7 +809,7 @@ export async function answerMerge(
     const process = await getProcessForUpdate(tx, ctx.place.id, first.process_slug);
     const merge = await mergeRow(tx, ctx.place.id, first.id, true);
     const authors = await authorsOf(tx, [merge.from_id, merge.into_id]);
-    if (!authors.includes(me)) throw new Forbidden();
+    if (!authors.includes(me)) throw new NotFound(OWNER_ONLY);
     mustBeOpen(process);
     if (merge.status !== 'pending') throw new Conflict(`${E}.mergeDecided`);
     const answered = await tx.query('select 1 from pb_merge_answers where merge_id = $1 and author_id = $2', [
@@ -890,7 +897,7 @@ export async function lockedForImage(
   const { process, row } = await locked(ctx, tx, processSlug, number);
   const author = Boolean(ctx.actor && row.author_id === ctx.actor.userId && can(ctx.actor, PROPOSE));
   const officer = can(ctx.actor, MANAGE);
-  if (!author && !officer) throw new Forbidden();
+  if (!author && !officer) throw new NotFound(OWNER_ONLY);
   mustBeOpen(process);
   if (!officer && row.status !== 'submitted') throw new Conflict(`${E}.notEditable`);
   if (!ACTIVE.includes(row.status)) throw new Conflict(`${E}.notActive`);

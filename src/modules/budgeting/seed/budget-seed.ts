@@ -19,6 +19,7 @@ import {
   VOTING_PROPOSALS,
   VOTING_SLUG,
 } from './demo-budgets.js';
+import { seedVoterChecks } from './voter-seed.js';
 
 /** The people who put the demo proposals forward (accounts without passwords). */
 const AUTHORS = [
@@ -222,6 +223,7 @@ export async function seedBudgets(ctx: SeedContext): Promise<void> {
   if (!wards.length) return;
   const today = londonParts(new Date()).date;
   let finishedIsNew = false;
+  let votingIsNew = false;
   await withTransaction(db, async (tx) => {
     for (const person of [...AUTHORS, SEED_OFFICER])
       await tx.query(
@@ -255,27 +257,26 @@ export async function seedBudgets(ctx: SeedContext): Promise<void> {
       await castSynthetic(tx, FINISHED_ID, projects, wards, 3000, 2026, { max: 5 });
     }
 
-    if (
-      await insertProcess(tx, place.id, {
-        id: VOTING_ID,
-        slug: VOTING_SLUG,
-        title: 'Stretford & Humphrey Park Ward Budget 2027',
-        summary: '£40,000 for projects in Stretford & Humphrey Park, chosen by the people who live there.',
-        ward_code: 'E05015256',
-        budget_pence: 4_000_000,
-        ballot_type: 'knapsack',
-        min_selections: 1,
-        max_selections: null,
-        verification_methods: ['email', 'letter', 'in-person'],
-        phase: 'voting',
-        proposals_from: addDays(today, -70),
-        feasibility_from: addDays(today, -35),
-        voting_opens_at: londonAt(addDays(today, -7)),
-        voting_closes_at: endOfLondonDay(addDays(today, 21)),
-        results_from: addDays(today, 24),
-        locked_at: londonAt(addDays(today, -7)),
-      })
-    ) {
+    votingIsNew = await insertProcess(tx, place.id, {
+      id: VOTING_ID,
+      slug: VOTING_SLUG,
+      title: 'Stretford & Humphrey Park Ward Budget 2027',
+      summary: '£40,000 for projects in Stretford & Humphrey Park, chosen by the people who live there.',
+      ward_code: 'E05015256',
+      budget_pence: 4_000_000,
+      ballot_type: 'knapsack',
+      min_selections: 1,
+      max_selections: null,
+      verification_methods: ['email', 'letter', 'register', 'in-person'],
+      phase: 'voting',
+      proposals_from: addDays(today, -70),
+      feasibility_from: addDays(today, -35),
+      voting_opens_at: londonAt(addDays(today, -7)),
+      voting_closes_at: endOfLondonDay(addDays(today, 21)),
+      results_from: addDays(today, 24),
+      locked_at: londonAt(addDays(today, -7)),
+    });
+    if (votingIsNew) {
       const projects = await insertProposals(tx, VOTING_ID, VOTING_PROPOSALS, true);
       await castSynthetic(
         tx,
@@ -314,5 +315,7 @@ export async function seedBudgets(ctx: SeedContext): Promise<void> {
     const funded = await countDemoBudget(ctx, FINISHED_SLUG, SEED_OFFICER.id);
     log(`budgeting: counted ${FINISHED_SLUG}; funded ${funded.length} projects`);
   }
+  if (votingIsNew)
+    await seedVoterChecks(ctx, SEED_OFFICER.id, { voting: VOTING_SLUG, proposing: PROPOSING_SLUG });
   log('budgeting: 3 participatory budgets (finished, voting, proposals)');
 }
