@@ -157,7 +157,7 @@ export async function votingRoutes(app: FastifyInstance) {
     if (!form.ok) return ballotPage(request, reply, ballot, { changing: false, ...form });
     let receipt: string;
     try {
-      ({ receipt } = await castBallot(c, ballot.process.slug, form.cast));
+      ({ receipt } = await castBallot(c, ballot.process.slug, form.cast, new Date(), ballot.process));
     } catch (error) {
       if (error instanceof InvalidBallot)
         return ballotPage(request, reply, ballot, {

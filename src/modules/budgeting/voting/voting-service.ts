@@ -175,9 +175,12 @@ export async function castBallot(
   slug: string,
   cast: CastBallot,
   now = new Date(),
+  /** The process as the caller just read it (ballotFor), to save reading it again. */
+  read?: PbProcess,
 ): Promise<{ receipt: string }> {
   const userId = mustBeAbleToVote(ctx);
-  const p = await getProcess(ctx, slug);
+  // The transaction re-checks phase, round and dates under a lock, so an earlier read is safe.
+  const p = read && read.slug === slug ? read : await getProcess(ctx, slug);
   const receipt = newReceiptCode();
   const hash = receiptHash(canonicalReceipt(receipt) as string);
   await withTransaction(ctx.db, async (tx) => {
