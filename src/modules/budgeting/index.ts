@@ -3,7 +3,7 @@ import { proposalPrivacy } from './proposals/proposal-privacy.js';
 import { budgetingRoutes } from './routes.js';
 import { seedBudgets } from './seed/budget-seed.js';
 import { VOTING_SLUG } from './seed/demo-budgets.js';
-import { DEMO_IN_PERSON_CODE_ID, DEMO_MERGE_ID } from './seed/voter-seed.js';
+import { DEMO_IN_PERSON_CODE_ID, DEMO_MERGE_ID, DEMO_PAPER_NUMBER } from './seed/voter-seed.js';
 import { verificationPrivacy } from './verification/verification-privacy.js';
 
 /**
@@ -44,6 +44,7 @@ export default defineModule({
     merge: DEMO_MERGE_ID,
     batch: '1',
     issued: DEMO_IN_PERSON_CODE_ID,
+    paper: DEMO_PAPER_NUMBER,
     // No demo image (the seed has no data directory to write files to): the file route answers 404.
     image: '00000000-0000-4000-8000-000000000000.webp',
   },

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { useTestApp } from '../../../../test/helpers/app.js';
 import { pbPerson, processFields } from '../../../../test/helpers/pb-process.js';
-import { Conflict, Forbidden, Invalid } from '../../../platform/http/errors.js';
+import { Conflict, Forbidden, Invalid, NotFound } from '../../../platform/http/errors.js';
 import { translator } from '../../../platform/i18n/i18n.js';
 import { createProcess, getProcess, movePhase } from '../processes/process-service.js';
 import { proposalPrivacy } from './proposal-privacy.js';
@@ -191,12 +191,12 @@ test('only the author edits, only while waiting for its check; withdrawn ones st
   const me = await pbPerson(t.db);
   const stranger = await pbPerson(t.db);
   const n = await submitProposal(me.ctx, slug, fields());
-  await assert.rejects(updateProposal(stranger.ctx, slug, n, fields({ title: 'Mine now' })), Forbidden);
+  await assert.rejects(updateProposal(stranger.ctx, slug, n, fields({ title: 'Mine now' })), NotFound);
   await updateProposal(me.ctx, slug, n, fields({ title: 'Eight benches', costAmount1: '4000' }));
   const p = await getProposal(me.ctx, slug, n);
   assert.equal(p.title, 'Eight benches');
   assert.equal(p.costPence, 445050n);
-  await assert.rejects(withdrawProposal(stranger.ctx, slug, n), Forbidden);
+  await assert.rejects(withdrawProposal(stranger.ctx, slug, n), NotFound);
   await recordFeasibility(officer.ctx, slug, n, { feasible: 'yes', reason: 'The park can take them.' });
   await assert.rejects(updateProposal(me.ctx, slug, n, fields()), Conflict);
   await withdrawProposal(me.ctx, slug, n);
@@ -289,7 +289,7 @@ test('a merge needs every author of both proposals; one decline stops it', async
     (await fieldErrors(proposeMerge(officer.ctx, slug, { from: two, into: three, reason: 'x' }))).from,
     'budgeting.proposals.errors.mergePending',
   );
-  await assert.rejects(answerMerge(stranger.ctx, id, true), Forbidden);
+  await assert.rejects(answerMerge(stranger.ctx, id, true), NotFound);
   assert.equal(await answerMerge(a.ctx, id, true), 'pending');
   await assert.rejects(answerMerge(a.ctx, id, true), Conflict, 'each author answers once');
   assert.equal((await getProposal(a.ctx, slug, two)).status, 'submitted', 'one agreement is not enough');

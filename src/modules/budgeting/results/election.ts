@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { engineBallotKind } from '../../../lib/pb-ballot/ballot-rules.js';
 import type { Election } from '../../../lib/pb-rules/election.js';
 import type { Db, Tx } from '../../../platform/db/types.js';
 import type { PbProcess } from '../processes/process-service.js';
+import { publicBallotId } from '../voting/receipt.js';
 
 /**
  * A process's vote as the counting engine reads it: the feasible proposals in number order (their
@@ -28,17 +28,6 @@ export type CountedBallot = {
   projects: number[];
   points: number[] | null;
 };
-
-/**
- * The opaque id a ballot is published under: the first 12 hex digits of the SHA-256 of its
- * receipt hash. It reveals nothing about the voter or when they voted, and sorting by it gives a
- * fixed order that is not the order of voting.
- * TODO(voting): the voting part defines `publicBallotId(receiptHash)`; switch to it once merged
- * (it must hash the same way, or published files would change).
- */
-export function publicBallotId(receiptHash: string): string {
-  return createHash('sha256').update(receiptHash).digest('hex').slice(0, 12);
-}
 
 /** The proposals on the ballot: the feasible ones, in number order. */
 export async function ballotProposals(db: Db | Tx, processId: string): Promise<BallotProposal[]> {

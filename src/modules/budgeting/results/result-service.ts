@@ -16,9 +16,10 @@ import {
   type PbProcess,
   setPhase,
 } from '../processes/process-service.js';
+import { shuffleBallots } from '../voting/voting-service.js';
 import { type BallotProposal, ballotProposals, processElection } from './election.js';
 import { pabulibFileOf } from './pabulib-export.js';
-import { type Turnout, turnout } from './turnout.js';
+import { type Turnout, turnoutSummary } from './turnout.js';
 
 /**
  * Closing a vote and counting it, and what everyone may then see: the funded projects and why,
@@ -85,6 +86,8 @@ export async function closeAndCount(ctx: ServiceContext, slug: string): Promise<
     const p = await getProcessForUpdate(tx, ctx.place.id, slug);
     if (p.phase !== 'voting') throw new Conflict('budgeting.results.close.notVoting');
     if ((await unsettledPapers(tx, p)) > 0) throw new Conflict('budgeting.results.close.papersUnsettled');
+    // From now on the order ballots are stored in says nothing about the order people voted in.
+    await shuffleBallots(tx, p.id, p.round);
     const { election } = await processElection(tx, p);
     const tieBreak = [...DEFAULT_TIE_BREAK];
     let official: ResultJson | null = null;
@@ -224,7 +227,7 @@ export async function getResults(ctx: ServiceContext, slug: string): Promise<Pro
   const [proposals, counts, who] = await Promise.all([
     ballotProposals(ctx.db, p.id),
     tallies(ctx.db, p),
-    turnout(ctx.db, p.id, p.round),
+    turnoutSummary(ctx.db, p),
   ]);
   const cumulative = p.ballotType === 'cumulative';
   const selectedOf = (s: StoredResult) => new Set(s.result.selected.map(Number));

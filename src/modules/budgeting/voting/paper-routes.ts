@@ -24,8 +24,8 @@ import {
 import { METHODS, turnout } from './turnout.js';
 import { type BallotProject, ballotProjects, InvalidBallot } from './voting-service.js';
 
-type SlugParams = { Params: { slug: string } };
-type PaperParams = { Params: { slug: string; number: string } };
+type SlugParams = { Params: { process: string } };
+type PaperParams = { Params: { process: string; paper: string } };
 
 const PrintQuery = z.object({
   from: z.coerce
@@ -75,10 +75,10 @@ export async function paperRoutes(app: FastifyInstance) {
   const ctx = (request: FastifyRequest) => serviceContext(request, app.db);
   const base = (request: FastifyRequest, slug: string) => `/${requirePlace(request).slug}/budgets/${slug}`;
 
-  app.get<SlugParams>('/budgets/:slug/paper-ballots', needs(VERIFY), async (request, reply) => {
+  app.get<SlugParams>('/budgets/:process/paper-ballots', needs(VERIFY), async (request, reply) => {
     const c = ctx(request);
     const t = request.t;
-    const p = await getProcess(c, request.params.slug);
+    const p = await getProcess(c, request.params.process);
     const figures = await turnout(app.db, p);
     const mismatched = await listPapers(c, p.slug, 'mismatch');
     const wards = new Map((await listWards(c)).map((w) => [w.code, w.name]));
@@ -97,7 +97,7 @@ export async function paperRoutes(app: FastifyInstance) {
   });
 
   app.get<SlugParams & { Querystring: Record<string, string> }>(
-    '/budgets/:slug/paper-ballots.pdf',
+    '/budgets/:process/paper-ballots.pdf',
     needs(VERIFY),
     async (request, reply) => {
       const c = ctx(request);
@@ -106,7 +106,7 @@ export async function paperRoutes(app: FastifyInstance) {
         from: request.query.from || undefined,
         count: request.query.count || undefined,
       });
-      const p = await getProcess(c, request.params.slug);
+      const p = await getProcess(c, request.params.process);
       const projects = await ballotProjects(app.db, p.id);
       const money = moneyIn(request.lang);
       const now = new Date();
@@ -220,31 +220,31 @@ export async function paperRoutes(app: FastifyInstance) {
   }
 
   app.get<SlugParams & { Querystring: { done?: string; paper?: string } }>(
-    '/budgets/:slug/paper-ballots/enter',
+    '/budgets/:process/paper-ballots/enter',
     needs(VERIFY),
     async (request, reply) => {
-      const p = await getProcess(ctx(request), request.params.slug);
+      const p = await getProcess(ctx(request), request.params.process);
       const number = paperNumberOf(request.query.paper ?? '');
       const done = request.query.done && number ? { status: request.query.done, number } : null;
       return entryPage(request, reply, p, { done });
     },
   );
 
-  app.get<PaperParams>('/budgets/:slug/paper-ballots/:number', needs(VERIFY), async (request, reply) => {
+  app.get<PaperParams>('/budgets/:process/paper-ballots/:paper', needs(VERIFY), async (request, reply) => {
     const c = ctx(request);
-    const p = await getProcess(c, request.params.slug);
-    const paper = await getPaper(c, p.slug, request.params.number);
+    const p = await getProcess(c, request.params.process);
+    const paper = await getPaper(c, p.slug, request.params.paper);
     if (!paper) throw new NotFound('No paper with that number has been entered');
     return entryPage(request, reply, p, { paper, values: { paperNumber: paper.paperNumber } });
   });
 
   app.post<SlugParams>(
-    '/budgets/:slug/paper-ballots/enter',
+    '/budgets/:process/paper-ballots/enter',
     { ...needs(VERIFY), ...csrf },
     async (request, reply) => {
       const c = ctx(request);
       const t = request.t;
-      const p = await getProcess(c, request.params.slug);
+      const p = await getProcess(c, request.params.process);
       const body = (request.body ?? {}) as Record<string, unknown>;
       const text = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
       const values = {
@@ -298,7 +298,7 @@ export async function paperRoutes(app: FastifyInstance) {
       throw new Invalid({ status: 'budgeting.voting.paper.errors.status' });
     const papers = await listPapers(
       ctx(request),
-      request.params.slug,
+      request.params.process,
       (status || undefined) as PaperStatus | undefined,
     );
     return papers.map((x) => ({
@@ -311,7 +311,7 @@ export async function paperRoutes(app: FastifyInstance) {
   };
 
   app.get<SlugParams & { Querystring: { status?: string } }>(
-    '/api/budgets/:slug/paper-ballots',
+    '/api/budgets/:process/paper-ballots',
     needs(VERIFY),
     async (request, reply) =>
       reply
@@ -320,12 +320,12 @@ export async function paperRoutes(app: FastifyInstance) {
   );
 
   app.get<SlugParams & { Querystring: { status?: string } }>(
-    '/api/budgets/:slug/paper-ballots.csv',
+    '/api/budgets/:process/paper-ballots.csv',
     needs(VERIFY),
     async (request, reply) =>
       sendCsv(
         reply,
-        `${request.params.slug}-paper-ballots.csv`,
+        `${request.params.process}-paper-ballots.csv`,
         ['paper_number', 'status', 'entries', 'ward_code', 'age_band'],
         await paperRows(request),
       ),

@@ -34,10 +34,12 @@ export async function turnout(db: Db | Tx, process: Pick<PbProcess, 'id' | 'roun
     'select channel, count(*)::int as n from pb_ballots where process_id = $1 and round = $2 group by channel',
     args,
   );
-  const voterCounts = (column: string) =>
+  // By ward and age band, people who voted on paper are counted from their papers (below), so a
+  // register row marked as a paper vote is left out there; by method, everyone on the register.
+  const voterCounts = (column: string, onlineOnly: boolean) =>
     db.query<{ key: string | null; verified: number; voted: number }>(
       `select ${column} as key, count(*)::int as verified,
-         count(*) filter (where voted and round = $2)::int as voted
+         count(*) filter (where voted and round = $2${onlineOnly ? " and coalesce(channel, 'online') = 'online'" : ''})::int as voted
        from pb_voters where process_id = $1 group by ${column}`,
       args,
     );
@@ -48,9 +50,9 @@ export async function turnout(db: Db | Tx, process: Pick<PbProcess, 'id' | 'roun
       args,
     );
   const [byMethod, byWard, byAge, paperWard, paperAge, papers] = [
-    await voterCounts('method'),
-    await voterCounts('ward_code'),
-    await voterCounts('age_band'),
+    await voterCounts('method', false),
+    await voterCounts('ward_code', true),
+    await voterCounts('age_band', true),
     await paperCounts('ward_code'),
     await paperCounts('age_band'),
     await db.query<{ status: keyof Turnout['papers']; n: number }>(

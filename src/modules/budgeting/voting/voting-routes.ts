@@ -24,7 +24,7 @@ import {
   type ReceiptCheck,
 } from './voting-service.js';
 
-type SlugParams = { Params: { slug: string } };
+type SlugParams = { Params: { process: string } };
 
 const HOUR = 60 * 60 * 1000;
 /** Receipt checks per address per hour: plenty for people, too few to try codes at random. */
@@ -142,15 +142,15 @@ export async function votingRoutes(app: FastifyInstance) {
     ];
   }
 
-  app.get<SlugParams>('/budgets/:slug/vote', needs(VOTE), async (request, reply) => {
-    const ballot = await ballotFor(ctx(request), request.params.slug);
+  app.get<SlugParams>('/budgets/:process/vote', needs(VOTE), async (request, reply) => {
+    const ballot = await ballotFor(ctx(request), request.params.process);
     if (ballot.state !== 'can-vote') return statePage(request, reply, ballot);
     return ballotPage(request, reply, ballot, { changing: false });
   });
 
-  app.post<SlugParams>('/budgets/:slug/vote', { ...needs(VOTE), ...csrf }, async (request, reply) => {
+  app.post<SlugParams>('/budgets/:process/vote', { ...needs(VOTE), ...csrf }, async (request, reply) => {
     const c = ctx(request);
-    const ballot = await ballotFor(c, request.params.slug);
+    const ballot = await ballotFor(c, request.params.process);
     const links = hrefs(request, ballot.process.slug);
     if (ballot.state !== 'can-vote') return reply.redirect(links.vote, 303);
     const form = readBallotForm(ballot.rules, ballot.projects, request.body, request.t);
@@ -180,51 +180,58 @@ export async function votingRoutes(app: FastifyInstance) {
     });
   });
 
-  app.get<SlugParams>('/budgets/:slug/vote/change', needs(VOTE), async (request, reply) => {
-    const ballot = await ballotFor(ctx(request), request.params.slug);
+  app.get<SlugParams>('/budgets/:process/vote/change', needs(VOTE), async (request, reply) => {
+    const ballot = await ballotFor(ctx(request), request.params.process);
     if (ballot.state !== 'voted' || !ballot.open)
       return reply.redirect(hrefs(request, ballot.process.slug).vote, 303);
     return ballotPage(request, reply, ballot, { changing: true });
   });
 
-  app.post<SlugParams>('/budgets/:slug/vote/change', { ...needs(VOTE), ...csrf }, async (request, reply) => {
-    const c = ctx(request);
-    const ballot = await ballotFor(c, request.params.slug);
-    const links = hrefs(request, ballot.process.slug);
-    if (ballot.state !== 'voted' || !ballot.open) return reply.redirect(links.vote, 303);
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const receipt = typeof body.receipt === 'string' ? body.receipt : '';
-    const form = readBallotForm(ballot.rules, ballot.projects, body, request.t);
-    if (!form.ok) return ballotPage(request, reply, ballot, { changing: true, ...form, receipt });
-    await rateLimit(c.db, `budgeting:change:${c.actor?.userId}`, CHANGES_PER_HOUR, HOUR);
-    try {
-      await changeBallot(c, ballot.process.slug, receipt, form.cast);
-    } catch (error) {
-      const again = { changing: true, values: form.values, receipt };
-      if (error instanceof InvalidBallot)
-        return ballotPage(request, reply, ballot, { ...again, errors: ballotErrors(request, ballot, error) });
-      if (error instanceof Invalid)
-        return ballotPage(request, reply, ballot, { ...again, errors: formErrorsFrom(error, request.t) });
-      if (error instanceof Conflict) return reply.redirect(links.vote, 303);
-      throw error;
-    }
-    reply.header('cache-control', 'private, no-store');
-    return reply.page('message-page.njk', {
-      pageTitle: request.t('budgeting.voting.done.changedTitle'),
-      panel: true,
-      paragraphs: [
-        request.t('budgeting.voting.done.changedBody'),
-        request.t('budgeting.voting.done.changeUse'),
-      ],
-      links: [
-        { href: links.receipt, text: request.t('budgeting.voting.done.checkLink') },
-        {
-          href: links.process,
-          text: request.t('budgeting.voting.done.processLink', { title: ballot.process.title }),
-        },
-      ],
-    });
-  });
+  app.post<SlugParams>(
+    '/budgets/:process/vote/change',
+    { ...needs(VOTE), ...csrf },
+    async (request, reply) => {
+      const c = ctx(request);
+      const ballot = await ballotFor(c, request.params.process);
+      const links = hrefs(request, ballot.process.slug);
+      if (ballot.state !== 'voted' || !ballot.open) return reply.redirect(links.vote, 303);
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const receipt = typeof body.receipt === 'string' ? body.receipt : '';
+      const form = readBallotForm(ballot.rules, ballot.projects, body, request.t);
+      if (!form.ok) return ballotPage(request, reply, ballot, { changing: true, ...form, receipt });
+      await rateLimit(c.db, `budgeting:change:${c.actor?.userId}`, CHANGES_PER_HOUR, HOUR);
+      try {
+        await changeBallot(c, ballot.process.slug, receipt, form.cast);
+      } catch (error) {
+        const again = { changing: true, values: form.values, receipt };
+        if (error instanceof InvalidBallot)
+          return ballotPage(request, reply, ballot, {
+            ...again,
+            errors: ballotErrors(request, ballot, error),
+          });
+        if (error instanceof Invalid)
+          return ballotPage(request, reply, ballot, { ...again, errors: formErrorsFrom(error, request.t) });
+        if (error instanceof Conflict) return reply.redirect(links.vote, 303);
+        throw error;
+      }
+      reply.header('cache-control', 'private, no-store');
+      return reply.page('message-page.njk', {
+        pageTitle: request.t('budgeting.voting.done.changedTitle'),
+        panel: true,
+        paragraphs: [
+          request.t('budgeting.voting.done.changedBody'),
+          request.t('budgeting.voting.done.changeUse'),
+        ],
+        links: [
+          { href: links.receipt, text: request.t('budgeting.voting.done.checkLink') },
+          {
+            href: links.process,
+            text: request.t('budgeting.voting.done.processLink', { title: ballot.process.title }),
+          },
+        ],
+      });
+    },
+  );
 
   async function receiptPage(
     request: FastifyRequest,
@@ -249,25 +256,27 @@ export async function votingRoutes(app: FastifyInstance) {
     });
   }
 
-  app.get<SlugParams>('/budgets/:slug/receipt', PUBLIC, async (request, reply) =>
-    receiptPage(request, reply, request.params.slug),
+  app.get<SlugParams>('/budgets/:process/receipt', PUBLIC, async (request, reply) =>
+    receiptPage(request, reply, request.params.process),
   );
 
   // A POST, so the code never appears in an address, a log line or the browser's history.
-  app.post<SlugParams>('/budgets/:slug/receipt', { ...PUBLIC, ...csrf }, async (request, reply) => {
+  app.post<SlugParams>('/budgets/:process/receipt', { ...PUBLIC, ...csrf }, async (request, reply) => {
     const c = ctx(request);
     await rateLimit(c.db, `budgeting:receipt:${request.ip}`, RECEIPT_CHECKS_PER_HOUR, HOUR);
     const body = (request.body ?? {}) as Record<string, unknown>;
     try {
       const check = await checkReceipt(
         c,
-        request.params.slug,
+        request.params.process,
         typeof body.receipt === 'string' ? body.receipt : '',
       );
-      return receiptPage(request, reply, request.params.slug, { check });
+      return receiptPage(request, reply, request.params.process, { check });
     } catch (error) {
       if (error instanceof Invalid)
-        return receiptPage(request, reply, request.params.slug, { errors: formErrorsFrom(error, request.t) });
+        return receiptPage(request, reply, request.params.process, {
+          errors: formErrorsFrom(error, request.t),
+        });
       throw error;
     }
   });
@@ -279,8 +288,8 @@ export async function votingRoutes(app: FastifyInstance) {
   });
 
   // The ballot as data: the rules and the projects on it.
-  app.get<SlugParams>('/api/budgets/:slug/ballot', PUBLIC, async (request, reply) => {
-    const ballot = await ballotFor({ ...ctx(request), actor: null }, request.params.slug);
+  app.get<SlugParams>('/api/budgets/:process/ballot', PUBLIC, async (request, reply) => {
+    const ballot = await ballotFor({ ...ctx(request), actor: null }, request.params.process);
     const r = ballot.rules;
     return sendOpenJson(reply, {
       process: ballot.process.slug,
@@ -301,8 +310,8 @@ export async function votingRoutes(app: FastifyInstance) {
     });
   });
 
-  app.get<SlugParams>('/api/budgets/:slug/turnout', PUBLIC, async (request, reply) => {
-    const p = await getProcess(ctx(request), request.params.slug);
+  app.get<SlugParams>('/api/budgets/:process/turnout', PUBLIC, async (request, reply) => {
+    const p = await getProcess(ctx(request), request.params.process);
     const figures = await turnout(app.db, p);
     return sendOpenJson(reply, {
       process: p.slug,
@@ -327,8 +336,8 @@ export async function votingRoutes(app: FastifyInstance) {
     });
   });
 
-  app.get<SlugParams>('/api/budgets/:slug/turnout.csv', PUBLIC, async (request, reply) => {
-    const p = await getProcess(ctx(request), request.params.slug);
+  app.get<SlugParams>('/api/budgets/:process/turnout.csv', PUBLIC, async (request, reply) => {
+    const p = await getProcess(ctx(request), request.params.process);
     const f = await turnout(app.db, p);
     type Row = {
       group: string;
