@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page, Request } from 'playwright-core';
+import { FINISHED_SLUG, PROPOSING_SLUG } from '../../src/modules/budgeting/seed/demo-budgets.js';
 import { DEMO_CIRCLE_ID } from '../../src/modules/mutual-aid/circles/circle-seed.js';
 import { DEMO_NOTICE_ID } from '../../src/modules/streets/notices/notice-seed.js';
 import { hashToken, newToken } from '../../src/platform/auth/secrets.js';
@@ -88,12 +89,31 @@ before(async () => {
     await mergePreviewUrl(),
     // Joining a care circle from an emailed invitation (to the admin's address).
     await circleInvitationUrl(admin.email),
+    // The budgets' demo parameters name the one open for voting; these are the finished one's
+    // results and delivery and the pages of the one taking proposals.
+    ...budgetPages(),
   ]) {
     protectedPages.add(extra.split('?')[0] as string);
     pages.push(extra);
   }
   pages = [...new Set(pages)].sort();
 });
+
+function budgetPages(): string[] {
+  const finished = `/trafford/budgets/${FINISHED_SLUG}`;
+  const proposing = `/trafford/budgets/${PROPOSING_SLUG}`;
+  return [
+    `${finished}/results`,
+    `${finished}/delivery`,
+    `${finished}/delivery/1/update`,
+    `${finished}/proposals`,
+    `${proposing}/proposals/new`,
+    `${proposing}/proposals/1/feasibility`,
+    `${proposing}/proposals/1/cost`,
+    `${proposing}/merges`,
+    `${proposing}/merges/new`,
+  ];
+}
 
 async function circleInvitationUrl(email: string): Promise<string> {
   const token = newToken();
