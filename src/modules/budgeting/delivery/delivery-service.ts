@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parsePounds } from '../../../lib/money/pounds.js';
 import { audit } from '../../../platform/audit/audit.js';
 import { withTransaction } from '../../../platform/db/transaction.js';
 import { Forbidden, NotFound, validated } from '../../../platform/http/errors.js';
@@ -17,17 +18,12 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 const E = 'budgeting.delivery.errors';
 
-/** Pounds as typed ("0", "1,250", "£1250.50"): exact pence, from £0 to £1,000,000,000. */
+/** Spent so far, in pounds as typed: exact pence, from £0 to £1,000,000,000. */
 const spentPounds = z
   .string()
-  .trim()
-  .transform((s) => s.replace(/^£/, ''))
-  .refine((s) => /^(\d{1,10}|\d{1,3}(,\d{3}){1,3})(\.\d{2})?$/.test(s), `${E}.spentInvalid`)
-  .transform((s) => {
-    const [whole = '0', pence = '00'] = s.replace(/,/g, '').split('.');
-    return BigInt(whole) * 100n + BigInt(pence);
-  })
-  .refine((p) => p <= 100_000_000_000n, `${E}.spentInvalid`);
+  .transform((s) => parsePounds(s))
+  .refine((p): p is bigint => p !== null && p <= 100_000_000_000n, `${E}.spentInvalid`)
+  .transform((p) => p as bigint);
 
 export const DeliveryInput = z.object({
   status: z.enum(DELIVERY_STATUSES, { message: `${E}.statusMissing` }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isRealDate } from '../../../lib/civil-date.js';
+import { parsePounds } from '../../../lib/money/pounds.js';
 import { BALLOT_TYPES } from '../../../lib/pb-ballot/ballot-rules.js';
 import { choiceList, optionalText } from '../../../platform/http/form-fields.js';
 
@@ -14,21 +15,13 @@ export type CountingRule = (typeof COUNTING_RULES)[number];
 export const VERIFICATION_METHODS = ['email', 'letter', 'register', 'in-person'] as const;
 export type VerificationMethod = (typeof VERIFICATION_METHODS)[number];
 
-/**
- * A budget as typed in pounds ("250000", "£250,000", "1,000,000.50"): exact integer pence, from
- * £1 to £1,000,000,000. Commas are allowed only as thousands separators.
- */
+/** A budget as typed in pounds ("250000", "£250,000"): exact pence, from £1 to £1,000,000,000. */
 export const budgetPounds = (message: string) =>
   z
     .string()
-    .trim()
-    .transform((s) => s.replace(/^£/, ''))
-    .refine((s) => /^(\d{1,10}|\d{1,3}(,\d{3}){1,3})(\.\d{2})?$/.test(s), message)
-    .transform((s) => {
-      const [whole = '0', pence = '00'] = s.replace(/,/g, '').split('.');
-      return BigInt(whole) * 100n + BigInt(pence);
-    })
-    .refine((p) => p >= 100n && p <= 100_000_000_000n, message);
+    .transform((s) => parsePounds(s))
+    .refine((p): p is bigint => p !== null && p >= 100n && p <= 100_000_000_000n, message)
+    .transform((p) => p as bigint);
 
 const whole = (min: number, max: number, message: string) =>
   z

@@ -1,4 +1,5 @@
 import { endOfLondonDay, londonAt } from '../../../lib/london-clock.js';
+import { poundsText } from '../../../lib/money/pounds.js';
 import { type BallotRules, type BallotType, engineBallotKind } from '../../../lib/pb-ballot/ballot-rules.js';
 import type { Completion, RuleName } from '../../../lib/pb-rules/result.js';
 import { slugify } from '../../../lib/text/slug.js';
@@ -433,15 +434,13 @@ export async function stopVote(ctx: ServiceContext, slug: string, reason: string
 
 /** The form's values for an existing process (for the edit page). */
 export function processFormValues(p: PbProcess): Record<string, string> {
-  const pounds = (pence: bigint) =>
-    pence % 100n === 0n ? String(pence / 100n) : `${pence / 100n}.${String(pence % 100n).padStart(2, '0')}`;
   const london = (d: Date | null) =>
     d ? new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(d) : '';
   return {
     title: p.title,
     summary: p.summary,
     ward: p.wardCode ?? '',
-    budget: pounds(p.budgetPence),
+    budget: poundsText(p.budgetPence),
     minAge: String(p.minAge),
     residenceRequired: p.residenceRequired ? 'yes' : 'no',
     ballotType: p.ballotType,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parsePounds } from '../../../lib/money/pounds.js';
 import type { FieldErrors } from '../../../platform/http/errors.js';
 import { optionalText } from '../../../platform/http/form-fields.js';
 
@@ -23,24 +24,10 @@ export type ProposalStatus = (typeof STATUSES)[number];
 export const MAX_COST_LINES = 10;
 export const MAX_LINE_PENCE = 100_000_000_000n;
 
-/**
- * Pounds as typed on a cost line ("1250", "£1,250.50", "0"): exact integer pence, never via
- * floating point. Commas only as thousands separators; at most two decimal places. Null when
- * the text is not an amount.
- */
+/** A cost line's pounds as typed: exact pence up to MAX_LINE_PENCE, or null when not an amount. */
 export function penceOf(text: string): bigint | null {
-  const s = text.trim().replace(/^£/, '');
-  if (!/^(\d{1,10}|\d{1,3}(,\d{3}){1,3})(\.\d{1,2})?$/.test(s)) return null;
-  const [whole = '0', frac = ''] = s.replace(/,/g, '').split('.');
-  const pence = BigInt(whole) * 100n + BigInt(frac.padEnd(2, '0') || '0');
-  return pence <= MAX_LINE_PENCE ? pence : null;
-}
-
-/** Pence as a person would type them back into a form ("1250", "1250.50"). */
-export function poundsText(pence: bigint): string {
-  const whole = pence / 100n;
-  const rest = pence % 100n;
-  return rest === 0n ? String(whole) : `${whole}.${String(rest).padStart(2, '0')}`;
+  const pence = parsePounds(text);
+  return pence !== null && pence <= MAX_LINE_PENCE ? pence : null;
 }
 
 /** The words of a proposal (the cost lines are read by costLines). */

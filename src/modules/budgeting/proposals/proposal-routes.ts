@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { poundsText } from '../../../lib/money/pounds.js';
 import { needs, PUBLIC } from '../../../platform/http/access.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../../platform/http/errors.js';
 import { errorsByField, type FormError, formErrorsFrom } from '../../../platform/http/forms.js';
@@ -9,14 +10,7 @@ import { can } from '../../../platform/roles/permissions.js';
 import { listWards } from '../../wards/ward-service.js';
 import { getProcess, MANAGE, type PbProcess } from '../processes/process-service.js';
 import { imageRoutes } from './image-routes.js';
-import {
-  CATEGORIES,
-  costAmountField,
-  costLabelField,
-  MAX_COST_LINES,
-  poundsText,
-  STATUSES,
-} from './proposal-input.js';
+import { CATEGORIES, costAmountField, costLabelField, MAX_COST_LINES, STATUSES } from './proposal-input.js';
 import {
   adjustCost,
   answerMerge,

@@ -1,3 +1,4 @@
+import { poundsText } from '../../../lib/money/pounds.js';
 import { audit } from '../../../platform/audit/audit.js';
 import { withTransaction } from '../../../platform/db/transaction.js';
 import type { Db, SqlParam, Tx } from '../../../platform/db/types.js';
@@ -27,7 +28,6 @@ import {
   MergeInput,
   type ProposalStatus,
   ProposalText,
-  poundsText,
   STATUSES,
 } from './proposal-input.js';
 

@@ -13,7 +13,7 @@ import type { BallotProposal, CountedBallot } from './election.js';
  */
 
 /** Pence as pounds with exactly two decimals: 123456 → "1234.56". */
-export function poundsText(pence: bigint): string {
+export function pbAmount(pence: bigint): string {
   return `${pence / 100n}.${(pence % 100n).toString().padStart(2, '0')}`;
 }
 
@@ -70,7 +70,7 @@ export function pabulibFileOf(input: ExportInput): PbFile {
   meta.push(
     ['num_projects', String(proposals.length)],
     ['num_votes', String(ballots.length)],
-    ['budget', poundsText(p.budgetPence)],
+    ['budget', pbAmount(p.budgetPence)],
     ['vote_type', kind],
     ['rule', pabulibRuleName(input.rule, input.completion)],
     ['currency', 'GBP'],
@@ -82,7 +82,7 @@ export function pabulibFileOf(input: ExportInput): PbFile {
     meta.push(['min_length', String(p.minSelections)]);
     if (p.maxSelections !== null) meta.push(['max_length', String(p.maxSelections)]);
   } else if (p.ballotType === 'knapsack') {
-    meta.push(['min_length', String(p.minSelections)], ['max_sum_cost', poundsText(p.budgetPence)]);
+    meta.push(['min_length', String(p.minSelections)], ['max_sum_cost', pbAmount(p.budgetPence)]);
   } else if (p.pointsTotal !== null) {
     meta.push(['min_length', String(p.minSelections)], ['max_sum_points', String(p.pointsTotal)]);
   }
@@ -95,7 +95,7 @@ export function pabulibFileOf(input: ExportInput): PbFile {
     meta,
     projectColumns,
     projects: proposals.map((pr, i) => {
-      const cost = poundsText(pr.costPence);
+      const cost = pbAmount(pr.costPence);
       const fields: Record<string, string> = {
         cost,
         name: pr.title,

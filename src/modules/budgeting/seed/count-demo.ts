@@ -1,3 +1,4 @@
+import { poundsText } from '../../../lib/money/pounds.js';
 import type { ServiceContext } from '../../../platform/http/request-context.js';
 import type { SeedContext } from '../../../platform/module-definition.js';
 import { postDeliveryUpdate } from '../delivery/delivery-service.js';
@@ -48,7 +49,7 @@ export async function countDemoBudget(seed: SeedContext, slug: string, officerId
     await postDeliveryUpdate(ctx, slug, project.number, {
       status: step.status,
       note: step.note,
-      spent: `${spent / 100n}.${String(spent % 100n).padStart(2, '0')}`,
+      spent: poundsText(spent),
     });
   }
   return results.funded.map((p) => p.number);
