@@ -65,7 +65,7 @@ test('updates are refused to residents, for unfunded projects, before the count,
     ['status', { ...ok, status: 'finished' }],
     ['note', { ...ok, note: '  ' }],
     ['note', { ...ok, note: 'x'.repeat(2001) }],
-    ['spent', { ...ok, spent: '12.5' }],
+    ['spent', { ...ok, spent: '12.505' }],
     ['spent', { ...ok, spent: '-3' }],
     ['spent', { ...ok, spent: 'lots' }],
   ] as const) {
