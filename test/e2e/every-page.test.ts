@@ -110,7 +110,6 @@ function budgetPages(): string[] {
     `${proposing}/proposals/new`,
     `${proposing}/proposals/1/feasibility`,
     `${proposing}/proposals/1/cost`,
-    `${proposing}/merges`,
     `${proposing}/merges/new`,
   ];
 }

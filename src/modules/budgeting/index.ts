@@ -22,6 +22,19 @@ export default defineModule({
       summaryKey: 'budgeting.processes.nav.summary',
     },
   ],
+  datasets: [
+    {
+      id: 'budgets',
+      titleKey: 'budgeting.datasets.budgets.title',
+      descriptionKey: 'budgeting.datasets.budgets.description',
+      frequencyKey: 'data.frequencies.onChange',
+      distributions: [
+        { format: 'HTML', path: 'budgets' },
+        { format: 'JSON', path: 'api/budgets' },
+        { format: 'CSV', path: 'budgets.csv' },
+      ],
+    },
+  ],
   permissions: {
     'budgeting.manage': {
       descriptionKey: 'budgeting.processes.permissions.manage',
