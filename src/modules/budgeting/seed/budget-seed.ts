@@ -65,7 +65,13 @@ async function insertProcess(
 }
 
 /** Proposals 1…n in list order; returns the ids and costs of the feasible ones. */
-async function insertProposals(tx: Tx, processId: string, proposals: DemoProposal[], checked: boolean) {
+async function insertProposals(
+  tx: Tx,
+  processId: string,
+  proposals: DemoProposal[],
+  checked: boolean,
+  putForward: Date = new Date(),
+) {
   const feasible: { id: string; costPence: number; ward: string; appeal: number }[] = [];
   for (const [i, p] of proposals.entries()) {
     const costPence = p.costs.reduce((sum, [, pounds]) => sum + pounds * 100, 0);
@@ -75,8 +81,8 @@ async function insertProposals(tx: Tx, processId: string, proposals: DemoProposa
       : (p.notFeasible ?? 'Checked by the council: it can be built on council land within the cost given.');
     const rows = await tx.query<{ id: string }>(
       `insert into pb_proposals (process_id, number, title, summary, description, ward_code, category, location,
-         author_id, status, feasibility_reason, checked_by, checked_at, cost_pence)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) returning id`,
+         author_id, status, feasibility_reason, checked_by, checked_at, cost_pence, created_at, updated_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) returning id`,
       [
         processId,
         i + 1,
@@ -90,8 +96,9 @@ async function insertProposals(tx: Tx, processId: string, proposals: DemoProposa
         status,
         reason,
         checked ? SEED_OFFICER.id : null,
-        checked ? new Date() : null,
+        checked ? new Date(Math.min(putForward.getTime() + 40 * 86_400_000, Date.now())) : null,
         costPence,
+        putForward,
       ],
     );
     const id = rows[0]?.id as string;
@@ -253,7 +260,13 @@ export async function seedBudgets(ctx: SeedContext): Promise<void> {
       locked_at: londonAt('2026-09-01'),
     });
     if (finishedIsNew) {
-      const projects = await insertProposals(tx, FINISHED_ID, FINISHED_PROPOSALS, true);
+      const projects = await insertProposals(
+        tx,
+        FINISHED_ID,
+        FINISHED_PROPOSALS,
+        true,
+        londonAt('2026-05-20'),
+      );
       await castSynthetic(tx, FINISHED_ID, projects, wards, 3000, 2026, { max: 5 });
     }
 
