@@ -11,7 +11,9 @@ import {
 
 // The journeys run in order on one demo database: the Sale Moor Play Fund takes a proposal
 // (1), then opens for an approval vote (2); the Stretford ward budget takes a knapsack vote
-// with JavaScript on (3) and paper ballots (4), and is then closed and counted (5).
+// with JavaScript on (3) and paper ballots (4), and is then closed and counted (5). Each also
+// passes alone (--test-name-pattern); run together, the count includes the earlier ballots and
+// the knapsack voter's receipt is checked against the published file.
 const server = useServedApp();
 
 const BUDGETS = '/trafford/budgets';
