@@ -40,12 +40,9 @@ export function describeAccess(access: Access | undefined): string {
   return access.orOwner ? `${access.action} or owner` : access.action;
 }
 
-async function rolesIn(app: FastifyInstance, userId: string, placeId: string): Promise<Role[]> {
-  const rows = await app.db.query<{ role: Role }>(
-    'select role from role_assignments where user_id = $1 and place_id = $2',
-    [userId, placeId],
-  );
-  return rows.map((r) => r.role);
+/** The session's roles in a place (read with the session: no query of its own). */
+function rolesIn(session: SessionUser, placeId: string): Role[] {
+  return [...((session.rolesByPlace.get(placeId) ?? []) as Role[])];
 }
 
 /** Sign-in is needed: people go to the sign-in page and come back; the API says 401. */
@@ -85,7 +82,7 @@ export function setUpAccess(app: FastifyInstance) {
   app.addHook('preHandler', async (request, reply) => {
     const session = request.session;
     if (session) {
-      const roles: Role[] = request.place ? await rolesIn(app, session.userId, request.place.id) : [];
+      const roles: Role[] = request.place ? rolesIn(session, request.place.id) : [];
       if (session.emailVerified) roles.push('resident');
       request.actor = { userId: session.userId, roles, platformAdmin: session.platformAdmin };
     }
