@@ -49,6 +49,8 @@ type LoadResult = {
   post: { p50: number; p95: number; p99: number; max: number };
   get: { p50: number; p95: number; p99: number };
   maxInFlight: number;
+  /** Per second of the run (warm-up included): voters started, and the worst POST that started in it. */
+  timeline: { started: number; worstPost: number }[];
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -117,6 +119,7 @@ async function runLoad(o: LoadOptions): Promise<LoadResult> {
   let failed = 0;
   let inFlight = 0;
   let maxInFlight = 0;
+  const timeline: LoadResult['timeline'] = [];
   const warmCount = Math.round(o.rate * o.warmup);
 
   async function vote(i: number, voter: Voter) {
@@ -143,6 +146,8 @@ async function runLoad(o: LoadOptions): Promise<LoadResult> {
         getTimes.push(g1 - g0);
         postTimes.push(p1 - p0);
       }
+      const second = timeline[Math.floor((p0 - start) / 1000)];
+      if (second) second.worstPost = Math.max(second.worstPost, p1 - p0);
       if (res.status === 200 && res.text.includes('data-qa="receipt"')) {
         if (measured) ok++;
       } else if (measured) failed++;
@@ -162,6 +167,9 @@ async function runLoad(o: LoadOptions): Promise<LoadResult> {
   let measuredStart = start;
   for (let i = 0; i < o.voters.length; i++) {
     const due = start + (i / o.rate) * 1000;
+    const second = Math.floor((due - start) / 1000);
+    while (timeline.length <= second) timeline.push({ started: 0, worstPost: 0 });
+    (timeline[second] as LoadResult['timeline'][number]).started++;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     if (i === warmCount) measuredStart = performance.now();
@@ -186,6 +194,7 @@ async function runLoad(o: LoadOptions): Promise<LoadResult> {
     },
     get: { p50: percentile(get, 50), p95: percentile(get, 95), p99: percentile(get, 99) },
     maxInFlight,
+    timeline,
   };
 }
 
@@ -479,6 +488,7 @@ async function main(): Promise<number> {
       );
       console.log(`  GET ballot page ms: p50 ${ms(r.get.p50)}  p95 ${ms(r.get.p95)}  p99 ${ms(r.get.p99)}`);
       console.log(`  most voters in flight at once: ${r.maxInFlight}`);
+      console.log(`  worst POST by second ms: ${r.timeline.map((x) => Math.round(x.worstPost)).join(' ')}`);
       const per = (v: number) => (v / voters.length).toFixed(2);
       const appCpu = cpu1.app - cpu0.app;
       console.log(
