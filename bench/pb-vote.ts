@@ -18,10 +18,13 @@
  * figure; GET latency and the end-to-end rate are printed too.
  */
 
+import fs from 'node:fs';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import zlib from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../src/platform/db/types.js';
 import { createBenchDatabase, percentile } from './support.js';
@@ -29,7 +32,14 @@ import { createBenchDatabase, percentile } from './support.js';
 const BENCH_DB = 'kith_bench_vote';
 
 type Voter = { cookie: string; projects: string[] };
-type LoadOptions = { base: string; slug: string; voters: Voter[]; rate: number; warmup: number };
+type LoadOptions = {
+  base: string;
+  slug: string;
+  voters: Voter[];
+  rate: number;
+  warmup: number;
+  connections: number;
+};
 type LoadResult = {
   measuredSeconds: number;
   attempted: number;
@@ -39,18 +49,69 @@ type LoadResult = {
   post: { p50: number; p95: number; p99: number; max: number };
   get: { p50: number; p95: number; p99: number };
   maxInFlight: number;
+  /** Per second of the run (warm-up included): voters started, and the worst POST that started in it. */
+  timeline: { started: number; worstPost: number }[];
 };
 
 // ---------------------------------------------------------------------------------------------
 // Load generator (worker thread)
 // ---------------------------------------------------------------------------------------------
 
-function cookiesOf(response: Response): string[] {
-  return response.headers.getSetCookie().map((c) => c.split(';')[0] as string);
+type Answer = { status: number; cookies: string[]; text: string };
+
+/**
+ * One HTTP exchange as a browser makes it: keep-alive, compressed answers accepted (and
+ * decompressed here, as a browser would), Set-Cookie read. node:http with a keep-alive agent
+ * rather than fetch: the generator shares the machine's CPUs with the app and PostgreSQL, and
+ * fetch costs it several times as much per request.
+ */
+function exchange(
+  agent: http.Agent,
+  url: URL,
+  options: { method: 'GET' | 'POST'; cookie: string; body?: string },
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const headers: http.OutgoingHttpHeaders = {
+      cookie: options.cookie,
+      'accept-encoding': 'gzip, deflate, br',
+      accept: 'text/html',
+    };
+    if (options.body !== undefined) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      headers['content-length'] = Buffer.byteLength(options.body);
+    }
+    const req = http.request(url, { agent, method: options.method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        try {
+          const raw = Buffer.concat(chunks);
+          const encoding = res.headers['content-encoding'];
+          const body =
+            encoding === 'br'
+              ? zlib.brotliDecompressSync(raw)
+              : encoding === 'gzip'
+                ? zlib.gunzipSync(raw)
+                : encoding === 'deflate'
+                  ? zlib.inflateSync(raw)
+                  : raw;
+          const cookies = (res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0] as string);
+          resolve({ status: res.statusCode ?? 0, cookies, text: body.toString('utf8') });
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
 }
 
 async function runLoad(o: LoadOptions): Promise<LoadResult> {
-  const url = `${o.base}/trafford/budgets/${o.slug}/vote`;
+  const url = new URL(`${o.base}/trafford/budgets/${o.slug}/vote`);
+  // Connections are reused between voters, as a reverse proxy in front of the app reuses them.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: o.connections });
   const postTimes: number[] = [];
   const getTimes: number[] = [];
   const statuses: Record<string, number> = {};
@@ -58,6 +119,7 @@ async function runLoad(o: LoadOptions): Promise<LoadResult> {
   let failed = 0;
   let inFlight = 0;
   let maxInFlight = 0;
+  const timeline: LoadResult['timeline'] = [];
   const warmCount = Math.round(o.rate * o.warmup);
 
   async function vote(i: number, voter: Voter) {
@@ -66,31 +128,27 @@ async function runLoad(o: LoadOptions): Promise<LoadResult> {
     maxInFlight = Math.max(maxInFlight, inFlight);
     try {
       const g0 = performance.now();
-      const page = await fetch(url, { headers: { cookie: voter.cookie } });
-      const html = await page.text();
+      const page = await exchange(agent, url, { method: 'GET', cookie: voter.cookie });
       const g1 = performance.now();
-      const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+      const token = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
       if (page.status !== 200 || !token) throw new Error(`GET ${page.status}`);
       const body = new URLSearchParams({ _csrf: token });
       for (const p of voter.projects) body.append('projects', p);
       const p0 = performance.now();
-      const res = await fetch(url, {
+      const res = await exchange(agent, url, {
         method: 'POST',
-        headers: {
-          cookie: [voter.cookie, ...cookiesOf(page)].join('; '),
-          'content-type': 'application/x-www-form-urlencoded',
-        },
+        cookie: [voter.cookie, ...page.cookies].join('; '),
         body: body.toString(),
-        redirect: 'manual',
       });
-      const text = await res.text();
       const p1 = performance.now();
       if (measured) {
         statuses[res.status] = (statuses[res.status] ?? 0) + 1;
         getTimes.push(g1 - g0);
         postTimes.push(p1 - p0);
       }
-      if (res.status === 200 && text.includes('data-qa="receipt"')) {
+      const second = timeline[Math.floor((p0 - start) / 1000)];
+      if (second) second.worstPost = Math.max(second.worstPost, p1 - p0);
+      if (res.status === 200 && res.text.includes('data-qa="receipt"')) {
         if (measured) ok++;
       } else if (measured) failed++;
     } catch (error) {
@@ -109,12 +167,16 @@ async function runLoad(o: LoadOptions): Promise<LoadResult> {
   let measuredStart = start;
   for (let i = 0; i < o.voters.length; i++) {
     const due = start + (i / o.rate) * 1000;
+    const second = Math.floor((due - start) / 1000);
+    while (timeline.length <= second) timeline.push({ started: 0, worstPost: 0 });
+    (timeline[second] as LoadResult['timeline'][number]).started++;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     if (i === warmCount) measuredStart = performance.now();
     all.push(vote(i, o.voters[i] as Voter));
   }
   await Promise.all(all);
+  agent.destroy();
   const measuredSeconds = (performance.now() - measuredStart) / 1000;
   const post = Float64Array.from(postTimes).sort();
   const get = Float64Array.from(getTimes).sort();
@@ -132,17 +194,25 @@ async function runLoad(o: LoadOptions): Promise<LoadResult> {
     },
     get: { p50: percentile(get, 50), p95: percentile(get, 95), p99: percentile(get, 99) },
     maxInFlight,
+    timeline,
   };
 }
 
 const WORKER_BOOTSTRAP = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
   .then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); })`;
 
-function load(options: LoadOptions): Promise<LoadResult> {
+/** The load generator's result, and the CPU ms its thread used (read just before it ends). */
+function load(options: LoadOptions): Promise<{ result: LoadResult; cpuMs: number }> {
   return new Promise((resolve, reject) => {
+    const before = new Set(threadIds());
+    let threads: string[] = [];
     const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: options });
+    worker.once('online', () => {
+      threads = threadIds().filter((t) => !before.has(t));
+    });
     worker.once('message', (result: LoadResult) => {
-      resolve(result);
+      const cpuMs = threads.reduce((sum, t) => sum + cpuMsOf(`/proc/self/task/${t}/stat`), 0);
+      resolve({ result, cpuMs });
       void worker.terminate();
     });
     worker.once('error', reject);
@@ -150,6 +220,79 @@ function load(options: LoadOptions): Promise<LoadResult> {
       reject(new Error(`the load worker stopped (code ${code}) without a result`)),
     );
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// CPU accounting (Linux): what each ballot costs, whatever else the machine is doing
+// ---------------------------------------------------------------------------------------------
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+/** CPU ms of one thread or process from its /proc stat line (utime + stime), or NaN. */
+function cpuMsOf(statPath: string, which: 'both' | 'system' = 'both'): number {
+  try {
+    const stat = fs.readFileSync(statPath, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const system = Number(fields[12]) * TICK_MS;
+    return which === 'system' ? system : Number(fields[11]) * TICK_MS + system;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function threadIds(): string[] {
+  try {
+    return fs.readdirSync('/proc/self/task');
+  } catch {
+    return [];
+  }
+}
+
+/** CPU ms used so far by every PostgreSQL process now running, by process id. */
+function postgresCpu(): Map<string, number> {
+  const byPid = new Map<string, number>();
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres')
+        byPid.set(pid, cpuMsOf(`/proc/${pid}/stat`));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return byPid;
+}
+
+/**
+ * PostgreSQL's CPU during a run: sampled every half second so that backends which end during
+ * the run (pool connections closing, autovacuum workers) still count up to their last sample.
+ */
+function postgresMeter() {
+  const start = postgresCpu();
+  const last = new Map(start);
+  const sample = () => {
+    for (const [pid, ms] of postgresCpu()) last.set(pid, ms);
+  };
+  const timer = setInterval(sample, 500);
+  return {
+    stop(): number {
+      clearInterval(timer);
+      sample();
+      let total = 0;
+      for (const [pid, ms] of last) total += ms - (start.get(pid) ?? 0);
+      return total;
+    },
+  };
+}
+
+/** CPU ms used so far by the app's thread and by this whole process. */
+function cpuNow(): { app: number; appSystem: number; process: number } {
+  const usage = process.cpuUsage();
+  return {
+    app: cpuMsOf(`/proc/self/task/${process.pid}/stat`),
+    appSystem: cpuMsOf(`/proc/self/task/${process.pid}/stat`, 'system'),
+    process: (usage.user + usage.system) / 1000,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -253,15 +396,22 @@ async function main(): Promise<number> {
       rate: { type: 'string', default: '200' },
       warmup: { type: 'string', default: '5' },
       projects: { type: 'string', default: '40' },
+      connections: { type: 'string', default: '64' },
+      pool: { type: 'string', default: '10' },
     },
   });
   const seconds = Number(values.duration);
   const rate = Number(values.rate);
   const warmup = Number(values.warmup);
   const projects = Number(values.projects);
-  if (!(seconds > 0 && rate > 0 && warmup >= 0 && projects >= 1 && projects <= 500)) {
+  const connections = Number(values.connections);
+  const poolSize = Number(values.pool);
+  if (
+    !(seconds > 0 && rate > 0 && warmup >= 0 && projects >= 1 && projects <= 500) ||
+    !(connections >= 1 && poolSize >= 1)
+  ) {
     console.error(
-      'usage: bench/pb-vote.ts [--duration S] [--rate BALLOTS_PER_S] [--warmup S] [--projects N]',
+      'usage: bench/pb-vote.ts [--duration S] [--rate BALLOTS_PER_S] [--warmup S] [--projects N] [--connections N] [--pool N]',
     );
     return 2;
   }
@@ -286,10 +436,10 @@ async function main(): Promise<number> {
       return 1;
     }
     const { openPg } = await import('../src/platform/db/pg.js');
-    db = openPg(target.url);
+    db = openPg(target.url, { max: poolSize });
     url = target.url;
     drop = target.drop;
-    console.log(`  engine: PostgreSQL (database ${BENCH_DB}, pool of 10)`);
+    console.log(`  engine: PostgreSQL (database ${BENCH_DB}, pool of ${poolSize})`);
   } else {
     const { openPglite } = await import('../src/platform/db/pglite.js');
     db = await openPglite({ dataDir: null });
@@ -303,7 +453,19 @@ async function main(): Promise<number> {
       console.log(`  set up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       await app.listen({ port: 0, host: '127.0.0.1' });
       const { port } = app.server.address() as AddressInfo;
-      const r = await load({ base: `http://127.0.0.1:${port}`, slug, voters, rate, warmup });
+      console.log(`  load: ${connections} keep-alive connections at most`);
+      const cpu0 = cpuNow();
+      const pgMeter = postgresMeter();
+      const { result: r, cpuMs: loadCpu } = await load({
+        base: `http://127.0.0.1:${port}`,
+        slug,
+        voters,
+        rate,
+        warmup,
+        connections,
+      });
+      const cpu1 = cpuNow();
+      const pgCpu = pgMeter.stop();
       const ballots = (
         await db.query<{ n: number }>('select count(*)::int as n from pb_ballots where process_id = $1', [
           processId,
@@ -326,6 +488,14 @@ async function main(): Promise<number> {
       );
       console.log(`  GET ballot page ms: p50 ${ms(r.get.p50)}  p95 ${ms(r.get.p95)}  p99 ${ms(r.get.p99)}`);
       console.log(`  most voters in flight at once: ${r.maxInFlight}`);
+      console.log(`  worst POST by second ms: ${r.timeline.map((x) => Math.round(x.worstPost)).join(' ')}`);
+      const per = (v: number) => (v / voters.length).toFixed(2);
+      const appCpu = cpu1.app - cpu0.app;
+      console.log(
+        `  CPU per voter (GET + POST) ms: app thread ${per(appCpu)} (of it in the kernel ${per(cpu1.appSystem - cpu0.appSystem)}), ` +
+          `load generator ${per(loadCpu)}, other threads ${per(cpu1.process - cpu0.process - appCpu - loadCpu)}, PostgreSQL ${per(pgCpu)}`,
+      );
+      console.log(`  load average after: ${os.loadavg()[0]?.toFixed(2)}`);
       console.log(`  statuses: ${JSON.stringify(r.statuses)}`);
       console.log(`  ballot box: ${ballots} ballots; register: ${voted} voted (must be equal)`);
       const pass =

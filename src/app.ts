@@ -103,7 +103,15 @@ export async function buildApp({ config, db }: AppOptions): Promise<FastifyInsta
     strictTransportSecurity: config.trustProxy,
     crossOriginEmbedderPolicy: false,
   });
-  await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
+  await app.register(compress, {
+    global: true,
+    threshold: 1024,
+    encodings: ['br', 'gzip'],
+    // Pages are compressed in one synchronous call rather than through a stream: a page of tens
+    // of kilobytes takes a fraction of a millisecond at brotli's quality 4, far less than the
+    // stream machinery around it costs (bench/pb-vote.ts). Larger bodies still stream.
+    syncThreshold: 256 * 1024,
+  });
   await app.register(cookie, { secret: config.secret });
   await app.register(formbody);
   await app.register(csrf, {

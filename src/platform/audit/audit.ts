@@ -1,4 +1,4 @@
-import type { Tx } from '../db/types.js';
+import type { SqlParam, Tx } from '../db/types.js';
 
 export type AuditEntry = {
   placeId: string | null;
@@ -32,17 +32,36 @@ export async function audit(tx: Tx, e: AuditEntry): Promise<void> {
   await tx.query(
     `insert into audit_log (place_id, actor_id, action, target_type, target_id, before, after, request_id)
      values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [
-      e.placeId,
-      e.actorId,
-      e.action,
-      e.targetType,
-      e.targetId,
-      e.before === undefined ? null : JSON.stringify(redact(e.before)),
-      e.after === undefined ? null : JSON.stringify(redact(e.after)),
-      e.requestId ?? null,
-    ],
+    auditParams(e),
   );
+}
+
+/**
+ * The same record as an INSERT … SELECT for a hot path that makes its change and the record
+ * in one statement (`with change as (…), ok as (…) <this>`): parameters are numbered from
+ * `$first`, and `from` (a CTE of the caller's) makes the record only when the change happened.
+ * The statement is one transaction on its own, or part of the caller's.
+ */
+export function auditInsert(e: AuditEntry, first: number, from: string): { sql: string; params: SqlParam[] } {
+  const types = ['uuid', 'uuid', 'text', 'text', 'text', 'jsonb', 'jsonb', 'text'];
+  return {
+    sql: `insert into audit_log (place_id, actor_id, action, target_type, target_id, before, after, request_id)
+     select ${types.map((type, i) => `$${first + i}::${type}`).join(', ')} from ${from}`,
+    params: auditParams(e),
+  };
+}
+
+function auditParams(e: AuditEntry): SqlParam[] {
+  return [
+    e.placeId,
+    e.actorId,
+    e.action,
+    e.targetType,
+    e.targetId,
+    e.before === undefined ? null : JSON.stringify(redact(e.before)),
+    e.after === undefined ? null : JSON.stringify(redact(e.after)),
+    e.requestId ?? null,
+  ];
 }
 
 export type AuditRow = {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { assertNotInTransaction, runInTransaction } from './transaction-guard.js';
 import type { Db, SqlParam, Tx } from './types.js';
@@ -8,6 +9,28 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => {
   return Number.isSafeInteger(n) ? n : v;
 });
 
+/**
+ * Statements with parameters run as named prepared statements, so PostgreSQL parses and plans
+ * each once per connection rather than on every call (planning was most of PostgreSQL's time
+ * on a ballot in bench/pb-vote.ts). The name is a hash of the text. Only the first
+ * MAX_PREPARED distinct texts are named, so SQL built on the fly cannot fill the connections'
+ * memory; later ones run unnamed as before.
+ */
+const MAX_PREPARED = 500;
+const statementNames = new Map<string, string>();
+
+function statement(sql: string, params: readonly SqlParam[]): pg.QueryConfig {
+  if (params.length === 0) return { text: sql };
+  let name = statementNames.get(sql);
+  if (name === undefined && statementNames.size < MAX_PREPARED) {
+    name = `kith_${createHash('sha256').update(sql).digest('hex').slice(0, 32)}`;
+    statementNames.set(sql, name);
+  }
+  return name === undefined
+    ? { text: sql, values: params as unknown[] }
+    : { name, text: sql, values: params as unknown[] };
+}
+
 export function openPg(url: string, options: { max?: number } = {}): Db & { pool: pg.Pool } {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
   // An idle client losing its connection must not crash the process.
@@ -17,7 +40,7 @@ export function openPg(url: string, options: { max?: number } = {}): Db & { pool
     pool,
     async query<Row>(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
       assertNotInTransaction();
-      const result = await pool.query(sql, params as unknown[]);
+      const result = await pool.query(statement(sql, params));
       return result.rows as Row[];
     },
     async exec(sql: string): Promise<void> {
@@ -40,7 +63,7 @@ export function openPg(url: string, options: { max?: number } = {}): Db & { pool
         const tx: Tx = {
           inTransaction: true,
           query<Row>(sql: string, params: readonly SqlParam[] = []) {
-            return inTurn(async () => (await client.query(sql, params as unknown[])).rows as Row[]);
+            return inTurn(async () => (await client.query(statement(sql, params))).rows as Row[]);
           },
           exec(sql: string) {
             return inTurn(async () => {

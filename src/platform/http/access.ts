@@ -1,6 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { findSession, SESSION_COOKIE, type SessionUser } from '../auth/session-service.js';
+import {
+  findSession,
+  findSessionAndPlace,
+  SESSION_COOKIE,
+  type SessionUser,
+} from '../auth/session-service.js';
 import type { Role } from '../module-definition.js';
+import { PLACE_SLUG, type Place } from '../places/place-service.js';
 import { type Actor, allPermissions, can } from '../roles/permissions.js';
 import { isApiRequest } from './api-request.js';
 import { Forbidden } from './errors.js';
@@ -40,12 +46,9 @@ export function describeAccess(access: Access | undefined): string {
   return access.orOwner ? `${access.action} or owner` : access.action;
 }
 
-async function rolesIn(app: FastifyInstance, userId: string, placeId: string): Promise<Role[]> {
-  const rows = await app.db.query<{ role: Role }>(
-    'select role from role_assignments where user_id = $1 and place_id = $2',
-    [userId, placeId],
-  );
-  return rows.map((r) => r.role);
+/** The session's roles in a place (read with the session: no query of its own). */
+function rolesIn(session: SessionUser, placeId: string): Role[] {
+  return [...((session.rolesByPlace.get(placeId) ?? []) as Role[])];
 }
 
 /** Sign-in is needed: people go to the sign-in page and come back; the API says 401. */
@@ -63,6 +66,7 @@ export function setUpAccess(app: FastifyInstance) {
   const actions = allPermissions();
   app.decorateRequest('session', null);
   app.decorateRequest('actor', null);
+  app.decorateRequest('placeLookup', undefined);
 
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/assets/')) return;
@@ -76,7 +80,14 @@ export function setUpAccess(app: FastifyInstance) {
   app.addHook('onRequest', async (request) => {
     const token = request.cookies[SESSION_COOKIE];
     if (!token) return;
-    const session = await findSession(app.db, token);
+    // Under /{place}, the place is read in the same query (the place hook then uses it).
+    const slug = (request.params as { place?: unknown } | undefined)?.place;
+    let session: SessionUser | null;
+    if (typeof slug === 'string' && PLACE_SLUG.test(slug)) {
+      const found = await findSessionAndPlace(app.db, token, slug);
+      session = found.session;
+      if (found.place !== undefined) request.placeLookup = found.place;
+    } else session = await findSession(app.db, token);
     // Someone who still owes their second factor is not signed in yet.
     if (session && (!session.twoFactorEnabled || session.secondFactorDone)) request.session = session;
     else if (session) request.pendingSession = session;
@@ -85,7 +96,7 @@ export function setUpAccess(app: FastifyInstance) {
   app.addHook('preHandler', async (request, reply) => {
     const session = request.session;
     if (session) {
-      const roles: Role[] = request.place ? await rolesIn(app, session.userId, request.place.id) : [];
+      const roles: Role[] = request.place ? rolesIn(session, request.place.id) : [];
       if (session.emailVerified) roles.push('resident');
       request.actor = { userId: session.userId, roles, platformAdmin: session.platformAdmin };
     }
@@ -110,5 +121,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** A session still waiting for its second factor (two-step sign-in). */
     pendingSession?: SessionUser;
+    /** The place of the address, when it was read with the session (null: there is none). */
+    placeLookup?: Place | null;
   }
 }

@@ -10,6 +10,11 @@ declare module 'fastify' {
   interface FastifyReply {
     /** Renders a page inside the Kith layout, with the place, language and navigation. */
     page(template: string, data?: Record<string, unknown>): FastifyReply;
+    /**
+     * Renders a template with the same context as a page, without the layout, and returns the
+     * HTML rather than sending it: for a part of a page a route keeps and reuses.
+     */
+    fragment(template: string, data?: Record<string, unknown>): string;
   }
 }
 
@@ -79,6 +84,12 @@ export function setUpRendering(app: FastifyInstance, views: nunjucks.Environment
     function (this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
       const html = views.render(template, { ...pageContext(this.request, manifest), ...data });
       return this.type('text/html; charset=utf-8').send(html);
+    },
+  );
+  app.decorateReply(
+    'fragment',
+    function (this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
+      return views.render(template, { ...pageContext(this.request, manifest), ...data });
     },
   );
 }

@@ -11,16 +11,21 @@ import { catalogueRoutes } from '../opendata/catalogue-routes.js';
 import { dataUses } from '../privacy/privacy-service.js';
 import { peopleRoutes } from '../roles/people-routes.js';
 import { contactRoutes } from './contact-routes.js';
-import { findPlaceBySlug, getPlaceLogo, type Place } from './place-service.js';
+import { findPlaceBySlug, getPlaceLogo, PLACE_SLUG, type Place } from './place-service.js';
 
-const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const STATIC_PAGES = ['accessibility', 'privacy', 'cookies'] as const;
 
 /** Everything under `/{place}`: the place's own pages, then each module it has switched on. */
 export async function placeRoutes(app: FastifyInstance, options: { secret: string }) {
   app.addHook('onRequest', async (request: FastifyRequest<{ Params: { place?: string } }>) => {
     const slug = request.params.place ?? '';
-    const place = SLUG.test(slug) ? await findPlaceBySlug(app.db, slug) : null;
+    // Read with the session when there is one (see access.ts), else here.
+    const place =
+      request.placeLookup !== undefined
+        ? request.placeLookup
+        : PLACE_SLUG.test(slug)
+          ? await findPlaceBySlug(app.db, slug)
+          : null;
     if (!place) throw new NotFound(`There is no place called ${slug}`);
     setPlace(request, place);
   });

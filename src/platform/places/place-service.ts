@@ -60,6 +60,20 @@ function toPlace(r: PlaceRow): Place {
   };
 }
 
+/** What a place's slug looks like (anything else is not looked up). */
+export const PLACE_SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/**
+ * A scalar subquery giving the place with the slug in `slugParam` as JSON (or null), for a
+ * query that reads something else in the same round trip; placeFromJson reads it.
+ */
+export const placeJsonBySlug = (slugParam: string) =>
+  `(select to_json(x) from (select ${PLACE_COLUMNS} from places where slug = ${slugParam}) x)`;
+
+export function placeFromJson(json: unknown): Place | null {
+  return json ? toPlace(json as PlaceRow) : null;
+}
+
 export async function listPlaces(db: Db | Tx): Promise<Place[]> {
   const rows = await db.query<PlaceRow>(`select ${PLACE_COLUMNS} from places order by name`);
   return rows.map(toPlace);

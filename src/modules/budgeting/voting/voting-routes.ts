@@ -8,8 +8,9 @@ import { rateLimit } from '../../../platform/http/rate-limit.js';
 import { requirePlace, serviceContext } from '../../../platform/http/request-context.js';
 import { formatDateTime } from '../../../platform/i18n/i18n.js';
 import { sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
-import { getProcess } from '../processes/process-service.js';
+import { getProcess, type PbProcess } from '../processes/process-service.js';
 import { VOTE } from '../verification/voter-service.js';
+import { heldSnapshot } from './ballot-cache.js';
 import { type BallotValues, ballotField, emptyValues, problemText, readBallotForm } from './ballot-form.js';
 import { ballotFieldsView, moneyIn } from './ballot-view.js';
 import { paperRoutes } from './paper-routes.js';
@@ -18,6 +19,7 @@ import {
   type Ballot,
   ballotFor,
   castBallot,
+  castIfUnchanged,
   changeBallot,
   checkReceipt,
   InvalidBallot,
@@ -25,6 +27,9 @@ import {
 } from './voting-service.js';
 
 type SlugParams = { Params: { process: string } };
+
+const isEmpty = (v: BallotValues) =>
+  v.chosen.length === 0 && Object.keys(v.points).length === 0 && Object.keys(v.ranks).length === 0;
 
 const HOUR = 60 * 60 * 1000;
 /** Receipt checks per address per hour: plenty for people, too few to try codes at random. */
@@ -79,16 +84,35 @@ export async function votingRoutes(app: FastifyInstance) {
       csrfToken: reply.generateCsrf(),
       errors,
       fieldErrors: Object.fromEntries(errors.map((e) => [e.field, { text: e.text }])),
-      fields: ballotFieldsView(
-        t,
-        request.lang,
-        ballot.rules,
-        ballot.projects,
-        state.values ?? emptyValues(),
-        errors,
-      ),
+      ...fieldsOf(request, reply, ballot, state.values, errors),
       scriptHref: links.script,
     });
+  }
+
+  /**
+   * The ballot's fields. Untouched (no values, no errors: nearly every ballot page shown) they
+   * are the same for everyone, so their HTML is rendered once per version of the ballot and
+   * language and kept with it (see ballot-cache.ts); the rest of the page, with its CSRF token,
+   * is rendered for each request.
+   */
+  function fieldsOf(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    ballot: Ballot,
+    values: BallotValues | undefined,
+    errors: FormError[],
+  ) {
+    const fields = (v: BallotValues) =>
+      ballotFieldsView(request.t, request.lang, ballot.rules, ballot.projects, v, errors);
+    const untouched = errors.length === 0 && (!values || isEmpty(values));
+    if (!untouched) return { fields: fields(values ?? emptyValues()), fieldsHtml: null };
+    let kept = ballot.snapshot.fields.get(request.lang);
+    if (!kept) {
+      const view = fields(emptyValues());
+      kept = { view, html: reply.fragment('budgeting/voting/views/ballot-fields.njk', { fields: view }) };
+      ballot.snapshot.fields.set(request.lang, kept);
+    }
+    return { fields: kept.view, fieldsHtml: kept.html };
   }
 
   /** Where someone who cannot use the ballot right now stands, and where to go next. */
@@ -148,8 +172,29 @@ export async function votingRoutes(app: FastifyInstance) {
     return ballotPage(request, reply, ballot, { changing: false });
   });
 
+  /** The receipt: the code exists only in this response, never stored, logged, emailed or cached. */
+  function votedPage(request: FastifyRequest, reply: FastifyReply, process: PbProcess, receipt: string) {
+    const links = hrefs(request, process.slug);
+    reply.header('cache-control', 'private, no-store');
+    return reply.page('budgeting/voting/views/voted.njk', {
+      pageTitle: request.t('budgeting.voting.done.title'),
+      process,
+      receipt,
+      receiptHref: links.receipt,
+      processHref: links.process,
+    });
+  }
+
   app.post<SlugParams>('/budgets/:process/vote', { ...needs(VOTE), ...csrf }, async (request, reply) => {
     const c = ctx(request);
+    // The usual case first: the ballot as last shown, still current (castIfUnchanged proves it),
+    // a right ballot from a voter who has not voted. Anything else goes the long way below.
+    const held = heldSnapshot(c, request.params.process);
+    if (held) {
+      const form = readBallotForm(held.rules, held.projects, request.body, request.t);
+      const done = form.ok ? await castIfUnchanged(c, held, form.cast) : null;
+      if (done) return votedPage(request, reply, held.process, done.receipt);
+    }
     const ballot = await ballotFor(c, request.params.process);
     const links = hrefs(request, ballot.process.slug);
     if (ballot.state !== 'can-vote') return reply.redirect(links.vote, 303);
@@ -157,7 +202,7 @@ export async function votingRoutes(app: FastifyInstance) {
     if (!form.ok) return ballotPage(request, reply, ballot, { changing: false, ...form });
     let receipt: string;
     try {
-      ({ receipt } = await castBallot(c, ballot.process.slug, form.cast, new Date(), ballot.process));
+      ({ receipt } = await castBallot(c, ballot.process.slug, form.cast, new Date(), ballot));
     } catch (error) {
       if (error instanceof InvalidBallot)
         return ballotPage(request, reply, ballot, {
@@ -169,15 +214,7 @@ export async function votingRoutes(app: FastifyInstance) {
       if (error instanceof Conflict) return reply.redirect(links.vote, 303);
       throw error;
     }
-    // The code exists only in this response: never stored, logged, emailed or cached.
-    reply.header('cache-control', 'private, no-store');
-    return reply.page('budgeting/voting/views/voted.njk', {
-      pageTitle: request.t('budgeting.voting.done.title'),
-      process: ballot.process,
-      receipt,
-      receiptHref: links.receipt,
-      processHref: links.process,
-    });
+    return votedPage(request, reply, ballot.process, receipt);
   });
 
   app.get<SlugParams>('/budgets/:process/vote/change', needs(VOTE), async (request, reply) => {
