@@ -155,7 +155,10 @@ async function castSynthetic(
   const total = wards.reduce((s, w) => s + w.population, 0);
   const pickWard = () => {
     let r = random() * total;
-    for (const w of wards) if ((r -= w.population) < 0) return w.code;
+    for (const w of wards) {
+      r -= w.population;
+      if (r < 0) return w.code;
+    }
     return wards[wards.length - 1]?.code as string;
   };
   const methods = ['email', 'email', 'email', 'letter', 'letter', 'in-person'] as const;

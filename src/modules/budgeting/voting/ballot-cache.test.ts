@@ -21,7 +21,9 @@ test('the ballot page shows a changed proposal at once, and drops one that is no
   assert.match(first.body, /Project 2<\/span>/);
   assert.match(first.body, /Project 4<\/span>/);
 
-  await t.db.query(`update pb_proposals set title = 'Play park lights' where id = $1`, [vote.ids[1] as string]);
+  await t.db.query(`update pb_proposals set title = 'Play park lights' where id = $1`, [
+    vote.ids[1] as string,
+  ]);
   await t.db.query(`update pb_proposals set status = 'withdrawn' where id = $1`, [vote.ids[3] as string]);
   const again = await t.app.inject({ url, headers: { cookie: voter.cookie } });
   assert.match(again.body, /2\. Play park lights<\/span>/);
