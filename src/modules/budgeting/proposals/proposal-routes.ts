@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { poundsText } from '../../../lib/money/pounds.js';
 import { needs, PUBLIC } from '../../../platform/http/access.js';
-import { Conflict, Forbidden, Invalid, NotFound } from '../../../platform/http/errors.js';
+import { Conflict, Invalid, NotFound } from '../../../platform/http/errors.js';
 import { errorsByField, type FormError, formErrorsFrom } from '../../../platform/http/forms.js';
 import { requirePlace, serviceContext } from '../../../platform/http/request-context.js';
 import { formatDate, formatPence } from '../../../platform/i18n/i18n.js';
