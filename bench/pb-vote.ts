@@ -3,10 +3,12 @@
  * PostgreSQL with the p95 of the ballot POST under 200 ms.
  *
  *   npx tsx bench/pb-vote.ts [--duration 60] [--rate 200] [--warmup 5] [--projects 40]
+ *                            [--connections 64] [--pool 10]
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/pb-vote.ts
  *
  * Without DATABASE_URL it runs on PGlite in memory. With it, a throwaway database
- * `kith_bench_vote` is created through that URL, migrated, seeded and dropped at the end.
+ * `kith_bench_vote` is created through that URL, migrated, seeded and dropped at the end
+ * (`--pool` is the app's pg pool size).
  *
  * The real app listens on 127.0.0.1 (port 0). A process with ~40 feasible proposals (a knapsack
  * ballot) is opened for voting, and one verified voter with a session is made per ballot to be
@@ -14,8 +16,15 @@
  * and is open-loop: voter i starts at i / rate seconds, whatever happened to the ones before, so
  * a slow server shows up as latency and a backlog rather than as a politely lower rate. Each
  * voter does what a browser does: GET the ballot page (session cookie → CSRF token and cookie),
- * then POST the ballot, which must answer 200 with a receipt code. The POST latency is the
- * figure; GET latency and the end-to-end rate are printed too.
+ * then POST the ballot, which must answer 200 with a receipt code. Requests go over at most
+ * `--connections` keep-alive connections (node:http), as from a reverse proxy in front of the
+ * app, accept compressed answers and decompress them. The POST latency is the figure; GET
+ * latency, the end-to-end rate and the worst POST of each second are printed too.
+ *
+ * On Linux it also prints the CPU each voter cost (GET + POST): the app's thread, the load
+ * generator's thread, the process's other threads (GC, libuv) and every PostgreSQL process.
+ * The machine's other work does not count there, so those figures compare runs made at
+ * different times better than the latencies do.
  */
 
 import fs from 'node:fs';
