@@ -47,6 +47,8 @@ const DONE_KEYS: Record<string, string> = {
   counted: 'budgeting.voting.paper.counted',
   spoilt: 'budgeting.voting.paper.spoiltDone',
   mismatch: 'budgeting.voting.paper.mismatch',
+  // A third officer's entry that settled a paper whose two entries differed.
+  decided: 'budgeting.voting.paper.decided',
 };
 
 /** The choices an entry recorded, in words: "3. Benches; 7. Trees (5 points)". */
@@ -194,7 +196,7 @@ export async function paperRoutes(app: FastifyInstance) {
         text: e.spoilt
           ? t('budgeting.voting.paper.entrySpoilt')
           : choicesText(t, projects, e.projects, e.points),
-        ward: e.wardCode,
+        ward: wards.find((w) => w.code === e.wardCode)?.name ?? e.wardCode,
         ageBand: e.ageBand,
       })),
       banner: state.done
@@ -273,7 +275,7 @@ export async function paperRoutes(app: FastifyInstance) {
           ageBand: values.ageBand || null,
         });
         return reply.redirect(
-          `${base(request, p.slug)}/paper-ballots/enter?done=${result.status}&paper=${result.paperNumber}`,
+          `${base(request, p.slug)}/paper-ballots/enter?done=${paper ? 'decided' : result.status}&paper=${result.paperNumber}`,
           303,
         );
       } catch (error) {

@@ -6,7 +6,7 @@ import { Conflict, Invalid } from '../../../platform/http/errors.js';
 import { type FormError, formErrorsFrom } from '../../../platform/http/forms.js';
 import { rateLimit } from '../../../platform/http/rate-limit.js';
 import { requirePlace, serviceContext } from '../../../platform/http/request-context.js';
-import { formatDateTime } from '../../../platform/i18n/i18n.js';
+import { formatDate, formatDateTime } from '../../../platform/i18n/i18n.js';
 import { sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
 import { getProcess, type PbProcess } from '../processes/process-service.js';
 import { VOTE } from '../verification/voter-service.js';
@@ -76,7 +76,9 @@ export async function votingRoutes(app: FastifyInstance) {
       backText: t('budgeting.voting.ballot.back', { title: p.title }),
       budgetText: t('budgeting.voting.ballot.budget', { budget: moneyIn(request.lang)(p.budgetPence) }),
       closesText: p.votingClosesAt
-        ? t('budgeting.voting.ballot.closes', { time: formatDateTime(p.votingClosesAt, request.lang) })
+        ? t('budgeting.voting.ballot.closes', {
+            date: formatDate(new Date(p.votingClosesAt.getTime() - 1), request.lang),
+          })
         : null,
       action: state.changing ? links.change : links.vote,
       changing: state.changing,
