@@ -9,6 +9,7 @@ import {
   nameSimilarity,
 } from './compare-records.js';
 import { DATA_QUALITY_THRESHOLD, WARN_ON_CREATE_THRESHOLD } from './find-duplicates.js';
+import { nameTokens } from './names.js';
 import { arbitraryRecord } from './test-records.js';
 
 let nextId = 0;
@@ -291,7 +292,9 @@ test('compareRecords is symmetric and scores in [0, 1]', () => {
 test('a record with a name compared with itself scores 1', () => {
   fc.assert(
     fc.property(arbitraryRecord(fc.constant('a')), (a) => {
-      fc.pre(/[\p{L}\p{N}]/u.test(a.name));
+      // A name with at least one word once normalised: "ﹾ" (an Arabic presentation form of a
+      // vowel mark) is a letter to Unicode but normalises to a combining mark, so no word.
+      fc.pre(nameTokens(a.name).length > 0);
       const { score, reasons } = compareRecords(a, { ...a, id: 'copy' });
       assert.equal(score, 1);
       assert.equal(reasons[0]?.code, 'same-name');
