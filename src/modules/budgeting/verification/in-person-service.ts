@@ -16,7 +16,14 @@ import {
   readDateOfBirth,
 } from './identity.js';
 import { alreadyOnRegister } from './letter-service.js';
-import { actorWho, countGuess, methodOn, VERIFY, wardFinder } from './verification-common.js';
+import {
+  actorWho,
+  claimSingleUseCode,
+  countGuess,
+  methodOn,
+  VERIFY,
+  wardFinder,
+} from './verification-common.js';
 import { AGE_BANDS, type AgeBand, addVoter, VOTE } from './voter-service.js';
 
 /**
@@ -197,28 +204,12 @@ export async function claimInPersonCode(
   await withTransaction(ctx.db, async (tx) => {
     const p = await getProcessForUpdate(tx, ctx.place.id, slug);
     await alreadyOnRegister(tx, p, userId);
-    const rows = await tx.query<{
+    const row = await claimSingleUseCode<{
       id: string;
       ward_code: string | null;
       age_band: AgeBand | null;
       identity_hash: string | null;
-    }>(
-      `update pb_in_person_codes set used_at = now() where process_id = $1 and code = $2 and used_at is null
-       returning id, ward_code, age_band, identity_hash`,
-      [p.id, code],
-    );
-    const row = rows[0];
-    if (!row) {
-      const used = await tx.query('select 1 from pb_in_person_codes where process_id = $1 and code = $2', [
-        p.id,
-        code,
-      ]);
-      throw new Invalid({
-        code: used.length
-          ? 'budgeting.verification.errors.codeUsed'
-          : 'budgeting.verification.errors.codeWrong',
-      });
-    }
+    }>(tx, 'pb_in_person_codes', 'ward_code, age_band, identity_hash', p.id, code);
     const id = await addVoter(tx, {
       process: p,
       userId,

@@ -8,6 +8,7 @@ import { newCode, readCode } from './codes.js';
 import { displayPostcode, looksLikePostcode, normalisePostcode } from './identity.js';
 import {
   actorWho,
+  claimSingleUseCode,
   countGuess,
   inSlices,
   methodOn,
@@ -228,23 +229,13 @@ export async function claimLetterCode(
   await withTransaction(ctx.db, async (tx) => {
     const p = await getProcessForUpdate(tx, ctx.place.id, slug);
     await alreadyOnRegister(tx, p, userId);
-    const rows = await tx.query<{ id: string; ward_code: string | null }>(
-      `update pb_letter_codes set used_at = now() where process_id = $1 and code = $2 and used_at is null
-       returning id, ward_code`,
-      [p.id, code],
+    const row = await claimSingleUseCode<{ id: string; ward_code: string | null }>(
+      tx,
+      'pb_letter_codes',
+      'ward_code',
+      p.id,
+      code,
     );
-    const row = rows[0];
-    if (!row) {
-      const used = await tx.query('select 1 from pb_letter_codes where process_id = $1 and code = $2', [
-        p.id,
-        code,
-      ]);
-      throw new Invalid({
-        code: used.length
-          ? 'budgeting.verification.errors.codeUsed'
-          : 'budgeting.verification.errors.codeWrong',
-      });
-    }
     const id = await addVoter(tx, {
       process: p,
       userId,

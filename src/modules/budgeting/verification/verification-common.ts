@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { slugify } from '../../../lib/text/slug.js';
+import type { Tx } from '../../../platform/db/types.js';
 import { Conflict, Forbidden, Invalid } from '../../../platform/http/errors.js';
 import { rateLimit } from '../../../platform/http/rate-limit.js';
 import type { ServiceContext } from '../../../platform/http/request-context.js';
@@ -8,7 +9,7 @@ import { listWards } from '../../wards/ward-service.js';
 import type { VerificationMethod } from '../processes/process-input.js';
 import type { PbProcess } from '../processes/process-service.js';
 
-/** Officers who check people in person and issue them a code. */
+/** Officers who check people in person, issue them a code and enter paper ballots. */
 export const VERIFY = 'budgeting.verify';
 
 /** Attempts at a code or a register match per account, and per network address, in a window. */
@@ -117,4 +118,31 @@ export function readCsv(
 /** Runs `fn` over `items` in slices of `size` (so a 200,000-row upload is a few hundred inserts). */
 export async function inSlices<T>(items: T[], size: number, fn: (slice: T[]) => Promise<void>) {
   for (let i = 0; i < items.length; i += size) await fn(items.slice(i, i + size));
+}
+
+/**
+ * Marks a single-use code as used, once: the row (with `columns`) when it was free, else an
+ * Invalid saying whether the code was used already or is not one of this process's codes.
+ */
+export async function claimSingleUseCode<Row extends { id: string }>(
+  tx: Tx,
+  table: 'pb_letter_codes' | 'pb_in_person_codes',
+  columns: string,
+  processId: string,
+  code: string,
+): Promise<Row> {
+  const rows = await tx.query<Row>(
+    `update ${table} set used_at = now() where process_id = $1 and code = $2 and used_at is null
+     returning id, ${columns}`,
+    [processId, code],
+  );
+  const row = rows[0];
+  if (row) return row;
+  const used = await tx.query(`select 1 from ${table} where process_id = $1 and code = $2`, [
+    processId,
+    code,
+  ]);
+  throw new Invalid({
+    code: used.length ? 'budgeting.verification.errors.codeUsed' : 'budgeting.verification.errors.codeWrong',
+  });
 }

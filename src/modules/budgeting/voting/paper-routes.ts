@@ -8,6 +8,7 @@ import { formatDateTime, type Translate } from '../../../platform/i18n/i18n.js';
 import { sendCsv } from '../../../platform/opendata/formats.js';
 import { listWards } from '../../wards/ward-service.js';
 import { ballotRulesOf, getProcess, type PbProcess, votingIsOpen } from '../processes/process-service.js';
+import { VERIFY } from '../verification/verification-common.js';
 import { AGE_BANDS } from '../verification/voter-service.js';
 import { type BallotValues, ballotField, emptyValues, problemText, readBallotForm } from './ballot-form.js';
 import { ballotFieldsView, moneyIn } from './ballot-view.js';
@@ -19,7 +20,6 @@ import {
   type Paper,
   type PaperStatus,
   paperNumberOf,
-  VERIFY,
 } from './paper-service.js';
 import { METHODS, turnout } from './turnout.js';
 import { type BallotProject, ballotProjects, InvalidBallot } from './voting-service.js';

@@ -7,6 +7,7 @@ import type { ServiceContext } from '../../../platform/http/request-context.js';
 import { can } from '../../../platform/roles/permissions.js';
 import { getWard } from '../../wards/ward-service.js';
 import { ballotRulesOf, getProcess, type PbProcess } from '../processes/process-service.js';
+import { VERIFY } from '../verification/verification-common.js';
 import { AGE_BANDS, type AgeBand } from '../verification/voter-service.js';
 import { unheldReceiptHash } from './receipt.js';
 import { ballotProjects, insertBallot, lockOpenRound, validBallot } from './voting-service.js';
@@ -17,7 +18,6 @@ import { ballotProjects, insertBallot, lockOpenRound, validBallot } from './voti
  * officer's deciding entry. Papers carry a number, never a name, so their entries (who typed
  * what, when) say nothing about who voted.
  */
-export const VERIFY = 'budgeting.verify';
 
 export type PaperStatus = 'pending' | 'mismatch' | 'counted' | 'spoilt';
 
