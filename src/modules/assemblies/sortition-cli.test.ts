@@ -300,7 +300,8 @@ test('progress goes to stderr at most about once a second', async () => {
       for (let i = 0; i < 20; i++) report(1, 0);
       await new Promise((resolve) => setTimeout(resolve, 1100));
       for (let i = 0; i < 20; i++) report(2, 1.1);
-      return selectPanel(problem, options);
+      // The engine's own reports are left out so that a slow machine cannot add a line.
+      return selectPanel(problem, { ...options, onProgress: undefined });
     },
     makeLottery,
   };
