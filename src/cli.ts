@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
+import { runSortitionCli } from './modules/assemblies/sortition-cli.js';
 import { runPbCli } from './modules/budgeting/count-cli.js';
 import { runGroupsCsvImport } from './modules/directory/groups/group-cli.js';
 import { runOrukExport, runOrukImport } from './modules/directory/oruk/oruk-cli.js';
@@ -32,6 +33,9 @@ Commands:
   pb count FILE.pb [--rule R] [--completion C] [--tie-break LIST] [--json]
                         count a participatory budget's votes from a pabulib file under any rule,
                         with explanations (no database needed; kith pb --help for more)
+  sortition select --features F.csv --people P.csv --k N [--seed S | --random N] [--out DIR]
+                        choose a citizens' assembly panel by fair lottery from Sortition
+                        Foundation CSV files (no database needed; kith sortition --help for more)
   help                  show this help
 
 Configuration is by environment variable; see README.md ("Configuration").
@@ -41,6 +45,13 @@ async function main(argv: string[]): Promise<number> {
   // Counting a pabulib file needs no configuration or database, and has options of its own.
   if (argv[0] === 'pb') {
     return runPbCli(argv.slice(1), {
+      out: (text) => process.stdout.write(text),
+      err: (text) => process.stderr.write(text),
+    });
+  }
+  // Choosing a panel from CSV files likewise needs no configuration or database.
+  if (argv[0] === 'sortition') {
+    return runSortitionCli(argv.slice(1), {
       out: (text) => process.stdout.write(text),
       err: (text) => process.stderr.write(text),
     });

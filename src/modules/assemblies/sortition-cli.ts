@@ -1,0 +1,388 @@
+/**
+ * `kith sortition select`: choose a citizens' assembly from the Sortition Foundation's CSV files
+ * with no database or server. It finds the fairest distribution over panels, turns it into a
+ * published lottery of numbered panels, draws one with a public random number or seed, and writes
+ * the four files of docs/sortition.md (a public interface anyone can check the draw from).
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  checkQuotaArithmetic,
+  parseFeatures,
+  parsePeople,
+  SortitionInputError,
+} from '../../lib/sortition/csv-input.js';
+import { lotteryCsv, panelCsv, probabilitiesCsv, summaryJson } from '../../lib/sortition/csv-output.js';
+import { drawIndex } from '../../lib/sortition/draw.js';
+import { makeLottery } from '../../lib/sortition/lottery.js';
+import { selectPanel } from '../../lib/sortition/select.js';
+import {
+  ALGORITHMS,
+  type Algorithm,
+  type Feature,
+  type Person,
+  type Progress,
+  type RandomSource,
+} from '../../lib/sortition/types.js';
+
+export const SORTITION_HELP = `Usage: kith sortition select --features FEATURES.csv --people PEOPLE.csv --k N [options]
+
+Chooses a panel of N people from the respondents in PEOPLE.csv, meeting the quotas in
+FEATURES.csv (the Sortition Foundation's formats), giving every respondent as equal a chance as
+the quotas allow. The chances become a lottery of numbered panels; one is drawn with a public
+random number or seed, so anyone can check the draw. See docs/sortition.md.
+
+Options:
+  --algorithm A        ${ALGORITHMS.join(' | ')} (default leximin): leximin raises the smallest
+                       chance, then the next smallest, and so on; maximin only the smallest;
+                       legacy picks people one at a time, as older tools do
+  --lottery-size M     how many numbered panels the lottery holds (default 1000)
+  --random N           draw panel N (0 to M − 1), a number chosen in public, e.g. with dice
+  --seed TEXT          draw panel SHA-256(TEXT) mod M, e.g. a lottery result agreed in advance
+                       (without --random or --seed a random seed is made and recorded)
+  --time-limit SECONDS stop searching after this long and use the best distribution found
+  --id-column C        the people file's id column (default id, else nationbuilder_id)
+  --address-columns a,b
+                       columns that make an address; two people at one address are never
+                       both chosen
+  --out DIR            where to write panel.csv, probabilities.csv, lottery.csv and summary.json
+                       (default the current folder; made if missing)
+`;
+
+const MAX_MESSAGES_SHOWN = 50;
+const PROGRESS_EVERY_MS = 1000;
+
+interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+interface SelectArgs {
+  featuresFile: string;
+  peopleFile: string;
+  k: number;
+  algorithm: Algorithm;
+  lotterySize: number;
+  random: RandomSource | undefined;
+  timeLimit: number | undefined;
+  idColumn: string | undefined;
+  addressColumns: string[] | undefined;
+  out: string;
+}
+
+/** The engine's entry points; tests wrap them to see how the CLI reports what the engine says. */
+export interface SortitionEngine {
+  selectPanel: typeof selectPanel;
+  makeLottery: typeof makeLottery;
+}
+
+/** Runs `kith sortition …`; returns the exit code (0 chosen, 1 could not choose, 2 usage). */
+export async function runSortitionCli(
+  argv: string[],
+  io: Io,
+  engine: SortitionEngine = { selectPanel, makeLottery },
+): Promise<number> {
+  let parsed: SelectArgs | 'help';
+  try {
+    parsed = parseSelectArgs(argv);
+  } catch (error) {
+    io.err(`kith sortition: ${(error as Error).message}\n\n${SORTITION_HELP}`);
+    return 2;
+  }
+  if (parsed === 'help') {
+    io.out(SORTITION_HELP);
+    return 0;
+  }
+  const args = parsed;
+  const fail = (message: string) => {
+    io.err(`kith sortition select: ${message}\n`);
+    return 1;
+  };
+  const started = performance.now();
+
+  const featuresText = readInput(args.featuresFile);
+  if (featuresText.error !== undefined) return fail(featuresText.error);
+  const peopleText = readInput(args.peopleFile);
+  if (peopleText.error !== undefined) return fail(peopleText.error);
+
+  let features: Feature[];
+  let people: Person[];
+  const warnings: string[] = [];
+  try {
+    features = parseFeatures(featuresText.text);
+  } catch (error) {
+    if (error instanceof SortitionInputError) return fail(listProblems(args.featuresFile, error.messages));
+    throw error;
+  }
+  const showWarnings = () => {
+    for (const warning of warnings.slice(0, MAX_MESSAGES_SHOWN)) {
+      io.err(`Warning: ${args.peopleFile}: ${warning}\n`);
+    }
+    if (warnings.length > MAX_MESSAGES_SHOWN) {
+      io.err(`… and ${warnings.length - MAX_MESSAGES_SHOWN} more warnings.\n`);
+    }
+  };
+  try {
+    people = parsePeople(peopleText.text, features, {
+      idColumn: args.idColumn,
+      addressColumns: args.addressColumns,
+      onWarning: (message) => warnings.push(message),
+    });
+  } catch (error) {
+    if (!(error instanceof SortitionInputError)) throw error;
+    showWarnings();
+    return fail(listProblems(args.peopleFile, error.messages));
+  }
+  showWarnings();
+  const quotaProblems = checkQuotaArithmetic(features, people, args.k);
+  if (quotaProblems.length) {
+    return fail(
+      `no panel of ${args.k} can meet the quotas:\n${quotaProblems.map((p) => `  ${p}\n`).join('')}`.trimEnd(),
+    );
+  }
+
+  // Without a public number or seed, make a seed and record it, so the draw can still be checked.
+  const random: RandomSource = args.random ?? { kind: 'seed', value: crypto.randomBytes(16).toString('hex') };
+  let lastProgress = started;
+  const onProgress = (progress: Progress) => {
+    const now = performance.now();
+    if (now - lastProgress < PROGRESS_EVERY_MS) return;
+    lastProgress = now;
+    io.err(`${describeProgress(args.algorithm, progress)}\n`);
+  };
+
+  let selection: Awaited<ReturnType<typeof selectPanel>>;
+  let lottery: Awaited<ReturnType<typeof makeLottery>>;
+  try {
+    selection = await engine.selectPanel(
+      { features, people, k: args.k },
+      {
+        algorithm: args.algorithm,
+        timeLimitSeconds: args.timeLimit,
+        onProgress,
+        // The legacy selector draws at random too; deriving its seed keeps the whole run repeatable.
+        seed: seedNumber(random),
+      },
+    );
+    lottery = await engine.makeLottery(selection.distribution, people.length, args.lotterySize);
+  } catch (error) {
+    // The engine's messages (e.g. no panel meets the quotas once households are counted) are
+    // meant for the officer; a stack trace is not.
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+  const panelNumber = drawIndex(lottery.panels.length, random);
+  const panel = lottery.panels[panelNumber] ?? [];
+  const probabilities = selection.distribution.probabilities;
+  const minProbability = probabilities.length ? Math.min(...probabilities) : 0;
+  const seconds = (performance.now() - started) / 1000;
+
+  const files: [string, string][] = [
+    ['panel.csv', panelCsv(people, panel)],
+    ['probabilities.csv', probabilitiesCsv(people, probabilities)],
+    ['lottery.csv', lotteryCsv(people, lottery)],
+    [
+      'summary.json',
+      summaryJson({
+        algorithm: selection.algorithm,
+        n: people.length,
+        k: args.k,
+        min_probability: minProbability,
+        seconds,
+        random: random.value,
+        optimal: selection.optimal,
+        bound: selection.bound,
+        lottery_size: lottery.panels.length,
+        lottery_max_deviation: lottery.maxDeviation,
+        panel: panelNumber,
+        lp_calls: selection.stats.lpCalls,
+        ilp_calls: selection.stats.ilpCalls,
+        levels: selection.stats.levels,
+      }),
+    ],
+  ];
+  const outDir = path.resolve(args.out);
+  try {
+    fs.mkdirSync(outDir, { recursive: true });
+    for (const [name, text] of files) fs.writeFileSync(path.join(outDir, name), text);
+  } catch (error) {
+    return fail(`could not write the results to ${outDir}: ${describeFsError(error)}`);
+  }
+
+  if (!selection.optimal) {
+    io.err(
+      `The time limit of ${args.timeLimit} seconds stopped the search before the fairest distribution was proven: ` +
+        `the smallest chance found is ${round(minProbability)}, and no distribution can give everyone more than ${round(selection.bound)}. ` +
+        'summary.json records this (optimal: false).\n',
+    );
+  }
+  const how =
+    random.kind === 'number'
+      ? `the public random number ${random.value}`
+      : `seed ${random.value}: SHA-256 of the seed, mod ${lottery.panels.length}`;
+  io.out(
+    [
+      `Drew panel ${panelNumber} of the lottery's ${lottery.panels.length} (${how}).`,
+      `${panel.length} of ${people.length} people chosen by ${args.algorithm}; the smallest chance of selection is ${round(minProbability)}${selection.optimal ? '' : ' (the time limit stopped the search early)'}.`,
+      `Took ${seconds.toFixed(1)} seconds.`,
+      `Wrote ${files.map(([name]) => name).join(', ')} to ${outDir}.`,
+      '',
+    ].join('\n'),
+  );
+  return 0;
+}
+
+function parseSelectArgs(argv: string[]): SelectArgs | 'help' {
+  let parsed: ReturnType<typeof parseSelectOptions>;
+  try {
+    parsed = parseSelectOptions(argv);
+  } catch (error) {
+    // Node's own wording is long and talks about positional arguments; say it plainly.
+    const unknown = /Unknown option '([^']+)'/.exec((error as Error).message);
+    if (unknown) throw new Error(`${unknown[1]} is not an option.`);
+    const needsValue = /Option '(?:-\w, )?(--[\w-]+)[^']*' argument missing/.exec((error as Error).message);
+    if (needsValue) throw new Error(`${needsValue[1]} needs a value.`);
+    throw error;
+  }
+  const { positionals, values } = parsed;
+  if (values.help) return 'help';
+  const [sub, ...extra] = positionals;
+  if (sub !== 'select') {
+    throw new Error(sub ? `"${sub}" is not a sortition command; use select.` : 'Say what to do: select.');
+  }
+  if (extra.length)
+    throw new Error(`Unexpected ${extra.join(' ')}; the files are given with --features and --people.`);
+  if (!values.features) throw new Error('Give the features file with --features.');
+  if (!values.people) throw new Error('Give the people file with --people.');
+  if (values.k === undefined) throw new Error('Give the panel size with --k.');
+  const k = positiveWhole(values.k);
+  if (k === undefined)
+    throw new Error(`--k is "${values.k}"; the panel size must be a whole number of 1 or more.`);
+  if (!(ALGORITHMS as readonly string[]).includes(values.algorithm)) {
+    throw new Error(`"${values.algorithm}" is not an algorithm; use one of ${ALGORITHMS.join(', ')}.`);
+  }
+  const lotterySize = positiveWhole(values['lottery-size']);
+  if (lotterySize === undefined) {
+    throw new Error(`--lottery-size is "${values['lottery-size']}"; it must be a whole number of 1 or more.`);
+  }
+  if (values.random !== undefined && values.seed !== undefined) {
+    throw new Error('Give --random or --seed, not both.');
+  }
+  let random: RandomSource | undefined;
+  if (values.random !== undefined) {
+    const n = /^\d+$/.test(values.random) ? Number(values.random) : Number.NaN;
+    if (!(n < lotterySize)) {
+      throw new Error(
+        `--random is "${values.random}"; it must be a panel number from 0 to ${lotterySize - 1} (the lottery holds ${lotterySize}).`,
+      );
+    }
+    random = { kind: 'number', value: n };
+  } else if (values.seed !== undefined) {
+    if (!values.seed.trim()) throw new Error('--seed is blank; give the agreed seed text.');
+    random = { kind: 'seed', value: values.seed };
+  }
+  let timeLimit: number | undefined;
+  if (values['time-limit'] !== undefined) {
+    timeLimit = /^\d+(\.\d+)?$/.test(values['time-limit']) ? Number(values['time-limit']) : Number.NaN;
+    if (!(timeLimit > 0)) {
+      throw new Error(`--time-limit is "${values['time-limit']}"; give a number of seconds above 0.`);
+    }
+  }
+  let addressColumns: string[] | undefined;
+  if (values['address-columns'] !== undefined) {
+    addressColumns = values['address-columns'].split(',').map((c) => c.trim());
+    if (addressColumns.some((c) => !c)) {
+      throw new Error('--address-columns has a blank name; give column names separated by commas.');
+    }
+  }
+  return {
+    featuresFile: values.features,
+    peopleFile: values.people,
+    k,
+    algorithm: values.algorithm as Algorithm,
+    lotterySize,
+    random,
+    timeLimit,
+    idColumn: values['id-column'],
+    addressColumns,
+    out: values.out ?? '.',
+  };
+}
+
+function parseSelectOptions(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      features: { type: 'string' },
+      people: { type: 'string' },
+      k: { type: 'string' },
+      algorithm: { type: 'string', default: 'leximin' },
+      'lottery-size': { type: 'string', default: '1000' },
+      random: { type: 'string' },
+      seed: { type: 'string' },
+      'time-limit': { type: 'string' },
+      'id-column': { type: 'string' },
+      'address-columns': { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+function positiveWhole(text: string): number | undefined {
+  if (!/^\d+$/.test(text)) return undefined;
+  const n = Number(text);
+  return Number.isSafeInteger(n) && n >= 1 ? n : undefined;
+}
+
+function readInput(file: string): { text: string; error?: undefined } | { text?: undefined; error: string } {
+  try {
+    return { text: fs.readFileSync(file, 'utf8') };
+  } catch (error) {
+    return { error: describeFsError(error, file) };
+  }
+}
+
+function describeFsError(error: unknown, file?: string): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (file && code === 'ENOENT') return `there is no file at ${file}`;
+  if (file && code === 'EISDIR') return `${file} is a folder, not a CSV file`;
+  if (code === 'EACCES' || code === 'EPERM')
+    return file ? `${file} may not be read (permission denied)` : 'permission denied';
+  if (code === 'ENOTDIR' || code === 'EEXIST') return 'part of the path is a file, not a folder';
+  if (code) return file ? `${file} could not be read (${code})` : `the system said ${code}`;
+  throw error;
+}
+
+function listProblems(file: string, messages: string[]): string {
+  const shown = messages.slice(0, MAX_MESSAGES_SHOWN).map((m) => `  ${m}`);
+  if (messages.length > shown.length) shown.push(`  … and ${messages.length - shown.length} more.`);
+  const count = messages.length === 1 ? 'a problem' : `${messages.length} problems`;
+  return `${file} has ${count}; nothing was chosen:\n${shown.join('\n')}`;
+}
+
+const ALGORITHM_LABELS: Record<Algorithm, string> = {
+  leximin: 'LEXIMIN',
+  maximin: 'Maximin',
+  legacy: 'Legacy',
+};
+
+function describeProgress(algorithm: Algorithm, p: Progress): string {
+  return `${ALGORITHM_LABELS[algorithm]} level ${p.level}: ${p.fixed} of ${p.n} people fixed, smallest chance ${round(p.minimum)}, ${Math.round(p.seconds)}s`;
+}
+
+/** A chance to 4 significant places for people to read (the files hold 10 decimal places). */
+function round(p: number): string {
+  if (p === 0) return '0';
+  // toFixed, unlike String, never writes a small chance as 1e-7.
+  return Number(p.toPrecision(4))
+    .toFixed(12)
+    .replace(/\.?0+$/, '');
+}
+
+/** A 32-bit seed for the legacy selector, taken from the run's random number or seed. */
+function seedNumber(random: RandomSource): number {
+  return crypto.createHash('sha256').update(`${random.kind}:${random.value}`).digest().readUInt32BE(0);
+}
