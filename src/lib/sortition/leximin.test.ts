@@ -1,0 +1,237 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import type { Highs } from './highs.js';
+import { getHighs } from './highs.js';
+import { leximin } from './leximin.js';
+import type { Distribution, Feature, SelectionProblem } from './types.js';
+
+/** A one-feature problem: `values[i]` is person i's value; quotas per value. */
+function problem(
+  values: string[],
+  quotas: Record<string, [number, number]>,
+  k: number,
+  extra: Partial<SelectionProblem> = {},
+): SelectionProblem {
+  const feature: Feature = {
+    name: 'group',
+    values: Object.entries(quotas).map(([value, [min, max]]) => ({ value, min, max })),
+  };
+  return {
+    features: [feature],
+    people: values.map((value, i) => ({ id: `p${i}`, values: [value] })),
+    k,
+    ...extra,
+  };
+}
+
+function meetsQuotas(p: SelectionProblem, panel: number[]): boolean {
+  if (panel.length !== p.k || new Set(panel).size !== p.k) return false;
+  const okQuotas = p.features.every((feature, f) =>
+    feature.values.every((quota) => {
+      const count = panel.filter((i) => p.people[i]?.values[f] === quota.value).length;
+      return count >= quota.min && count <= quota.max;
+    }),
+  );
+  const homes = panel.map((i) => p.people[i]?.household).filter(Boolean);
+  const required = (p.required ?? []).every((i) => panel.includes(i));
+  const excluded = (p.excluded ?? []).every((i) => !panel.includes(i));
+  return okQuotas && new Set(homes).size === homes.length && required && excluded;
+}
+
+function assertWellFormed(p: SelectionProblem, d: Distribution) {
+  for (const panel of d.panels) assert.ok(meetsQuotas(p, panel), `panel ${panel} breaks a quota`);
+  assert.ok(Math.abs(d.weights.reduce((a, b) => a + b, 0) - 1) < 1e-9, 'panel chances sum to 1');
+  assert.ok(Math.abs(d.probabilities.reduce((a, b) => a + b, 0) - p.k) < 1e-6, 'chances sum to k');
+  d.probabilities.forEach((q, i) => {
+    const fromPanels = d.panels.reduce(
+      (sum, panel, c) => sum + (panel.includes(i) ? (d.weights[c] as number) : 0),
+      0,
+    );
+    assert.ok(Math.abs(q - fromPanels) < 1e-9, 'each chance is the sum of its panels');
+  });
+}
+
+describe('LEXIMIN on pools whose answer is known by hand', () => {
+  it('gives everyone k/n in a symmetric pool', async () => {
+    const p = problem(['A', 'A', 'A', 'A', 'A', 'B', 'B', 'B', 'B', 'B'], { A: [2, 2], B: [2, 2] }, 4);
+    const result = await leximin(p);
+    assertWellFormed(p, result.distribution);
+    for (const q of result.distribution.probabilities) assert.ok(Math.abs(q - 0.4) < 1e-7, `${q} is not 0.4`);
+    assert.equal(result.optimal, true);
+  });
+
+  it('gives the people with a scarce value the higher chance their quota forces', async () => {
+    // Two As for one A seat: each A has 1/2. Eight Bs for three B seats: each B has 3/8.
+    const p = problem(['A', 'A', 'B', 'B', 'B', 'B', 'B', 'B', 'B', 'B'], { A: [1, 1], B: [3, 3] }, 4);
+    const { distribution } = await leximin(p);
+    assertWellFormed(p, distribution);
+    distribution.probabilities.forEach((q, i) => {
+      assert.ok(Math.abs(q - (i < 2 ? 1 / 2 : 3 / 8)) < 1e-7, `person ${i} has ${q}`);
+    });
+  });
+
+  it('gives nobody a chance they cannot have: a value with no seats gets 0, the rest share evenly', async () => {
+    const p = problem(['A', 'A', 'B', 'B', 'B', 'B'], { A: [0, 0], B: [2, 2] }, 2);
+    const { distribution } = await leximin(p);
+    assertWellFormed(p, distribution);
+    assert.deepEqual(
+      distribution.probabilities.map((q) => Math.round(q * 1e6) / 1e6),
+      [0, 0, 0.5, 0.5, 0.5, 0.5],
+    );
+  });
+
+  it('keeps two people from one household off the same panel', async () => {
+    const p = problem(['A', 'A', 'A', 'A'], { A: [0, 4] }, 2);
+    for (const person of p.people.slice(0, 2)) person.household = 'flat 1';
+    const { distribution } = await leximin(p);
+    assertWellFormed(p, distribution);
+    for (const q of distribution.probabilities) assert.ok(Math.abs(q - 0.5) < 1e-7);
+  });
+
+  it('keeps required people on every panel and excluded people off all of them', async () => {
+    const p = problem(['A', 'A', 'A', 'B', 'B', 'B'], { A: [1, 2], B: [1, 2] }, 3, {
+      required: [0],
+      excluded: [3],
+    });
+    const { distribution } = await leximin(p);
+    assertWellFormed(p, distribution);
+    assert.ok(Math.abs((distribution.probabilities[0] as number) - 1) < 1e-9);
+    assert.equal(distribution.probabilities[3], 0);
+  });
+});
+
+/**
+ * The reference: LEXIMIN straight from its definition over every panel there is. Level by level,
+ * maximise the smallest unsettled chance; then a person is settled at that level exactly when
+ * no distribution keeping the level can give them more.
+ */
+async function referenceLeximin(p: SelectionProblem): Promise<number[]> {
+  const highs = await getHighs();
+  const panels = allPanels(p);
+  const n = p.people.length;
+  const settled = new Map<number, number>();
+  while (settled.size < n) {
+    const z = solveChance(highs, panels, n, settled, { maximiseMin: true });
+    let progress = false;
+    for (let i = 0; i < n; i++) {
+      if (settled.has(i)) continue;
+      const most = solveChance(highs, panels, n, settled, { level: z, person: i });
+      if (most <= z + 1e-7) {
+        settled.set(i, z);
+        progress = true;
+      }
+    }
+    assert.ok(progress);
+  }
+  return [...Array(n).keys()].map((i) => settled.get(i) ?? 0);
+}
+
+function allPanels(p: SelectionProblem): number[][] {
+  const out: number[][] = [];
+  const walk = (start: number, chosen: number[]) => {
+    if (chosen.length === p.k) {
+      if (meetsQuotas(p, chosen)) out.push([...chosen]);
+      return;
+    }
+    for (let i = start; i < p.people.length; i++) walk(i + 1, [...chosen, i]);
+  };
+  walk(0, []);
+  return out;
+}
+
+/** max z (or max person's chance) over λ ≥ 0, Σλ = 1, settled ≥ p, unsettled ≥ z (or ≥ level). */
+function solveChance(
+  highs: Highs,
+  panels: number[][],
+  n: number,
+  settled: Map<number, number>,
+  goal: { maximiseMin: true } | { level: number; person: number },
+): number {
+  const lines: string[] = [];
+  const chance = (i: number) =>
+    panels.map((panel, c) => (panel.includes(i) ? ` + l${c}` : '')).join('') || ' + 0 l0';
+  const objective = 'maximiseMin' in goal ? 'z' : chance(goal.person).slice(3);
+  lines.push(
+    'Maximize',
+    ` obj: ${objective}`,
+    'Subject To',
+    ` total: ${panels.map((_, c) => `l${c}`).join(' + ')} = 1`,
+  );
+  for (let i = 0; i < n; i++) {
+    if (settled.has(i)) lines.push(` s${i}:${chance(i)} >= ${settled.get(i)}`);
+    else if ('maximiseMin' in goal) lines.push(` u${i}:${chance(i)} - z >= 0`);
+    else lines.push(` u${i}:${chance(i)} >= ${goal.level - 1e-9}`);
+  }
+  lines.push('Bounds', ' z free', 'End');
+  const result = highs.solve(lines.join('\n'), { output_flag: false });
+  assert.equal(result.Status, 'Optimal');
+  return result.ObjectiveValue;
+}
+
+const smallProblem = fc
+  .record({
+    n: fc.integer({ min: 4, max: 9 }),
+    k: fc.integer({ min: 1, max: 4 }),
+    featureCount: fc.integer({ min: 1, max: 2 }),
+    seed: fc.array(fc.nat(1000), { minLength: 40, maxLength: 40 }),
+    households: fc.boolean(),
+  })
+  .filter(({ n, k }) => k < n)
+  .map(({ n, k, featureCount, seed, households }) => {
+    let s = 0;
+    const next = (m: number) => (seed[s++ % seed.length] as number) % m;
+    const names = ['x', 'y', 'z'];
+    const people = Array.from({ length: n }, (_, i) => ({
+      id: `p${i}`,
+      values: Array.from({ length: featureCount }, () => names[next(3)] as string),
+      household: households && i < 4 ? `home${i % 2}` : undefined,
+    }));
+    // Quotas around the counts of a panel of the first k people (with households, skip clashes),
+    // so at least one panel meets them.
+    const witness = people.slice(0, k).map((_, i) => i);
+    const features = Array.from({ length: featureCount }, (_, f) => ({
+      name: `f${f}`,
+      values: names.map((value) => {
+        const count = witness.filter((i) => people[i]?.values[f] === value).length;
+        return { value, min: Math.max(0, count - next(2)), max: count + next(2) };
+      }),
+    }));
+    const p: SelectionProblem = { features, people, k };
+    if (households && !meetsQuotas(p, witness)) for (const person of people) person.household = undefined;
+    return p;
+  });
+
+describe('LEXIMIN matches the definition on small random pools', () => {
+  it('gives every respondent the chance the brute-force reference gives, on panels that meet every quota', async () => {
+    await fc.assert(
+      fc.asyncProperty(smallProblem, async (p) => {
+        const result = await leximin(p);
+        assertWellFormed(p, result.distribution);
+        const expected = await referenceLeximin(p);
+        result.distribution.probabilities.forEach((q, i) => {
+          assert.ok(
+            Math.abs(q - (expected[i] as number)) < 1e-6,
+            `person ${i}: ${q} but the reference says ${expected[i]}`,
+          );
+        });
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('maximin (one level) reaches the same smallest chance as LEXIMIN', async () => {
+    await fc.assert(
+      fc.asyncProperty(smallProblem, async (p) => {
+        const full = await leximin(p);
+        const first = await leximin(p, { maxLevels: 1 });
+        assertWellFormed(p, first.distribution);
+        const min = (d: Distribution) => Math.min(...d.probabilities.filter((q) => q > 1e-9));
+        const reachableFull = full.distribution.probabilities.map((q) => q > 1e-9);
+        const minFirst = Math.min(...first.distribution.probabilities.filter((_, i) => reachableFull[i]));
+        assert.ok(Math.abs(minFirst - min(full.distribution)) < 1e-6);
+      }),
+      { numRuns: 20 },
+    );
+  });
+});

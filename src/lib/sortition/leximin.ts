@@ -1,0 +1,378 @@
+/**
+ * LEXIMIN (Flanigan, Gölz, Gupta, Hennig and Procaccia, Nature 596, 2021): of all the ways to
+ * draw a panel that meets the quotas, the one that gives the least likely person the highest
+ * chance, then the next least likely, and so on.
+ *
+ * Level by level, a linear program over a growing set of panels (column generation) finds the
+ * highest chance every not-yet-settled person can be given at once. We solve its dual: a weight
+ * y_i ≥ 0 per person (the unsettled ones' weights sum to 1) and a cap that every known panel's
+ * total weight must stay under; minimise cap − Σ settled p_i·y_i. A panel whose weight exceeds
+ * the cap is a new column; the panel program (or the quicker local search) finds one. When none
+ * exists the level is proven, and everyone with positive weight is tight in every optimal
+ * solution (complementary slackness), so their chance is settled at the level's value.
+ *
+ * Speed, following the issue: the LP is one persistent HiGHS model, warm-started from its last
+ * basis as rows are added and costs change; panels are kept from level to level; the local
+ * search finds most new panels without the integer program, which is asked only to stop at the
+ * first panel over the cap or at a proof that none is; and each level settles many people.
+ */
+import type { Highs, HighsModel } from './highs.js';
+import { getHighs } from './highs.js';
+import { PanelModel } from './panel-model.js';
+import { PanelSearch } from './panel-search.js';
+import type { Distribution, Progress, Selection, SelectionProblem } from './types.js';
+
+/** A panel must beat the cap by this much to count as new (weights sum to 1 over unsettled people). */
+const PRICE_TOLERANCE = 1e-7;
+/** Dual weights above this settle a person; below it is solver noise. */
+const SETTLE_TOLERANCE = 1e-7;
+/** How many known panels the local search starts from on each pricing round. */
+const SEARCH_STARTS = 6;
+
+export interface LeximinOptions {
+  /** Stop after this many levels (1 = maximin). */
+  maxLevels?: number;
+  timeLimitSeconds?: number;
+  onProgress?: (progress: Progress) => void;
+}
+
+export class NoPanelError extends Error {}
+
+export async function leximin(problem: SelectionProblem, options: LeximinOptions = {}): Promise<Selection> {
+  const highs = await getHighs();
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  const deadline = options.timeLimitSeconds ?? Number.POSITIVE_INFINITY;
+  const n = problem.people.length;
+  const panelModel = new PanelModel(highs, problem);
+  const search = new PanelSearch(problem);
+  const dual = new DualProgram(highs, n);
+  const stats = { lpCalls: 0, ilpCalls: 0, levels: 0, seconds: 0 };
+  try {
+    const panels = new PanelSet();
+    const reachable = coverEveryone(panelModel, panels, n);
+    if (!panels.size) throw new NoPanelError('No panel meets the quotas.');
+    // Settled chances: people no panel can hold get 0; required people 1.
+    const settled = new Map<number, number>();
+    for (let i = 0; i < n; i++) if (!reachable[i]) settled.set(i, 0);
+    for (const i of problem.required ?? []) settled.set(i, 1);
+    for (const panel of panels.list) dual.addPanel(panel);
+
+    let optimal = true;
+    let bound = Math.min(1, problem.k / Math.max(1, n - countZero(settled)));
+    let firstLevelValue: number | null = null;
+    let levelValue = 0;
+    const maxLevels = options.maxLevels ?? Number.POSITIVE_INFINITY;
+    while (settled.size < n && stats.levels < maxLevels) {
+      dual.setSettled(settled);
+      let weights: Float64Array;
+      for (;;) {
+        stats.lpCalls++;
+        const lp = dual.solve();
+        weights = lp.weights;
+        levelValue = lp.objective;
+        const cap = lp.cap;
+        options.onProgress?.({
+          level: stats.levels + 1,
+          fixed: settled.size,
+          n,
+          minimum: firstLevelValue ?? levelValue,
+          seconds: seconds(),
+        });
+        if (seconds() > deadline) {
+          optimal = false;
+          break;
+        }
+        const found = findBetterPanels(search, panels, weights, cap);
+        if (found.length) {
+          for (const panel of found) if (panels.add(panel)) dual.addPanel(panel);
+          continue;
+        }
+        stats.ilpCalls++;
+        const best = panelModel.best(weights, {
+          enough: cap + PRICE_TOLERANCE,
+          start: panels.bestUnder(weights),
+          timeLimit: Math.max(1, deadline - seconds()),
+        });
+        if (firstLevelValue === null) bound = Math.min(bound, best.bound - settledValue(settled, weights));
+        if (best.panel && best.value > cap + PRICE_TOLERANCE) {
+          // Polish it: the local search often lifts a just-good-enough panel further.
+          const polished = search.improve(best.panel, weights);
+          if (panels.add(polished)) dual.addPanel(polished);
+          else if (panels.add(best.panel)) dual.addPanel(best.panel);
+          continue;
+        }
+        if (best.bound > cap + PRICE_TOLERANCE) {
+          // The integer program ran out of time without a proof either way.
+          optimal = false;
+        }
+        break;
+      }
+      if (!optimal) break;
+      stats.levels++;
+      if (firstLevelValue === null) {
+        firstLevelValue = levelValue;
+        bound = levelValue;
+      }
+      let newlySettled = 0;
+      for (let i = 0; i < n; i++) {
+        if (!settled.has(i) && (weights[i] as number) > SETTLE_TOLERANCE) {
+          settled.set(i, Math.max(0, levelValue));
+          newlySettled++;
+        }
+      }
+      if (newlySettled === 0) throw new Error('LEXIMIN made no progress on a level (numerical trouble).');
+    }
+    // Everyone not yet settled (a time limit or maximin) is promised at least the level reached.
+    const targets = Float64Array.from({ length: n }, (_, i) => settled.get(i) ?? Math.max(0, levelValue));
+    stats.lpCalls++;
+    const distribution = distributionMeeting(highs, panels.list, targets, n);
+    stats.seconds = seconds();
+    stats.ilpCalls = panelModel.calls;
+    const minimum = Math.min(...distribution.probabilities.filter((_, i) => reachable[i]));
+    return {
+      algorithm: options.maxLevels === 1 ? 'maximin' : 'leximin',
+      distribution,
+      optimal: optimal && (options.maxLevels === undefined || settled.size === n),
+      bound: Math.max(bound, minimum),
+      stats,
+    };
+  } finally {
+    panelModel.dispose();
+    dual.dispose();
+  }
+}
+
+function countZero(settled: Map<number, number>): number {
+  let zero = 0;
+  for (const p of settled.values()) if (p === 0) zero++;
+  return zero;
+}
+
+function settledValue(settled: Map<number, number>, weights: Float64Array): number {
+  let total = 0;
+  for (const [i, p] of settled) total += p * (weights[i] as number);
+  return total;
+}
+
+/**
+ * Finds panels until everyone who can sit on some panel is on one, by asking for the panel with
+ * the most people not yet covered; when the best panel covers nobody new, the rest can never be
+ * chosen. Returns who is reachable.
+ */
+function coverEveryone(model: PanelModel, panels: PanelSet, n: number): Uint8Array {
+  const covered = new Uint8Array(n);
+  for (;;) {
+    const weights = Float64Array.from(covered, (c) => (c ? 0 : 1));
+    const best = model.best(weights);
+    if (!best.panel) return covered;
+    panels.add(best.panel);
+    if (best.value < 0.5) return covered;
+    for (const i of best.panel) covered[i] = 1;
+  }
+}
+
+function findBetterPanels(
+  search: PanelSearch,
+  panels: PanelSet,
+  weights: Float64Array,
+  cap: number,
+): number[][] {
+  const found: number[][] = [];
+  for (const start of panels.topUnder(weights, SEARCH_STARTS)) {
+    const improved = search.improve(start, weights);
+    if (panelWeight(improved, weights) > cap + PRICE_TOLERANCE && !panels.has(improved)) {
+      if (!found.some((panel) => samePanel(panel, improved))) found.push(improved);
+    }
+  }
+  return found;
+}
+
+function panelWeight(panel: readonly number[], weights: ArrayLike<number>): number {
+  let total = 0;
+  for (const i of panel) total += weights[i] as number;
+  return total;
+}
+
+function samePanel(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+class PanelSet {
+  readonly list: number[][] = [];
+  private readonly keys = new Set<string>();
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  has(panel: readonly number[]): boolean {
+    return this.keys.has(panel.join(','));
+  }
+
+  add(panel: number[]): boolean {
+    const key = panel.join(',');
+    if (this.keys.has(key)) return false;
+    this.keys.add(key);
+    this.list.push(panel);
+    return true;
+  }
+
+  topUnder(weights: ArrayLike<number>, count: number): number[][] {
+    return this.list
+      .map((panel) => ({ panel, weight: panelWeight(panel, weights) }))
+      .sort((a, b) => b.weight - a.weight)
+      .slice(0, count)
+      .map(({ panel }) => panel);
+  }
+
+  bestUnder(weights: ArrayLike<number>): number[] | undefined {
+    return this.topUnder(weights, 1)[0];
+  }
+}
+
+/**
+ * The dual linear program of one level, kept in one HiGHS model for warm starts: columns
+ * y_0 … y_{n−1} and the cap; row 0 makes the unsettled weights sum to 1; one row per panel.
+ */
+class DualProgram {
+  private readonly model: HighsModel;
+  private readonly capColumn: number;
+
+  constructor(
+    private readonly highs: Highs,
+    private readonly n: number,
+  ) {
+    this.capColumn = n;
+    const inf = highs.infinity;
+    const lower = new Float64Array(n + 1);
+    const upper = new Float64Array(n + 1).fill(inf);
+    lower[n] = -inf;
+    const cost = new Float64Array(n + 1);
+    cost[n] = 1;
+    const indices = Int32Array.from({ length: n }, (_, i) => i);
+    this.model = highs.createModel({
+      numCols: n + 1,
+      numRows: 1,
+      sense: highs.constants.objectiveSense.minimize,
+      colCost: cost,
+      colLower: lower,
+      colUpper: upper,
+      rowLower: new Float64Array([1]),
+      rowUpper: new Float64Array([1]),
+      matrix: {
+        format: 'csr',
+        numRows: 1,
+        numCols: n + 1,
+        starts: new Int32Array([0, n]),
+        indices,
+        values: new Float64Array(n).fill(1),
+      },
+    });
+    this.model.options.set({ output_flag: false, solver: 'simplex' });
+  }
+
+  addPanel(panel: readonly number[]): void {
+    const indices = Int32Array.from([...panel, this.capColumn]);
+    const values = new Float64Array(indices.length).fill(1);
+    values[values.length - 1] = -1;
+    this.model.addRow(-this.highs.infinity, 0, { indices, values });
+  }
+
+  /** Settled people leave the sum-to-1 row and earn −p_i in the objective. */
+  setSettled(settled: Map<number, number>): void {
+    for (const [i, p] of settled) {
+      this.model.changeCoefficient(0, i, 0);
+      this.model.changeColCost(i, -p);
+    }
+  }
+
+  solve(): { weights: Float64Array; cap: number; objective: number } {
+    this.model.run();
+    const status = this.model.getModelStatus();
+    if (status !== this.highs.constants.modelStatus.optimal) {
+      throw new Error(`The LEXIMIN linear program did not solve (HiGHS status ${status}).`);
+    }
+    const colValue = this.model.getSolution().colValue;
+    return {
+      weights: colValue.slice(0, this.n),
+      cap: colValue[this.capColumn] as number,
+      objective: this.model.getObjectiveValue(),
+    };
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}
+
+/**
+ * The distribution over the known panels that gives everyone at least their target chance, or
+ * as close as can be: minimise ε subject to Σλ = 1 and Σ_{panels with i} λ + ε ≥ target_i.
+ */
+export function distributionMeeting(
+  highs: Highs,
+  panels: number[][],
+  targets: Float64Array,
+  n: number,
+): Distribution {
+  const m = panels.length;
+  // Columns: λ_0 … λ_{m−1}, ε. Rows: Σλ = 1, then one per person with a positive target.
+  const people = [...targets.keys()].filter((i) => (targets[i] as number) > 0);
+  const rowOf = new Map(people.map((i, r) => [i, r + 1]));
+  const starts = [0];
+  const indices: number[] = [];
+  for (const panel of panels) {
+    indices.push(0);
+    for (const i of panel) {
+      const row = rowOf.get(i);
+      if (row !== undefined) indices.push(row);
+    }
+    starts.push(indices.length);
+  }
+  indices.push(...people.map((_, r) => r + 1));
+  starts.push(indices.length);
+  const numRows = people.length + 1;
+  const cost = new Float64Array(m + 1);
+  cost[m] = 1;
+  const model = highs.createModel({
+    numCols: m + 1,
+    numRows,
+    sense: highs.constants.objectiveSense.minimize,
+    colCost: cost,
+    colLower: new Float64Array(m + 1),
+    colUpper: new Float64Array(m + 1).fill(highs.infinity),
+    rowLower: Float64Array.from({ length: numRows }, (_, r) =>
+      r === 0 ? 1 : (targets[people[r - 1] as number] as number),
+    ),
+    rowUpper: Float64Array.from({ length: numRows }, (_, r) => (r === 0 ? 1 : highs.infinity)),
+    matrix: {
+      format: 'csc',
+      numRows,
+      numCols: m + 1,
+      starts: Int32Array.from(starts),
+      indices: Int32Array.from(indices),
+      values: new Float64Array(indices.length).fill(1),
+    },
+  });
+  try {
+    model.options.set({ output_flag: false });
+    model.run();
+    if (model.getModelStatus() !== highs.constants.modelStatus.optimal) {
+      throw new Error('The final LEXIMIN distribution could not be found (numerical trouble).');
+    }
+    const values = model.getSolution().colValue;
+    const kept: number[] = [];
+    for (let c = 0; c < m; c++) if ((values[c] as number) > 1e-12) kept.push(c);
+    const total = kept.reduce((sum, c) => sum + (values[c] as number), 0);
+    const weights = kept.map((c) => (values[c] as number) / total);
+    const keptPanels = kept.map((c) => panels[c] as number[]);
+    const probabilities = new Array<number>(n).fill(0);
+    keptPanels.forEach((panel, c) => {
+      for (const i of panel) probabilities[i] = (probabilities[i] as number) + (weights[c] as number);
+    });
+    return { panels: keptPanels, weights, probabilities: probabilities.map((p) => Math.min(1, p)) };
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * The integer program whose solutions are exactly the panels that meet every quota: one binary
+ * variable per person, one row per feature value (min ≤ members with it ≤ max), one row for the
+ * panel size, and one per household of two or more (at most one of them). The engine asks it
+ * for the panel with the largest total weight, for ever-changing weights, so the model is built
+ * once and only its objective changes.
+ */
+import type { Highs, HighsModel } from './highs.js';
+import type { SelectionProblem } from './types.js';
+
+export interface PanelRow {
+  /** What the row stands for, for naming conflicting quotas. */
+  label:
+    | { kind: 'quota'; feature: string; value: string }
+    | { kind: 'size' }
+    | { kind: 'household'; key: string };
+  members: number[];
+  min: number;
+  max: number;
+}
+
+/** The rows of the panel program, shared with the infeasibility report. */
+export function panelRows(problem: SelectionProblem): PanelRow[] {
+  const rows: PanelRow[] = [];
+  problem.features.forEach((feature, f) => {
+    feature.values.forEach((quota) => {
+      const members: number[] = [];
+      problem.people.forEach((person, i) => {
+        if (person.values[f] === quota.value) members.push(i);
+      });
+      rows.push({
+        label: { kind: 'quota', feature: feature.name, value: quota.value },
+        members,
+        min: quota.min,
+        max: quota.max,
+      });
+    });
+  });
+  rows.push({
+    label: { kind: 'size' },
+    members: problem.people.map((_, i) => i),
+    min: problem.k,
+    max: problem.k,
+  });
+  const households = new Map<string, number[]>();
+  problem.people.forEach((person, i) => {
+    if (!person.household) return;
+    const list = households.get(person.household) ?? [];
+    list.push(i);
+    households.set(person.household, list);
+  });
+  for (const [key, members] of households) {
+    if (members.length > 1) rows.push({ label: { kind: 'household', key }, members, min: 0, max: 1 });
+  }
+  return rows;
+}
+
+/** Column bounds: required people are fixed in, excluded people fixed out. */
+export function personBounds(problem: SelectionProblem): { lower: Float64Array; upper: Float64Array } {
+  const n = problem.people.length;
+  const lower = new Float64Array(n);
+  const upper = new Float64Array(n).fill(1);
+  for (const i of problem.required ?? []) lower[i] = 1;
+  for (const i of problem.excluded ?? []) upper[i] = 0;
+  return { lower, upper };
+}
+
+export interface BestPanel {
+  /** The best panel found (sorted), or null when no panel meets the quotas. */
+  panel: number[] | null;
+  /** Its total weight. */
+  value: number;
+  /** A proven upper bound on any panel's total weight. */
+  bound: number;
+}
+
+export class PanelModel {
+  private readonly model: HighsModel;
+  private readonly n: number;
+  calls = 0;
+
+  constructor(
+    private readonly highs: Highs,
+    problem: SelectionProblem,
+  ) {
+    this.n = problem.people.length;
+    const rows = panelRows(problem);
+    const { lower, upper } = personBounds(problem);
+    const starts = new Int32Array(rows.length + 1);
+    const indices: number[] = [];
+    rows.forEach((row, r) => {
+      indices.push(...row.members);
+      starts[r + 1] = indices.length;
+    });
+    this.model = highs.createModel({
+      numCols: this.n,
+      numRows: rows.length,
+      sense: highs.constants.objectiveSense.maximize,
+      colCost: new Float64Array(this.n),
+      colLower: lower,
+      colUpper: upper,
+      rowLower: Float64Array.from(rows, (row) => row.min),
+      rowUpper: Float64Array.from(rows, (row) => row.max),
+      matrix: {
+        format: 'csr',
+        numRows: rows.length,
+        numCols: this.n,
+        starts,
+        indices: Int32Array.from(indices),
+        values: new Float64Array(indices.length).fill(1),
+      },
+      integrality: new Int32Array(this.n).fill(highs.constants.variableType.integer),
+    });
+    this.model.options.set({ output_flag: false, mip_rel_gap: 1e-9, mip_abs_gap: 1e-10 });
+  }
+
+  /**
+   * The panel with the largest total weight. With `enough`, the search stops as soon as it has
+   * found a panel worth more than `enough` or proved that none is (column generation needs no
+   * more than that); `start` seeds the search with a known panel.
+   */
+  best(
+    weights: ArrayLike<number>,
+    options: { enough?: number; start?: number[]; timeLimit?: number } = {},
+  ): BestPanel {
+    this.calls++;
+    const costs = Float64Array.from(weights);
+    this.model.changeColsCost({ kind: 'range', from: 0, to: this.n - 1 }, costs);
+    this.model.options.set({
+      time_limit:
+        options.timeLimit !== undefined && Number.isFinite(options.timeLimit) ? options.timeLimit : 1e30,
+    });
+    if (options.start) {
+      const colValue = new Float64Array(this.n);
+      for (const i of options.start) colValue[i] = 1;
+      this.model.setSolution({ colValue });
+    }
+    const { enough } = options;
+    let bound = Number.POSITIVE_INFINITY;
+    const mipInterrupt = this.highs.constants.callbackType.mipInterrupt;
+    this.model.run(
+      enough === undefined
+        ? undefined
+        : {
+            [mipInterrupt](event: {
+              data: { mip_primal_bound?: number; mip_dual_bound?: number };
+              interrupt(): void;
+            }) {
+              const primal = event.data.mip_primal_bound ?? Number.NEGATIVE_INFINITY;
+              const dual = event.data.mip_dual_bound ?? Number.POSITIVE_INFINITY;
+              if (primal > enough || dual <= enough) event.interrupt();
+            },
+          },
+    );
+    const status = this.model.getModelStatus();
+    if (status === this.highs.constants.modelStatus.infeasible) return { panel: null, value: 0, bound: 0 };
+    const info = this.model.info;
+    bound = Number(info.get('mip_dual_bound'));
+    const colValue = this.model.getSolution().colValue;
+    const panel: number[] = [];
+    for (let i = 0; i < this.n; i++) if ((colValue[i] as number) > 0.5) panel.push(i);
+    let value = 0;
+    for (const i of panel) value += costs[i] as number;
+    if (!Number.isFinite(bound)) bound = value;
+    return { panel: panel.length ? panel : null, value, bound: Math.max(bound, value) };
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}
