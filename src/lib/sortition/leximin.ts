@@ -133,7 +133,7 @@ export async function leximin(problem: SelectionProblem, options: LeximinOptions
     return {
       algorithm: options.maxLevels === 1 ? 'maximin' : 'leximin',
       distribution,
-      optimal: optimal && (options.maxLevels === undefined || settled.size === n),
+      optimal,
       bound: Math.max(bound, minimum),
       stats,
     };

@@ -116,3 +116,9 @@ export const CENSUS_LIKE: SyntheticFeature[] = [
     ],
   },
 ];
+
+/** The same population with no response bias: every group answers as often as any other. */
+export const CENSUS_UNBIASED: SyntheticFeature[] = CENSUS_LIKE.map((feature) => ({
+  name: feature.name,
+  values: feature.values.map(({ value, share }) => ({ value, share })),
+}));

@@ -254,7 +254,8 @@ test('ballots cannot be joined to voters through the schema, the storage order o
         [vote.process.id],
       )
     ).map((r) => r.receipt_hash);
-  assert.deepEqual(await stored(), castOrder, 'before the shuffle, storage follows voting order');
+  // Storage usually follows voting order before the shuffle, but PostgreSQL may reuse free space
+  // anywhere in the table, so that is not asserted; what the shuffle guarantees is checked below.
   const idsBefore = await t.db.query<{ id: string }>('select id from pb_ballots where process_id = $1', [
     vote.process.id,
   ]);
