@@ -5,6 +5,7 @@
  * probability and how many linear (LP) and integer (ILP) programs were solved.
  *
  *   npx tsx bench/sortition.ts [--pool small|hard|large|all] [--algorithm leximin|maximin|both] [--seed N]
+ *                              [--time-limit SECONDS] [--progress]
  *
  * - small: n = 200, k = 20, no response bias, quotas ± 1 (target: LEXIMIN under 10 s)
  * - hard:  n = 400, k = 40, older, more educated and White respondents answer 2–4 times as often,
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     algorithm: { type: 'string', default: 'both' },
     seed: { type: 'string', default: '2026' },
     progress: { type: 'boolean', default: false },
+    'time-limit': { type: 'string' },
   },
 });
 const seed = Number(values.seed);
@@ -48,8 +50,12 @@ for (const name of pools) {
   for (const algorithm of algorithms) {
     const result = await leximin(problem, {
       maxLevels: algorithm === 'maximin' ? 1 : undefined,
+      timeLimitSeconds: values['time-limit'] ? Number(values['time-limit']) : undefined,
       onProgress: values.progress
-        ? (p) => process.stderr.write(`  level ${p.level}, ${p.fixed}/${p.n} fixed, minimum ${p.minimum.toFixed(5)}, ${p.seconds.toFixed(1)} s\n`)
+        ? (p) =>
+            process.stderr.write(
+              `  level ${p.level}, ${p.fixed}/${p.n} fixed, minimum ${p.minimum.toFixed(5)}, ${p.seconds.toFixed(1)} s\n`,
+            )
         : undefined,
     });
     const probabilities = result.distribution.probabilities;
@@ -58,7 +64,10 @@ for (const name of pools) {
       `${name.padEnd(5)} n=${problem.people.length} k=${problem.k} ${algorithm.padEnd(7)} ` +
         `${result.stats.seconds.toFixed(1).padStart(7)} s  min probability ${min.toFixed(5)}  ` +
         `LP ${result.stats.lpCalls}  ILP ${result.stats.ilpCalls}  levels ${result.stats.levels}  ` +
-        `panels ${result.distribution.panels.length}${result.optimal ? '' : '  (NOT OPTIMAL)'}`,
+        `panels ${result.distribution.panels.length}` +
+        (result.optimal
+          ? ''
+          : `  (stopped by the time limit: not proven optimal; bound on the minimum ${result.bound.toFixed(5)})`),
     );
   }
 }

@@ -28,6 +28,13 @@ const PRICE_TOLERANCE = 1e-7;
 const SETTLE_TOLERANCE = 1e-7;
 /** How many known panels the local search starts from on each pricing round. */
 const SEARCH_STARTS = 6;
+/** At most this many new panels per linear solve, from at most this many searches. */
+const MAX_NEW_PANELS = 25;
+const MAX_ATTEMPTS = 60;
+/** Give up on a round after this many searches in a row find nothing new. */
+const MAX_MISSES = 6;
+/** How much a found panel's members' weights are damped before the next search. */
+const DAMPING = 0.8;
 
 export interface LeximinOptions {
   /** Stop after this many levels (1 = maximin). */
@@ -96,10 +103,11 @@ export async function leximin(problem: SelectionProblem, options: LeximinOptions
         });
         if (firstLevelValue === null) bound = Math.min(bound, best.bound - settledValue(settled, weights));
         if (best.panel && best.value > cap + PRICE_TOLERANCE) {
-          // Polish it: the local search often lifts a just-good-enough panel further.
-          const polished = search.improve(best.panel, weights);
-          if (panels.add(polished)) dual.addPanel(polished);
-          else if (panels.add(best.panel)) dual.addPanel(best.panel);
+          // The integer program's panel, and more found around it by the local search.
+          if (panels.add(best.panel)) dual.addPanel(best.panel);
+          for (const panel of findBetterPanels(search, panels, weights, cap, best.panel)) {
+            if (panels.add(panel)) dual.addPanel(panel);
+          }
           continue;
         }
         if (best.bound > cap + PRICE_TOLERANCE) {
@@ -172,18 +180,40 @@ function coverEveryone(model: PanelModel, panels: PanelSet, n: number): Uint8Arr
   }
 }
 
+/**
+ * Several new panels per linear solve, as the paper's implementation does: after each panel
+ * found, damp its members' weights so the next search looks elsewhere, and keep every panel
+ * that still beats the cap under the true weights. Fewer, richer rounds of the linear program
+ * are what make column generation converge quickly.
+ */
 function findBetterPanels(
   search: PanelSearch,
   panels: PanelSet,
   weights: Float64Array,
   cap: number,
+  extraStart?: number[],
 ): number[][] {
   const found: number[][] = [];
-  for (const start of panels.topUnder(weights, SEARCH_STARTS)) {
-    const improved = search.improve(start, weights);
-    if (panelWeight(improved, weights) > cap + PRICE_TOLERANCE && !panels.has(improved)) {
-      if (!found.some((panel) => samePanel(panel, improved))) found.push(improved);
+  const damped = Float64Array.from(weights);
+  const starts = panels.topUnder(weights, SEARCH_STARTS);
+  if (extraStart) starts.unshift(extraStart);
+  let misses = 0;
+  for (
+    let attempt = 0;
+    attempt < MAX_ATTEMPTS && found.length < MAX_NEW_PANELS && misses < MAX_MISSES;
+    attempt++
+  ) {
+    const start = found.at(-1) ?? starts[attempt % starts.length];
+    if (!start) break;
+    const improved = search.improve(start, damped);
+    const isNew = !panels.has(improved) && !found.some((panel) => samePanel(panel, improved));
+    if (isNew && panelWeight(improved, weights) > cap + PRICE_TOLERANCE) {
+      found.push(improved);
+      misses = 0;
+    } else {
+      misses++;
     }
+    for (const i of improved) damped[i] = (damped[i] as number) * DAMPING;
   }
   return found;
 }
@@ -269,7 +299,7 @@ class DualProgram {
         values: new Float64Array(n).fill(1),
       },
     });
-    this.model.options.set({ output_flag: false, solver: 'simplex' });
+    this.model.options.set({ output_flag: false, solver: 'simplex', presolve: 'off' });
   }
 
   addPanel(panel: readonly number[]): void {

@@ -399,8 +399,8 @@ test('a missing file gets a plain message', async () => {
 test('usage mistakes exit 2 with one clear line and the help', async () => {
   const base = ['select', '--features', FEATURES, '--people', PEOPLE];
   const cases: [string[], RegExp][] = [
-    [[], /^kith sortition: Say what to do: select\.\n\nUsage: kith sortition select/],
-    [['choose'], /"choose" is not a sortition command; use select\./],
+    [[], /^kith sortition: Say what to do: select or replace\.\n\nUsage: kith sortition select/],
+    [['choose'], /"choose" is not a sortition command; use select or replace\./],
     [['select', '--people', PEOPLE, '--k', '4'], /Give the features file with --features\./],
     [base, /Give the panel size with --k\./],
     [[...base, '--k', '0'], /--k is "0"; the panel size must be a whole number of 1 or more\./],
@@ -437,4 +437,92 @@ test('--help prints the help and exits 0', async () => {
     assert.match(out, /^Usage: kith sortition select --features FEATURES\.csv --people PEOPLE\.csv --k N/);
     assert.match(out, /--algorithm A +leximin \| maximin \| legacy \(default leximin\)/);
   }
+});
+
+test('replace keeps the members who stay and fills the dropped seat within the quotas', async () => {
+  const first = freshOut();
+  assert.equal(
+    (
+      await run(
+        [
+          'sortition',
+          'select',
+          '--features',
+          FEATURES,
+          '--people',
+          PEOPLE,
+          '--k',
+          '4',
+          '--seed',
+          'a',
+          '--out',
+          first,
+        ].slice(1),
+      )
+    ).code,
+    0,
+  );
+  const before = readOut(first).panel;
+  const dropped = before[0]?.id as string;
+  const second = freshOut();
+  const replaced = await run([
+    'replace',
+    '--features',
+    FEATURES,
+    '--people',
+    PEOPLE,
+    '--panel',
+    path.join(first, 'panel.csv'),
+    '--dropped',
+    dropped,
+    '--seed',
+    'b',
+    '--out',
+    second,
+  ]);
+  assert.equal(replaced.code, 0, replaced.err);
+  const after = readOut(second);
+  const ids = after.panel.map((row) => row.id);
+  assert.equal(ids.length, 4);
+  assert.ok(!ids.includes(dropped), 'the member who dropped out is not on the new panel');
+  for (const row of before.slice(1)) assert.ok(ids.includes(row.id as string), `${row.id} stays`);
+  assert.equal(after.panel.filter((row) => row.Gender === 'Female').length, 2);
+  assert.equal(after.panel.filter((row) => row.Gender === 'Male').length, 2);
+  // Only people not on the old panel could take the seat, and their chances add up to the one seat.
+  const chanceOf = new Map(after.probabilities.map((row) => [row.id, Number(row.probability)]));
+  const newcomers = [...chanceOf].filter(([id]) => !before.some((row) => row.id === id));
+  assert.ok(Math.abs(newcomers.reduce((sum, [, p]) => sum + p, 0) - 1) < 1e-6);
+  assert.equal(chanceOf.get(dropped), 0);
+});
+
+test('replace explains a dropped id that is not on the panel', async () => {
+  const first = freshOut();
+  await run([
+    'select',
+    '--features',
+    FEATURES,
+    '--people',
+    PEOPLE,
+    '--k',
+    '4',
+    '--seed',
+    'a',
+    '--out',
+    first,
+  ]);
+  const onPanel = new Set(readOut(first).panel.map((row) => row.id));
+  const outsider = ['r0', 'r1', 'r2', 'r3', 'r4', 'r5'].find((id) => !onPanel.has(id)) as string;
+  const result = await run([
+    'replace',
+    '--features',
+    FEATURES,
+    '--people',
+    PEOPLE,
+    '--panel',
+    path.join(first, 'panel.csv'),
+    '--dropped',
+    outsider,
+  ]);
+  assert.equal(result.code, 1);
+  assert.match(result.err, new RegExp(`--dropped names ${outsider}, who is not on the panel`));
 });

@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { parse } from 'csv-parse/sync';
 import {
   checkQuotaArithmetic,
   parseFeatures,
@@ -17,7 +18,7 @@ import {
 import { lotteryCsv, panelCsv, probabilitiesCsv, summaryJson } from '../../lib/sortition/csv-output.js';
 import { drawIndex } from '../../lib/sortition/draw.js';
 import { makeLottery } from '../../lib/sortition/lottery.js';
-import { selectPanel } from '../../lib/sortition/select.js';
+import { replacementProblem, selectPanel } from '../../lib/sortition/select.js';
 import {
   ALGORITHMS,
   type Algorithm,
@@ -25,6 +26,7 @@ import {
   type Person,
   type Progress,
   type RandomSource,
+  type SelectionProblem,
 } from '../../lib/sortition/types.js';
 
 export const SORTITION_HELP = `Usage: kith sortition select --features FEATURES.csv --people PEOPLE.csv --k N [options]
@@ -49,6 +51,15 @@ Options:
                        both chosen
   --out DIR            where to write panel.csv, probabilities.csv, lottery.csv and summary.json
                        (default the current folder; made if missing)
+
+Usage: kith sortition replace --features FEATURES.csv --people PEOPLE.csv --panel PANEL.csv
+                              --dropped ID[,ID…] [options]
+
+Fills the seats of panel members who dropped out. Everyone else on PANEL.csv (a panel.csv from
+select, whose first column is the id) stays; the new members come from the rest of the pool,
+the quotas still hold, and the chances are as fair as the quotas allow, by the same algorithm.
+The same options apply (not --k: the panel keeps its size). panel.csv holds the whole new panel
+and probabilities.csv each respondent's chance of a seat on it.
 `;
 
 const MAX_MESSAGES_SHOWN = 50;
@@ -60,6 +71,8 @@ interface Io {
 }
 
 interface SelectArgs {
+  /** For replace: the current panel file and the ids of those who dropped out. */
+  replace?: { panelFile: string; dropped: string[] };
   featuresFile: string;
   peopleFile: string;
   k: number;
@@ -97,7 +110,7 @@ export async function runSortitionCli(
   }
   const args = parsed;
   const fail = (message: string) => {
-    io.err(`kith sortition select: ${message}\n`);
+    io.err(`kith sortition ${args.replace ? 'replace' : 'select'}: ${message}\n`);
     return 1;
   };
   const started = performance.now();
@@ -136,6 +149,13 @@ export async function runSortitionCli(
     return fail(listProblems(args.peopleFile, error.messages));
   }
   showWarnings();
+  let problem: SelectionProblem = { features, people, k: args.k };
+  if (args.replace) {
+    const replacing = replacementFor(problem, args.replace);
+    if (typeof replacing === 'string') return fail(replacing);
+    problem = replacing;
+    args.k = problem.k;
+  }
   const quotaProblems = checkQuotaArithmetic(features, people, args.k);
   if (quotaProblems.length) {
     return fail(
@@ -156,16 +176,13 @@ export async function runSortitionCli(
   let selection: Awaited<ReturnType<typeof selectPanel>>;
   let lottery: Awaited<ReturnType<typeof makeLottery>>;
   try {
-    selection = await engine.selectPanel(
-      { features, people, k: args.k },
-      {
-        algorithm: args.algorithm,
-        timeLimitSeconds: args.timeLimit,
-        onProgress,
-        // The legacy selector draws at random too; deriving its seed keeps the whole run repeatable.
-        seed: seedNumber(random),
-      },
-    );
+    selection = await engine.selectPanel(problem, {
+      algorithm: args.algorithm,
+      timeLimitSeconds: args.timeLimit,
+      onProgress,
+      // The legacy selector draws at random too; deriving its seed keeps the whole run repeatable.
+      seed: seedNumber(random),
+    });
     lottery = await engine.makeLottery(selection.distribution, people.length, args.lotterySize);
   } catch (error) {
     // The engine's messages (e.g. no panel meets the quotas once households are counted) are
@@ -175,7 +192,10 @@ export async function runSortitionCli(
   const panelNumber = drawIndex(lottery.panels.length, random);
   const panel = lottery.panels[panelNumber] ?? [];
   const probabilities = selection.distribution.probabilities;
-  const minProbability = probabilities.length ? Math.min(...probabilities) : 0;
+  // For a replacement, the smallest chance that matters is among those who could fill a seat.
+  const fixedPeople = new Set([...(problem.required ?? []), ...(problem.excluded ?? [])]);
+  const candidates = probabilities.filter((_, i) => !fixedPeople.has(i));
+  const minProbability = candidates.length ? Math.min(...candidates) : 0;
   const seconds = (performance.now() - started) / 1000;
 
   const files: [string, string][] = [
@@ -248,15 +268,32 @@ function parseSelectArgs(argv: string[]): SelectArgs | 'help' {
   const { positionals, values } = parsed;
   if (values.help) return 'help';
   const [sub, ...extra] = positionals;
-  if (sub !== 'select') {
-    throw new Error(sub ? `"${sub}" is not a sortition command; use select.` : 'Say what to do: select.');
+  if (sub !== 'select' && sub !== 'replace') {
+    throw new Error(
+      sub
+        ? `"${sub}" is not a sortition command; use select or replace.`
+        : 'Say what to do: select or replace.',
+    );
   }
   if (extra.length)
     throw new Error(`Unexpected ${extra.join(' ')}; the files are given with --features and --people.`);
   if (!values.features) throw new Error('Give the features file with --features.');
   if (!values.people) throw new Error('Give the people file with --people.');
-  if (values.k === undefined) throw new Error('Give the panel size with --k.');
-  const k = positiveWhole(values.k);
+  let replace: SelectArgs['replace'];
+  if (sub === 'replace') {
+    if (values.k !== undefined) throw new Error('replace keeps the panel its size; leave out --k.');
+    if (!values.panel) throw new Error('Give the current panel file with --panel.');
+    const dropped = (values.dropped ?? '')
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean);
+    if (!dropped.length) throw new Error('Give the ids of the members who dropped out with --dropped.');
+    replace = { panelFile: values.panel, dropped };
+  } else if (values.panel !== undefined || values.dropped !== undefined) {
+    throw new Error('--panel and --dropped are for replace, not select.');
+  }
+  if (values.k === undefined && !replace) throw new Error('Give the panel size with --k.');
+  const k = replace ? 1 : positiveWhole(values.k ?? '');
   if (k === undefined)
     throw new Error(`--k is "${values.k}"; the panel size must be a whole number of 1 or more.`);
   if (!(ALGORITHMS as readonly string[]).includes(values.algorithm)) {
@@ -297,6 +334,7 @@ function parseSelectArgs(argv: string[]): SelectArgs | 'help' {
     }
   }
   return {
+    replace,
     featuresFile: values.features,
     peopleFile: values.people,
     k,
@@ -326,9 +364,50 @@ function parseSelectOptions(argv: string[]) {
       'id-column': { type: 'string' },
       'address-columns': { type: 'string' },
       out: { type: 'string' },
+      panel: { type: 'string' },
+      dropped: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
+}
+
+/** The replacement problem for `replace`, or a message saying what is wrong with the panel file. */
+function replacementFor(
+  problem: SelectionProblem,
+  replace: NonNullable<SelectArgs['replace']>,
+): SelectionProblem | string {
+  const read = readInput(replace.panelFile);
+  if (read.error !== undefined) return read.error;
+  let rows: string[][];
+  try {
+    rows = parse(read.text, { bom: true, skip_empty_lines: true, relax_column_count: true });
+  } catch {
+    return `${replace.panelFile} is not a CSV file`;
+  }
+  const indexOf = new Map(problem.people.map((person, i) => [person.id, i]));
+  const panel: number[] = [];
+  const unknown: string[] = [];
+  for (const row of rows.slice(1)) {
+    const id = (row[0] ?? '').trim();
+    const i = indexOf.get(id);
+    if (i === undefined) unknown.push(id);
+    else panel.push(i);
+  }
+  if (unknown.length) {
+    return `${replace.panelFile} names ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ' and others' : ''}, who are not in the people file`;
+  }
+  if (!panel.length) return `${replace.panelFile} has nobody on it`;
+  const notOnPanel = replace.dropped.filter((id) => {
+    const i = indexOf.get(id);
+    return i === undefined || !panel.includes(i);
+  });
+  if (notOnPanel.length)
+    return `--dropped names ${notOnPanel.join(', ')}, who ${notOnPanel.length === 1 ? 'is' : 'are'} not on the panel`;
+  return replacementProblem(
+    { ...problem, k: panel.length },
+    panel,
+    replace.dropped.map((id) => indexOf.get(id) as number),
+  );
 }
 
 function positiveWhole(text: string): number | undefined {
