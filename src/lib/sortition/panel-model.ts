@@ -114,48 +114,25 @@ export class PanelModel {
     this.model.options.set({ output_flag: false, mip_rel_gap: 1e-9, mip_abs_gap: 1e-10 });
   }
 
-  /**
-   * The panel with the largest total weight. With `enough`, the search stops as soon as it has
-   * found a panel worth more than `enough` or proved that none is (column generation needs no
-   * more than that); `start` seeds the search with a known panel.
-   */
-  best(
-    weights: ArrayLike<number>,
-    options: { enough?: number; start?: number[]; timeLimit?: number } = {},
-  ): BestPanel {
+  /** The panel with the largest total weight; `start` seeds the search with a known panel. */
+  best(weights: ArrayLike<number>, options: { start?: number[]; timeLimit?: number } = {}): BestPanel {
     this.calls++;
     const costs = Float64Array.from(weights);
     this.model.changeColsCost({ kind: 'range', from: 0, to: this.n - 1 }, costs);
+    const { timeLimit } = options;
     this.model.options.set({
-      time_limit:
-        options.timeLimit !== undefined && Number.isFinite(options.timeLimit) ? options.timeLimit : 1e30,
+      time_limit: timeLimit !== undefined && Number.isFinite(timeLimit) ? timeLimit : 1e30,
     });
     if (options.start) {
       const colValue = new Float64Array(this.n);
       for (const i of options.start) colValue[i] = 1;
       this.model.setSolution({ colValue });
     }
-    const { enough } = options;
-    let bound = Number.POSITIVE_INFINITY;
-    const mipInterrupt = this.highs.constants.callbackType.mipInterrupt;
-    this.model.run(
-      enough === undefined
-        ? undefined
-        : {
-            [mipInterrupt](event: {
-              data: { mip_primal_bound?: number; mip_dual_bound?: number };
-              interrupt(): void;
-            }) {
-              const primal = event.data.mip_primal_bound ?? Number.NEGATIVE_INFINITY;
-              const dual = event.data.mip_dual_bound ?? Number.POSITIVE_INFINITY;
-              if (primal > enough || dual <= enough) event.interrupt();
-            },
-          },
-    );
-    const status = this.model.getModelStatus();
-    if (status === this.highs.constants.modelStatus.infeasible) return { panel: null, value: 0, bound: 0 };
-    const info = this.model.info;
-    bound = Number(info.get('mip_dual_bound'));
+    this.model.run();
+    if (this.model.getModelStatus() === this.highs.constants.modelStatus.infeasible) {
+      return { panel: null, value: 0, bound: 0 };
+    }
+    let bound = Number(this.model.info.get('mip_dual_bound'));
     const colValue = this.model.getSolution().colValue;
     const panel: number[] = [];
     for (let i = 0; i < this.n; i++) if ((colValue[i] as number) > 0.5) panel.push(i);

@@ -15,7 +15,8 @@ export class PanelSearch {
   private readonly maxes: Int32Array;
   /** Household number per person, or −1. */
   private readonly household: Int32Array;
-  private readonly allowed: Uint8Array;
+  /** Everyone who may sit on a panel. */
+  private readonly candidates: number[];
   private readonly required: Uint8Array;
 
   constructor(problem: SelectionProblem) {
@@ -45,8 +46,8 @@ export class PanelSearch {
       if (!households.has(person.household)) households.set(person.household, households.size);
       return households.get(person.household) ?? -1;
     });
-    this.allowed = new Uint8Array(this.n).fill(1);
-    for (const i of problem.excluded ?? []) this.allowed[i] = 0;
+    const excluded = new Set(problem.excluded ?? []);
+    this.candidates = problem.people.map((_, i) => i).filter((i) => !excluded.has(i));
     this.required = new Uint8Array(this.n);
     for (const i of problem.required ?? []) this.required[i] = 1;
   }
@@ -72,6 +73,9 @@ export class PanelSearch {
       if ((household[i] as number) >= 0) holderOf.set(household[i] as number, i);
     }
     const current = [...panel];
+    // Candidates heaviest first: for each member, the scan stops at the first candidate too light
+    // to beat the best swap so far, which in practice is after a handful.
+    const order = this.candidates.slice().sort((a, b) => (weights[b] as number) - (weights[a] as number));
     for (let swap = 0; swap < maxSwaps; swap++) {
       let bestGain = tolerance;
       let bestPosition = -1;
@@ -80,10 +84,10 @@ export class PanelSearch {
         const out = current[position] as number;
         if (this.required[out]) continue;
         const outWeight = weights[out] as number;
-        for (let candidate = 0; candidate < this.n; candidate++) {
-          if (members[candidate] || !this.allowed[candidate]) continue;
+        for (const candidate of order) {
           const gain = (weights[candidate] as number) - outWeight;
-          if (gain <= bestGain) continue;
+          if (gain <= bestGain) break;
+          if (members[candidate]) continue;
           let fits = true;
           for (let f = 0; f < F; f++) {
             const a = cell[out * F + f] as number;
