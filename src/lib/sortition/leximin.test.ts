@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import type { Highs } from './highs.js';
 import { getHighs } from './highs.js';
 import { leximin } from './leximin.js';
+import { CENSUS_LIKE, syntheticProblem } from './synthetic.js';
 import type { Distribution, Feature, SelectionProblem } from './types.js';
 
 /** A one-feature problem: `values[i]` is person i's value; quotas per value. */
@@ -233,5 +234,20 @@ describe('LEXIMIN matches the definition on small random pools', () => {
       }),
       { numRuns: 20 },
     );
+  });
+});
+
+describe('a time limit', () => {
+  it('returns a valid distribution marked not optimal, with a bound no lower than its smallest chance', async () => {
+    const p = syntheticProblem({ n: 120, k: 12, features: CENSUS_LIKE, seed: 3, slack: 1 });
+    const full = await leximin(p);
+    const stopped = await leximin(p, { timeLimitSeconds: 0 });
+    assert.equal(stopped.optimal, false);
+    assertWellFormed(p, stopped.distribution);
+    const min = Math.min(...stopped.distribution.probabilities);
+    const fairest = Math.min(...full.distribution.probabilities);
+    assert.ok(min <= fairest + 1e-7, 'an early stop is never fairer than the proven answer');
+    assert.ok(stopped.bound >= fairest - 1e-7, 'the bound is a true upper bound');
+    assert.ok(stopped.bound >= min - 1e-9);
   });
 });
