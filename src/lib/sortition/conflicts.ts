@@ -6,7 +6,7 @@
  */
 import type { Highs, HighsModel } from './highs.js';
 import { getHighs } from './highs.js';
-import { type PanelRow, panelRows, personBounds } from './panel-model.js';
+import { createPanelProgram, type PanelRow, panelRows } from './panel-model.js';
 import type { SelectionProblem } from './types.js';
 
 export interface QuotaConflict {
@@ -18,7 +18,7 @@ export interface QuotaConflict {
 export async function findQuotaConflict(problem: SelectionProblem): Promise<QuotaConflict | null> {
   const highs = await getHighs();
   const rows = panelRows(problem);
-  const model = buildFeasibilityModel(highs, problem, rows);
+  const model = createPanelProgram(highs, problem, rows);
   try {
     if (hasPanel(highs, model)) return null;
     const kept: PanelRow[] = [];
@@ -33,37 +33,6 @@ export async function findQuotaConflict(problem: SelectionProblem): Promise<Quot
   } finally {
     model.dispose();
   }
-}
-
-function buildFeasibilityModel(highs: Highs, problem: SelectionProblem, rows: PanelRow[]) {
-  const n = problem.people.length;
-  const { lower, upper } = personBounds(problem);
-  const starts = new Int32Array(rows.length + 1);
-  const indices: number[] = [];
-  rows.forEach((row, r) => {
-    indices.push(...row.members);
-    starts[r + 1] = indices.length;
-  });
-  const model = highs.createModel({
-    numCols: n,
-    numRows: rows.length,
-    colCost: new Float64Array(n),
-    colLower: lower,
-    colUpper: upper,
-    rowLower: Float64Array.from(rows, (row) => row.min),
-    rowUpper: Float64Array.from(rows, (row) => row.max),
-    matrix: {
-      format: 'csr',
-      numRows: rows.length,
-      numCols: n,
-      starts,
-      indices: Int32Array.from(indices),
-      values: new Float64Array(indices.length).fill(1),
-    },
-    integrality: new Int32Array(n).fill(highs.constants.variableType.integer),
-  });
-  model.options.set({ output_flag: false });
-  return model;
 }
 
 function hasPanel(highs: Highs, model: HighsModel): boolean {

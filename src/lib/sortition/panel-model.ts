@@ -55,14 +55,43 @@ export function panelRows(problem: SelectionProblem): PanelRow[] {
   return rows;
 }
 
-/** Column bounds: required people are fixed in, excluded people fixed out. */
-export function personBounds(problem: SelectionProblem): { lower: Float64Array; upper: Float64Array } {
+/**
+ * The panel program as a HiGHS model (maximising, objective all zero until set). Required people
+ * are fixed in and excluded people fixed out through their bounds.
+ */
+export function createPanelProgram(highs: Highs, problem: SelectionProblem, rows: PanelRow[]): HighsModel {
   const n = problem.people.length;
   const lower = new Float64Array(n);
   const upper = new Float64Array(n).fill(1);
   for (const i of problem.required ?? []) lower[i] = 1;
   for (const i of problem.excluded ?? []) upper[i] = 0;
-  return { lower, upper };
+  const starts = new Int32Array(rows.length + 1);
+  const indices: number[] = [];
+  rows.forEach((row, r) => {
+    indices.push(...row.members);
+    starts[r + 1] = indices.length;
+  });
+  const model = highs.createModel({
+    numCols: n,
+    numRows: rows.length,
+    sense: highs.constants.objectiveSense.maximize,
+    colCost: new Float64Array(n),
+    colLower: lower,
+    colUpper: upper,
+    rowLower: Float64Array.from(rows, (row) => row.min),
+    rowUpper: Float64Array.from(rows, (row) => row.max),
+    matrix: {
+      format: 'csr',
+      numRows: rows.length,
+      numCols: n,
+      starts,
+      indices: Int32Array.from(indices),
+      values: new Float64Array(indices.length).fill(1),
+    },
+    integrality: new Int32Array(n).fill(highs.constants.variableType.integer),
+  });
+  model.options.set({ output_flag: false });
+  return model;
 }
 
 export interface BestPanel {
@@ -84,33 +113,7 @@ export class PanelModel {
     problem: SelectionProblem,
   ) {
     this.n = problem.people.length;
-    const rows = panelRows(problem);
-    const { lower, upper } = personBounds(problem);
-    const starts = new Int32Array(rows.length + 1);
-    const indices: number[] = [];
-    rows.forEach((row, r) => {
-      indices.push(...row.members);
-      starts[r + 1] = indices.length;
-    });
-    this.model = highs.createModel({
-      numCols: this.n,
-      numRows: rows.length,
-      sense: highs.constants.objectiveSense.maximize,
-      colCost: new Float64Array(this.n),
-      colLower: lower,
-      colUpper: upper,
-      rowLower: Float64Array.from(rows, (row) => row.min),
-      rowUpper: Float64Array.from(rows, (row) => row.max),
-      matrix: {
-        format: 'csr',
-        numRows: rows.length,
-        numCols: this.n,
-        starts,
-        indices: Int32Array.from(indices),
-        values: new Float64Array(indices.length).fill(1),
-      },
-      integrality: new Int32Array(this.n).fill(highs.constants.variableType.integer),
-    });
+    this.model = createPanelProgram(highs, problem, panelRows(problem));
     this.model.options.set({ output_flag: false, mip_rel_gap: 1e-9, mip_abs_gap: 1e-10 });
   }
 
