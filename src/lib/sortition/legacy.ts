@@ -5,6 +5,7 @@
  * person is chosen, which is what the comparison shows.
  */
 import { seededRandom } from '../random/seeded.js';
+import { uniformChances } from './chances.js';
 import type { SelectionProblem } from './types.js';
 
 const MAX_ATTEMPTS = 100;
@@ -25,7 +26,7 @@ interface Prepared {
 export function legacyPanel(
   problem: SelectionProblem,
   random: () => number,
-  maxAttempts = 100,
+  maxAttempts = MAX_ATTEMPTS,
 ): number[] | null {
   const prepared = prepare(problem);
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
@@ -43,7 +44,6 @@ export function legacyLottery(
 ): { panels: number[][]; probabilities: number[] } {
   const random = seededRandom(seed);
   const panels: number[][] = [];
-  const counts = new Array<number>(problem.people.length).fill(0);
   for (let draw = 0; draw < m; draw++) {
     const panel = legacyPanel(problem, random, MAX_ATTEMPTS);
     if (!panel) {
@@ -52,9 +52,8 @@ export function legacyLottery(
       );
     }
     panels.push(panel);
-    for (const person of panel) counts[person] = (counts[person] as number) + 1;
   }
-  return { panels, probabilities: counts.map((count) => count / m) };
+  return { panels, probabilities: uniformChances(panels, problem.people.length) };
 }
 
 function prepare(problem: SelectionProblem): Prepared {

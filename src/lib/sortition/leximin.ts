@@ -103,16 +103,21 @@ export async function leximin(problem: SelectionProblem, options: LeximinOptions
         if (dual.panelCount > PRUNE_ABOVE * (n + 1)) dual.pruneSlackPanels();
         // The integer program finds the heaviest panel of all: with exact pricing, column generation
         // needs several times fewer rounds than with panels that merely beat the cap (measured).
-        stats.ilpCalls++;
+        // The heaviest known panels seed it and, after it, the local search.
+        const heaviest = panels.heaviest(weights, SEARCH_STARTS);
         const best = panelModel.best(weights, {
-          start: panels.bestUnder(weights),
+          start: heaviest[0],
           timeLimit: Math.max(1, deadline - seconds()),
         });
         if (firstLevelValue === null) bound = Math.min(bound, best.bound - settledValue(settled, weights));
         if (best.panel && best.value > cap + PRICE_TOLERANCE && !dual.has(best.panel)) {
           // The integer program's panel, and more found around it by the local search.
           offer(best.panel);
-          for (const panel of findBetterPanels(search, panels, dual, weights, cap, best.panel)) offer(panel);
+          // The first search from the integer program's panel finds nothing (it is the heaviest
+          // of all) but damps its members, so the second looks around it; then the heaviest
+          // known panels.
+          const starts = [best.panel, best.panel, ...heaviest.slice(0, SEARCH_STARTS - 1)];
+          for (const panel of findBetterPanels(search, starts, dual, weights, cap)) offer(panel);
           continue;
         }
         if (best.bound > cap + PRICE_TOLERANCE) {
@@ -193,16 +198,13 @@ function coverEveryone(model: PanelModel, panels: PanelSet, n: number): Uint8Arr
  */
 function findBetterPanels(
   search: PanelSearch,
-  panels: PanelSet,
+  starts: number[][],
   inProgram: { has(panel: readonly number[]): boolean },
   weights: Float64Array,
   cap: number,
-  extraStart?: number[],
 ): number[][] {
   const found: number[][] = [];
   const damped = Float64Array.from(weights);
-  const starts = panels.topUnder(weights, SEARCH_STARTS);
-  if (extraStart) starts.unshift(extraStart);
   let misses = 0;
   for (
     let attempt = 0;
@@ -242,28 +244,20 @@ class PanelSet {
     return this.list.length;
   }
 
-  has(panel: readonly number[]): boolean {
-    return this.keys.has(panel.join(','));
-  }
-
-  add(panel: number[]): boolean {
+  add(panel: number[]): void {
     const key = panel.join(',');
-    if (this.keys.has(key)) return false;
+    if (this.keys.has(key)) return;
     this.keys.add(key);
     this.list.push(panel);
-    return true;
   }
 
-  topUnder(weights: ArrayLike<number>, count: number): number[][] {
+  /** The `count` known panels of largest total weight, heaviest first. */
+  heaviest(weights: ArrayLike<number>, count: number): number[][] {
     return this.list
       .map((panel) => ({ panel, weight: panelWeight(panel, weights) }))
       .sort((a, b) => b.weight - a.weight)
       .slice(0, count)
       .map(({ panel }) => panel);
-  }
-
-  bestUnder(weights: ArrayLike<number>): number[] | undefined {
-    return this.topUnder(weights, 1)[0];
   }
 }
 

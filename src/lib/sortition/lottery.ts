@@ -7,6 +7,7 @@
  * close as possible to m times their chance in the distribution.
  */
 import type { Model } from 'highs';
+import { uniformChances } from './chances.js';
 import { getHighs } from './highs.js';
 import type { Distribution, Lottery } from './types.js';
 
@@ -47,12 +48,7 @@ export async function makeLottery(distribution: Distribution, n: number, m = 100
     for (let r = 0; r < count; r++) lotteryPanels.push([...(panels[c] as number[])]);
   });
 
-  // Count first and divide once, so chances are exact multiples of 1/m rather than sums of floats.
-  const memberCounts = new Array<number>(n).fill(0);
-  for (const panel of lotteryPanels) {
-    for (const person of panel) memberCounts[person] = (memberCounts[person] as number) + 1;
-  }
-  const lotteryChances = memberCounts.map((count) => count / m);
+  const lotteryChances = uniformChances(lotteryPanels, n);
   const maxDeviation = lotteryChances.reduce(
     (worst, chance, i) => Math.max(worst, Math.abs(chance - (distribution.probabilities[i] ?? 0))),
     0,

@@ -114,7 +114,7 @@ export class PanelModel {
   ) {
     this.n = problem.people.length;
     this.model = createPanelProgram(highs, problem, panelRows(problem));
-    this.model.options.set({ output_flag: false, mip_rel_gap: 1e-9, mip_abs_gap: 1e-10 });
+    this.model.options.set({ mip_rel_gap: 1e-9, mip_abs_gap: 1e-10 });
   }
 
   /** The panel with the largest total weight; `start` seeds the search with a known panel. */

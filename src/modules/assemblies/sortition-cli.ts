@@ -154,12 +154,13 @@ export async function runSortitionCli(
     const replacing = replacementFor(problem, args.replace);
     if (typeof replacing === 'string') return fail(replacing);
     problem = replacing;
-    args.k = problem.k;
   }
-  const quotaProblems = checkQuotaArithmetic(features, people, args.k);
+  // A replacement keeps the current panel's size, so from here the size is the problem's.
+  const { k } = problem;
+  const quotaProblems = checkQuotaArithmetic(features, people, k);
   if (quotaProblems.length) {
     return fail(
-      `no panel of ${args.k} can meet the quotas:\n${quotaProblems.map((p) => `  ${p}\n`).join('')}`.trimEnd(),
+      `no panel of ${k} can meet the quotas:\n${quotaProblems.map((p) => `  ${p}\n`).join('')}`.trimEnd(),
     );
   }
 
@@ -207,7 +208,7 @@ export async function runSortitionCli(
       summaryJson({
         algorithm: selection.algorithm,
         n: people.length,
-        k: args.k,
+        k,
         min_probability: minProbability,
         seconds,
         random: random.value,
@@ -293,6 +294,7 @@ function parseSelectArgs(argv: string[]): SelectArgs | 'help' {
     throw new Error('--panel and --dropped are for replace, not select.');
   }
   if (values.k === undefined && !replace) throw new Error('Give the panel size with --k.');
+  // replace takes its size from the panel file once it is read; 1 only holds the place.
   const k = replace ? 1 : positiveWhole(values.k ?? '');
   if (k === undefined)
     throw new Error(`--k is "${values.k}"; the panel size must be a whole number of 1 or more.`);
