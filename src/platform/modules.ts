@@ -1,3 +1,4 @@
+import assemblies from '../modules/assemblies/index.js';
 import budgeting from '../modules/budgeting/index.js';
 import directory from '../modules/directory/index.js';
 import mutualAid from '../modules/mutual-aid/index.js';
@@ -10,7 +11,15 @@ import type { ModuleDefinition } from './module-definition.js';
  * Every feature module, in navigation order. A new module is one folder in src/modules and
  * one line here; each place switches modules on and off in its settings.
  */
-export const modules: readonly ModuleDefinition[] = [directory, mutualAid, spaces, streets, budgeting, wards];
+export const modules: readonly ModuleDefinition[] = [
+  directory,
+  mutualAid,
+  spaces,
+  streets,
+  budgeting,
+  assemblies,
+  wards,
+];
 
 export function moduleByName(name: string): ModuleDefinition | undefined {
   return modules.find((m) => m.name === name);

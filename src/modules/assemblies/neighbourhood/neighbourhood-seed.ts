@@ -1,0 +1,4 @@
+import type { SeedContext } from '../../../platform/module-definition.js';
+
+/** Placeholder: this part's demo data is being built. */
+export async function seedNeighbourhood(_ctx: SeedContext): Promise<void> {}

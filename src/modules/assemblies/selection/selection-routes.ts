@@ -1,0 +1,4 @@
+import type { FastifyInstance } from 'fastify';
+
+/** Placeholder: this part's routes are being built. */
+export async function selectionRoutes(_app: FastifyInstance) {}
