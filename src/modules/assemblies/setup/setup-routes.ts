@@ -50,7 +50,7 @@ import {
 } from './session-service.js';
 
 type A = { Params: { assembly: string } };
-type S = { Params: { assembly: string; session: string } };
+type S = { Params: { assembly: string; assemblySession: string } };
 type Done = { Querystring: { done?: string } };
 type FormState = { values?: Record<string, string>; errors?: FormError[] };
 
@@ -425,7 +425,7 @@ export async function setupRoutes(app: FastifyInstance) {
 
   async function sessionPage(request: FastifyRequest<S>, reply: FastifyReply, state: FormState = {}) {
     const assembly = await getAssembly(ctx(request), request.params.assembly);
-    const session = await getSession(ctx(request), assembly.slug, request.params.session);
+    const session = await getSession(ctx(request), assembly.slug, request.params.assemblySession);
     if (state.errors?.length) reply.code(422);
     const at = `${base(request)}/${assembly.slug}/sessions/${session.position}`;
     return reply.page('assemblies/setup/views/session.njk', {
@@ -442,18 +442,18 @@ export async function setupRoutes(app: FastifyInstance) {
     });
   }
 
-  app.get<S>('/assemblies/:assembly/sessions/:session/edit', needs(MANAGE), async (request, reply) =>
+  app.get<S>('/assemblies/:assembly/sessions/:assemblySession/edit', needs(MANAGE), async (request, reply) =>
     sessionPage(request, reply),
   );
 
   app.post<S>(
-    '/assemblies/:assembly/sessions/:session',
+    '/assemblies/:assembly/sessions/:assemblySession',
     { ...needs(MANAGE), ...csrf },
     async (request, reply) => {
       const form = readSessionForm(request);
       if (!form.ok) return sessionPage(request, reply, form);
       try {
-        await updateSession(ctx(request), request.params.assembly, request.params.session, form.data);
+        await updateSession(ctx(request), request.params.assembly, request.params.assemblySession, form.data);
       } catch (error) {
         if (error instanceof Invalid)
           return sessionPage(request, reply, { values: form.values, errors: errorsFrom(error, request) });
@@ -464,10 +464,10 @@ export async function setupRoutes(app: FastifyInstance) {
   );
 
   app.post<S>(
-    '/assemblies/:assembly/sessions/:session/remove',
+    '/assemblies/:assembly/sessions/:assemblySession/remove',
     { ...needs(MANAGE), ...csrf },
     async (request, reply) => {
-      await removeSession(ctx(request), request.params.assembly, request.params.session);
+      await removeSession(ctx(request), request.params.assembly, request.params.assemblySession);
       return reply.redirect(`${base(request)}/${request.params.assembly}/sessions?done=removed`, 303);
     },
   );
