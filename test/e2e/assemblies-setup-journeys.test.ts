@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
+import { axeViolations } from '../helpers/axe.js';
 import { makePerson } from '../helpers/people.js';
 import { expectAccessible, expectAccessibleAsPosted, useServedApp } from '../helpers/served-app.js';
 
@@ -82,4 +83,37 @@ test('an officer sets up a citizens’ assembly: details, Census quotas with one
   assert.match(publicPage, /6 to 9/);
   assert.match(publicPage, /% of residents are Female → [\d.]+ of 30 seats/);
   await expectAccessible(visitor);
+});
+
+test('the demo assemblies’ public and set-up pages pass axe wide and narrow, and need no script', async () => {
+  const admin = await makePerson(server.db, { roles: ['place-admin'] });
+  const signedIn = await server.signedIn(admin.email, '/trafford/assemblies/climate');
+  const context = await server.browser.newContext();
+  await context.addCookies(await signedIn.context().cookies());
+  const page = await context.newPage();
+  const failures: string[] = [];
+  for (const url of [
+    '/trafford/assemblies',
+    '/trafford/assemblies/climate',
+    '/trafford/assemblies/high-streets',
+    '/trafford/assemblies/climate/edit',
+    '/trafford/assemblies/climate/quotas',
+    '/trafford/assemblies/climate/sessions',
+    '/trafford/assemblies/climate/sessions/1/edit',
+    '/trafford/assemblies/climate/officers',
+  ]) {
+    const res = await page.goto(server.baseUrl + url);
+    assert.equal(res?.status(), 200, url);
+    assert.equal(await page.locator('h1').count(), 1, `${url} has one h1`);
+    assert.equal(await page.locator('script').count(), 0, `${url} has no script`);
+    for (const viewport of [
+      { width: 1280, height: 900 },
+      { width: 360, height: 740 },
+    ]) {
+      await page.setViewportSize(viewport);
+      for (const v of await axeViolations(page))
+        failures.push(`${url} @${viewport.width}px: ${v.id} ${v.help}\n  ${v.targets.join('\n  ')}`);
+    }
+  }
+  assert.deepEqual(failures, []);
 });
