@@ -236,6 +236,27 @@ test('quotas: filled in from the Census, one edited and saved; impossible quotas
     `${path}/quotas/features`,
   );
   assert.equal(custom.statusCode, 303);
+  // Halving the panel after the quotas were set: the quotas page says they no longer fit.
+  const smaller = await submitForm(t.app, {
+    cookie: officer.cookie,
+    formUrl: `${path}/edit`,
+    postUrl: path,
+    fields: details({ title: 'Quota Form Assembly', panelSize: '10' }),
+  });
+  assert.equal(smaller.statusCode, 303);
+  const misfit = await t.app.inject({ url: `${path}/quotas`, headers: { cookie: officer.cookie } });
+  assert.match(misfit.body, /These quotas do not fit a panel of 10 members/);
+  assert.match(
+    (await t.app.inject({ url: '/trafford/assemblies/climate/quotas', headers: { cookie: officer.cookie } }))
+      .body,
+    /Fill in from the Census/,
+  );
+  assert.doesNotMatch(
+    (await t.app.inject({ url: '/trafford/assemblies/climate/quotas', headers: { cookie: officer.cookie } }))
+      .body,
+    /do not fit a panel/,
+  );
+
   const missing = await post({ name: '', values: 'Only one' }, `${path}/quotas/features`);
   assert.equal(missing.statusCode, 422);
   assert.match(missing.body, /href="#feature-name">Enter a name for the characteristic/);

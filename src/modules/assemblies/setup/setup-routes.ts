@@ -37,6 +37,7 @@ import {
   fillFromCensus,
   quotaId,
   quotaName,
+  quotaProblemsById,
   readQuotaForm,
   saveQuotas,
 } from './quota-service.js';
@@ -286,6 +287,9 @@ export async function setupRoutes(app: FastifyInstance) {
       action: `${base(request)}/${assembly.slug}/quotas`,
       csrfToken: reply.generateCsrf(),
       hasCensus: CENSUS_PLACES.has(requirePlace(request).slug),
+      // Quotas saved for another panel size (the details were changed since) no longer fit.
+      misfit:
+        !state.errors && Object.keys(quotaProblemsById(assembly.features, assembly.panelSize)).length > 0,
       errors: [...errorList, ...customErrors],
       features: features.map((f) => ({
         ...f,
