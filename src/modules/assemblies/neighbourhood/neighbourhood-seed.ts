@@ -6,6 +6,8 @@ import { getWard } from '../../wards/ward-service.js';
 
 /** A published Altrincham story, for pages that need one (demoParams `story`). */
 export const DEMO_STORY_ID = 'c0a1e5b0-0000-4000-8000-000000000101';
+/** Altrincham's first meeting, for pages that need one (demoParams `meeting`). */
+export const DEMO_MEETING_ID = 'c0a1e5b0-0000-4000-8001-000000000000';
 /** The ward the wards module's demo pages use: it has a neighbourhood assembly too. */
 export const DEMO_WARD_SLUG = 'altrincham';
 
@@ -418,11 +420,18 @@ export async function seedNeighbourhood({ db, place, log }: SeedContext): Promis
       );
       if (!created.length) continue;
       added++;
-      for (const m of a.meetings) {
+      for (const [i, m] of a.meetings.entries()) {
         const day = londonParts(new Date(now + m.daysFromNow * 86_400_000)).date;
         await tx.query(
-          `insert into neighbourhood_meetings (assembly_id, starts_at, venue, what_happened) values ($1, $2, $3, $4)`,
-          [a.id, londonAt(day, m.time), m.venue, m.whatHappened],
+          `insert into neighbourhood_meetings (id, assembly_id, starts_at, venue, what_happened)
+           values ($1, $2, $3, $4, $5)`,
+          [
+            `c0a1e5b0-0000-4000-8001-${String(ASSEMBLIES.indexOf(a) * 10 + i).padStart(12, '0')}`,
+            a.id,
+            londonAt(day, m.time),
+            m.venue,
+            m.whatHappened,
+          ],
         );
       }
       const themeIds = new Map<string, string>();
