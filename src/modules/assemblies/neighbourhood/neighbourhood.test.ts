@@ -12,6 +12,7 @@ import type { ServiceContext } from '../../../platform/http/request-context.js';
 import type { Role } from '../../../platform/module-definition.js';
 import { findPlaceBySlug, type Place } from '../../../platform/places/place-service.js';
 import { audioKind, withoutId3 } from './audio-kind.js';
+import { neighbourhoodPrivacy } from './neighbourhood-privacy.js';
 import {
   addAction,
   addMeeting,
@@ -411,4 +412,27 @@ test('the demo has neighbourhood assemblies in the wards module demo ward and th
   );
   assert.equal(pending[0]?.n, 2);
   assert.ok(demo.every((a) => a.nextMeeting && a.nextMeeting.startsAt.getTime() > Date.now()));
+});
+
+test('an author can download their stories; deleting the account removes unpublished ones and unnames the rest', async () => {
+  const { ward, facilitator } = await freshWard();
+  const author = await person();
+  const published = await addStory(author.ctx, await store(), ward, STORY, {});
+  const waiting = await addStory(
+    author.ctx,
+    await store(),
+    ward,
+    { ...STORY, mattered: 'Not checked yet' },
+    {},
+  );
+  await publishStory(facilitator.ctx, ward, published);
+  const me = { userId: author.userId, email: author.email };
+  const exported = await neighbourhoodPrivacy.exportFor?.(t.db, me);
+  assert.equal(exported?.neighbourhood_stories?.length, 2);
+  const kept = await t.db.transaction((tx) => neighbourhoodPrivacy.eraseFor?.(tx, me) ?? Promise.resolve([]));
+  assert.deepEqual(kept, ['assemblies.neighbourhood.privacy.keptOnErase']);
+  await assert.rejects(getStory(facilitator.ctx, ward, waiting), NotFound);
+  const { story } = await getStory(await visitor(), ward, published);
+  assert.equal(story.displayName, null);
+  assert.equal(story.mattered, STORY.mattered);
 });
