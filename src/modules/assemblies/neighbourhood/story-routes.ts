@@ -136,7 +136,9 @@ export async function storyRoutes(app: FastifyInstance) {
       const url = wardUrl(request, assembly.ward.slug);
       const done = request.query.done;
       return reply.page(`${V}/story.njk`, {
-        pageTitle: t(`${M}.story.title`, { name: shownAs(request, story, assembly.ward.name) }),
+        pageTitle: story.displayName
+          ? t(`${M}.story.title`, { name: story.displayName })
+          : t(`${M}.story.titleAnonymous`, { ward: assembly.ward.name }),
         assembly,
         story: {
           ...story,
