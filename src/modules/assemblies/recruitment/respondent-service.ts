@@ -17,7 +17,7 @@ import { readInvitationCode } from './invitation-codes.js';
 const E = 'assemblies.recruitment.register.errors';
 
 /** Registration attempts per network address in a window: codes cannot be guessed. */
-export const REGISTRATIONS_PER_ADDRESS = 20;
+export const REGISTRATIONS_PER_ADDRESS = 60;
 export const REGISTRATION_WINDOW_MS = 15 * 60_000;
 
 /** Counts below this are published as "fewer than 5". */
