@@ -1,5 +1,6 @@
+import PDFDocument from 'pdfkit';
 import { encode } from 'uqr';
-import { openTaggedPdf, PDF_LINK_COLOUR, PDF_MARGIN, textWriter } from '../../../platform/pdf/tagged-pdf.js';
+import { PDF_LINK_COLOUR, PDF_MARGIN, printable, textWriter } from '../../../platform/pdf/tagged-pdf.js';
 import { formatInvitationCode } from './invitation-codes.js';
 
 /**
@@ -52,61 +53,100 @@ function qrRuns(url: string): { size: number; runs: { x: number; y: number; widt
   return { size: matrix.length, runs };
 }
 
-/** The letters as one tagged PDF (an assembly sends a few thousand at most). */
-export async function invitationLettersPdf(
+// How much unread PDF may wait in memory before writing pauses for the reader.
+const HIGH_WATER = 4 * 1024 * 1024;
+
+/**
+ * The letters as one tagged PDF (the settings of openTaggedPdf), written as the invitations
+ * arrive and returned at once as a readable stream: a draw of 50,000 letters never sits in
+ * memory.
+ */
+export function invitationLettersPdf(
   words: InvitationLetterWords,
   pageUrl: string,
   invitations: AsyncIterable<LetterInvitation[]>,
   options: { compress?: boolean; now: Date },
-): Promise<Buffer> {
-  const pdf = openTaggedPdf(
-    { title: words.title, author: words.author, caption: words.caption, lang: words.lang },
-    { now: options.now, compress: options.compress ?? true },
-  );
-  const { doc, root } = pdf;
-  let pages = 0;
-  for await (const slice of invitations) {
-    for (const l of slice) {
-      doc.addPage();
-      pages++;
-      const say = textWriter(pdf, BODY);
-      const code = formatInvitationCode(l.code);
-      const url = registerUrl(pageUrl, l.code);
-      say(words.caption, { size: 10, gap: 0.4, colour: '#505a5f' });
-      say(l.address, {});
-      say(l.postcode, { gap: 1.2 });
-      say(words.heading, { font: 'Helvetica-Bold', size: 18, type: 'H1', gap: 0.5 });
-      say(words.questionLabel, { font: 'Helvetica-Bold', size: 12, type: 'H2', gap: 0.2 });
-      say(words.question, { gap: 0.6 });
-      for (const p of words.involves) say(p, { gap: 0.4 });
-      say(words.codeLabel, { font: 'Helvetica-Bold', size: 12, type: 'H2', gap: 0.2 });
-      say(code, { font: 'Courier-Bold', size: 22, gap: 0.5 });
-      for (const [i, step] of words.steps({ code, url: pageUrl }).entries())
-        say(`${i + 1}. ${step}`, { gap: 0.2 });
-      doc.moveDown(0.4);
-      const qr = qrRuns(url);
-      const size = (qr.size + QUIET_ZONE * 2) * QR_UNIT;
-      const top = Math.ceil(doc.y);
-      root.add(
-        doc.struct('Figure', { alt: words.qrAlt }, () => {
-          doc.rect(PDF_MARGIN, top, size, size).fill('#ffffff');
-          for (const run of qr.runs)
-            doc.rect(
-              PDF_MARGIN + (run.x + QUIET_ZONE) * QR_UNIT,
-              top + (run.y + QUIET_ZONE) * QR_UNIT,
-              run.width * QR_UNIT,
-              QR_UNIT,
-            );
-          doc.fill('#000000');
-        }),
-      );
-      doc.y = top + size + 4;
-      say(url, { colour: PDF_LINK_COLOUR, link: url, gap: 0.6, size: 10 });
-      say(words.footer, { size: 9, colour: '#505a5f' });
-    }
+): PDFKit.PDFDocument {
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: { top: PDF_MARGIN, left: PDF_MARGIN, right: PDF_MARGIN, bottom: PDF_MARGIN },
+    autoFirstPage: false,
+    compress: options.compress ?? true,
+    pdfVersion: '1.7',
+    tagged: true,
+    lang: words.lang,
+    displayTitle: true,
+    info: {
+      Title: words.title,
+      Author: words.author,
+      Subject: words.caption,
+      Creator: 'Kith',
+      CreationDate: options.now,
+    },
+  });
+  const root = doc.struct('Document');
+  doc.addStructure(root);
+
+  function letter(l: LetterInvitation) {
+    doc.addPage();
+    const say = textWriter({ doc, root }, BODY);
+    const code = formatInvitationCode(l.code);
+    const url = registerUrl(pageUrl, l.code);
+    say(words.caption, { size: 10, gap: 0.4, colour: '#505a5f' });
+    say(l.address, {});
+    say(l.postcode, { gap: 1.2 });
+    say(words.heading, { font: 'Helvetica-Bold', size: 18, type: 'H1', gap: 0.5 });
+    say(words.questionLabel, { font: 'Helvetica-Bold', size: 12, type: 'H2', gap: 0.2 });
+    say(words.question, { gap: 0.6 });
+    for (const p of words.involves) say(p, { gap: 0.4 });
+    say(words.codeLabel, { font: 'Helvetica-Bold', size: 12, type: 'H2', gap: 0.2 });
+    say(code, { font: 'Courier-Bold', size: 22, gap: 0.5 });
+    for (const [i, step] of words.steps({ code, url: pageUrl }).entries())
+      say(`${i + 1}. ${step}`, { gap: 0.2 });
+    doc.moveDown(0.4);
+    const qr = qrRuns(url);
+    const size = (qr.size + QUIET_ZONE * 2) * QR_UNIT;
+    const top = Math.ceil(doc.y);
+    root.add(
+      doc.struct('Figure', { alt: printable(words.qrAlt) }, () => {
+        doc.rect(PDF_MARGIN, top, size, size).fill('#ffffff');
+        for (const run of qr.runs)
+          doc.rect(
+            PDF_MARGIN + (run.x + QUIET_ZONE) * QR_UNIT,
+            top + (run.y + QUIET_ZONE) * QR_UNIT,
+            run.width * QR_UNIT,
+            QR_UNIT,
+          );
+        doc.fill('#000000');
+      }),
+    );
+    doc.y = top + size + 4;
+    say(url, { colour: PDF_LINK_COLOUR, link: url, gap: 0.6, size: 10 });
+    say(words.footer, { size: 9, colour: '#505a5f' });
   }
-  if (!pages) doc.addPage();
-  root.end();
-  doc.end();
-  return pdf.done;
+
+  const drained = async () => {
+    while (doc.readableLength > HIGH_WATER && !doc.destroyed)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+  };
+
+  void (async () => {
+    try {
+      let pages = 0;
+      for await (const slice of invitations) {
+        for (const l of slice) {
+          if (doc.destroyed) return;
+          letter(l);
+          pages++;
+        }
+        await drained();
+      }
+      if (!pages) doc.addPage();
+      root.end();
+      doc.end();
+    } catch (error) {
+      doc.destroy(error as Error);
+    }
+  })();
+  return doc;
 }

@@ -252,7 +252,7 @@ export async function recruitmentRoutes(app: FastifyInstance) {
       const assembly = await invitationsReady(c, request.params.assembly);
       const pageUrl = registerPageUrl(request, assembly);
       const first = assembly.sessions[0];
-      const pdf = await invitationLettersPdf(
+      const pdf = invitationLettersPdf(
         {
           lang: request.lang === 'cy' ? 'cy-GB' : 'en-GB',
           author: c.place.name,
