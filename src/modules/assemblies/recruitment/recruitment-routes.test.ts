@@ -71,6 +71,15 @@ test('without an address list the page says there is no draw; a bad file shows a
   });
   assert.equal(none.statusCode, 422);
   assert.match(none.body, /Choose a CSV file to upload/);
+  const huge = await upload(
+    officer.cookie,
+    base,
+    `address,postcode\n${'1 Church Road,M33 7ZP\n'.repeat(500_000)}`,
+  );
+  assert.equal(huge.statusCode, 422);
+  assert.match(huge.body, /The file must be smaller than 10 MB/);
+  const binary = await upload(officer.cookie, base, '\u0000\u0001PK\u0003\u0004"unclosed');
+  assert.equal(binary.statusCode, 422);
 });
 
 test('an officer uploads addresses and draws; the draw is published; the mail merge and letters carry the codes', async () => {

@@ -32,7 +32,7 @@ import {
 import { spreadsheetCell } from './spreadsheet-cell.js';
 
 type Params = { Params: { assembly: string } };
-type Upload = { filename: string; content: string };
+type Upload = { filename: string; content: string; tooBig?: boolean };
 type Body = Record<string, unknown>;
 type FormState = { values?: Record<string, string>; errors?: FormError[] };
 
@@ -73,15 +73,19 @@ function rowProblems(error: RowsInvalid, t: Translate) {
  * respondents' dashboard and people file, and the public draw and counts.
  */
 export async function recruitmentRoutes(app: FastifyInstance) {
-  // Address lists are uploaded here, one file at a time, read into memory within the limit.
+  // Address lists are uploaded here, one file at a time, read into memory up to the limit. A
+  // larger file is cut off and marked, so the form can say so rather than fail.
   await app.register(multipart, {
     attachFieldsToBody: 'keyValues',
-    limits: { fileSize: MAX_LIST_BYTES, files: 1, fields: 10 },
+    throwFileSizeLimit: false,
+    limits: { fileSize: MAX_LIST_BYTES, files: 1, fields: 10, fieldSize: 10_000 },
     async onFile(part) {
       const buffer = await part.toBuffer();
+      const tooBig = part.file.truncated;
       (part as unknown as { value: Upload }).value = {
         filename: part.filename,
-        content: buffer.toString('utf8'),
+        content: tooBig ? '' : buffer.toString('utf8'),
+        tooBig,
       };
     },
   });
@@ -138,6 +142,7 @@ export async function recruitmentRoutes(app: FastifyInstance) {
       const upload = uploadIn(request.body);
       try {
         if (!upload) throw new Invalid({ file: `${M}.upload.errors.noFile` });
+        if (upload.tooBig) throw new Invalid({ file: `${M}.upload.errors.tooBig` });
         await uploadAddressList(ctx(request), request.params.assembly, upload);
       } catch (error) {
         const shown = refusal(error, request.t, 'file');
