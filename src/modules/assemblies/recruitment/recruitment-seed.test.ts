@@ -102,4 +102,31 @@ test('the demo seed draws invitations and registers respondents who can fill a 4
   );
   assert.ok(panel, 'a quota-meeting panel of 40 exists');
   assert.equal(panel?.length, 40);
+
+  // Every page shows the demo data.
+  for (const slug of [DEMO_RECRUITING_SLUG, DEMO_FINISHED_SLUG]) {
+    for (const path of [
+      '/invitations',
+      '/invitation-draw',
+      '/respondents',
+      '/respondents/new',
+      '/register',
+    ]) {
+      const res = await t.app.inject({
+        url: `/trafford/assemblies/${slug}${path}`,
+        headers: { cookie: officer.cookie },
+      });
+      assert.equal(res.statusCode, 200, `${slug}${path}`);
+    }
+  }
+  const draw = await t.app.inject(`/trafford/assemblies/${DEMO_RECRUITING_SLUG}/invitation-draw`);
+  assert.match(draw.body, /5 2 6 1 3 3 4 6 2 1/);
+  assert.match(draw.body, /made-up demonstration addresses/);
+  const register = await t.app.inject(`/trafford/assemblies/${DEMO_RECRUITING_SLUG}/register`);
+  assert.match(register.body, /Your registration code/);
+  const respondents = await t.app.inject({
+    url: `/trafford/assemblies/${DEMO_FINISHED_SLUG}/respondents`,
+    headers: { cookie: officer.cookie },
+  });
+  assert.match(respondents.body, /R0160/);
 });
