@@ -98,6 +98,11 @@ export type ModuleDefinition = {
   recurringJobs?: string[];
   /** Example values for route parameters, so tests can visit every page with demo data. */
   demoParams?: Record<string, string>;
+  /**
+   * For tests that visit every route as each role: give a person the ties to the demo records
+   * that some routes ask for beyond a role (e.g. being the officer assigned to an assembly).
+   */
+  tieToDemoRecords?: (db: Db, userId: string) => Promise<void>;
 };
 
 export function defineModule(definition: ModuleDefinition): ModuleDefinition {

@@ -1,7 +1,9 @@
-import { defineModule } from '../../platform/module-definition.js';
+import { combinePrivacy, defineModule } from '../../platform/module-definition.js';
 import { seedDeliberation } from './deliberation/deliberation-seed.js';
-import { seedNeighbourhood } from './neighbourhood/neighbourhood-seed.js';
+import { neighbourhoodPrivacy } from './neighbourhood/neighbourhood-privacy.js';
+import { DEMO_MEETING_ID, DEMO_STORY_ID, seedNeighbourhood } from './neighbourhood/neighbourhood-seed.js';
 import { seedRecruitment } from './recruitment/recruitment-seed.js';
+import { respondentPrivacy } from './recruitment/respondent-privacy.js';
 import { assembliesRoutes } from './routes.js';
 import { DEMO_FINISHED_SLUG } from './seed/demo-assemblies.js';
 import { seedSelection } from './selection/selection-seed.js';
@@ -35,6 +37,16 @@ export default defineModule({
         { format: 'CSV', path: 'assemblies.csv' },
       ],
     },
+    {
+      id: 'assemblies-neighbourhood',
+      titleKey: 'assemblies.neighbourhood.dataset.title',
+      descriptionKey: 'assemblies.neighbourhood.dataset.description',
+      frequencyKey: 'data.frequencies.onChange',
+      distributions: [
+        { format: 'HTML', path: 'assemblies/neighbourhood' },
+        { format: 'JSON', path: 'api/assemblies/neighbourhood' },
+      ],
+    },
   ],
   permissions: {
     'assemblies.manage': {
@@ -47,6 +59,7 @@ export default defineModule({
     },
     'assemblies.contribute': { descriptionKey: 'assemblies.permissions.contribute', roles: ['resident'] },
   },
+  privacy: combinePrivacy(respondentPrivacy, neighbourhoodPrivacy),
   // Each part adds its demo data to the same two assemblies, in the order a real one runs.
   async seed(ctx) {
     await seedSetup(ctx);
@@ -55,7 +68,19 @@ export default defineModule({
     await seedDeliberation(ctx);
     await seedNeighbourhood(ctx);
   },
+  // Every assembly's officer routes are for its assigned officers (setup/assembly-service.ts).
+  async tieToDemoRecords(db, userId) {
+    await db.query(
+      `insert into assembly_officers (assembly_id, user_id)
+       select a.id, $1 from assemblies a join places p on p.id = a.place_id
+       where p.slug = 'trafford' on conflict do nothing`,
+      [userId],
+    );
+  },
   demoParams: {
     assembly: DEMO_FINISHED_SLUG,
+    assemblySession: '1',
+    story: DEMO_STORY_ID,
+    meeting: DEMO_MEETING_ID,
   },
 });

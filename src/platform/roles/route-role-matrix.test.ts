@@ -8,6 +8,7 @@ import { loadConfig } from '../../config.js';
 import { createSession, SESSION_COOKIE } from '../auth/session-service.js';
 import { demoUrl } from '../demo-params.js';
 import type { Role } from '../module-definition.js';
+import { modules } from '../modules.js';
 import { can } from './permissions.js';
 
 /**
@@ -38,12 +39,16 @@ const t = useTestApp(undefined, async () => {
   };
 });
 
-function personaFor(p: (typeof PERSONAS)[number]) {
-  return makePerson(t.db, {
+async function personaFor(p: (typeof PERSONAS)[number]) {
+  const person = await makePerson(t.db, {
     roles: p.roles,
     place: p.name === 'admin-elsewhere' ? 'elsewhere' : 'trafford',
     ...(p.verified === false ? { verified: false } : {}),
   });
+  // Ties to demo records (an assembly's assigned officers): roles still decide; the tie only
+  // means someone with the role is not refused for not being the record's own.
+  for (const m of modules) await m.tieToDemoRecords?.(t.db, person.userId);
+  return person;
 }
 
 function effectiveRoles(p: (typeof PERSONAS)[number]): Role[] {
