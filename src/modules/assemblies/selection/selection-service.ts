@@ -461,6 +461,12 @@ export async function publicSelection(ctx: ServiceContext, slug: string) {
   return { assembly, run, chances: run ? Object.values(run.probabilities) : [], replacements };
 }
 
+/** Every replacement lottery, drawn or waiting, in the order they were made (public). */
+export async function replacementLotteries(ctx: ServiceContext, slug: string) {
+  const assembly = await getAssembly(ctx, slug);
+  return { assembly, draws: await replacementDraws(ctx.db, assembly.id) };
+}
+
 /** The run whose files are published (404 until there is one). */
 export async function requireRun(ctx: ServiceContext, slug: string, published = false) {
   const assembly = await getAssembly(ctx, slug);
