@@ -237,10 +237,11 @@ export async function runSelection(
   const arithmetic = checkQuotaArithmetic(problem.features, problem.people, problem.k);
   if (arithmetic.length) throw new SelectionInfeasible(arithmetic);
 
+  const { algorithm } = assembly;
   const started = performance.now();
   const { selection, lottery } = await solve(
     problem,
-    assembly.algorithm,
+    algorithm,
     legacySeed(assembly.id),
     options.timeLimitSeconds ?? TIME_LIMIT_SECONDS,
   );
@@ -259,7 +260,7 @@ export async function runSelection(
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13::jsonb) returning id`,
       [
         assembly.id,
-        assembly.algorithm,
+        algorithm,
         ctx.actor?.userId ?? null,
         pool.length,
         problem.k,
@@ -283,7 +284,7 @@ export async function runSelection(
       targetId: assembly.id,
       after: {
         run: id,
-        algorithm: assembly.algorithm,
+        algorithm,
         n: pool.length,
         k: problem.k,
         minProbability,
