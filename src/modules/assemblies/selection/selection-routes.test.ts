@@ -114,6 +114,16 @@ test('an officer runs the selection and publishes it; the public record names no
   assert.equal(json.k, 6);
   assert.equal(json.lottery_size, 1000);
 
+  const api = await get(`/trafford/api/assemblies/${a.slug}/selection`);
+  assert.equal(api.statusCode, 200);
+  assert.doesNotMatch(api.body, personalData(20));
+  const open = JSON.parse(api.body);
+  assert.equal(open.selection.panel, 417);
+  assert.equal(
+    open.selection.chances.reduce((s: number, band: { count: number }) => s + band.count, 0),
+    20,
+  );
+
   // Anyone can re-check the draw from the two downloaded files alone.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kith-selection-'));
   try {

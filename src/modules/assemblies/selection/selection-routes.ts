@@ -3,10 +3,11 @@ import { formatProbability, lotteryCsv, summaryJson } from '../../../lib/sortiti
 import { needs, PUBLIC, SIGNED_IN } from '../../../platform/http/access.js';
 import { Invalid } from '../../../platform/http/errors.js';
 import { errorsByField, type FormError, formErrorsFrom, parseForm } from '../../../platform/http/forms.js';
-import { requirePlace, serviceContext } from '../../../platform/http/request-context.js';
+import { requirePlace, serviceContext, siteUrl } from '../../../platform/http/request-context.js';
 import { siteOf } from '../../../platform/module-definition.js';
-import { sendCsv } from '../../../platform/opendata/formats.js';
+import { sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
 import { MANAGE } from '../setup/assembly-service.js';
+import { chanceBands } from './selection-problem.js';
 import {
   DropoutInput,
   drawReplacement,
@@ -103,6 +104,44 @@ export async function selectionRoutes(app: FastifyInstance) {
       panel: run.panelIndex ?? undefined,
     });
     return openFile(reply, 'summary.json', 'application/json; charset=utf-8', body);
+  });
+
+  // The public record as open data: the figures, the draw and the spread of chances (no names).
+  app.get<Params>('/api/assemblies/:assembly/selection', PUBLIC, async (request, reply) => {
+    const s = await publicSelection(ctx(request), request.params.assembly);
+    const b = `${siteUrl(request)}${base(request)}/selection`;
+    const run = s.run;
+    return sendOpenJson(reply, {
+      assembly: { slug: s.assembly.slug, title: s.assembly.title },
+      selection: run && {
+        algorithm: run.algorithm,
+        made_at: run.runAt.toISOString(),
+        n: run.n,
+        k: run.k,
+        min_probability: run.minProbability,
+        optimal: run.optimal,
+        bound: run.bound,
+        lottery_size: run.lotterySize,
+        lottery_max_deviation: run.lotteryMaxDeviation,
+        random: run.random?.value ?? null,
+        panel: run.panelIndex,
+        published_at: run.publishedAt?.toISOString() ?? null,
+        chances: chanceBands(s.chances),
+        files: {
+          lottery: `${b}/lottery.csv`,
+          probabilities: `${b}/probabilities.csv`,
+          summary: run.publishedAt ? `${b}/summary.json` : null,
+        },
+      },
+      replacements: s.replacements.map((d) => ({
+        drawn_at: d.drawnAt?.toISOString() ?? null,
+        seats: d.seats,
+        lottery_size: d.lotterySize,
+        random: d.random?.value ?? null,
+        panel: d.panelIndex,
+      })),
+      replacement_lotteries: `${b}/replacements.csv`,
+    });
   });
 
   app.get<Params>('/assemblies/:assembly/selection/replacements.csv', PUBLIC, async (request, reply) => {
