@@ -75,6 +75,6 @@ test('an officer runs the selection and draws the panel in public; everyone can 
   await expectAccessible(page);
 
   await page.goto(`${server.baseUrl}${b}/selection`);
-  assert.match(await page.content(), /1 seat\(s\) filled by drawing panel 31 of 1,000/);
+  assert.match(await page.content(), /1 seat filled by drawing panel 31 of 1,000/);
   assert.doesNotMatch(await page.content(), /Moved to Leeds/);
 });

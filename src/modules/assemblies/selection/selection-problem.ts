@@ -87,21 +87,30 @@ export function quotaCoverage(features: readonly AssemblyFeature[], pool: readon
   }));
 }
 
-/** Bands of chances for the histogram: as few round-numbered bands as show the spread. */
+/**
+ * Bands of chances for the histogram: at most ten round-numbered bands from the smallest chance to
+ * the largest (one band when everyone has the same chance). A chance on a boundary goes in the
+ * band above it, except the largest, which closes the last band.
+ */
 export function chanceBands(probabilities: readonly number[]): { from: number; to: number; count: number }[] {
   if (!probabilities.length) return [];
+  const low = Math.min(...probabilities);
   const top = Math.max(...probabilities);
-  const step = [0.01, 0.02, 0.05, 0.1, 0.2, 0.25].find((s) => Math.ceil(top / s - 1e-9) <= 10) ?? 0.25;
-  const bands = Math.max(1, Math.ceil(top / step - 1e-9));
+  const round = (x: number) => Math.round(x * 10000) / 10000;
+  if (top - low < 1e-9) return [{ from: round(low), to: round(top), count: probabilities.length }];
+  const steps = [0.005, 0.01, 0.02, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5, 1];
+  const fits = (s: number) => Math.ceil(top / s - 1e-9) - Math.floor(low / s + 1e-9) <= 10;
+  const step = steps.find(fits) ?? 1;
+  const first = Math.floor(low / step + 1e-9);
+  const bands = Math.max(1, Math.ceil(top / step - 1e-9) - first);
   const counts = new Array<number>(bands).fill(0);
   for (const p of probabilities) {
-    // Chances exactly on a boundary go in the band above it, except the top one.
-    const i = Math.min(bands - 1, Math.floor(p / step + 1e-9));
+    const i = Math.min(bands - 1, Math.floor(p / step + 1e-9) - first);
     counts[i] = (counts[i] ?? 0) + 1;
   }
   return counts.map((count, i) => ({
-    from: Math.round(i * step * 1000) / 1000,
-    to: Math.round((i + 1) * step * 1000) / 1000,
+    from: round((first + i) * step),
+    to: round((first + i + 1) * step),
     count,
   }));
 }

@@ -259,7 +259,7 @@ test('an officer records a drop-out and draws the replacement; the public see th
   assert.ok(!now.includes(leaving as string));
 
   const page = await get(`${b}/selection`);
-  assert.match(page.body, /1 seat\(s\) filled by drawing panel 808 of 1,000/);
+  assert.match(page.body, /1 seat filled by drawing panel 808 of 1,000/);
   assert.doesNotMatch(page.body, /Caring for a parent/);
   assert.doesNotMatch(page.body, personalData(20));
   const csv = parse((await get(`${b}/selection/replacements.csv`)).body, { columns: true }) as {

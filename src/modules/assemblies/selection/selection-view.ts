@@ -29,7 +29,10 @@ export function chanceChart(chances: readonly number[], t: Translate, lang: Lang
     const y = 4 + i * rowHeight;
     const width = b.count ? Math.max(2, Math.round((b.count / top) * track)) : 0;
     return {
-      label: t(`${P}band`, { from: percent(b.from, lang), to: percent(b.to, lang) }),
+      label:
+        b.from === b.to
+          ? percent(b.from, lang)
+          : t(`${P}band`, { from: percent(b.from, lang), to: percent(b.to, lang) }),
       count: b.count,
       value: b.count === 1 ? t(`${P}person`) : t(`${P}people`, { n: b.count }),
       labelY: y + BAR.labelHeight - 5,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { useTestApp } from '../../../../test/helpers/app.js';
 import { pbPerson } from '../../../../test/helpers/pb-process.js';
 import { drawIndex } from '../../../lib/sortition/draw.js';
@@ -61,19 +62,40 @@ test('the problem uses references and labels; respondents missing a value are re
   });
 });
 
-test('chance bands cover every chance in round steps', () => {
-  const bands = chanceBands([0.1, 0.1, 0.25, 0.3, 0.049]);
-  assert.equal(
-    bands.reduce((s, b) => s + b.count, 0),
-    5,
+test('chance bands run in round steps from the smallest chance to the largest', () => {
+  assert.deepEqual(chanceBands([0.2, 0.2, 0.2]), [{ from: 0.2, to: 0.2, count: 3 }]);
+  assert.deepEqual(
+    chanceBands([0.18, 0.2, 0.21, 0.26]).map((b) => [b.from, b.to, b.count]),
+    [
+      [0.18, 0.19, 1],
+      [0.19, 0.2, 0],
+      [0.2, 0.21, 1],
+      [0.21, 0.22, 1],
+      [0.22, 0.23, 0],
+      [0.23, 0.24, 0],
+      [0.24, 0.25, 0],
+      [0.25, 0.26, 1],
+    ],
   );
-  assert.deepEqual(bands[0], { from: 0, to: 0.05, count: 1 });
-  assert.ok(bands.length <= 10);
+  fc.assert(
+    fc.property(
+      fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 60 }),
+      (ps) => {
+        const bands = chanceBands(ps);
+        return (
+          bands.length <= 10 &&
+          bands.reduce((sum, b) => sum + b.count, 0) === ps.length &&
+          (bands[0]?.from ?? 1) <= Math.min(...ps) + 1e-9 &&
+          (bands.at(-1)?.to ?? 0) >= Math.max(...ps) - 1e-9
+        );
+      },
+    ),
+  );
 });
 
 test('infeasible quotas are named in plain English and nothing is stored', async () => {
   const officer = await pbPerson(t.db, ['officer']);
-  // Only two young people in the pool, but the quotas need at least two young women and two young men.
+  // Only three young people in the pool, but the quotas need four.
   const pool = mixedPool(12).map((p, i) => ({
     ...p,
     features: { gender: i % 2 ? 'man' : 'woman', age: i < 3 ? 'young' : 'old' },
