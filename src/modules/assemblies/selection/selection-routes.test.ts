@@ -252,7 +252,10 @@ test('an officer records a drop-out and draws the replacement; the public see th
   });
   assert.equal(replaced.statusCode, 303);
   const after = await get(`${b}/members/manage?done=replaced`, officer.cookie);
-  assert.match(after.body, new RegExp(`${leaving} dropped out on .*Reason: Caring for a parent on session days`));
+  assert.match(
+    after.body,
+    new RegExp(`${leaving} dropped out on .*Reason: Caring for a parent on session days`),
+  );
   assert.match(after.body, /Replaced by R\d{4}/);
   const now = await selectedReferences(a.assembly.id);
   assert.equal(now.length, 6);

@@ -1,3 +1,4 @@
+import { Invalid } from '../../../platform/http/errors.js';
 import type { SeedContext } from '../../../platform/module-definition.js';
 import { DEMO_FINISHED_SLUG } from '../seed/demo-assemblies.js';
 import {
@@ -6,6 +7,7 @@ import {
   publishSelection,
   recordDropout,
   runSelection,
+  SelectionInfeasible,
 } from './selection-service.js';
 
 /** The demo's public numbers: as if rolled on camera with three ten-sided dice. */
@@ -53,7 +55,16 @@ export async function seedSelection(ctx: SeedContext): Promise<void> {
     );
     if (!Number(pool?.n)) return;
     // A demo pool of a hundred or two takes seconds to solve; the limit only guards the seed.
-    await runSelection(service, DEMO_FINISHED_SLUG, { timeLimitSeconds: 30 });
+    try {
+      await runSelection(service, DEMO_FINISHED_SLUG, { timeLimitSeconds: 30 });
+    } catch (error) {
+      // Demo respondents that cannot fill the demo quotas are a mismatch between the seeds, not a
+      // reason to stop the rest of the demo from loading.
+      if (!(error instanceof Invalid)) throw error;
+      const conflicts = error instanceof SelectionInfeasible ? `: ${error.conflicts.join('; ')}` : '';
+      ctx.log(`The demo assembly's panel could not be chosen${conflicts}`);
+      return;
+    }
     ctx.log('Ran the demo assembly selection');
   }
   const run = await latestRun(ctx.db, assembly.id);
