@@ -526,3 +526,72 @@ test('replace explains a dropped id that is not on the panel', async () => {
   assert.equal(result.code, 1);
   assert.match(result.err, new RegExp(`--dropped names ${outsider}, who is not on the panel`));
 });
+
+test('draw re-checks a published draw from lottery.csv and summary.json alone', async () => {
+  const out = freshOut();
+  const selected = await run([
+    'select',
+    '--features',
+    FEATURES,
+    '--people',
+    PEOPLE,
+    '--k',
+    '4',
+    '--seed',
+    'checked in public',
+    '--lottery-size',
+    '30',
+    '--out',
+    out,
+  ]);
+  assert.equal(selected.code, 0, selected.err);
+  const { panel, summary } = readOut(out);
+  const lottery = path.join(out, 'lottery.csv');
+  const drawn = await run([
+    'draw',
+    '--lottery',
+    lottery,
+    '--summary',
+    path.join(out, 'summary.json'),
+    '--panel',
+    path.join(out, 'panel.csv'),
+  ]);
+  assert.equal(drawn.code, 0, drawn.err);
+  const lines = drawn.out.trim().split('\n');
+  assert.match(
+    lines[0] ?? '',
+    new RegExp(`^Drew panel ${summary.panel} of the lottery's 30 \\(seed checked in public`),
+  );
+  assert.deepEqual(
+    lines.slice(1, 5),
+    panel.map((row) => row.id),
+  );
+  assert.match(drawn.out, /panel\.csv is exactly panel \d+\./);
+
+  // A number given by hand picks that panel; a different panel file is caught.
+  const byNumber = await run(['draw', '--lottery', lottery, '--random', '3']);
+  assert.equal(byNumber.code, 0, byNumber.err);
+  assert.match(byNumber.out, /^Drew panel 3 of the lottery's 30 \(the public random number 3\)/);
+  const wrong = path.join(dir, 'wrong-panel.csv');
+  fs.writeFileSync(wrong, 'id\nr0\nr1\nr2\nr3\n');
+  const mismatch = await run(['draw', '--lottery', lottery, '--random', '3', '--panel', wrong]);
+  const three = byNumber.out.trim().split('\n').slice(1);
+  if (three.join() !== 'r0,r1,r2,r3') {
+    assert.equal(mismatch.code, 1);
+    assert.match(mismatch.err, /wrong-panel\.csv is not panel 3\./);
+  }
+
+  // A summary whose panel number does not follow from its seed is refused.
+  const tampered = path.join(dir, 'tampered.json');
+  fs.writeFileSync(tampered, JSON.stringify({ ...summary, panel: (summary.panel + 1) % 30 }));
+  const bad = await run(['draw', '--lottery', lottery, '--summary', tampered]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /says panel \d+ was drawn, but its seed draws panel \d+/);
+
+  // Out of range and usage mistakes.
+  const outOfRange = await run(['draw', '--lottery', lottery, '--random', '30']);
+  assert.equal(outOfRange.code, 1);
+  assert.match(outOfRange.err, /from 0 to 29/);
+  assert.equal((await run(['draw', '--lottery', lottery])).code, 2);
+  assert.equal((await run(['draw', '--random', '1'])).code, 2);
+});

@@ -60,6 +60,15 @@ select, whose first column is the id) stays; the new members come from the rest 
 the quotas still hold, and the chances are as fair as the quotas allow, by the same algorithm.
 The same options apply (not --k: the panel keeps its size). panel.csv holds the whole new panel
 and probabilities.csv each respondent's chance of a seat on it.
+
+Usage: kith sortition draw --lottery LOTTERY.csv (--summary SUMMARY.json | --random N | --seed TEXT)
+                           [--panel PANEL.csv]
+
+Checks a published draw from the published files alone: prints the number of the panel the
+public random number or seed picks from LOTTERY.csv, then that panel's ids, one a line. With
+--summary the number or seed (and the lottery size and panel number, if given) are read from
+the summary.json published with the lottery. With --panel, also checks that the panel in
+PANEL.csv (ids in its first column) is exactly that panel: exit 0 if so, 1 if not.
 `;
 
 const MAX_MESSAGES_SHOWN = 50;
@@ -97,6 +106,7 @@ export async function runSortitionCli(
   io: Io,
   engine: SortitionEngine = { selectPanel, makeLottery },
 ): Promise<number> {
+  if (argv[0] === 'draw') return runDraw(argv.slice(1), io);
   let parsed: SelectArgs | 'help';
   try {
     parsed = parseSelectArgs(argv);
@@ -466,4 +476,158 @@ function round(p: number): string {
 /** A 32-bit seed for the legacy selector, taken from the run's random number or seed. */
 function seedNumber(random: RandomSource): number {
   return crypto.createHash('sha256').update(`${random.kind}:${random.value}`).digest().readUInt32BE(0);
+}
+
+/**
+ * `kith sortition draw`: re-checks a draw from the published lottery.csv and the public number,
+ * seed or summary.json, with no other input, so an observer need trust nothing but the files.
+ */
+async function runDraw(argv: string[], io: Io): Promise<number> {
+  let values: {
+    lottery?: string;
+    summary?: string;
+    random?: string;
+    seed?: string;
+    panel?: string;
+    help?: boolean;
+  };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        lottery: { type: 'string' },
+        summary: { type: 'string' },
+        random: { type: 'string' },
+        seed: { type: 'string' },
+        panel: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    const unknown = /Unknown option '([^']+)'|Unexpected argument '([^']+)'/.exec((error as Error).message);
+    const what = unknown ? `${unknown[1] ?? unknown[2]} is not an option of draw.` : (error as Error).message;
+    io.err(`kith sortition draw: ${what}\n\n${SORTITION_HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    io.out(SORTITION_HELP);
+    return 0;
+  }
+  const usage = (message: string) => {
+    io.err(`kith sortition draw: ${message}\n\n${SORTITION_HELP}`);
+    return 2;
+  };
+  const fail = (message: string) => {
+    io.err(`kith sortition draw: ${message}\n`);
+    return 1;
+  };
+  if (!values.lottery) return usage('Give the lottery file with --lottery.');
+  const given = [values.summary, values.random, values.seed].filter((v) => v !== undefined).length;
+  if (given !== 1) return usage('Give one of --summary, --random or --seed.');
+
+  const lotteryText = readInput(values.lottery);
+  if (lotteryText.error !== undefined) return fail(lotteryText.error);
+  let rows: Record<string, string>[];
+  try {
+    rows = parse(lotteryText.text, { bom: true, columns: true, skip_empty_lines: true, trim: true });
+  } catch {
+    return fail(`${values.lottery} is not a CSV file`);
+  }
+  const panels: string[][] = [];
+  for (const [i, row] of rows.entries()) {
+    const number = /^\d+$/.test(row.panel ?? '') ? Number(row.panel) : Number.NaN;
+    if (!Number.isSafeInteger(number) || !row.id) {
+      return fail(`${values.lottery} row ${i + 2} needs a panel number and an id (columns panel,id)`);
+    }
+    // Every panel has a member, so a number beyond the row count leaves a gap below it.
+    if (number >= rows.length)
+      return fail(
+        `${values.lottery} row ${i + 2} has panel ${number}; panels must be numbered from 0 without gaps`,
+      );
+    const members = panels[number] ?? [];
+    members.push(row.id);
+    panels[number] = members;
+  }
+  const m = panels.length;
+  const gap = Array.from({ length: m }, (_, i) => i).find((i) => !panels[i]);
+  if (m === 0) return fail(`${values.lottery} has no panels`);
+  if (gap !== undefined)
+    return fail(`${values.lottery} has no panel ${gap}; panels must be numbered 0 to ${m - 1}`);
+
+  let random: RandomSource;
+  let expectedPanel: number | undefined;
+  if (values.summary !== undefined) {
+    const summaryText = readInput(values.summary);
+    if (summaryText.error !== undefined) return fail(summaryText.error);
+    let summary: Record<string, unknown>;
+    try {
+      summary = JSON.parse(summaryText.text) as Record<string, unknown>;
+    } catch {
+      return fail(`${values.summary} is not JSON`);
+    }
+    if (typeof summary.random === 'number') random = { kind: 'number', value: summary.random };
+    else if (typeof summary.random === 'string') random = { kind: 'seed', value: summary.random };
+    else return fail(`${values.summary} has no "random" number or seed`);
+    if (summary.lottery_size !== undefined && summary.lottery_size !== m) {
+      return fail(
+        `${values.summary} says the lottery has ${summary.lottery_size} panels, but ${values.lottery} has ${m}`,
+      );
+    }
+    if (typeof summary.panel === 'number') expectedPanel = summary.panel;
+  } else if (values.random !== undefined) {
+    if (!/^\d+$/.test(values.random)) return usage(`--random is "${values.random}"; give a whole number.`);
+    random = { kind: 'number', value: Number(values.random) };
+  } else {
+    random = { kind: 'seed', value: values.seed ?? '' };
+  }
+  let index: number;
+  try {
+    index = drawIndex(m, random);
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  if (expectedPanel !== undefined && expectedPanel !== index) {
+    return fail(
+      `${values.summary} says panel ${expectedPanel} was drawn, but its ${random.kind === 'number' ? 'number' : 'seed'} draws panel ${index}`,
+    );
+  }
+  const drawn = panels[index] ?? [];
+  const how =
+    random.kind === 'number'
+      ? `the public random number ${random.value}`
+      : `seed ${random.value}: SHA-256 of the seed, mod ${m}`;
+  io.out(
+    `Drew panel ${index} of the lottery's ${m} (${how}). Its ${drawn.length} members:\n${drawn.join('\n')}\n`,
+  );
+
+  if (values.panel === undefined) return 0;
+  const panelText = readInput(values.panel);
+  if (panelText.error !== undefined) return fail(panelText.error);
+  let panelRows: string[][];
+  try {
+    panelRows = parse(panelText.text, {
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      trim: true,
+    });
+  } catch {
+    return fail(`${values.panel} is not a CSV file`);
+  }
+  const claimed = panelRows.slice(1).map((row) => row[0] ?? '');
+  const missing = drawn.filter((id) => !claimed.includes(id));
+  const extra = claimed.filter((id) => !drawn.includes(id));
+  if (!missing.length && !extra.length && claimed.length === drawn.length) {
+    io.out(`${values.panel} is exactly panel ${index}.\n`);
+    return 0;
+  }
+  return fail(
+    [
+      `${values.panel} is not panel ${index}.`,
+      missing.length ? `On panel ${index} but not in ${values.panel}: ${missing.join(', ')}.` : '',
+      extra.length ? `In ${values.panel} but not on panel ${index}: ${extra.join(', ')}.` : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
+  );
 }
