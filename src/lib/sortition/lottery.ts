@@ -11,14 +11,19 @@ import { uniformChances } from './chances.js';
 import { getHighs } from './highs.js';
 import type { Distribution, Lottery } from './types.js';
 
-/** How long the integer program may search before the best rounding found so far is used. */
+/** How long the integer program may search before the best rounding found so far is used (default). */
 const TIME_LIMIT_SECONDS = 20;
 /** m·w_C within this of a whole number is that number (float noise from the LP, not a real fraction). */
 const SNAP = 1e-9;
 /** Steps of local search allowed per pass (about a second or two each on a laptop). */
 const WORK_BUDGET = 30_000_000;
 
-export async function makeLottery(distribution: Distribution, n: number, m = 1000): Promise<Lottery> {
+export async function makeLottery(
+  distribution: Distribution,
+  n: number,
+  m = 1000,
+  options: { timeLimitSeconds?: number } = {},
+): Promise<Lottery> {
   const { panels, weights } = distribution;
   checkInput(distribution, n, m);
 
@@ -36,7 +41,13 @@ export async function makeLottery(distribution: Distribution, n: number, m = 100
     throw new Error(`The panel weights do not add up to 1, so no lottery of ${m} panels matches them`);
   }
 
-  const roundedUp = await chooseRoundUps(panels, fractions, fractional, roundUps);
+  const roundedUp = await chooseRoundUps(
+    panels,
+    fractions,
+    fractional,
+    roundUps,
+    options.timeLimitSeconds ?? TIME_LIMIT_SECONDS,
+  );
   const counts = floors.map((f, c) => f + (roundedUp.has(c) ? 1 : 0));
 
   // Panels in the distribution's order, each repeated by its count, so the same counts always
@@ -95,6 +106,7 @@ async function chooseRoundUps(
   fractions: number[],
   fractional: number[],
   roundUps: number,
+  timeLimitSeconds: number,
 ): Promise<Set<number>> {
   const start = systematicRounding(fractions, fractional, roundUps);
   if (roundUps === 0 || roundUps === fractional.length) return new Set(start);
@@ -158,7 +170,7 @@ async function chooseRoundUps(
     integrality: [...fractional.map(() => variableType.integer), variableType.continuous],
   });
   try {
-    model.options.set({ output_flag: false, time_limit: TIME_LIMIT_SECONDS });
+    model.options.set({ output_flag: false, time_limit: timeLimitSeconds });
     const startValues = fractional.map((c) => (startSet.has(c) ? 1 : 0));
     model.setSolution({ colValue: [...startValues, startDeviation] });
     model.run();

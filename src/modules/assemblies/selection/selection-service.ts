@@ -201,12 +201,16 @@ function legacySeed(assemblyId: string): number {
   return createHash('sha256').update(`legacy:${assemblyId}`).digest().readUInt32BE(0);
 }
 
+/** How long the engine and the lottery's rounding may take (the demo seed keeps them short). */
+export type SolveLimits = { timeLimitSeconds?: number; lotteryTimeLimitSeconds?: number };
+
 async function solve(
   problem: SelectionProblem,
   algorithm: AssemblyAlgorithm,
   seed: number,
-  timeLimit: number,
+  limits: SolveLimits,
 ) {
+  const timeLimit = limits.timeLimitSeconds ?? TIME_LIMIT_SECONDS;
   let selection: Selection;
   try {
     selection = await selectPanel(problem, { algorithm, timeLimitSeconds: timeLimit, seed });
@@ -214,7 +218,9 @@ async function solve(
     if (error instanceof InfeasibleQuotasError) throw new SelectionInfeasible(error.conflicts);
     throw error;
   }
-  const lottery = await makeLottery(selection.distribution, problem.people.length, LOTTERY_SIZE);
+  const lottery = await makeLottery(selection.distribution, problem.people.length, LOTTERY_SIZE, {
+    timeLimitSeconds: limits.lotteryTimeLimitSeconds,
+  });
   return { selection, lottery };
 }
 
@@ -226,7 +232,7 @@ async function solve(
 export async function runSelection(
   ctx: ServiceContext,
   slug: string,
-  options: { timeLimitSeconds?: number } = {},
+  options: SolveLimits = {},
 ): Promise<string> {
   const assembly = await officerAssembly(ctx, slug);
   if (await publishedRun(ctx.db, assembly.id)) throw new Conflict('The selection has been published');
@@ -239,12 +245,7 @@ export async function runSelection(
 
   const { algorithm } = assembly;
   const started = performance.now();
-  const { selection, lottery } = await solve(
-    problem,
-    algorithm,
-    legacySeed(assembly.id),
-    options.timeLimitSeconds ?? TIME_LIMIT_SECONDS,
-  );
+  const { selection, lottery } = await solve(problem, algorithm, legacySeed(assembly.id), options);
   const seconds = (performance.now() - started) / 1000;
   const probabilities = Object.fromEntries(
     pool.map((r, i) => [r.id, clamp(selection.distribution.probabilities[i] ?? 0)]),
@@ -567,7 +568,12 @@ export async function membersOverview(ctx: ServiceContext, slug: string) {
  * Records that a member dropped out (the reason stays with the officers) and makes the lottery
  * for their seat straight away, so it is public before its number is drawn.
  */
-export async function recordDropout(ctx: ServiceContext, slug: string, raw: unknown): Promise<void> {
+export async function recordDropout(
+  ctx: ServiceContext,
+  slug: string,
+  raw: unknown,
+  limits: SolveLimits = {},
+): Promise<void> {
   const input = validated(DropoutInput, raw);
   const assembly = await officerAssembly(ctx, slug);
   await withTransaction(ctx.db, async (tx) => {
@@ -591,7 +597,7 @@ export async function recordDropout(ctx: ServiceContext, slug: string, raw: unkn
       after: { reference: input.member, reason: input.reason },
       requestId: ctx.requestId ?? null,
     });
-    await prepareReplacement(ctx, assembly, tx);
+    await prepareReplacement(ctx, assembly, tx, limits);
   });
 }
 
@@ -600,7 +606,12 @@ export async function recordDropout(ctx: ServiceContext, slug: string, raw: unkn
  * dropped out on none, and LEXIMIN shares the empty seats as fairly as the quotas allow among the
  * rest of the pool. An earlier lottery not yet drawn is replaced (it had fewer empty seats).
  */
-async function prepareReplacement(ctx: ServiceContext, assembly: Assembly, tx: Tx): Promise<void> {
+async function prepareReplacement(
+  ctx: ServiceContext,
+  assembly: Assembly,
+  tx: Tx,
+  limits: SolveLimits,
+): Promise<void> {
   const people = await respondents(tx, assembly.id, ['selected', 'not-selected', 'dropped-out']);
   const open = await tx.query<{ respondent_id: string }>(
     'select respondent_id from assembly_dropouts where assembly_id = $1 and draw_id is null',
@@ -626,12 +637,7 @@ async function prepareReplacement(ctx: ServiceContext, assembly: Assembly, tx: T
   if (!dropped.length) return;
   const replacing = replacementProblem({ ...problem, k: panel.length, excluded }, panel, dropped);
   const started = performance.now();
-  const { selection, lottery } = await solve(
-    replacing,
-    'leximin',
-    legacySeed(assembly.id),
-    TIME_LIMIT_SECONDS,
-  );
+  const { selection, lottery } = await solve(replacing, 'leximin', legacySeed(assembly.id), limits);
   const fixed = new Set([...(replacing.required ?? []), ...(replacing.excluded ?? [])]);
   const candidates = selection.distribution.probabilities.filter((_, i) => !fixed.has(i));
   await tx.query(
