@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { useTestApp } from '../../../../test/helpers/app.js';
 import { pbPerson } from '../../../../test/helpers/pb-process.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../../platform/http/errors.js';
-import { createAssembly, getAssembly } from '../setup/assembly-service.js';
+import { assemblyWithMembers as fixture } from './deliberation-fixtures.js';
 import { addSpeaker, getSessionEvidence } from './evidence-service.js';
 import {
   castSupport,
@@ -19,38 +19,10 @@ import {
 } from './recommendation-service.js';
 
 const t = useTestApp();
+/** The i-th of a list the test made itself. */
+const nth = <T>(xs: T[], i: number) => xs[i] as T;
 
-let references = 0;
-
-/** An assembly with two sessions, its assigned officer, and `members` serving members. */
-export async function assemblyWithMembers(title: string, members = 3) {
-  const officer = await pbPerson(t.db, ['officer']);
-  const slug = await createAssembly(officer.ctx, {
-    title,
-    question: 'How should we respond to the climate emergency?',
-    panelSize: 10,
-  });
-  const assembly = await getAssembly(officer.ctx, slug);
-  for (const position of [1, 2])
-    await t.db.query(
-      `insert into assembly_sessions (assembly_id, position, title, starts_at, ends_at, location)
-       values ($1, $2::int, $3, now() + make_interval(days => $2::int),
-               now() + make_interval(days => $2::int, hours => 3), 'Town Hall')`,
-      [assembly.id, position, position === 1 ? 'Learning' : 'Deciding'],
-    );
-  const people = [];
-  for (let i = 0; i < members; i++) {
-    const person = await pbPerson(t.db);
-    references++;
-    await t.db.query(
-      `insert into assembly_respondents (assembly_id, reference, user_id, name, consent_at, status)
-       values ($1, $2, $3, $4, now(), 'selected')`,
-      [assembly.id, `R${String(references).padStart(4, '0')}`, person.userId, `Member Name${references}`],
-    );
-    people.push(person);
-  }
-  return { officer, slug, assembly, members: people };
-}
+const assemblyWithMembers = (title: string, members = 3) => fixture(t.db, title, members);
 
 const response = { outcome: 'accepted', reasons: 'We will do it this year.', decisionUrl: '' };
 
@@ -65,10 +37,10 @@ test('a draft is never public; publishing freezes the members’ support count',
   assert.deepEqual((await listPublished(visitor, a.slug)).recommendations, []);
   await assert.rejects(getPublished(visitor, a.slug, 1), NotFound);
 
-  const [m1, m2, m3] = a.members;
-  await castSupport(m1!.ctx, a.slug, 1, { choice: 'support' });
-  await castSupport(m2!.ctx, a.slug, 1, { choice: 'oppose' });
-  await castSupport(m3!.ctx, a.slug, 1, { choice: 'abstain' });
+  const [m1, m2, m3] = [nth(a.members, 0), nth(a.members, 1), nth(a.members, 2)];
+  await castSupport(m1.ctx, a.slug, 1, { choice: 'support' });
+  await castSupport(m2.ctx, a.slug, 1, { choice: 'oppose' });
+  await castSupport(m3.ctx, a.slug, 1, { choice: 'abstain' });
   const live = await listForOfficers(a.officer.ctx, a.slug);
   assert.deepEqual(live.recommendations[0]?.support, { members: 4, support: 1, oppose: 1, abstain: 1 });
 
@@ -76,7 +48,7 @@ test('a draft is never public; publishing freezes the members’ support count',
   const published = await getPublished(visitor, a.slug, '1');
   assert.deepEqual(published.recommendation.support, { members: 4, support: 1, oppose: 1, abstain: 1 });
   // Frozen: members can no longer change their answers, and officers can no longer edit it.
-  await assert.rejects(castSupport(m2!.ctx, a.slug, 1, { choice: 'support' }), Conflict);
+  await assert.rejects(castSupport(m2.ctx, a.slug, 1, { choice: 'support' }), Conflict);
   await assert.rejects(
     updateRecommendation(a.officer.ctx, a.slug, 1, { title: 'Changed', body: 'Changed' }),
     Conflict,
@@ -87,7 +59,7 @@ test('a draft is never public; publishing freezes the members’ support count',
 test('one answer per member per recommendation, which they can change until it is published', async () => {
   const a = await assemblyWithMembers('One answer each', 2);
   await createRecommendation(a.officer.ctx, a.slug, { title: 'Retrofit homes', body: 'Insulate homes.' });
-  const m = a.members[0]!;
+  const m = nth(a.members, 0);
   await castSupport(m.ctx, a.slug, 1, { choice: 'oppose' });
   await castSupport(m.ctx, a.slug, 1, { choice: 'support' });
   await castSupport(m.ctx, a.slug, 1, { choice: 'support' });
@@ -102,7 +74,7 @@ test('one answer per member per recommendation, which they can change until it i
   );
   const mine = await draftsForMember(m.ctx, a.slug);
   assert.equal(mine.drafts[0]?.choice, 'support');
-  const theirs = await draftsForMember(a.members[1]!.ctx, a.slug);
+  const theirs = await draftsForMember(nth(a.members, 1).ctx, a.slug);
   assert.equal(theirs.drafts[0]?.choice, null);
   await assert.rejects(castSupport(m.ctx, a.slug, 1, { choice: 'maybe' }), Invalid);
 });
@@ -118,10 +90,10 @@ test('people who are not serving members cannot see the members’ area or answe
   await t.db.query("update assembly_respondents set status = 'dropped-out' where assembly_id = $1", [
     a.assembly.id,
   ]);
-  await assert.rejects(castSupport(a.members[0]!.ctx, a.slug, 1, { choice: 'support' }), Forbidden);
+  await assert.rejects(castSupport(nth(a.members, 0).ctx, a.slug, 1, { choice: 'support' }), Forbidden);
   // A member of another assembly is not a member of this one.
   const other = await assemblyWithMembers('Another assembly', 1);
-  await assert.rejects(draftsForMember(other.members[0]!.ctx, a.slug), Forbidden);
+  await assert.rejects(draftsForMember(nth(other.members, 0).ctx, a.slug), Forbidden);
 });
 
 test('only officers assigned to the assembly write, publish and respond', async () => {
