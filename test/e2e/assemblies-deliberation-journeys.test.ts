@@ -13,8 +13,8 @@ import {
 } from '../../src/modules/assemblies/deliberation/recommendation-service.js';
 import { expectAccessible, expectAccessibleAsPosted, useServedApp } from '../helpers/served-app.js';
 
-// An assembly of its own (the demo's climate assembly comes from another part's seed): three
-// members, two sessions with a speaker, one recommendation published with members' support and
+// An assembly of its own (the demo's climate assembly comes from another part's seed): four
+// members, two sessions with a speaker, one recommendation published with three members' answers and
 // one still a draft for members to answer.
 let assembly = { slug: '', officerEmail: '', memberEmail: '' };
 const server = useServedApp(async (s) => {
@@ -55,7 +55,7 @@ test('an officer records the council’s response to a recommendation, and the p
 
   await page.getByRole('link', { name: /Record the council.s response 1\. Make buses cheaper/ }).click();
   assert.equal(path(page), `${base()}/recommendations/1/response`);
-  assert.match(await text(page, '.govuk-inset-text'), /3 of 4 members supported it\./);
+  assert.match(await text(page, '.govuk-inset-text'), /2 of 4 members supported it\./);
   await expectAccessible(page);
 
   // Nothing chosen: the error summary says what to fix.
@@ -96,7 +96,7 @@ test('an officer records the council’s response to a recommendation, and the p
 
 test('a member supports a draft recommendation in the members’ area', async () => {
   const page = await server.signedIn(assembly.memberEmail, `${base()}/members`);
-  assert.match(await page.title(), /^Members.area/);
+  assert.match(await page.title(), /^Members' area/);
   await expectAccessible(page);
   const question = page.getByRole('group', { name: 'Do you support recommendation 2?' });
   await page.locator('#recommendation-2').getByRole('button', { name: 'Save your answer' }).click();

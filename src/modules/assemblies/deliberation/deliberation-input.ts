@@ -12,24 +12,27 @@ export type ResponseOutcome = (typeof RESPONSE_OUTCOMES)[number];
 export const UPDATE_STATUSES = ['on-track', 'delayed', 'done'] as const;
 export type UpdateStatus = (typeof UPDATE_STATUSES)[number];
 
-/** A web address people can follow: http or https only, or empty. */
+/** A web address people can follow: http or https only, or empty (null, once parsed). */
 const optionalLink = (message: string) =>
-  z
-    .string()
-    .trim()
-    .max(500, message)
-    .default('')
-    .refine((s) => {
-      if (s === '') return true;
-      if (!/^https?:\/\//i.test(s)) return false;
-      try {
-        new URL(s);
-        return true;
-      } catch {
-        return false;
-      }
-    }, message)
-    .transform((s) => (s === '' ? null : s));
+  z.preprocess(
+    (v) => (v === null ? '' : v),
+    z
+      .string()
+      .trim()
+      .max(500, message)
+      .default('')
+      .refine((s) => {
+        if (s === '') return true;
+        if (!/^https?:\/\//i.test(s)) return false;
+        try {
+          new URL(s);
+          return true;
+        } catch {
+          return false;
+        }
+      }, message)
+      .transform((s) => (s === '' ? null : s)),
+  );
 
 export const SpeakerInput = z.object({
   name: z.string(`${E}.nameMissing`).trim().min(1, `${E}.nameMissing`).max(120, `${E}.nameTooLong`),

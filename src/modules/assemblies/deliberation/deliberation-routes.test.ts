@@ -168,6 +168,15 @@ test('officers record the council’s response: errors are summarised, the respo
   assert.match(page.body, /Grant money pays for 400 homes\./);
   assert.match(page.body, /href="https:\/\/example.org\/d\/1"/);
 
+  // Changed, with the optional link left empty as a browser sends it.
+  const changed = await submitForm(t.app, {
+    cookie: a.officer.cookie,
+    formUrl,
+    fields: { outcome: 'not-accepted', reasons: 'No money after all.', decisionUrl: '' },
+  });
+  assert.equal(changed.statusCode, 303);
+  assert.match(String(changed.headers.location), /\?done=changed$/);
+
   const unassigned = await pbPerson(t.db, ['officer']);
   assert.equal((await get(formUrl, unassigned.cookie)).statusCode, 403);
   assert.equal((await get(`${a.base}/deliberation`, unassigned.cookie)).statusCode, 403);
@@ -237,6 +246,30 @@ test('officers write and publish recommendations and post delivery updates, with
   assert.match(page.body, /3 March 2027/);
   // No updates on a recommendation without an accepting response.
   assert.equal((await get(`${a.base}/recommendations/2/updates/new`, a.officer.cookie)).statusCode, 409);
+});
+
+test('officers add a speaker through the form; a missing name is summarised; the link is optional', async () => {
+  const a = await published('Speaker form');
+  const formUrl = `${a.base}/sessions/2/speakers/new`;
+  const bad = await submitForm(t.app, {
+    cookie: a.officer.cookie,
+    formUrl,
+    fields: { name: '', role: '', topic: 'Buses', link: 'not a link' },
+  });
+  assert.equal(bad.statusCode, 422);
+  assert.match(bad.body, /Enter the speaker(’|&#39;|')s name/);
+  assert.match(bad.body, /Enter a web address starting with https:\/\/, or leave it empty/);
+  const ok = await submitForm(t.app, {
+    cookie: a.officer.cookie,
+    formUrl,
+    fields: { name: 'Priya Raman', role: 'Network manager, Irwell Valley Buses', topic: 'Buses', link: '' },
+  });
+  assert.equal(ok.statusCode, 303);
+  const page = await get(`${a.base}/sessions/2`);
+  assert.match(page.body, /Priya Raman/);
+  assert.match(page.body, /Spoke about: Buses/);
+  const resident = await pbPerson(t.db);
+  assert.equal((await get(formUrl, resident.cookie)).statusCode, 403);
 });
 
 test('session documents: PDFs only, published for anyone to download', async () => {

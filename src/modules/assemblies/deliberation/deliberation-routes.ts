@@ -245,18 +245,11 @@ export async function deliberationRoutes(app: FastifyInstance) {
   );
 
   /** A signed-in person who is not a serving member is told why they cannot come in. */
-  function notMemberPage(request: FastifyRequest, reply: FastifyReply, assembly: Assembly | null) {
+  function notMemberPage(request: FastifyRequest, reply: FastifyReply, slug: string) {
     return reply.code(403).page('message-page.njk', {
       pageTitle: request.t(`${M}.members.notMemberTitle`),
       paragraphs: [request.t(`${M}.members.notMemberBody`), request.t(`${M}.members.notMemberHelp`)],
-      links: assembly
-        ? [
-            {
-              href: `${base(request, assembly.slug)}/recommendations`,
-              text: request.t(`${M}.members.publicLink`),
-            },
-          ]
-        : [],
+      links: [{ href: `${base(request, slug)}/recommendations`, text: request.t(`${M}.members.publicLink`) }],
     });
   }
 
@@ -270,7 +263,7 @@ export async function deliberationRoutes(app: FastifyInstance) {
     try {
       data = await draftsForMember(c, request.params.assembly);
     } catch (error) {
-      if (error instanceof Forbidden) return notMemberPage(request, reply, null);
+      if (error instanceof Forbidden) return notMemberPage(request, reply, request.params.assembly);
       throw error;
     }
     const { assembly, drafts } = data;
@@ -300,7 +293,6 @@ export async function deliberationRoutes(app: FastifyInstance) {
           checked: (state.values?.[`choice-${d.number}`] ?? d.choice) === choice,
         })),
       })),
-      expenses: assembly.expensesBudgetPence > 0n,
       errors,
       fieldErrors: errorsByField(errors),
       banner: bannerFor(request),
@@ -318,9 +310,9 @@ export async function deliberationRoutes(app: FastifyInstance) {
       const asField = (errors: FormError[]) => errors.map((e) => ({ ...e, field, href: `#${field}` }));
       if (!form.ok) return membersPage(request, reply, { errors: asField(form.errors) });
       try {
-        await castSupport(ctx(request), request.params.assembly, request.params.recommendation, form.data);
+        await castSupport(ctx(request), request.params.assembly, request.params.recommendation, form.values);
       } catch (error) {
-        if (error instanceof Forbidden) return notMemberPage(request, reply, null);
+        if (error instanceof Forbidden) return notMemberPage(request, reply, request.params.assembly);
         if (error instanceof Invalid)
           return membersPage(request, reply, { errors: asField(formErrorsFrom(error, request.t)) });
         if (error instanceof Conflict)
@@ -398,7 +390,7 @@ export async function deliberationRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const form = parseForm(SpeakerInput, request.body, request.t);
       if (!form.ok) return speakerPage(request, reply, form);
-      await addSpeaker(ctx(request), request.params.assembly, request.params.session, form.data);
+      await addSpeaker(ctx(request), request.params.assembly, request.params.session, form.values);
       return reply.redirect(
         `${base(request, request.params.assembly)}/sessions/${request.params.session}?done=speaker#speakers`,
         303,
@@ -463,7 +455,7 @@ export async function deliberationRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const form = parseForm(RecommendationInput, request.body, request.t);
       if (!form.ok) return recommendationForm(request, reply, form);
-      const number = await createRecommendation(ctx(request), request.params.assembly, form.data);
+      const number = await createRecommendation(ctx(request), request.params.assembly, form.values);
       return reply.redirect(
         `${base(request, request.params.assembly)}/deliberation?done=created#recommendation-${number}`,
         303,
@@ -486,7 +478,7 @@ export async function deliberationRoutes(app: FastifyInstance) {
           ctx(request),
           request.params.assembly,
           request.params.recommendation,
-          form.data,
+          form.values,
         );
       } catch (error) {
         if (error instanceof Conflict)
@@ -596,7 +588,7 @@ export async function deliberationRoutes(app: FastifyInstance) {
           ctx(request),
           request.params.assembly,
           request.params.recommendation,
-          form.data,
+          form.values,
         );
       } catch (error) {
         if (error instanceof Conflict)
@@ -669,7 +661,7 @@ export async function deliberationRoutes(app: FastifyInstance) {
           values: { ...form.values, ...dateParts(body) },
         });
       try {
-        await postUpdate(ctx(request), request.params.assembly, request.params.recommendation, form.data);
+        await postUpdate(ctx(request), request.params.assembly, request.params.recommendation, form.values);
       } catch (error) {
         if (error instanceof Conflict)
           return conflictPage(request, reply, error.message, request.params.assembly);
