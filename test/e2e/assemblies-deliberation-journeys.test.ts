@@ -91,6 +91,23 @@ test('an officer records the council’s response to a recommendation, and the p
   assert.match((await visitor.locator('main').textContent()) ?? '', /Dr Helen Okafor/);
   await expectAccessible(visitor);
   await visitor.context().close();
+
+  // The officer's other forms pass axe too.
+  for (const [url, heading] of [
+    [`${base()}/sessions/1/speakers/new`, 'Add a speaker'],
+    [`${base()}/sessions/1/documents/new`, 'Add a document'],
+    [`${base()}/recommendations/new`, 'Write a recommendation'],
+    [`${base()}/recommendations/2/edit`, 'Edit recommendation 2'],
+    [`${base()}/recommendations/2/publish`, 'Publish recommendation 2: Plant more trees'],
+    [
+      `${base()}/recommendations/1/updates/new`,
+      'Delivery update on recommendation 1: Make buses cheaper and more frequent',
+    ],
+  ] as const) {
+    await page.goto(`${server.baseUrl}${url}`);
+    assert.equal(await text(page, 'h1'), heading);
+    await expectAccessible(page);
+  }
   await page.context().close();
 });
 
