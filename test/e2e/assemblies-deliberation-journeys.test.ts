@@ -92,8 +92,9 @@ test('an officer records the council’s response to a recommendation, and the p
   await expectAccessible(visitor);
   await visitor.context().close();
 
-  // The officer's other forms pass axe too.
+  // The officer's other forms, and a session page with its Remove buttons, pass axe too.
   for (const [url, heading] of [
+    [`${base()}/sessions/1`, 'Session 1: Learning'],
     [`${base()}/sessions/1/speakers/new`, 'Add a speaker'],
     [`${base()}/sessions/1/documents/new`, 'Add a document'],
     [`${base()}/recommendations/new`, 'Write a recommendation'],

@@ -270,6 +270,24 @@ test('officers add a speaker through the form; a missing name is summarised; the
   assert.match(page.body, /Spoke about: Buses/);
   const resident = await pbPerson(t.db);
   assert.equal((await get(formUrl, resident.cookie)).statusCode, 403);
+
+  // Taken off again, from the session page's Remove button.
+  const removeUrl = `${a.base}/sessions/2/speakers/1/remove`;
+  const refused = await submitForm(t.app, {
+    cookie: resident.cookie,
+    formUrl: `${a.base}/sessions/2`,
+    postUrl: removeUrl,
+    fields: {},
+  });
+  assert.equal(refused.statusCode, 403);
+  const removed = await submitForm(t.app, {
+    cookie: a.officer.cookie,
+    formUrl: `${a.base}/sessions/2`,
+    postUrl: removeUrl,
+    fields: {},
+  });
+  assert.equal(removed.statusCode, 303);
+  assert.doesNotMatch((await get(`${a.base}/sessions/2`)).body, /Priya Raman/);
 });
 
 test('session documents: PDFs only, published for anyone to download', async () => {
@@ -329,6 +347,25 @@ test('session documents: PDFs only, published for anyone to download', async () 
   );
   assert.deepEqual(file.rawPayload, PDF);
   assert.equal((await get(`${a.base}/sessions/1/documents/2`)).statusCode, 404);
+  // Visitors' pages set no cookie: only officers get the Remove forms.
+  assert.equal(session.headers['set-cookie'], undefined);
+  assert.doesNotMatch(session.body, /\/remove"/);
+
+  const [stored] = await t.db.query<{ stored_name: string }>(
+    `select d.stored_name from assembly_session_documents d join assembly_sessions s on s.id = d.session_id
+     where s.assembly_id = $1`,
+    [a.assembly.id],
+  );
+  assert.ok(await t.app.files.read(stored?.stored_name ?? ''));
+  const removed = await submitForm(t.app, {
+    cookie: a.officer.cookie,
+    formUrl: `${a.base}/sessions/1`,
+    postUrl: `${a.base}/sessions/1/documents/1/remove`,
+    fields: {},
+  });
+  assert.equal(removed.statusCode, 303);
+  assert.equal((await get(`${a.base}/sessions/1/documents/1`)).statusCode, 404);
+  assert.equal(await t.app.files.read(stored?.stored_name ?? ''), null);
 
   const unassigned = await pbPerson(t.db, ['officer']);
   assert.equal((await get(formUrl, unassigned.cookie)).statusCode, 403);

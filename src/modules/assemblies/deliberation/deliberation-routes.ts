@@ -19,7 +19,13 @@ import {
   UpdateInput,
 } from './deliberation-input.js';
 import { documentRoutes } from './document-routes.js';
-import { addSpeaker, evidenceOf, getSessionEvidence, sessionForOfficer } from './evidence-service.js';
+import {
+  addSpeaker,
+  evidenceOf,
+  getSessionEvidence,
+  removeSpeaker,
+  sessionForOfficer,
+} from './evidence-service.js';
 import {
   castSupport,
   createRecommendation,
@@ -133,11 +139,14 @@ export async function deliberationRoutes(app: FastifyInstance) {
     const c = ctx(request);
     const e = await getSessionEvidence(c, request.params.assembly, request.params.session);
     const b = base(request, e.assembly.slug);
+    const canAdd = await canSeeRespondents(c, e.assembly);
     return reply.page(`${V}/session.njk`, {
       pageTitle: request.t(`${M}.session.title`, { position: e.session.position, title: e.session.title }),
       ...view,
       e,
-      canAdd: await canSeeRespondents(c, e.assembly),
+      canAdd,
+      // Only officers get a form (and so a CSRF cookie); visitors' pages stay cookie-free.
+      csrfToken: canAdd ? reply.generateCsrf() : null,
       banner: bannerFor(request),
       urls: {
         assembly: b,
@@ -393,6 +402,23 @@ export async function deliberationRoutes(app: FastifyInstance) {
       await addSpeaker(ctx(request), request.params.assembly, request.params.session, form.values);
       return reply.redirect(
         `${base(request, request.params.assembly)}/sessions/${request.params.session}?done=speaker#speakers`,
+        303,
+      );
+    },
+  );
+
+  app.post<SessionParams & { Params: { speaker: string } }>(
+    '/assemblies/:assembly/sessions/:session/speakers/:speaker/remove',
+    { ...needs(MANAGE), ...csrf },
+    async (request, reply) => {
+      await removeSpeaker(
+        ctx(request),
+        request.params.assembly,
+        request.params.session,
+        request.params.speaker,
+      );
+      return reply.redirect(
+        `${base(request, request.params.assembly)}/sessions/${request.params.session}?done=speaker-removed#speakers`,
         303,
       );
     },

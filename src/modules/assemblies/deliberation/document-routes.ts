@@ -11,6 +11,7 @@ import {
   type DocumentUpload,
   documentFile,
   MAX_DOCUMENT_BYTES,
+  removeDocument,
   sessionForOfficer,
 } from './evidence-service.js';
 
@@ -106,6 +107,24 @@ export async function documentRoutes(app: FastifyInstance) {
       }
       return reply.redirect(
         `${base(request, request.params.assembly)}/sessions/${request.params.session}?done=document#documents`,
+        303,
+      );
+    },
+  );
+
+  app.post<DocumentParams>(
+    '/assemblies/:assembly/sessions/:session/documents/:document/remove',
+    { ...needs(MANAGE), ...csrf },
+    async (request, reply) => {
+      await removeDocument(
+        ctx(request),
+        app.files,
+        request.params.assembly,
+        request.params.session,
+        request.params.document,
+      );
+      return reply.redirect(
+        `${base(request, request.params.assembly)}/sessions/${request.params.session}?done=document-removed#documents`,
         303,
       );
     },

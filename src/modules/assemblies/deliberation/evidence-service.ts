@@ -248,3 +248,70 @@ export async function documentFile(
   if (!bytes) throw new NotFound();
   return { bytes, fileName: doc.file_name };
 }
+
+/** Takes a speaker off a session's evidence (assigned officers), e.g. one added by mistake. */
+export async function removeSpeaker(
+  ctx: ServiceContext,
+  slug: string,
+  position: string | number,
+  speaker: string,
+): Promise<void> {
+  const { assembly, session } = await sessionForOfficer(ctx, slug, position);
+  if (!/^[1-9]\d{0,5}$/.test(speaker)) throw new NotFound();
+  await withTransaction(ctx.db, async (tx) => {
+    const [gone] = await tx.query<{ name: string; role: string; topic: string }>(
+      `delete from assembly_session_speakers where session_id = $1 and position = $2
+       returning name, role, topic`,
+      [session.id, Number(speaker)],
+    );
+    if (!gone) throw new NotFound();
+    await audit(tx, {
+      placeId: ctx.place.id,
+      actorId: ctx.actor?.userId ?? null,
+      action: 'assemblies.evidence.speaker-remove',
+      targetType: 'assembly_session',
+      targetId: session.id,
+      before: { assembly: assembly.slug, session: session.position, position: Number(speaker), ...gone },
+      requestId: ctx.requestId ?? null,
+    });
+  });
+}
+
+/**
+ * Takes a document off a session's evidence (assigned officers). The file goes once the row has.
+ */
+export async function removeDocument(
+  ctx: ServiceContext,
+  files: FileStore,
+  slug: string,
+  position: string | number,
+  number: string,
+): Promise<void> {
+  const { assembly, session } = await sessionForOfficer(ctx, slug, position);
+  if (!/^[1-9]\d{0,5}$/.test(number)) throw new NotFound();
+  const storedName = await withTransaction(ctx.db, async (tx) => {
+    const [gone] = await tx.query<{ stored_name: string; title: string; file_name: string }>(
+      `delete from assembly_session_documents where session_id = $1 and number = $2
+       returning stored_name, title, file_name`,
+      [session.id, Number(number)],
+    );
+    if (!gone) throw new NotFound();
+    await audit(tx, {
+      placeId: ctx.place.id,
+      actorId: ctx.actor?.userId ?? null,
+      action: 'assemblies.evidence.document-remove',
+      targetType: 'assembly_session',
+      targetId: session.id,
+      before: {
+        assembly: assembly.slug,
+        session: session.position,
+        number: Number(number),
+        title: gone.title,
+        fileName: gone.file_name,
+      },
+      requestId: ctx.requestId ?? null,
+    });
+    return gone.stored_name;
+  });
+  await files.remove(storedName).catch(() => {});
+}
