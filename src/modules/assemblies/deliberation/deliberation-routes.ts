@@ -170,6 +170,7 @@ export async function deliberationRoutes(app: FastifyInstance) {
         assembly: b,
         page: `${b}/recommendations`,
         officers: `${b}/deliberation`,
+        members: `${b}/members`,
         csv: `${b}/recommendations.csv`,
         json: `/${requirePlace(request).slug}/api/assemblies/${d.assembly.slug}/recommendations`,
       },
