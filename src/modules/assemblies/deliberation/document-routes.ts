@@ -1,0 +1,157 @@
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { asciiFileName, fileSizeText } from '../../../lib/file-kind/file-kind.js';
+import { needs, PUBLIC } from '../../../platform/http/access.js';
+import { Invalid } from '../../../platform/http/errors.js';
+import { errorsByField, type FormError, formErrorsFrom } from '../../../platform/http/forms.js';
+import { requirePlace, serviceContext } from '../../../platform/http/request-context.js';
+import { MANAGE } from '../setup/assembly-service.js';
+import {
+  addDocument,
+  type DocumentUpload,
+  documentFile,
+  MAX_DOCUMENT_BYTES,
+  removeDocument,
+  sessionForOfficer,
+} from './evidence-service.js';
+
+const V = 'assemblies/deliberation/views';
+const M = 'assemblies.deliberation';
+
+type SessionParams = { Params: { assembly: string; session: string } };
+type DocumentParams = { Params: { assembly: string; session: string; document: string } };
+
+/** A header parameter's value per RFC 5987: percent-encoded UTF-8, quotes and brackets too. */
+const rfc5987 = (s: string) =>
+  encodeURIComponent(s).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+function fieldsOf(body: unknown): Record<string, unknown> {
+  return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+}
+
+function uploadIn(body: unknown): DocumentUpload {
+  const file = fieldsOf(body).file;
+  if (file && typeof file === 'object' && 'tooLarge' in file) return file as DocumentUpload;
+  return { bytes: null, tooLarge: false, fileName: '' };
+}
+
+/** A session's documents: the officers' upload form, and the public download. */
+export async function documentRoutes(app: FastifyInstance) {
+  // Uploads are accepted on these routes only: one file, read into memory up to the size limit.
+  // A larger file is cut off and marked, so the page can say so rather than fail.
+  await app.register(multipart, {
+    attachFieldsToBody: 'keyValues',
+    throwFileSizeLimit: false,
+    limits: { fileSize: MAX_DOCUMENT_BYTES, files: 1, fields: 5, fieldSize: 10_000 },
+    async onFile(part) {
+      const bytes = await part.toBuffer();
+      const tooLarge = part.file.truncated;
+      const upload: DocumentUpload = {
+        bytes: tooLarge ? null : bytes,
+        tooLarge,
+        fileName: part.filename ?? '',
+      };
+      (part as unknown as { value: DocumentUpload }).value = upload;
+    },
+  });
+  const csrf = { preHandler: app.csrfProtection };
+  const ctx = (request: FastifyRequest) => serviceContext(request, app.db);
+  const base = (request: FastifyRequest, slug: string) => `/${requirePlace(request).slug}/assemblies/${slug}`;
+
+  async function documentPage(
+    request: FastifyRequest<SessionParams>,
+    reply: FastifyReply,
+    state: { errors?: FormError[]; title?: string } = {},
+  ) {
+    const e = await sessionForOfficer(ctx(request), request.params.assembly, request.params.session);
+    const errors = state.errors ?? [];
+    if (errors.length) reply.code(422);
+    const b = `${base(request, e.assembly.slug)}/sessions/${e.session.position}`;
+    return reply.page(`${V}/document-form.njk`, {
+      pageTitle: request.t(`${M}.documentForm.title`),
+      e,
+      title: state.title ?? '',
+      errors,
+      fieldErrors: errorsByField(errors),
+      maxSize: fileSizeText(MAX_DOCUMENT_BYTES),
+      action: `${b}/documents/new`,
+      back: b,
+      csrfToken: reply.generateCsrf(),
+    });
+  }
+
+  app.get<SessionParams>(
+    '/assemblies/:assembly/sessions/:session/documents/new',
+    needs(MANAGE),
+    (request, reply) => documentPage(request, reply),
+  );
+
+  app.post<SessionParams>(
+    '/assemblies/:assembly/sessions/:session/documents/new',
+    { ...needs(MANAGE), ...csrf },
+    async (request, reply) => {
+      const fields = fieldsOf(request.body);
+      const title = typeof fields.title === 'string' ? fields.title : '';
+      try {
+        await addDocument(
+          ctx(request),
+          app.files,
+          request.params.assembly,
+          request.params.session,
+          { title },
+          uploadIn(fields),
+        );
+      } catch (error) {
+        if (!(error instanceof Invalid)) throw error;
+        return documentPage(request, reply, { errors: formErrorsFrom(error, request.t), title });
+      }
+      return reply.redirect(
+        `${base(request, request.params.assembly)}/sessions/${request.params.session}?done=document#documents`,
+        303,
+      );
+    },
+  );
+
+  app.post<DocumentParams>(
+    '/assemblies/:assembly/sessions/:session/documents/:document/remove',
+    { ...needs(MANAGE), ...csrf },
+    async (request, reply) => {
+      await removeDocument(
+        ctx(request),
+        app.files,
+        request.params.assembly,
+        request.params.session,
+        request.params.document,
+      );
+      return reply.redirect(
+        `${base(request, request.params.assembly)}/sessions/${request.params.session}?done=document-removed#documents`,
+        303,
+      );
+    },
+  );
+
+  // Evidence is public. The file is always a download, never shown in the site's own origin.
+  app.get<DocumentParams>(
+    '/assemblies/:assembly/sessions/:session/documents/:document',
+    PUBLIC,
+    async (request, reply) => {
+      const file = await documentFile(
+        ctx(request),
+        app.files,
+        request.params.assembly,
+        request.params.session,
+        request.params.document,
+      );
+      return reply
+        .header('content-type', 'application/pdf')
+        .header(
+          'content-disposition',
+          `attachment; filename="${asciiFileName(file.fileName)}"; filename*=UTF-8''${rfc5987(file.fileName)}`,
+        )
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'public, max-age=3600')
+        .header('content-security-policy', "default-src 'none'; sandbox")
+        .send(file.bytes);
+    },
+  );
+}
