@@ -68,7 +68,8 @@ export default defineModule({
     await seedDeliberation(ctx);
     await seedNeighbourhood(ctx);
   },
-  // Every assembly's officer routes are for its assigned officers (setup/assembly-service.ts).
+  // Every assembly's officer routes are for its assigned officers (setup/assembly-service.ts), and
+  // the members' area for its serving members: the person becomes both on the demo assemblies.
   async tieToDemoRecords(db, userId) {
     await db.query(
       `insert into assembly_officers (assembly_id, user_id)
@@ -76,10 +77,21 @@ export default defineModule({
        where p.slug = 'trafford' on conflict do nothing`,
       [userId],
     );
+    await db.query(
+      `insert into assembly_respondents (assembly_id, reference, user_id, name, consent_at, status)
+       select a.id, 'R' || (900000 + (select count(*) from assembly_respondents r where r.assembly_id = a.id)),
+              $1, 'Demo member', now(), 'selected'
+       from assemblies a join places p on p.id = a.place_id
+       where p.slug = 'trafford' and a.slug = $2`,
+      [userId, DEMO_FINISHED_SLUG],
+    );
   },
   demoParams: {
     assembly: DEMO_FINISHED_SLUG,
     assemblySession: '1',
+    recommendation: '1',
+    sessionDocument: '1',
+    speaker: '1',
     story: DEMO_STORY_ID,
     meeting: DEMO_MEETING_ID,
   },

@@ -46,7 +46,7 @@ const V = 'assemblies/deliberation/views';
 const M = 'assemblies.deliberation';
 
 type AssemblyParams = { Params: { assembly: string } };
-type SessionParams = { Params: { assembly: string; session: string } };
+type SessionParams = { Params: { assembly: string; assemblySession: string } };
 type NumberParams = { Params: { assembly: string; recommendation: string } };
 type FormState = { values?: Record<string, string>; errors?: FormError[] };
 
@@ -135,26 +135,30 @@ export async function deliberationRoutes(app: FastifyInstance) {
   };
 
   // ---- Public: a session and its evidence ----
-  app.get<SessionParams>('/assemblies/:assembly/sessions/:session', PUBLIC, async (request, reply) => {
-    const c = ctx(request);
-    const e = await getSessionEvidence(c, request.params.assembly, request.params.session);
-    const b = base(request, e.assembly.slug);
-    const canAdd = await canSeeRespondents(c, e.assembly);
-    return reply.page(`${V}/session.njk`, {
-      pageTitle: request.t(`${M}.session.title`, { position: e.session.position, title: e.session.title }),
-      ...view,
-      e,
-      canAdd,
-      // Only officers get a form (and so a CSRF cookie); visitors' pages stay cookie-free.
-      csrfToken: canAdd ? reply.generateCsrf() : null,
-      banner: bannerFor(request),
-      urls: {
-        assembly: b,
-        session: `${b}/sessions/${e.session.position}`,
-        recommendations: `${b}/recommendations`,
-      },
-    });
-  });
+  app.get<SessionParams>(
+    '/assemblies/:assembly/sessions/:assemblySession',
+    PUBLIC,
+    async (request, reply) => {
+      const c = ctx(request);
+      const e = await getSessionEvidence(c, request.params.assembly, request.params.assemblySession);
+      const b = base(request, e.assembly.slug);
+      const canAdd = await canSeeRespondents(c, e.assembly);
+      return reply.page(`${V}/session.njk`, {
+        pageTitle: request.t(`${M}.session.title`, { position: e.session.position, title: e.session.title }),
+        ...view,
+        e,
+        canAdd,
+        // Only officers get a form (and so a CSRF cookie); visitors' pages stay cookie-free.
+        csrfToken: canAdd ? reply.generateCsrf() : null,
+        banner: bannerFor(request),
+        urls: {
+          assembly: b,
+          session: `${b}/sessions/${e.session.position}`,
+          recommendations: `${b}/recommendations`,
+        },
+      });
+    },
+  );
 
   // ---- Public: recommendations and the council's responses ----
   app.get<AssemblyParams>('/assemblies/:assembly/recommendations', PUBLIC, async (request, reply) => {
@@ -374,7 +378,7 @@ export async function deliberationRoutes(app: FastifyInstance) {
     reply: FastifyReply,
     state: FormState = {},
   ) {
-    const e = await sessionForOfficer(ctx(request), request.params.assembly, request.params.session);
+    const e = await sessionForOfficer(ctx(request), request.params.assembly, request.params.assemblySession);
     const errors = state.errors ?? [];
     if (errors.length) reply.code(422);
     const b = base(request, e.assembly.slug);
@@ -390,36 +394,36 @@ export async function deliberationRoutes(app: FastifyInstance) {
     });
   }
   app.get<SessionParams>(
-    '/assemblies/:assembly/sessions/:session/speakers/new',
+    '/assemblies/:assembly/sessions/:assemblySession/speakers/new',
     needs(MANAGE),
     (request, reply) => speakerPage(request, reply),
   );
   app.post<SessionParams>(
-    '/assemblies/:assembly/sessions/:session/speakers/new',
+    '/assemblies/:assembly/sessions/:assemblySession/speakers/new',
     { ...needs(MANAGE), ...csrf },
     async (request, reply) => {
       const form = parseForm(SpeakerInput, request.body, request.t);
       if (!form.ok) return speakerPage(request, reply, form);
-      await addSpeaker(ctx(request), request.params.assembly, request.params.session, form.values);
+      await addSpeaker(ctx(request), request.params.assembly, request.params.assemblySession, form.values);
       return reply.redirect(
-        `${base(request, request.params.assembly)}/sessions/${request.params.session}?done=speaker#speakers`,
+        `${base(request, request.params.assembly)}/sessions/${request.params.assemblySession}?done=speaker#speakers`,
         303,
       );
     },
   );
 
   app.post<SessionParams & { Params: { speaker: string } }>(
-    '/assemblies/:assembly/sessions/:session/speakers/:speaker/remove',
+    '/assemblies/:assembly/sessions/:assemblySession/speakers/:speaker/remove',
     { ...needs(MANAGE), ...csrf },
     async (request, reply) => {
       await removeSpeaker(
         ctx(request),
         request.params.assembly,
-        request.params.session,
+        request.params.assemblySession,
         request.params.speaker,
       );
       return reply.redirect(
-        `${base(request, request.params.assembly)}/sessions/${request.params.session}?done=speaker-removed#speakers`,
+        `${base(request, request.params.assembly)}/sessions/${request.params.assemblySession}?done=speaker-removed#speakers`,
         303,
       );
     },

@@ -18,8 +18,8 @@ import {
 const V = 'assemblies/deliberation/views';
 const M = 'assemblies.deliberation';
 
-type SessionParams = { Params: { assembly: string; session: string } };
-type DocumentParams = { Params: { assembly: string; session: string; document: string } };
+type SessionParams = { Params: { assembly: string; assemblySession: string } };
+type DocumentParams = { Params: { assembly: string; assemblySession: string; sessionDocument: string } };
 
 /** A header parameter's value per RFC 5987: percent-encoded UTF-8, quotes and brackets too. */
 const rfc5987 = (s: string) =>
@@ -63,7 +63,7 @@ export async function documentRoutes(app: FastifyInstance) {
     reply: FastifyReply,
     state: { errors?: FormError[]; title?: string } = {},
   ) {
-    const e = await sessionForOfficer(ctx(request), request.params.assembly, request.params.session);
+    const e = await sessionForOfficer(ctx(request), request.params.assembly, request.params.assemblySession);
     const errors = state.errors ?? [];
     if (errors.length) reply.code(422);
     const b = `${base(request, e.assembly.slug)}/sessions/${e.session.position}`;
@@ -81,13 +81,13 @@ export async function documentRoutes(app: FastifyInstance) {
   }
 
   app.get<SessionParams>(
-    '/assemblies/:assembly/sessions/:session/documents/new',
+    '/assemblies/:assembly/sessions/:assemblySession/documents/new',
     needs(MANAGE),
     (request, reply) => documentPage(request, reply),
   );
 
   app.post<SessionParams>(
-    '/assemblies/:assembly/sessions/:session/documents/new',
+    '/assemblies/:assembly/sessions/:assemblySession/documents/new',
     { ...needs(MANAGE), ...csrf },
     async (request, reply) => {
       const fields = fieldsOf(request.body);
@@ -97,7 +97,7 @@ export async function documentRoutes(app: FastifyInstance) {
           ctx(request),
           app.files,
           request.params.assembly,
-          request.params.session,
+          request.params.assemblySession,
           { title },
           uploadIn(fields),
         );
@@ -106,25 +106,25 @@ export async function documentRoutes(app: FastifyInstance) {
         return documentPage(request, reply, { errors: formErrorsFrom(error, request.t), title });
       }
       return reply.redirect(
-        `${base(request, request.params.assembly)}/sessions/${request.params.session}?done=document#documents`,
+        `${base(request, request.params.assembly)}/sessions/${request.params.assemblySession}?done=document#documents`,
         303,
       );
     },
   );
 
   app.post<DocumentParams>(
-    '/assemblies/:assembly/sessions/:session/documents/:document/remove',
+    '/assemblies/:assembly/sessions/:assemblySession/documents/:sessionDocument/remove',
     { ...needs(MANAGE), ...csrf },
     async (request, reply) => {
       await removeDocument(
         ctx(request),
         app.files,
         request.params.assembly,
-        request.params.session,
-        request.params.document,
+        request.params.assemblySession,
+        request.params.sessionDocument,
       );
       return reply.redirect(
-        `${base(request, request.params.assembly)}/sessions/${request.params.session}?done=document-removed#documents`,
+        `${base(request, request.params.assembly)}/sessions/${request.params.assemblySession}?done=document-removed#documents`,
         303,
       );
     },
@@ -132,15 +132,15 @@ export async function documentRoutes(app: FastifyInstance) {
 
   // Evidence is public. The file is always a download, never shown in the site's own origin.
   app.get<DocumentParams>(
-    '/assemblies/:assembly/sessions/:session/documents/:document',
+    '/assemblies/:assembly/sessions/:assemblySession/documents/:sessionDocument',
     PUBLIC,
     async (request, reply) => {
       const file = await documentFile(
         ctx(request),
         app.files,
         request.params.assembly,
-        request.params.session,
-        request.params.document,
+        request.params.assemblySession,
+        request.params.sessionDocument,
       );
       return reply
         .header('content-type', 'application/pdf')
