@@ -36,6 +36,8 @@ Commands:
   sortition select --features F.csv --people P.csv --k N [--seed S | --random N] [--out DIR]
                         choose a citizens' assembly panel by fair lottery from Sortition
                         Foundation CSV files (no database needed; kith sortition --help for more)
+  sortition draw --lottery L.csv --summary S.json [--panel P.csv]
+                        re-check a published assembly draw from its lottery and summary files
   help                  show this help
 
 Configuration is by environment variable; see README.md ("Configuration").
