@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parsePounds, poundsText } from '../../../lib/money/pounds.js';
-import { ASSEMBLY_ALGORITHMS, type Assembly } from './assembly-service.js';
+import { ASSEMBLY_ALGORITHMS } from './assembly-kinds.js';
+import type { Assembly } from './assembly-service.js';
 
 const E = 'assemblies.setup.errors';
 

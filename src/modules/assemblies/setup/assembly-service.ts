@@ -10,10 +10,9 @@ import { can } from '../../../platform/roles/permissions.js';
 /** Officers set up and run citizens' assemblies. */
 export const MANAGE = 'assemblies.manage';
 
-export const STATUSES = ['setup', 'recruiting', 'selecting', 'running', 'finished'] as const;
-export type Status = (typeof STATUSES)[number];
-export const ASSEMBLY_ALGORITHMS = ['leximin', 'maximin', 'legacy'] as const;
-export type AssemblyAlgorithm = (typeof ASSEMBLY_ALGORITHMS)[number];
+import { ASSEMBLY_ALGORITHMS, type AssemblyAlgorithm, STATUSES, type Status } from './assembly-kinds.js';
+
+export { ASSEMBLY_ALGORITHMS, type AssemblyAlgorithm, STATUSES, type Status };
 
 /** One value of a feature with its quota: `share` is the population share it was suggested from. */
 export type FeatureValue = { value: string; label: string; share: number | null; min: number; max: number };

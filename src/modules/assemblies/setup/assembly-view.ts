@@ -1,5 +1,6 @@
 import { oneDecimal, percent } from '../../../lib/sortition/quota-suggestions.js';
-import { type Assembly, STATUSES, type Status } from './assembly-service.js';
+import { STATUSES, type Status } from './assembly-kinds.js';
+import type { Assembly } from './assembly-service.js';
 
 /** A quota with the arithmetic behind it: share of residents → seats of the panel → min to max. */
 export type QuotaView = {
