@@ -22,6 +22,7 @@ import {
   requireRun,
   runChancesByReference,
   runSelection,
+  type SeatOutcome,
   SelectionInfeasible,
   selectionOverview,
   TIME_LIMIT_SECONDS,
@@ -247,7 +248,7 @@ export async function selectionRoutes(app: FastifyInstance) {
   async function membersPage(
     request: FastifyRequest<Params & Done>,
     reply: FastifyReply,
-    state: { errors?: FormError[]; values?: Record<string, string> } = {},
+    state: { errors?: FormError[]; values?: Record<string, string>; unfillable?: string[] } = {},
   ) {
     const o = await membersOverview(ctx(request), request.params.assembly);
     const { t, lang } = request;
@@ -261,6 +262,7 @@ export async function selectionRoutes(app: FastifyInstance) {
       pct: (p: number) => percent(p, lang),
       banner:
         done === 'dropout' || done === 'replaced' ? t(`assemblies.selection.members.done.${done}`) : null,
+      unfillable: state.unfillable ?? null,
       memberItems: [
         { value: '', text: t('assemblies.selection.members.chooseMember') },
         ...o.members.map((m) => ({
@@ -292,12 +294,17 @@ export async function selectionRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const form = parseForm(DropoutInput, request.body, request.t);
       if (!form.ok) return membersPage(request, reply, form);
+      let outcome: SeatOutcome;
       try {
-        await recordDropout(ctx(request), request.params.assembly, form.values);
+        outcome = await recordDropout(ctx(request), request.params.assembly, form.values);
       } catch (error) {
         if (!(error instanceof Invalid)) throw error;
         return membersPage(request, reply, { errors: formErrorsFrom(error, request.t), values: form.values });
       }
+      // Nobody left can fill the seat within the quotas: the drop-out is recorded and the officer
+      // is told why no replacement lottery was made (shown now: the reasons are not stored).
+      if (outcome.kind === 'unfillable')
+        return membersPage(request, reply, { unfillable: outcome.conflicts });
       return reply.redirect(`${base(request)}/members/manage?done=dropout`, 303);
     },
   );

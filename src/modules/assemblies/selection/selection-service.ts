@@ -573,10 +573,10 @@ export async function recordDropout(
   slug: string,
   raw: unknown,
   limits: SolveLimits = {},
-): Promise<void> {
+): Promise<SeatOutcome> {
   const input = validated(DropoutInput, raw);
   const assembly = await officerAssembly(ctx, slug);
-  await withTransaction(ctx.db, async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const rows = await tx.query<{ id: string; status: string }>(
       'select id, status from assembly_respondents where assembly_id = $1 and reference = $2 for update',
       [assembly.id, input.member],
@@ -597,9 +597,16 @@ export async function recordDropout(
       after: { reference: input.member, reason: input.reason },
       requestId: ctx.requestId ?? null,
     });
-    await prepareReplacement(ctx, assembly, tx, limits);
+    return prepareReplacement(ctx, assembly, tx, limits);
   });
 }
+
+/**
+ * What recording a drop-out leads to: a lottery for the empty seats, or (when nobody left in the
+ * pool can fill them within the quotas) seats that stay empty, with the quotas that cannot hold.
+ * The member has left either way, so the drop-out is recorded in both cases.
+ */
+export type SeatOutcome = { kind: 'lottery' } | { kind: 'unfillable'; conflicts: string[] };
 
 /**
  * The lottery for every seat still empty: the members who stay are on every panel, everyone who
@@ -611,7 +618,7 @@ async function prepareReplacement(
   assembly: Assembly,
   tx: Tx,
   limits: SolveLimits,
-): Promise<void> {
+): Promise<SeatOutcome> {
   const people = await respondents(tx, assembly.id, ['selected', 'not-selected', 'dropped-out']);
   const open = await tx.query<{ respondent_id: string }>(
     'select respondent_id from assembly_dropouts where assembly_id = $1 and draw_id is null',
@@ -634,10 +641,17 @@ async function prepareReplacement(
   await tx.query('delete from assembly_replacement_draws where assembly_id = $1 and drawn_at is null', [
     assembly.id,
   ]);
-  if (!dropped.length) return;
+  if (!dropped.length) return { kind: 'lottery' };
   const replacing = replacementProblem({ ...problem, k: panel.length, excluded }, panel, dropped);
   const started = performance.now();
-  const { selection, lottery } = await solve(replacing, 'leximin', legacySeed(assembly.id), limits);
+  let solved: Awaited<ReturnType<typeof solve>>;
+  try {
+    solved = await solve(replacing, 'leximin', legacySeed(assembly.id), limits);
+  } catch (error) {
+    if (error instanceof SelectionInfeasible) return { kind: 'unfillable', conflicts: error.conflicts };
+    throw error;
+  }
+  const { selection, lottery } = solved;
   const fixed = new Set([...(replacing.required ?? []), ...(replacing.excluded ?? [])]);
   const candidates = selection.distribution.probabilities.filter((_, i) => !fixed.has(i));
   await tx.query(
@@ -660,6 +674,7 @@ async function prepareReplacement(
       ),
     ],
   );
+  return { kind: 'lottery' };
 }
 
 /**

@@ -333,3 +333,28 @@ test('a respondent sees their own chance; nobody else sees it', async () => {
   assert.equal((await myChance(byEmail.ctx, a.slug)).me?.reference, 'R0002');
   assert.equal((await myChance(stranger.ctx, a.slug)).me, null);
 });
+
+test('a drop-out nobody can replace within the quotas is still recorded, with the quotas that cannot hold', async () => {
+  const officer = await pbPerson(t.db, ['officer']);
+  // Three men in the pool and three seats for men: every man is on the panel.
+  const a = await assemblyWithPool(officer.ctx, 'No spare men', mixedPool(7));
+  await runSelection(officer.ctx, a.slug);
+  await publishSelection(officer.ctx, site, a.slug, { randomKind: 'number', randomNumber: '3' });
+  const [man] = await t.db.query<{ reference: string }>(
+    `select reference from assembly_respondents
+     where assembly_id = $1 and status = 'selected' and features->>'gender' = 'man' order by reference limit 1`,
+    [a.assembly.id],
+  );
+  const outcome = await recordDropout(officer.ctx, a.slug, { member: man?.reference, reason: 'Moved away' });
+  assert.equal(outcome.kind, 'unfillable');
+  assert.ok(
+    outcome.kind === 'unfillable' && outcome.conflicts.some((c) => c.includes('Man')),
+    'the gender quota is named',
+  );
+  const rows = await statuses(a.assembly.id);
+  assert.equal(rows.find((r) => r.reference === man?.reference)?.status, 'dropped-out');
+  const overview = await membersOverview(officer.ctx, a.slug);
+  assert.equal(overview.pending, null);
+  assert.equal(overview.dropouts.length, 1);
+  assert.equal(overview.dropouts[0]?.replacement ?? null, null);
+});
