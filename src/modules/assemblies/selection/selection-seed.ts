@@ -87,34 +87,40 @@ export async function seedSelection(ctx: SeedContext): Promise<void> {
     [assembly.id],
   );
   if (!Number(dropouts?.n)) {
-    // Not every member can be replaced within the quotas (the pool may hold nobody else with
-    // what the panel needs); the demo drops out the first member who can be.
-    const members = await ctx.db.query<{ reference: string }>(
-      `select reference from assembly_respondents where assembly_id = $1 and status = 'selected'
-       order by reference limit 5`,
+    // Not every member can be replaced within the quotas (the pool may hold nobody else with what
+    // the panel needs): the demo drops out a member with a like-for-like respondent left in the
+    // pool, from another household than every member's, so the seat can always be filled.
+    const [member] = await ctx.db.query<{ reference: string }>(
+      `select m.reference from assembly_respondents m
+       where m.assembly_id = $1 and m.status = 'selected'
+         and exists (
+           select 1 from assembly_respondents o
+           where o.assembly_id = $1 and o.status = 'not-selected' and o.features = m.features
+             and not exists (
+               select 1 from assembly_respondents s
+               where s.assembly_id = $1 and s.status = 'selected' and s.household = o.household and s.household <> ''))
+       order by m.reference limit 1`,
       [assembly.id],
     );
-    for (const member of members) {
-      try {
-        await recordDropout(
-          service,
-          DEMO_FINISHED_SLUG,
-          {
-            member: member.reference,
-            reason: 'Started a new job with weekend shifts and cannot come to the sessions.',
-          },
-          DEMO_LIMITS,
-        );
-      } catch (error) {
-        if (error instanceof SelectionInfeasible) continue;
-        throw error;
+    if (member) {
+      const outcome = await recordDropout(
+        service,
+        DEMO_FINISHED_SLUG,
+        {
+          member: member.reference,
+          reason: 'Started a new job with weekend shifts and cannot come to the sessions.',
+        },
+        DEMO_LIMITS,
+      );
+      if (outcome.kind === 'unfillable') {
+        ctx.log(`The demo drop-out could not be replaced: ${outcome.conflicts.join('; ')}`);
+      } else {
+        await drawReplacement(service, noEmail, DEMO_FINISHED_SLUG, {
+          randomKind: 'number',
+          randomNumber: String(DEMO_REPLACEMENT_NUMBER),
+        });
+        ctx.log(`Replaced demo assembly member ${member.reference}`);
       }
-      await drawReplacement(service, noEmail, DEMO_FINISHED_SLUG, {
-        randomKind: 'number',
-        randomNumber: String(DEMO_REPLACEMENT_NUMBER),
-      });
-      ctx.log(`Replaced demo assembly member ${member.reference}`);
-      break;
     }
   }
   // A later stage set by an earlier seed (the assembly has finished) is kept.
