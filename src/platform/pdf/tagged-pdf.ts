@@ -34,6 +34,44 @@ export function openTaggedPdf(
   meta: PdfMeta,
   options: { compress?: boolean; now: Date; bottomMargin?: number; bufferPages?: boolean },
 ) {
+  const { doc, root } = openTaggedDocument(meta, options);
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  return { doc, done, root };
+}
+
+/**
+ * The same document to stream rather than collect: the caller writes pages as their data
+ * arrives and sends `doc` (a readable stream), pausing with `readerCaughtUp` so that tens of
+ * thousands of letters never sit in memory. No first page: each letter adds its own.
+ */
+export function openStreamingTaggedPdf(meta: PdfMeta, options: { compress?: boolean; now: Date }) {
+  return openTaggedDocument(meta, { ...options, autoFirstPage: false });
+}
+
+/** How much unread PDF may wait in memory before writing pauses for the reader. */
+const HIGH_WATER = 4 * 1024 * 1024;
+
+/** Resolves once the reader has taken the PDF down to HIGH_WATER (or the stream is gone). */
+export async function readerCaughtUp(doc: PDFKit.PDFDocument): Promise<void> {
+  while (doc.readableLength > HIGH_WATER && !doc.destroyed)
+    await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+function openTaggedDocument(
+  meta: PdfMeta,
+  options: {
+    compress?: boolean;
+    now: Date;
+    bottomMargin?: number;
+    bufferPages?: boolean;
+    autoFirstPage?: boolean;
+  },
+) {
   const doc = new PDFDocument({
     size: 'A4',
     margins: {
@@ -43,6 +81,7 @@ export function openTaggedPdf(
       bottom: options.bottomMargin ?? PDF_MARGIN,
     },
     bufferPages: options.bufferPages ?? false,
+    autoFirstPage: options.autoFirstPage ?? true,
     compress: options.compress ?? true,
     pdfVersion: '1.7',
     tagged: true,
@@ -56,15 +95,9 @@ export function openTaggedPdf(
       CreationDate: options.now,
     },
   });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
   const root = doc.struct('Document');
   doc.addStructure(root);
-  return { doc, done, root };
+  return { doc, root };
 }
 
 /** Colours of body text and of links on the page (GOV.UK's text and a print-safe link blue). */

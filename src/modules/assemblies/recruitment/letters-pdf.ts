@@ -1,6 +1,11 @@
-import PDFDocument from 'pdfkit';
-import { encode } from 'uqr';
-import { PDF_LINK_COLOUR, PDF_MARGIN, printable, textWriter } from '../../../platform/pdf/tagged-pdf.js';
+import { drawQrCode } from '../../../platform/pdf/qr-code.js';
+import {
+  openStreamingTaggedPdf,
+  PDF_LINK_COLOUR,
+  PDF_MARGIN,
+  readerCaughtUp,
+  textWriter,
+} from '../../../platform/pdf/tagged-pdf.js';
 import { formatInvitationCode } from './invitation-codes.js';
 
 /**
@@ -26,35 +31,13 @@ export type InvitationLetterWords = {
 export type LetterInvitation = { address: string; postcode: string; code: string };
 
 const BODY = 11;
-/** Modules of white space round the QR code, as its standard asks, and points per module. */
-const QUIET_ZONE = 4;
+/** Points per module of the QR code. */
 const QR_UNIT = 2.5;
 
 /** The registration page's address with the code in it, as the QR code carries it. */
 export function registerUrl(pageUrl: string, code: string): string {
   return `${pageUrl}?code=${encodeURIComponent(formatInvitationCode(code))}`;
 }
-
-/** The dark modules of a QR code as runs along each row (fewer rectangles, no hairline gaps in print). */
-function qrRuns(url: string): { size: number; runs: { x: number; y: number; width: number }[] } {
-  const matrix = encode(url, { ecc: 'M', border: 0 }).data;
-  const runs: { x: number; y: number; width: number }[] = [];
-  matrix.forEach((row, y) => {
-    let start = -1;
-    for (let x = 0; x <= row.length; x++) {
-      const dark = x < row.length && row[x] === true;
-      if (dark && start < 0) start = x;
-      if (!dark && start >= 0) {
-        runs.push({ x: start, y, width: x - start });
-        start = -1;
-      }
-    }
-  });
-  return { size: matrix.length, runs };
-}
-
-// How much unread PDF may wait in memory before writing pauses for the reader.
-const HIGH_WATER = 4 * 1024 * 1024;
 
 /**
  * The letters as one tagged PDF (the settings of openTaggedPdf), written as the invitations
@@ -67,25 +50,10 @@ export function invitationLettersPdf(
   invitations: AsyncIterable<LetterInvitation[]>,
   options: { compress?: boolean; now: Date },
 ): PDFKit.PDFDocument {
-  const doc = new PDFDocument({
-    size: 'A4',
-    margins: { top: PDF_MARGIN, left: PDF_MARGIN, right: PDF_MARGIN, bottom: PDF_MARGIN },
-    autoFirstPage: false,
-    compress: options.compress ?? true,
-    pdfVersion: '1.7',
-    tagged: true,
-    lang: words.lang,
-    displayTitle: true,
-    info: {
-      Title: words.title,
-      Author: words.author,
-      Subject: words.caption,
-      Creator: 'Kith',
-      CreationDate: options.now,
-    },
-  });
-  const root = doc.struct('Document');
-  doc.addStructure(root);
+  const { doc, root } = openStreamingTaggedPdf(
+    { title: words.title, author: words.author, caption: words.caption, lang: words.lang },
+    options,
+  );
 
   function letter(l: LetterInvitation) {
     doc.addPage();
@@ -104,31 +72,17 @@ export function invitationLettersPdf(
     for (const [i, step] of words.steps({ code, url: pageUrl }).entries())
       say(`${i + 1}. ${step}`, { gap: 0.2 });
     doc.moveDown(0.4);
-    const qr = qrRuns(url);
-    const size = (qr.size + QUIET_ZONE * 2) * QR_UNIT;
     const top = Math.ceil(doc.y);
-    root.add(
-      doc.struct('Figure', { alt: printable(words.qrAlt) }, () => {
-        doc.rect(PDF_MARGIN, top, size, size).fill('#ffffff');
-        for (const run of qr.runs)
-          doc.rect(
-            PDF_MARGIN + (run.x + QUIET_ZONE) * QR_UNIT,
-            top + (run.y + QUIET_ZONE) * QR_UNIT,
-            run.width * QR_UNIT,
-            QR_UNIT,
-          );
-        doc.fill('#000000');
-      }),
-    );
+    const size = drawQrCode({ doc, parent: root }, url, {
+      left: PDF_MARGIN,
+      top,
+      unit: QR_UNIT,
+      alt: words.qrAlt,
+    });
     doc.y = top + size + 4;
     say(url, { colour: PDF_LINK_COLOUR, link: url, gap: 0.6, size: 10 });
     say(words.footer, { size: 9, colour: '#505a5f' });
   }
-
-  const drained = async () => {
-    while (doc.readableLength > HIGH_WATER && !doc.destroyed)
-      await new Promise((resolve) => setTimeout(resolve, 5));
-  };
 
   void (async () => {
     try {
@@ -139,7 +93,7 @@ export function invitationLettersPdf(
           letter(l);
           pages++;
         }
-        await drained();
+        await readerCaughtUp(doc);
       }
       if (!pages) doc.addPage();
       root.end();

@@ -6,8 +6,9 @@ import { useTestApp } from '../../../../test/helpers/app.js';
 import { pdfTextRuns } from '../../../../test/helpers/pdf-text.js';
 import { makePerson } from '../../../../test/helpers/people.js';
 import { createSession, SESSION_COOKIE } from '../../../platform/auth/session-service.js';
+import { darkRuns, QR_QUIET_ZONE as QUIET_ZONE, qrMatrix } from '../../../platform/pdf/qr-code.js';
 import { DEMO_NOTICE_ID } from '../notices/notice-seed.js';
-import { darkRuns, QR_UNIT, QUIET_ZONE, qrMatrix } from './letter-pdf.js';
+import { QR_UNIT } from './letter-pdf.js';
 
 const t = useTestApp();
 const CONFIRMED_ID = '5e7a1c2d-3b4f-4a6e-8d9c-0f1e2d3c0002';
