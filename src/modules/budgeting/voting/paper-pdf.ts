@@ -1,4 +1,4 @@
-import { encode } from 'uqr';
+import { drawQrCode, qrCodeSide } from '../../../platform/pdf/qr-code.js';
 import {
   openTaggedPdf,
   PDF_LINK_COLOUR,
@@ -32,8 +32,8 @@ export type BallotPapers = {
 
 const BODY = 11;
 const BOX = 16;
+/** Points per module of the QR code. */
 const UNIT = 3;
-const QUIET = 4;
 
 /** Numbered papers `from` to `from + count - 1`, each starting on a new page. */
 export function renderBallotPapers(
@@ -48,8 +48,7 @@ export function renderBallotPapers(
   const write = textWriter({ doc, root }, BODY);
   const width = doc.page.width - PDF_MARGIN * 2;
   const bottom = () => doc.page.height - PDF_MARGIN;
-  const matrix = encode(papers.qr.url, { ecc: 'M', border: 0 }).data;
-  const qrSize = (matrix.length + QUIET * 2) * UNIT;
+  const qrSize = qrCodeSide(papers.qr.url, UNIT);
 
   /** A box to write in, drawn as page furniture, then its words beside it. */
   function boxed(label: string, detail: string) {
@@ -135,28 +134,12 @@ export function renderBallotPapers(
     write(papers.qr.heading, { font: 'Helvetica-Bold', size: 13, type: 'H2', gap: 0.2 });
     write(papers.qr.text, { size: 10, gap: 0.3 });
     const qrTop = Math.ceil(doc.y);
-    root.add(
-      doc.struct('Figure', { alt: printable(papers.qr.alt) }, () => {
-        doc.rect(PDF_MARGIN, qrTop, qrSize, qrSize).fill('#ffffff');
-        matrix.forEach((row, y) => {
-          let start = -1;
-          for (let i = 0; i <= row.length; i++) {
-            const dark = i < row.length && row[i] === true;
-            if (dark && start < 0) start = i;
-            if (!dark && start >= 0) {
-              doc.rect(
-                PDF_MARGIN + (start + QUIET) * UNIT,
-                qrTop + (y + QUIET) * UNIT,
-                (i - start) * UNIT,
-                UNIT,
-              );
-              start = -1;
-            }
-          }
-        });
-        doc.fill('#000000');
-      }),
-    );
+    drawQrCode({ doc, parent: root }, papers.qr.url, {
+      left: PDF_MARGIN,
+      top: qrTop,
+      unit: UNIT,
+      alt: papers.qr.alt,
+    });
     doc.y = qrTop + qrSize + 4;
     write(papers.qr.url, { size: 10, colour: PDF_LINK_COLOUR, link: papers.qr.url });
   }
