@@ -18,6 +18,7 @@ import {
   publishSelection,
   RandomInput,
   recordDropout,
+  remakeReplacementLottery,
   replacementLotteries,
   requireRun,
   runChancesByReference,
@@ -261,7 +262,9 @@ export async function selectionRoutes(app: FastifyInstance) {
       o,
       pct: (p: number) => percent(p, lang),
       banner:
-        done === 'dropout' || done === 'replaced' ? t(`assemblies.selection.members.done.${done}`) : null,
+        done === 'dropout' || done === 'replaced' || done === 'lottery'
+          ? t(`assemblies.selection.members.done.${done}`)
+          : null,
       unfillable: state.unfillable ?? null,
       memberItems: [
         { value: '', text: t('assemblies.selection.members.chooseMember') },
@@ -279,6 +282,7 @@ export async function selectionRoutes(app: FastifyInstance) {
         back: `${b}/selection/run`,
         dropout: `${b}/members/drop-out`,
         replace: `${b}/members/replace`,
+        remake: `${b}/members/replacement-lottery`,
         replacements: `${b}/selection/replacements.csv`,
       },
     });
@@ -306,6 +310,17 @@ export async function selectionRoutes(app: FastifyInstance) {
       if (outcome.kind === 'unfillable')
         return membersPage(request, reply, { unfillable: outcome.conflicts });
       return reply.redirect(`${base(request)}/members/manage?done=dropout`, 303);
+    },
+  );
+
+  app.post<Params & Done>(
+    '/assemblies/:assembly/members/replacement-lottery',
+    { ...needs(MANAGE), ...csrf },
+    async (request, reply) => {
+      const outcome = await remakeReplacementLottery(ctx(request), request.params.assembly);
+      if (outcome.kind === 'unfillable')
+        return membersPage(request, reply, { unfillable: outcome.conflicts });
+      return reply.redirect(`${base(request)}/members/manage?done=lottery`, 303);
     },
   );
 

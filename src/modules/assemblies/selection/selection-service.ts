@@ -561,7 +561,38 @@ export async function membersOverview(ctx: ServiceContext, slug: string) {
       replacedAt: d.replaced_at ? new Date(d.replaced_at) : null,
     })),
     pending: draws.find((d) => !d.drawnAt) ?? null,
+    emptySeats: dropouts.filter((d) => !d.replacement).length,
   };
+}
+
+/**
+ * Makes the lottery for every empty seat again: after the quotas were widened because nobody
+ * could fill a seat, or to take in a change to the pool. Any lottery not yet drawn is replaced.
+ */
+export async function remakeReplacementLottery(
+  ctx: ServiceContext,
+  slug: string,
+  limits: SolveLimits = {},
+): Promise<SeatOutcome> {
+  const assembly = await officerAssembly(ctx, slug);
+  return withTransaction(ctx.db, async (tx) => {
+    const open = await tx.query(
+      'select 1 from assembly_dropouts where assembly_id = $1 and draw_id is null for update',
+      [assembly.id],
+    );
+    if (!open.length) throw new Conflict('There are no empty seats to fill');
+    const outcome = await prepareReplacement(ctx, assembly, tx, limits);
+    await audit(tx, {
+      placeId: ctx.place.id,
+      actorId: ctx.actor?.userId ?? null,
+      action: 'assemblies.selection.replacement-lottery',
+      targetType: 'assembly',
+      targetId: assembly.id,
+      after: outcome,
+      requestId: ctx.requestId ?? null,
+    });
+    return outcome;
+  });
 }
 
 /**

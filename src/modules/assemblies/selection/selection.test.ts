@@ -5,7 +5,7 @@ import { useTestApp } from '../../../../test/helpers/app.js';
 import { pbPerson } from '../../../../test/helpers/pb-process.js';
 import { drawIndex } from '../../../lib/sortition/draw.js';
 import { Conflict, Forbidden, Invalid } from '../../../platform/http/errors.js';
-import { getAssembly } from '../setup/assembly-service.js';
+import { getAssembly, setFeatures } from '../setup/assembly-service.js';
 import { AGE, assemblyWithPool, GENDER, mixedPool } from './selection-fixtures.js';
 import { buildProblem, chanceBands } from './selection-problem.js';
 import {
@@ -15,6 +15,7 @@ import {
   myChance,
   publishSelection,
   recordDropout,
+  remakeReplacementLottery,
   runSelection,
   SelectionInfeasible,
   selectionOverview,
@@ -357,4 +358,28 @@ test('a drop-out nobody can replace within the quotas is still recorded, with th
   assert.equal(overview.pending, null);
   assert.equal(overview.dropouts.length, 1);
   assert.equal(overview.dropouts[0]?.replacement ?? null, null);
+  assert.equal(overview.emptySeats, 1);
+
+  // The officer widens the quota (a woman may take the seat) and makes the lottery again.
+  await setFeatures(officer.ctx, a.slug, [
+    {
+      ...GENDER,
+      values: [
+        { value: 'woman', label: 'Woman', share: null, min: 3, max: 4 },
+        { value: 'man', label: 'Man', share: null, min: 2, max: 3 },
+      ],
+    },
+    AGE,
+  ]);
+  const again = await remakeReplacementLottery(officer.ctx, a.slug);
+  assert.equal(again.kind, 'lottery');
+  assert.equal((await membersOverview(officer.ctx, a.slug)).pending?.seats, 1);
+  const newcomers = await drawReplacement(officer.ctx, site, a.slug, {
+    randomKind: 'number',
+    randomNumber: '5',
+  });
+  assert.equal(newcomers.length, 1);
+  const after = await statuses(a.assembly.id);
+  assert.equal(after.filter((r) => r.status === 'selected').length, 6);
+  await assert.rejects(remakeReplacementLottery(officer.ctx, a.slug), Conflict);
 });
