@@ -86,8 +86,9 @@ test('chance bands run in round steps from the smallest chance to the largest', 
         return (
           bands.length <= 10 &&
           bands.reduce((sum, b) => sum + b.count, 0) === ps.length &&
-          (bands[0]?.from ?? 1) <= Math.min(...ps) + 1e-9 &&
-          (bands.at(-1)?.to ?? 0) >= Math.max(...ps) - 1e-9
+          // Band edges are shown to four decimal places, so they may round past a chance by 0.00005.
+          (bands[0]?.from ?? 1) <= Math.min(...ps) + 5e-5 &&
+          (bands.at(-1)?.to ?? 0) >= Math.max(...ps) - 5e-5
         );
       },
     ),

@@ -309,7 +309,7 @@ export async function setFeatures(ctx: ServiceContext, slug: string, raw: unknow
       await tx.query(
         `insert into assembly_features (assembly_id, position, key, name, source, "values")
          values ($1, $2, $3, $4, $5, $6)`,
-        [assembly.id, position, f.key, f.name, f.source, f.values],
+        [assembly.id, position, f.key, f.name, f.source, JSON.stringify(f.values)],
       );
     }
     await audit(tx, {

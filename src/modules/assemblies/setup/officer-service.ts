@@ -5,7 +5,13 @@ import type { ServiceContext } from '../../../platform/http/request-context.js';
 import { allPermissions, can } from '../../../platform/roles/permissions.js';
 import { assignOfficer, getAssembly, MANAGE } from './assembly-service.js';
 
+/** `email` is masked (first letter and domain): enough to tell two people apart, not to reuse. */
 export type PlaceOfficer = { userId: string; name: string; email: string; assigned: boolean };
+
+function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  return at > 0 ? `${email[0]}…${email.slice(at)}` : '…';
+}
 
 /**
  * The place's staff who can run assemblies, each marked if assigned to this one. Only assigned
@@ -25,7 +31,12 @@ export async function listOfficers(ctx: ServiceContext, slug: string): Promise<P
       order by u.display_name, u.email`,
     [ctx.place.id, assembly.id, roles],
   );
-  return rows.map((r) => ({ userId: r.user_id, name: r.name, email: r.email, assigned: r.assigned }));
+  return rows.map((r) => ({
+    userId: r.user_id,
+    name: r.name,
+    email: maskEmail(r.email),
+    assigned: r.assigned,
+  }));
 }
 
 /** Assigns one of the place's officers (refusing anyone who is not staff of the place). */
