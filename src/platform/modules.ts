@@ -1,6 +1,7 @@
 import assemblies from '../modules/assemblies/index.js';
 import budgeting from '../modules/budgeting/index.js';
 import directory from '../modules/directory/index.js';
+import ideas from '../modules/ideas/index.js';
 import mutualAid from '../modules/mutual-aid/index.js';
 import spaces from '../modules/spaces/index.js';
 import streets from '../modules/streets/index.js';
@@ -16,6 +17,7 @@ export const modules: readonly ModuleDefinition[] = [
   mutualAid,
   spaces,
   streets,
+  ideas,
   budgeting,
   assemblies,
   wards,

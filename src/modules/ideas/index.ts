@@ -1,0 +1,21 @@
+import { defineModule } from '../../platform/module-definition.js';
+import { ideasRoutes } from './routes.js';
+import { DEMO_CALL_ID, DEMO_IDEA_ID, seedDemoIdeas } from './seed/demo-ideas.js';
+
+/**
+ * Ideas (SPEC §3.5, seed 004): residents and groups post ideas for their area, others support,
+ * comment, follow and join them; teams develop them, test them small with a space or a
+ * micro-grant, and record what happened; and residents list the skills they can offer.
+ */
+export default defineModule({
+  name: 'ideas',
+  titleKey: 'ideas.module',
+  routes: ideasRoutes,
+  nav: [{ path: 'ideas', labelKey: 'ideas.nav.label', summaryKey: 'ideas.nav.summary' }],
+  permissions: {},
+  // Each part adds its demo data to the same ideas, in the order a real idea's life runs.
+  async seed(ctx) {
+    await seedDemoIdeas(ctx);
+  },
+  demoParams: { idea: DEMO_IDEA_ID, call: DEMO_CALL_ID },
+});
