@@ -12,7 +12,10 @@ export default defineModule({
   titleKey: 'ideas.module',
   routes: ideasRoutes,
   nav: [{ path: 'ideas', labelKey: 'ideas.nav.label', summaryKey: 'ideas.nav.summary' }],
-  permissions: {},
+  permissions: {
+    // Officers run open calls and can move any idea on; authors and team leads move their own.
+    'ideas.manage': { descriptionKey: 'ideas.permissions.manage', roles: ['officer', 'place-admin'] },
+  },
   // Each part adds its demo data to the same ideas, in the order a real idea's life runs.
   async seed(ctx) {
     await seedDemoIdeas(ctx);
