@@ -1,14 +1,13 @@
-import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { asciiFileName, fileSizeText } from '../../../lib/file-kind/file-kind.js';
 import { needs, PUBLIC } from '../../../platform/http/access.js';
 import { Invalid } from '../../../platform/http/errors.js';
+import { acceptFileUploads, fileIn, formFields } from '../../../platform/http/file-uploads.js';
 import { errorsByField, type FormError, formErrorsFrom } from '../../../platform/http/forms.js';
 import { requirePlace, serviceContext } from '../../../platform/http/request-context.js';
 import { MANAGE } from '../setup/assembly-service.js';
 import {
   addDocument,
-  type DocumentUpload,
   documentFile,
   MAX_DOCUMENT_BYTES,
   removeDocument,
@@ -25,35 +24,11 @@ type DocumentParams = { Params: { assembly: string; assemblySession: string; ses
 const rfc5987 = (s: string) =>
   encodeURIComponent(s).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
-function fieldsOf(body: unknown): Record<string, unknown> {
-  return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-}
-
-function uploadIn(body: unknown): DocumentUpload {
-  const file = fieldsOf(body).file;
-  if (file && typeof file === 'object' && 'tooLarge' in file) return file as DocumentUpload;
-  return { bytes: null, tooLarge: false, fileName: '' };
-}
-
 /** A session's documents: the officers' upload form, and the public download. */
 export async function documentRoutes(app: FastifyInstance) {
   // Uploads are accepted on these routes only: one file, read into memory up to the size limit.
   // A larger file is cut off and marked, so the page can say so rather than fail.
-  await app.register(multipart, {
-    attachFieldsToBody: 'keyValues',
-    throwFileSizeLimit: false,
-    limits: { fileSize: MAX_DOCUMENT_BYTES, files: 1, fields: 5, fieldSize: 10_000 },
-    async onFile(part) {
-      const bytes = await part.toBuffer();
-      const tooLarge = part.file.truncated;
-      const upload: DocumentUpload = {
-        bytes: tooLarge ? null : bytes,
-        tooLarge,
-        fileName: part.filename ?? '',
-      };
-      (part as unknown as { value: DocumentUpload }).value = upload;
-    },
-  });
+  await acceptFileUploads(app, { maxBytes: MAX_DOCUMENT_BYTES, fields: 5 });
   const csrf = { preHandler: app.csrfProtection };
   const ctx = (request: FastifyRequest) => serviceContext(request, app.db);
   const base = (request: FastifyRequest, slug: string) => `/${requirePlace(request).slug}/assemblies/${slug}`;
@@ -90,7 +65,7 @@ export async function documentRoutes(app: FastifyInstance) {
     '/assemblies/:assembly/sessions/:assemblySession/documents/new',
     { ...needs(MANAGE), ...csrf },
     async (request, reply) => {
-      const fields = fieldsOf(request.body);
+      const fields = formFields(request.body);
       const title = typeof fields.title === 'string' ? fields.title : '';
       try {
         await addDocument(
@@ -99,7 +74,7 @@ export async function documentRoutes(app: FastifyInstance) {
           request.params.assembly,
           request.params.assemblySession,
           { title },
-          uploadIn(fields),
+          fileIn(fields, 'file'),
         );
       } catch (error) {
         if (!(error instanceof Invalid)) throw error;

@@ -1,7 +1,7 @@
-import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { needs, PUBLIC } from '../../../platform/http/access.js';
 import { Conflict, Invalid } from '../../../platform/http/errors.js';
+import { acceptFileUploads, fileIn } from '../../../platform/http/file-uploads.js';
 import { errorsByField, type FormError, formErrorsFrom } from '../../../platform/http/forms.js';
 import { requirePlace, serviceContext } from '../../../platform/http/request-context.js';
 import { formatDateTime } from '../../../platform/i18n/i18n.js';
@@ -14,14 +14,12 @@ import {
   hideStory,
   MAX_AUDIO_BYTES,
   MAX_PHOTO_BYTES,
-  NO_UPLOAD,
   pendingStories,
   publishStory,
   type Story,
   setStoryThemes,
   storyFile,
   themeSlugs,
-  type Upload,
 } from './story-service.js';
 import { flatStrings, shownAs } from './story-view.js';
 
@@ -33,26 +31,11 @@ const V = 'assemblies/neighbourhood/views';
 const M = 'assemblies.neighbourhood';
 const MB = 1024 * 1024;
 
-function uploadIn(body: unknown, field: string): Upload {
-  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[field] : undefined;
-  if (value && typeof value === 'object' && 'tooLarge' in value) return value as Upload;
-  return NO_UPLOAD;
-}
-
 /** Stories: the form to add one (with a photo or a recording), each story's page and files, moderation. */
 export async function storyRoutes(app: FastifyInstance) {
   // Uploads are accepted on these routes only: a photo and a recording, read into memory up to
   // the larger limit (the photo's own limit is checked by the service).
-  await app.register(multipart, {
-    attachFieldsToBody: 'keyValues',
-    throwFileSizeLimit: false,
-    limits: { fileSize: MAX_AUDIO_BYTES, files: 2, fields: 10, fieldSize: 10_000 },
-    async onFile(part) {
-      const bytes = await part.toBuffer();
-      const tooLarge = part.file.truncated;
-      (part as unknown as { value: Upload }).value = { bytes: tooLarge ? null : bytes, tooLarge };
-    },
-  });
+  await acceptFileUploads(app, { maxBytes: MAX_AUDIO_BYTES, files: 2 });
   const csrf = { preHandler: app.csrfProtection };
   const facilitate = needs(FACILITATE);
   const ctx = (request: FastifyRequest) => serviceContext(request, app.db);
@@ -110,8 +93,8 @@ export async function storyRoutes(app: FastifyInstance) {
       let id: string;
       try {
         id = await addStory(ctx(request), app.files, request.params.ward, values, {
-          photo: uploadIn(request.body, 'photo'),
-          audio: uploadIn(request.body, 'audio'),
+          photo: fileIn(request.body, 'photo'),
+          audio: fileIn(request.body, 'audio'),
         });
       } catch (error) {
         if (error instanceof Conflict) return closedPage(request, reply, error, url);

@@ -1,9 +1,9 @@
-import multipart from '@fastify/multipart';
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DRAW_RULE } from '../../../lib/sortition/invitation-draw.js';
 import { needs, PUBLIC } from '../../../platform/http/access.js';
 import { Conflict, Invalid } from '../../../platform/http/errors.js';
+import { acceptFileUploads, fileIn, textOf } from '../../../platform/http/file-uploads.js';
 import { errorsByField, type FormError, formErrorsFrom } from '../../../platform/http/forms.js';
 import { serviceContext } from '../../../platform/http/request-context.js';
 import { formatDate, formatNumber, formatPence, type Translate } from '../../../platform/i18n/i18n.js';
@@ -32,7 +32,6 @@ import {
 import { spreadsheetCell } from './spreadsheet-cell.js';
 
 type Params = { Params: { assembly: string } };
-type Upload = { filename: string; content: string; tooBig?: boolean };
 type Body = Record<string, unknown>;
 type FormState = { values?: Record<string, string>; errors?: FormError[] };
 
@@ -43,12 +42,6 @@ const text = (body: unknown, name: string, max = 2000): string => {
   const v = (body as Body | null)?.[name];
   return typeof v === 'string' ? v.slice(0, max) : '';
 };
-
-function uploadIn(body: unknown): Upload | null {
-  const file = (body as Body | null)?.file;
-  if (file && typeof file === 'object' && typeof (file as Upload).content === 'string') return file as Upload;
-  return null;
-}
 
 /** A domain refusal on a form: an error on `field` in the summary rather than an error page. */
 function refusal(error: unknown, t: Translate, field: string): FormError[] | null {
@@ -75,20 +68,7 @@ function rowProblems(error: RowsInvalid, t: Translate) {
 export async function recruitmentRoutes(app: FastifyInstance) {
   // Address lists are uploaded here, one file at a time, read into memory up to the limit. A
   // larger file is cut off and marked, so the form can say so rather than fail.
-  await app.register(multipart, {
-    attachFieldsToBody: 'keyValues',
-    throwFileSizeLimit: false,
-    limits: { fileSize: MAX_LIST_BYTES, files: 1, fields: 10, fieldSize: 10_000 },
-    async onFile(part) {
-      const buffer = await part.toBuffer();
-      const tooBig = part.file.truncated;
-      (part as unknown as { value: Upload }).value = {
-        filename: part.filename,
-        content: tooBig ? '' : buffer.toString('utf8'),
-        tooBig,
-      };
-    },
-  });
+  await acceptFileUploads(app, { maxBytes: MAX_LIST_BYTES });
   const csrf = { preHandler: app.csrfProtection };
   const ctx = (request: FastifyRequest) => serviceContext(request, app.db);
   const publicUrl = app.config.publicUrl.replace(/\/$/, '');
@@ -139,11 +119,14 @@ export async function recruitmentRoutes(app: FastifyInstance) {
     '/assemblies/:assembly/invitations/addresses',
     { ...needs(MANAGE), ...csrf },
     async (request, reply) => {
-      const upload = uploadIn(request.body);
+      const upload = fileIn(request.body, 'file');
       try {
-        if (!upload) throw new Invalid({ file: `${M}.upload.errors.noFile` });
-        if (upload.tooBig) throw new Invalid({ file: `${M}.upload.errors.tooBig` });
-        await uploadAddressList(ctx(request), request.params.assembly, upload);
+        if (upload.tooLarge) throw new Invalid({ file: `${M}.upload.errors.tooBig` });
+        if (!upload.bytes) throw new Invalid({ file: `${M}.upload.errors.noFile` });
+        await uploadAddressList(ctx(request), request.params.assembly, {
+          filename: upload.fileName,
+          content: textOf(upload),
+        });
       } catch (error) {
         const shown = refusal(error, request.t, 'file');
         if (!shown) throw error;

@@ -1,12 +1,11 @@
-import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { needs, PUBLIC } from '../../../platform/http/access.js';
 import { Conflict, Invalid } from '../../../platform/http/errors.js';
+import { acceptFileUploads, fileIn, formFields } from '../../../platform/http/file-uploads.js';
 import { errorsByField, type FormError, formErrorsFrom } from '../../../platform/http/forms.js';
 import { serviceContext } from '../../../platform/http/request-context.js';
 import { getProcess } from '../processes/process-service.js';
 import {
-  type ImageUpload,
   MAX_IMAGE_BYTES,
   proposalImageFile,
   removeProposalImage,
@@ -17,29 +16,10 @@ import { getProposal, PROPOSE, proposalPath } from './proposal-service.js';
 type NumberParams = { Params: { process: string; proposal: string } };
 type FileParams = { Params: { process: string; proposal: string; image: string } };
 
-function fieldsOf(body: unknown): Record<string, unknown> {
-  return body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
-}
-
-function uploadIn(body: unknown): ImageUpload {
-  const file = fieldsOf(body).file;
-  if (file && typeof file === 'object' && 'tooLarge' in file) return file as ImageUpload;
-  return { bytes: null, tooLarge: false };
-}
-
 /** A proposal's one image: the page to add, change or remove it, and the files themselves. */
 export async function imageRoutes(app: FastifyInstance) {
   // Uploads are accepted on these routes only: one file, read into memory up to the size limit.
-  await app.register(multipart, {
-    attachFieldsToBody: 'keyValues',
-    throwFileSizeLimit: false,
-    limits: { fileSize: MAX_IMAGE_BYTES, files: 1, fields: 5, fieldSize: 10_000 },
-    async onFile(part) {
-      const bytes = await part.toBuffer();
-      const tooLarge = part.file.truncated;
-      (part as unknown as { value: ImageUpload }).value = { bytes: tooLarge ? null : bytes, tooLarge };
-    },
-  });
+  await acceptFileUploads(app, { maxBytes: MAX_IMAGE_BYTES, fields: 5 });
   const csrf = { preHandler: app.csrfProtection };
   // Officers hold budgeting.propose too (as residents); the service checks author or officer.
   const access = needs(PROPOSE);
@@ -95,7 +75,7 @@ export async function imageRoutes(app: FastifyInstance) {
     '/budgets/:process/proposals/:proposal/image',
     { ...access, ...csrf },
     async (request, reply) => {
-      const fields = fieldsOf(request.body);
+      const fields = formFields(request.body);
       const c = ctx(request);
       try {
         await setProposalImage(
@@ -103,7 +83,7 @@ export async function imageRoutes(app: FastifyInstance) {
           app.files,
           request.params.process,
           request.params.proposal,
-          uploadIn(fields),
+          fileIn(fields, 'file'),
           {
             altText: fields.altText,
           },

@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
-import multipart from '@fastify/multipart';
 import { stringify } from 'csv-stringify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { needs, PUBLIC } from '../../../platform/http/access.js';
 import { readDateInput } from '../../../platform/http/date-input.js';
 import { Conflict, Invalid, NotFound } from '../../../platform/http/errors.js';
+import { acceptFileUploads, fileIn, textOf } from '../../../platform/http/file-uploads.js';
 import { errorsByField, type FormError, formErrorsFrom } from '../../../platform/http/forms.js';
 import { serviceContext } from '../../../platform/http/request-context.js';
 import { formatNumber, type Translate } from '../../../platform/i18n/i18n.js';
@@ -31,19 +31,12 @@ import { AGE_BANDS, findVoter, registerEmailVoter, VOTE } from './voter-service.
 
 type SlugParams = { Params: { process: string } };
 type BatchParams = { Params: { process: string; batch: string } };
-type Upload = { filename: string; content: string };
 type Body = Record<string, unknown>;
 type FormState = { values?: Record<string, string>; errors?: FormError[] };
 
 const V = 'budgeting/verification/views';
 const REPORT_KEYS = ['rows', 'added', 'tooYoung', 'duplicates', 'alreadyUsed', 'replaced'] as const;
 const M = 'budgeting.verification';
-
-function uploadIn(body: unknown): Upload | null {
-  const file = (body as Body | null)?.file;
-  if (file && typeof file === 'object' && typeof (file as Upload).content === 'string') return file as Upload;
-  return null;
-}
 
 const text = (body: unknown, name: string): string => {
   const v = (body as Body | null)?.[name];
@@ -69,17 +62,7 @@ function rowProblems(error: RowsInvalid, t: Translate) {
  */
 export async function verificationRoutes(app: FastifyInstance) {
   // Address files and register extracts are uploaded here, one file at a time, read into memory.
-  await app.register(multipart, {
-    attachFieldsToBody: 'keyValues',
-    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10 },
-    async onFile(part) {
-      const buffer = await part.toBuffer();
-      (part as unknown as { value: Upload }).value = {
-        filename: part.filename,
-        content: buffer.toString('utf8'),
-      };
-    },
-  });
+  await acceptFileUploads(app, { maxBytes: MAX_UPLOAD_BYTES });
   const csrf = { preHandler: app.csrfProtection };
   const ctx = (request: FastifyRequest) => serviceContext(request, app.db);
   const secret = app.config.secret;
@@ -395,10 +378,11 @@ export async function verificationRoutes(app: FastifyInstance) {
     '/budgets/:process/voters/letters',
     { ...needs(MANAGE), ...csrf },
     async (request, reply) => {
-      const upload = uploadIn(request.body);
+      const upload = fileIn(request.body, 'file');
       try {
-        if (!upload) throw new Invalid({ file: `${M}.upload.errors.noFile` });
-        const batch = await createLetterBatch(ctx(request), request.params.process, upload.content);
+        if (upload.tooLarge) throw new Invalid({ file: `${M}.upload.errors.tooBig` });
+        if (!upload.bytes) throw new Invalid({ file: `${M}.upload.errors.noFile` });
+        const batch = await createLetterBatch(ctx(request), request.params.process, textOf(upload));
         return reply.redirect(
           `/${request.place?.slug}/budgets/${request.params.process}/voters/letters?made=${batch}`,
           303,
@@ -558,10 +542,11 @@ export async function verificationRoutes(app: FastifyInstance) {
     '/budgets/:process/voters/register',
     { ...needs(MANAGE), ...csrf },
     async (request, reply) => {
-      const upload = uploadIn(request.body);
+      const upload = fileIn(request.body, 'file');
       try {
-        if (!upload) throw new Invalid({ file: `${M}.upload.errors.noFile` });
-        const report = await uploadRegister(ctx(request), request.params.process, upload.content, secret);
+        if (upload.tooLarge) throw new Invalid({ file: `${M}.upload.errors.tooBig` });
+        if (!upload.bytes) throw new Invalid({ file: `${M}.upload.errors.noFile` });
+        const report = await uploadRegister(ctx(request), request.params.process, textOf(upload), secret);
         const query = new URLSearchParams(REPORT_KEYS.map((k) => [k, String(report[k])]));
         return reply.redirect(
           `/${request.place?.slug}/budgets/${request.params.process}/voters/register?${query}`,

@@ -1,7 +1,7 @@
-import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { needs } from '../../../platform/http/access.js';
 import { Invalid } from '../../../platform/http/errors.js';
+import { acceptFileUploads, fileIn, textOf } from '../../../platform/http/file-uploads.js';
 import { type FormError, formErrorsFrom } from '../../../platform/http/forms.js';
 import { requirePlace, serviceContext } from '../../../platform/http/request-context.js';
 import {
@@ -13,28 +13,11 @@ import {
 } from './group-import.js';
 
 type ImportParams = { Params: { import: string } };
-type Upload = { filename: string; content: string };
-
-function uploadIn(body: unknown): Upload | null {
-  const file = (body as Record<string, unknown> | null)?.file;
-  if (file && typeof file === 'object' && typeof (file as Upload).content === 'string') return file as Upload;
-  return null;
-}
 
 /** An admin imports groups from a CSV file: upload, preview with every problem, then import. */
 export async function groupImportRoutes(app: FastifyInstance) {
   // Uploads are accepted here only, one file at a time, read into memory within a size limit.
-  await app.register(multipart, {
-    attachFieldsToBody: 'keyValues',
-    limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 10 },
-    async onFile(part) {
-      const buffer = await part.toBuffer();
-      (part as unknown as { value: Upload }).value = {
-        filename: part.filename,
-        content: buffer.toString('utf8'),
-      };
-    },
-  });
+  await acceptFileUploads(app, { maxBytes: MAX_IMPORT_BYTES });
   const csrf = { preHandler: app.csrfProtection };
   const access = needs('directory.import');
   const ctx = (request: FastifyRequest) => serviceContext(request, app.db);
@@ -53,10 +36,11 @@ export async function groupImportRoutes(app: FastifyInstance) {
   app.get('/admin/groups/import', access, async (request, reply) => uploadPage(request, reply));
 
   app.post('/admin/groups/import', { ...access, ...csrf }, async (request, reply) => {
-    const upload = uploadIn(request.body);
+    const upload = fileIn(request.body, 'file');
     try {
-      if (!upload || !upload.content.trim()) throw new Invalid({ file: 'directory.import.errors.noFile' });
-      const id = await stageGroupImport(ctx(request), upload.filename, upload.content);
+      if (upload.tooLarge) throw new Invalid({ file: 'directory.import.errors.tooBig' });
+      if (!textOf(upload).trim()) throw new Invalid({ file: 'directory.import.errors.noFile' });
+      const id = await stageGroupImport(ctx(request), upload.fileName, textOf(upload));
       return reply.redirect(`/${requirePlace(request).slug}/admin/groups/import/${id}`, 303);
     } catch (error) {
       if (error instanceof Invalid) return uploadPage(request, reply, formErrorsFrom(error, request.t));

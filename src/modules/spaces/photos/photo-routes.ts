@@ -1,51 +1,23 @@
-import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { needs, PUBLIC } from '../../../platform/http/access.js';
 import { Invalid } from '../../../platform/http/errors.js';
+import { acceptFileUploads, fileIn, formFields } from '../../../platform/http/file-uploads.js';
 import { errorsByField, type FormError, formErrorsFrom } from '../../../platform/http/forms.js';
 import { requirePlace, serviceContext } from '../../../platform/http/request-context.js';
 import { getSpace } from '../spaces/space-service.js';
 import { MAX_ALT_TEXT, MAX_PHOTO_BYTES, MAX_PHOTOS } from './photo-input.js';
-import {
-  addPhoto,
-  changeAltText,
-  listPhotos,
-  movePhoto,
-  type PhotoUpload,
-  photoFile,
-  removePhoto,
-} from './photo-service.js';
+import { addPhoto, changeAltText, listPhotos, movePhoto, photoFile, removePhoto } from './photo-service.js';
 
 type SpaceParams = { Params: { space: string } };
 type PhotoParams = { Params: { space: string; photo: string } };
 type Notice = 'added' | 'altSaved' | 'moved' | 'removed';
 const NOTICES: readonly string[] = ['added', 'altSaved', 'moved', 'removed'];
 
-/** The form's file field as the multipart parser left it: bytes, too large, or not a file at all. */
-function uploadIn(body: unknown): PhotoUpload {
-  const file = (body as Record<string, unknown> | null)?.file;
-  if (file && typeof file === 'object' && 'tooLarge' in file) return file as PhotoUpload;
-  return { bytes: null, tooLarge: false };
-}
-
-function fieldsOf(body: unknown): Record<string, unknown> {
-  return body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
-}
-
 /** Photos of a space: the officers' page to add, describe, order and remove them, and the files. */
 export async function photoRoutes(app: FastifyInstance) {
   // Uploads are accepted on these routes only: one file, read into memory up to the size limit.
   // A larger file is cut off and marked, so the form can say so rather than fail.
-  await app.register(multipart, {
-    attachFieldsToBody: 'keyValues',
-    throwFileSizeLimit: false,
-    limits: { fileSize: MAX_PHOTO_BYTES, files: 1, fields: 5, fieldSize: 10_000 },
-    async onFile(part) {
-      const bytes = await part.toBuffer();
-      const tooLarge = part.file.truncated;
-      (part as unknown as { value: PhotoUpload }).value = { bytes: tooLarge ? null : bytes, tooLarge };
-    },
-  });
+  await acceptFileUploads(app, { maxBytes: MAX_PHOTO_BYTES, fields: 5 });
   const csrf = { preHandler: app.csrfProtection };
   const manage = needs('spaces.manage');
   const ctx = (request: FastifyRequest) => serviceContext(request, app.db);
@@ -100,9 +72,9 @@ export async function photoRoutes(app: FastifyInstance) {
   );
 
   app.post<SpaceParams>('/spaces/:space/photos', { ...manage, ...csrf }, async (request, reply) => {
-    const fields = fieldsOf(request.body);
+    const fields = formFields(request.body);
     try {
-      await addPhoto(ctx(request), app.files, request.params.space, uploadIn(fields), {
+      await addPhoto(ctx(request), app.files, request.params.space, fileIn(fields, 'file'), {
         altText: fields.altText,
       });
       return reply.redirect(`${pageUrl(request, request.params.space)}?done=added`, 303);
@@ -119,7 +91,7 @@ export async function photoRoutes(app: FastifyInstance) {
     '/spaces/:space/photos/:photo/alt-text',
     { ...manage, ...csrf },
     async (request, reply) => {
-      const altText = fieldsOf(request.body).altText;
+      const altText = formFields(request.body).altText;
       try {
         await changeAltText(ctx(request), request.params.space, request.params.photo, { altText });
         return reply.redirect(`${pageUrl(request, request.params.space)}?done=altSaved`, 303);
@@ -141,7 +113,7 @@ export async function photoRoutes(app: FastifyInstance) {
     { ...manage, ...csrf },
     async (request, reply) => {
       await movePhoto(ctx(request), request.params.space, request.params.photo, {
-        direction: fieldsOf(request.body).direction,
+        direction: formFields(request.body).direction,
       });
       return reply.redirect(
         `${pageUrl(request, request.params.space)}?done=moved#photo-${request.params.photo}`,

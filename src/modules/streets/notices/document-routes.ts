@@ -1,8 +1,8 @@
-import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { asciiFileName } from '../../../lib/file-kind/file-kind.js';
 import { needs, SIGNED_IN } from '../../../platform/http/access.js';
 import { Conflict, Invalid, NotFound } from '../../../platform/http/errors.js';
+import { acceptFileUploads, formFields } from '../../../platform/http/file-uploads.js';
 import { errorsByField, type FormError } from '../../../platform/http/forms.js';
 import { requirePlace, serviceContext } from '../../../platform/http/request-context.js';
 import { siteOf } from '../../../platform/module-definition.js';
@@ -34,13 +34,9 @@ const MAX_FILES = 10;
 const rfc5987 = (s: string) =>
   encodeURIComponent(s).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
-function fieldsOf(body: unknown): Record<string, unknown> {
-  return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-}
-
 /** The files the form sent, by document id: each `document-<id>` field the parser turned into an upload. */
 function uploadsIn(body: unknown, type: NoticeType): Record<string, DocumentUpload> {
-  const fields = fieldsOf(body);
+  const fields = formFields(body);
   const uploads: Record<string, DocumentUpload> = {};
   for (const doc of type.documents) {
     const value = fields[documentField(doc.id)];
@@ -57,21 +53,7 @@ function uploadsIn(body: unknown, type: NoticeType): Record<string, DocumentUplo
 export async function documentRoutes(app: FastifyInstance) {
   // Uploads are accepted on these routes only, each file read into memory up to the limit. A
   // larger file is cut off and marked, so the page can say so rather than fail.
-  await app.register(multipart, {
-    attachFieldsToBody: 'keyValues',
-    throwFileSizeLimit: false,
-    limits: { fileSize: MAX_DOCUMENT_BYTES, files: MAX_FILES, fields: 5, fieldSize: 10_000 },
-    async onFile(part) {
-      const bytes = await part.toBuffer();
-      const tooLarge = part.file.truncated;
-      const upload: DocumentUpload = {
-        bytes: tooLarge ? null : bytes,
-        tooLarge,
-        fileName: part.filename ?? '',
-      };
-      (part as unknown as { value: DocumentUpload }).value = upload;
-    },
-  });
+  await acceptFileUploads(app, { maxBytes: MAX_DOCUMENT_BYTES, files: MAX_FILES, fields: 5 });
   const csrf = { preHandler: app.csrfProtection };
   const site = siteOf(app.config);
   const ctx = (request: FastifyRequest) => serviceContext(request, app.db);
