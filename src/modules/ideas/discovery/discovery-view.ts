@@ -168,7 +168,7 @@ export function callDates(
   t: Translate,
   call: IdeaCall,
   date: (d: Date) => string,
-): { status: string; dates: string; tag: string } {
+): { statusText: string; dates: string; tag: string } {
   const d = (s: string) => date(new Date(`${s}T12:00:00Z`));
   const tag = { open: 'govuk-tag--green', upcoming: 'govuk-tag--blue', closed: 'govuk-tag--grey' }[
     call.status
@@ -176,5 +176,5 @@ export function callDates(
   const dates = call.closesOn
     ? t(`${P}.calls.datesBetween`, { opens: d(call.opensOn), closes: d(call.closesOn) })
     : t(`${P}.calls.datesFrom`, { opens: d(call.opensOn) });
-  return { status: t(`${P}.calls.status.${call.status}`), dates, tag };
+  return { statusText: t(`${P}.calls.status.${call.status}`), dates, tag };
 }
