@@ -58,7 +58,7 @@ test('an open call offers posting an idea for it; a closed one does not, and lin
     closed.body,
     new RegExp(`href="/trafford/help/challenges/${DEMO_CHALLENGE}">Older people on their own in Longford<`),
   );
-  assert.match(closed.body, /No ideas have answered this call yet/);
+  assert.match(closed.body, /No ideas answered this call\./);
 
   for (const bad of [
     'nope',
