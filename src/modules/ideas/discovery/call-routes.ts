@@ -164,9 +164,10 @@ export async function callRoutes(app: FastifyInstance) {
     return reply.page(`${V}/call.njk`, {
       pageTitle: call.question,
       call: shown(request, call),
-      challenge: call.challengeId
-        ? { id: call.challengeId, title: challenges.get(call.challengeId) ?? null }
-        : null,
+      challenge:
+        call.challengeId && challenges.has(call.challengeId)
+          ? { id: call.challengeId, title: challenges.get(call.challengeId) }
+          : null,
       ideas: items.map((i) => ({
         ...i,
         stageTag: STAGE_TAG[i.stage],

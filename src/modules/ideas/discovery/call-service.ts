@@ -149,7 +149,7 @@ function requireManager(ctx: ServiceContext): string | null {
 async function checkedInput(ctx: ServiceContext, raw: unknown) {
   const input = validated(CallInput, raw);
   const challengeId = input.challenge ? input.challenge.toLowerCase() : null;
-  if (challengeId && !(await listChallenges(ctx)).some((c) => c.id === challengeId))
+  if (challengeId && !(await challengeTitles(ctx)).has(challengeId))
     throw new Invalid({ challenge: `${E}.challengeUnknown` });
   return { ...input, challengeId, closesOn: input.closes || null };
 }
@@ -243,7 +243,11 @@ export function callFormValues(call: IdeaCall): Record<string, string> {
   };
 }
 
-/** The title of a council challenge a call or idea answers, or null if it is not public. */
+/**
+ * Council challenges ideas and calls may answer (published or closed ones), id → title: none
+ * where the place does not use the mutual-aid module, whose pages the challenges are.
+ */
 export async function challengeTitles(ctx: ServiceContext): Promise<Map<string, string>> {
+  if (!ctx.place.modules.includes('mutual-aid')) return new Map();
   return new Map((await listChallenges(ctx)).map((c) => [c.id, c.title]));
 }

@@ -96,6 +96,18 @@ test('an open call filters to the ideas answering it; a challenge also finds ide
   assert.ok(!ids(items).includes(other));
 });
 
+test('where the place does not use mutual aid, there are no challenges to filter by', async () => {
+  const { ctx } = await setup();
+  const without = {
+    ...ctx,
+    place: { ...ctx.place, modules: ctx.place.modules.filter((m) => m !== 'mutual-aid') },
+  };
+  assert.deepEqual((await resolveFilters(ctx, { challenge: DEMO_CHALLENGE })).rejected, {});
+  const off = await resolveFilters(without, { challenge: DEMO_CHALLENGE });
+  assert.equal(off.filters.challengeId, null);
+  assert.equal(off.rejected.challenge, 'ideas.discovery.errors.challenge');
+});
+
 test('words find ideas by title or summary, accents and small misspellings too', async () => {
   const { ctx, place } = await setup();
   const cafe = await listIdeas(ctx, { ...NO_FILTERS, q: 'CAFÉ' });

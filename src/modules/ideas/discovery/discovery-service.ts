@@ -2,9 +2,9 @@ import type { SqlParam } from '../../../platform/db/types.js';
 import type { ServiceContext } from '../../../platform/http/request-context.js';
 import type { Stat } from '../../../platform/module-definition.js';
 import { fold, fuzzyWords } from '../../../platform/search/search-service.js';
-import { listChallenges } from '../../mutual-aid/challenges/challenge-service.js';
 import { listWards, type Ward } from '../../wards/ward-service.js';
 import { STAGES, type Stage, type Theme } from '../idea-kinds.js';
+import { challengeTitles } from './call-service.js';
 import { type IdeaFilters, NO_WARD, readFilters } from './discovery-filters.js';
 
 /** An idea as the list, the map and the open data show it: no author, by construction. */
@@ -183,7 +183,7 @@ export async function resolveFilters(
   }
   if (filters.challengeId) {
     const id = filters.challengeId;
-    if (!(await listChallenges(ctx)).some((c) => c.id === id)) {
+    if (!(await challengeTitles(ctx)).has(id)) {
       filters.challengeId = null;
       rejected.challenge = 'ideas.discovery.errors.challenge';
     }
