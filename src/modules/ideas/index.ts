@@ -1,4 +1,6 @@
 import { defineModule } from '../../platform/module-definition.js';
+import { seedDiscovery } from './discovery/discovery-seed.js';
+import { ideaStats } from './discovery/discovery-service.js';
 import { ideasRoutes } from './routes.js';
 import { DEMO_CALL_ID, DEMO_IDEA_ID, seedDemoIdeas } from './seed/demo-ideas.js';
 
@@ -16,9 +18,35 @@ export default defineModule({
     // Officers run open calls and can move any idea on; authors and team leads move their own.
     'ideas.manage': { descriptionKey: 'ideas.permissions.manage', roles: ['officer', 'place-admin'] },
   },
+  datasets: [
+    {
+      id: 'ideas',
+      titleKey: 'ideas.discovery.datasets.ideas.title',
+      descriptionKey: 'ideas.discovery.datasets.ideas.description',
+      frequencyKey: 'data.frequencies.onChange',
+      distributions: [
+        { format: 'HTML', path: 'ideas' },
+        { format: 'JSON', path: 'api/ideas' },
+        { format: 'CSV', path: 'ideas.csv' },
+      ],
+    },
+    {
+      id: 'idea-calls',
+      titleKey: 'ideas.discovery.datasets.calls.title',
+      descriptionKey: 'ideas.discovery.datasets.calls.description',
+      frequencyKey: 'data.frequencies.onChange',
+      distributions: [
+        { format: 'HTML', path: 'ideas/calls' },
+        { format: 'JSON', path: 'api/ideas/calls' },
+        { format: 'CSV', path: 'ideas/calls.csv' },
+      ],
+    },
+  ],
+  stats: (ctx) => ideaStats(ctx),
   // Each part adds its demo data to the same ideas, in the order a real idea's life runs.
   async seed(ctx) {
     await seedDemoIdeas(ctx);
+    await seedDiscovery(ctx);
   },
   demoParams: { idea: DEMO_IDEA_ID, call: DEMO_CALL_ID },
 });
