@@ -1,6 +1,8 @@
 import { defineModule } from '../../platform/module-definition.js';
 import { ideasRoutes } from './routes.js';
 import { DEMO_CALL_ID, DEMO_IDEA_ID, seedDemoIdeas } from './seed/demo-ideas.js';
+import { skillsPrivacy } from './skills/skills-privacy.js';
+import { DEMO_SKILL_OFFER_ID, DEMO_SKILL_REQUEST_ID, seedSkills } from './skills/skills-seed.js';
 
 /**
  * Ideas (SPEC §3.5, seed 004): residents and groups post ideas for their area, others support,
@@ -19,6 +21,13 @@ export default defineModule({
   // Each part adds its demo data to the same ideas, in the order a real idea's life runs.
   async seed(ctx) {
     await seedDemoIdeas(ctx);
+    await seedSkills(ctx);
   },
-  demoParams: { idea: DEMO_IDEA_ID, call: DEMO_CALL_ID },
+  privacy: skillsPrivacy,
+  demoParams: {
+    idea: DEMO_IDEA_ID,
+    call: DEMO_CALL_ID,
+    skillOffer: DEMO_SKILL_OFFER_ID,
+    skillRequest: DEMO_SKILL_REQUEST_ID,
+  },
 });
