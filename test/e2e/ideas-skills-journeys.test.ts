@@ -99,4 +99,13 @@ test('a resident lists their skills privately; an idea team member finds them an
   assert.match(theirs, /Rosa Greenfinger/);
   assert.ok(theirs.includes(resident.email));
   await expectAccessible(team);
+
+  // The resident can take their skills down again (asked to confirm first).
+  await page.goto(`${server.baseUrl}${SKILLS}/mine`);
+  await page.getByRole('link', { name: 'Remove your skills' }).click();
+  assert.equal(path(page), `${SKILLS}/mine/delete`);
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Remove my skills' }).click();
+  assert.equal(path(page), SKILLS);
+  assert.match(await text(page, '.govuk-notification-banner'), /Your skills have been removed/);
 });
