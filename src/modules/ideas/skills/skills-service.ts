@@ -396,13 +396,12 @@ export async function getRequest(ctx: ServiceContext, requestId: string): Promis
   const offer = toPublic(ctx, offerRow as OfferRow);
   const other = summary.role === 'offerer' ? r.from_user_id : r.offer_user_id;
   const counterpart = r.status === 'accepted' ? await contactOf(ctx.db, other) : null;
-  // Once accepted, the sender sees the offerer's own words too.
+  // The offer's own words: always for its owner, and for the sender once accepted.
+  const seesWords = summary.role === 'offerer' || r.status === 'accepted';
   const shown =
-    r.status === 'accepted' && summary.role === 'sender' && offerRow
+    seesWords && offerRow
       ? { ...offer, otherSkills: offerRow.other_skills, otherLanguages: offerRow.other_languages }
-      : summary.role === 'offerer' && offerRow
-        ? { ...offer, otherSkills: offerRow.other_skills, otherLanguages: offerRow.other_languages }
-        : offer;
+      : offer;
   return { ...summary, message: r.message, offer: shown, counterpart };
 }
 
