@@ -3,6 +3,8 @@ import { seedDiscovery } from './discovery/discovery-seed.js';
 import { ideaStats } from './discovery/discovery-service.js';
 import { ideasRoutes } from './routes.js';
 import { DEMO_CALL_ID, DEMO_IDEA_ID, seedDemoIdeas } from './seed/demo-ideas.js';
+import { skillsPrivacy } from './skills/skills-privacy.js';
+import { DEMO_SKILL_OFFER_ID, DEMO_SKILL_REQUEST_ID, seedSkills } from './skills/skills-seed.js';
 
 /**
  * Ideas (SPEC §3.5, seed 004): residents and groups post ideas for their area, others support,
@@ -47,6 +49,13 @@ export default defineModule({
   async seed(ctx) {
     await seedDemoIdeas(ctx);
     await seedDiscovery(ctx);
+    await seedSkills(ctx);
   },
-  demoParams: { idea: DEMO_IDEA_ID, call: DEMO_CALL_ID },
+  privacy: skillsPrivacy,
+  demoParams: {
+    idea: DEMO_IDEA_ID,
+    call: DEMO_CALL_ID,
+    skillOffer: DEMO_SKILL_OFFER_ID,
+    skillRequest: DEMO_SKILL_REQUEST_ID,
+  },
 });
