@@ -2,6 +2,7 @@ import { londonAt, londonParts } from '../../../lib/london-clock.js';
 import { slugify } from '../../../lib/text/slug.js';
 import { withTransaction } from '../../../platform/db/transaction.js';
 import type { SeedContext } from '../../../platform/module-definition.js';
+import { DEMO_IDEA_ID } from '../../ideas/seed/demo-ideas.js';
 import { getWard } from '../../wards/ward-service.js';
 
 /** A published Altrincham story, for pages that need one (demoParams `story`). */
@@ -170,10 +171,11 @@ const ASSEMBLIES: DemoAssembly[] = [
         link: null,
       },
       {
-        body: 'Put forward a covered seating area by the market hall as an idea for the ward budget.',
+        body: 'Back the idea for benches and planters along Stamford New Road, and put it forward for the ward budget.',
         kind: 'idea',
-        status: 'agreed',
-        link: null,
+        status: 'under-way',
+        // The demo idea (src/modules/ideas/seed/demo-ideas.ts), under this place's address.
+        link: `/{place}/ideas/${DEMO_IDEA_ID}`,
       },
     ],
   },
@@ -476,7 +478,7 @@ export async function seedNeighbourhood({ db, place, log }: SeedContext): Promis
             action.body,
             action.kind,
             action.status,
-            action.link,
+            action.link?.replace('{place}', place.slug) ?? null,
             FACILITATOR.id,
             new Date(now - (20 - i) * 86_400_000),
           ],
