@@ -21,11 +21,12 @@ async function post(userId: string, id: string, text = 'Litter pick on Saturday'
   if ((await checkPosting(ctx, { ip: '192.0.2.1', text })) === 'drop') return null;
   return withTransaction(t.db, (tx) =>
     registerPost(tx, ctx, {
-      module: 'ideas',
-      contentType: 'idea',
+      // A module of its own, so no real module's listener hears of these made-up posts.
+      module: 'test-posts',
+      contentType: 'post',
       contentId: id,
       summary: text,
-      url: `/trafford/ideas/${id}`,
+      url: `/trafford/test-posts/${id}`,
     }),
   );
 }
@@ -52,14 +53,23 @@ async function formPost(
 
 test('a new account’s first post waits for a moderator; later posts go straight up', async () => {
   const author = await makePerson(t.db);
+  // The demo place has posts of its own waiting (a demo idea), so the queue grows by one.
+  const [waiting] = await t.db.query<{ n: number }>(
+    "select count(*)::int as n from moderation_items where place_id = $1 and status = 'pending'",
+    [place.id],
+  );
   assert.equal(await post(author.userId, 'first'), 'pending');
   const officer = await makePerson(t.db, { roles: ['officer'] });
   const queue = await t.app.inject({
     url: '/trafford/admin/moderation',
     headers: { cookie: officer.cookie },
   });
-  assert.match(queue.body, /Posts to check \(1\)/);
-  const itemId = /name="itemId" value="([^"]+)"/.exec(queue.body)?.[1] as string;
+  assert.match(queue.body, new RegExp(`Posts to check \\(${(waiting?.n ?? 0) + 1}\\)`));
+  const [item] = await t.db.query<{ id: string }>(
+    "select id from moderation_items where module = 'test-posts' and content_id = 'first'",
+  );
+  const itemId = item?.id as string;
+  assert.ok(queue.body.includes(`value="${itemId}"`), 'the new post is in the queue');
   const published = await formPost(
     t.app,
     officer.cookie,
@@ -69,7 +79,7 @@ test('a new account’s first post waits for a moderator; later posts go straigh
   );
   assert.equal(published.statusCode, 303);
   assert.equal(await post(author.userId, 'second'), 'published');
-  const statuses = await statusOf(t.db, place.id, 'ideas', 'idea', ['first', 'second', 'unknown']);
+  const statuses = await statusOf(t.db, place.id, 'test-posts', 'post', ['first', 'second', 'unknown']);
   assert.equal(statuses.get('first')?.status, 'published');
   assert.equal(statuses.get('second')?.status, 'published');
   assert.equal(statuses.has('unknown'), false);
@@ -145,7 +155,7 @@ test('report → hide with a reason the author is emailed → appeal → upheld'
     reason: 'Rule 1: be kind',
   });
   assert.equal(
-    (await statusOf(t.db, place.id, 'ideas', 'idea', ['reported'])).get('reported')?.hiddenReason,
+    (await statusOf(t.db, place.id, 'test-posts', 'post', ['reported'])).get('reported')?.hiddenReason,
     'Rule 1: be kind',
   );
   const [mail] = await t.db.query<{ body: string }>('select body from outbox where to_email = $1', [
@@ -185,7 +195,7 @@ test('report → hide with a reason the author is emailed → appeal → upheld'
     { appealId, decision: 'upheld' },
   );
   assert.equal(
-    (await statusOf(t.db, place.id, 'ideas', 'idea', ['reported'])).get('reported')?.status,
+    (await statusOf(t.db, place.id, 'test-posts', 'post', ['reported'])).get('reported')?.status,
     'published',
   );
   const trail = await t.db.query<{ action: string }>(
