@@ -1,4 +1,6 @@
 import { defineModule } from '../../platform/module-definition.js';
+import { ideaPostingPrivacy } from './posting/idea-privacy.js';
+import { DEMO_IDEA_COMMENT_ID, seedIdeaPosting } from './posting/posting-seed.js';
 import { ideasRoutes } from './routes.js';
 import { DEMO_CALL_ID, DEMO_IDEA_ID, seedDemoIdeas } from './seed/demo-ideas.js';
 
@@ -19,6 +21,8 @@ export default defineModule({
   // Each part adds its demo data to the same ideas, in the order a real idea's life runs.
   async seed(ctx) {
     await seedDemoIdeas(ctx);
+    await seedIdeaPosting(ctx);
   },
-  demoParams: { idea: DEMO_IDEA_ID, call: DEMO_CALL_ID },
+  privacy: ideaPostingPrivacy,
+  demoParams: { idea: DEMO_IDEA_ID, call: DEMO_CALL_ID, ideaComment: DEMO_IDEA_COMMENT_ID },
 });
