@@ -265,12 +265,16 @@ export async function postIdea(
 /** Words too common in ideas to say two are alike. */
 const COMMON = new Set(['our', 'idea', 'ideas', 'not', 'out', 'more', 'all', 'can', 'some', 'new', 'make']);
 /**
- * How alike, on average, the title's words must be to words of an idea (pg_trgm
- * word_similarity over the folded title and summary). 0.55 lets "frige" (0.67) and "libary"
- * (0.71) through with their other words, and keeps one shared common word among three
- * (0.33) out.
+ * When two titles are alike (pg_trgm word_similarity of each significant word of the typed
+ * title against the folded title and summary of an idea): a word counts as found at 0.45 or
+ * more ("frige" scores 0.5 against "fridge", "libary" 0.5 against "library"), at least 60% of
+ * the words must be found, and their average likeness must be at least 0.5. So "communty
+ * frige" finds the community fridge, while "street party" (one common word of two) and "a
+ * skate park in Urmston" (one of three) find nothing.
  */
-export const SIMILAR_THRESHOLD = 0.55;
+export const WORD_FOUND = 0.45;
+export const SHARE_FOUND = 0.6;
+export const SIMILAR_THRESHOLD = 0.5;
 
 export type SimilarIdea = {
   id: string;
@@ -309,11 +313,12 @@ export async function similarIdeas(
     `select i.id, i.title, i.stage, s.score::float8 as score,
        (select count(*)::int from idea_supports p where p.idea_id = i.id) as supports
      from ideas i,
-       lateral (select sum(word_similarity(w, i.fuzzy_text)) / $3 as score from unnest($2::text[]) w) s
-     where i.place_id = $1 and i.moderation_status = 'published' and s.score >= $4
-     order by s.score desc, i.last_activity_at desc, i.id
-     limit $5`,
-    [ctx.place.id, words, words.length, SIMILAR_THRESHOLD, limit],
+       lateral (select avg(x.s) as score, count(*) filter (where x.s >= $3)::float8 / count(*) as share
+         from (select word_similarity(w, i.fuzzy_text) as s from unnest($2::text[]) w) x) s
+     where i.place_id = $1 and i.moderation_status = 'published' and s.share >= $4 and s.score >= $5
+     order by s.share desc, s.score desc, i.last_activity_at desc, i.id
+     limit $6`,
+    [ctx.place.id, words, WORD_FOUND, SHARE_FOUND, SIMILAR_THRESHOLD, limit],
   );
   return rows.map((r) => ({
     id: r.id,
