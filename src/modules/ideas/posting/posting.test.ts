@@ -20,7 +20,6 @@ import {
   followIdea,
   getIdea,
   ideaPhoto,
-  NO_UPLOAD,
   openCalls,
   postIdea,
   similarIdeas,
