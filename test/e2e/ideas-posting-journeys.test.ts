@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { makePerson } from '../helpers/people.js';
-import { expectAccessible, expectNoAxeViolations, signIn, useServedApp } from '../helpers/served-app.js';
+import {
+  expectAccessible,
+  expectAccessibleAsPosted,
+  expectNoAxeViolations,
+  signIn,
+  useServedApp,
+} from '../helpers/served-app.js';
 
 const server = useServedApp();
 
@@ -125,4 +131,33 @@ test('a resident is shown a similar idea as they type, posts theirs anyway; othe
   assert.equal(path(other), `${IDEAS}/house-rules`);
   await expectAccessible(other);
   await context.close();
+});
+
+test('without script, a similar title is caught when the form is sent; the demo idea’s thread and reply page pass axe', async () => {
+  const resident = await makePerson(server.db);
+  const page = await server.signedIn(resident.email, `${IDEAS}/new`);
+  await page.getByLabel('Give your idea a short title').fill('Benches and plantres on Stamford New Road');
+  await page
+    .getByLabel('What is your idea, and why does it matter?')
+    .fill('Somewhere to sit on the way into town.');
+  await page.getByLabel('Who would it help?').fill('Older people.');
+  await page.getByLabel('Which ward is it in?').selectOption({ label: 'Altrincham' });
+  await page.getByLabel('High streets and town centres').check();
+  await page.getByRole('button', { name: 'Post my idea' }).click();
+  assert.match(await text(page, '#similar-ideas-found'), /Benches and planters along Stamford New Road/);
+  assert.equal(
+    await page.getByLabel('Give your idea a short title').inputValue(),
+    'Benches and plantres on Stamford New Road',
+  );
+  await expectAccessibleAsPosted(page);
+  // They choose to support the existing idea instead.
+  await page.getByRole('link', { name: 'Benches and planters along Stamford New Road' }).click();
+  assert.match(await page.content(), /replying to/);
+  await expectAccessible(page);
+  await page
+    .getByRole('link', { name: /^Reply/ })
+    .first()
+    .click();
+  assert.match(path(page), /\/comments\/[0-9a-f-]{36}\/reply$/);
+  await expectAccessible(page);
 });

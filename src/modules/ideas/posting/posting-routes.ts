@@ -69,7 +69,7 @@ async function postingFormRoutes(app: FastifyInstance) {
   await app.register(multipart, {
     attachFieldsToBody: 'keyValues',
     throwFileSizeLimit: false,
-    limits: { fileSize: MAX_PHOTO_BYTES, files: MAX_PHOTOS, fields: 20, fieldSize: 10_000 },
+    limits: { fileSize: MAX_PHOTO_BYTES, files: MAX_PHOTOS, fields: 20, fieldSize: 64_000 },
     async onFile(part) {
       const bytes = await part.toBuffer();
       const tooLarge = part.file.truncated;

@@ -448,3 +448,44 @@ test('privacy: export lists ideas, comments, supports and follows; erasure keeps
   );
   assert.equal(left.length, 0);
 });
+
+test('an organiser may post for their group, answering a council challenge; the group is shown, not the person', async () => {
+  const p = await person();
+  const [group] = await t.db.query<{ id: string; name: string }>(
+    `select g.id, g.name from directory_groups g join places pl on pl.id = g.place_id
+     where pl.slug = 'trafford' and g.merged_into is null order by g.name limit 1`,
+  );
+  assert.ok(group);
+  await t.db.query(
+    `insert into directory_group_members (place_id, group_id, user_id, role)
+     select place_id, id, $2, 'organiser' from directory_groups where id = $1`,
+    [group.id, p.userId],
+  );
+  const [challenge] = await t.db.query<{ id: string; title: string }>(
+    "select id, title from aid_challenges where status = 'published' order by published_at desc limit 1",
+  );
+  assert.ok(challenge, 'the demo has a published challenge');
+  const posted = await postIdea(
+    p.ctx,
+    await store(),
+    { ...IDEA, title: 'Group litter picks on Sunday', group: group.id, answers: `challenge:${challenge.id}` },
+    [],
+    META,
+  );
+  assert.ok(posted);
+  const idea = await getIdea(p.ctx, posted.id);
+  assert.deepEqual(idea.postedBy, {
+    kind: 'group',
+    name: group.name,
+    slug: idea.postedBy.kind === 'group' ? idea.postedBy.slug : '',
+  });
+  assert.deepEqual(idea.challenge, { id: challenge.id, title: challenge.title });
+  // Someone who does not organise it cannot post in its name.
+  const other = await person();
+  assert.deepEqual(
+    await fieldErrors(postIdea(other.ctx, await store(), { ...IDEA, group: group.id }, [], META)),
+    {
+      group: 'ideas.posting.errors.groupUnknown',
+    },
+  );
+});
