@@ -12,7 +12,7 @@ import {
   statusOf,
 } from '../../../platform/moderation/moderation-service.js';
 import { CommentInput } from './idea-input.js';
-import { getIdea, ideaPath, isModerator, MODULE, publishedIdeaFor } from './idea-service.js';
+import { getIdea, type Idea, ideaPath, isModerator, MODULE, publishedIdeaFor } from './idea-service.js';
 
 const E = 'ideas.posting.errors';
 export const COMMENT = 'idea-comment';
@@ -65,8 +65,9 @@ type Row = {
  * comments; a hidden one stays in place (so its replies keep their context) as "hidden by a
  * moderator", with the reason for its author; a pending one only for its author and moderators.
  */
-export async function commentThread(ctx: ServiceContext, ideaId: string): Promise<Comment[]> {
-  const idea = await getIdea(ctx, ideaId);
+export async function commentThread(ctx: ServiceContext, ideaOrId: string | Idea): Promise<Comment[]> {
+  // An idea already fetched for this viewer has passed the visibility check.
+  const idea = typeof ideaOrId === 'string' ? await getIdea(ctx, ideaOrId) : ideaOrId;
   const rows = await ctx.db.query<Row>(
     `select c.id, c.parent_id, c.author_id, nullif(u.display_name, '') as author_name, c.body, c.moderation_status,
        c.created_at

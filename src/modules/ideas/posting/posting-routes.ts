@@ -244,7 +244,7 @@ export async function postingRoutes(app: FastifyInstance) {
     const c = ctx(request);
     const place = requirePlace(request);
     const idea: Idea = await getIdea(c, request.params.idea);
-    const comments = await commentThread(c, idea.id);
+    const comments = await commentThread(c, idea);
     const errors = state.errors ?? [];
     if (errors.length) reply.code(422);
     const done = request.query?.done;
