@@ -351,3 +351,47 @@ test('the house rules are public and plain', async () => {
   ])
     assert.match(res.body, new RegExp(text));
 });
+
+test('reporting an idea uses the platform flow; a hidden idea shows its author why, and is gone for others', async () => {
+  const reporter = await makePerson(t.db);
+  const page = await t.app.inject({ url: `${IDEAS}/${TOOL_LIBRARY}`, headers: { cookie: reporter.cookie } });
+  const reportUrl = /href="(\/trafford\/report\?item=[0-9a-f-]{36})">Report this idea/.exec(page.body)?.[1];
+  assert.ok(reportUrl);
+  const report = await submitForm(t.app, {
+    cookie: reporter.cookie,
+    formUrl: reportUrl,
+    fields: { reason: 'spam', details: 'Selling drills' },
+  });
+  assert.equal(report.statusCode, 200);
+  const [row] = await t.db.query<{ content_id: string }>(
+    `select i.content_id from moderation_reports r join moderation_items i on i.id = r.item_id
+     where r.reporter_id = $1`,
+    [reporter.userId],
+  );
+  assert.equal(row?.content_id, TOOL_LIBRARY);
+
+  // An author's idea hidden by a moderator, with a reason.
+  const author = await makePerson(t.db);
+  const posted = await submitForm(t.app, {
+    cookie: author.cookie,
+    formUrl: `${IDEAS}/new`,
+    fields: { ...FIELDS, title: 'Buy cheap garden gnomes here', confirmedNotDuplicate: 'yes' },
+  });
+  const url = (posted.headers.location as string).split('?')[0] as string;
+  const officer = await makePerson(t.db, { roles: ['officer'] });
+  const [item] = await t.db.query<{ id: string }>(
+    "select id from moderation_items where module = 'ideas' and content_type = 'idea' and content_id = $1",
+    [url.split('/').pop() as string],
+  );
+  const hide = await submitForm(t.app, {
+    cookie: officer.cookie,
+    formUrl: '/trafford/admin/moderation',
+    postUrl: '/trafford/admin/moderation/decide',
+    fields: { itemId: item?.id as string, decision: 'hide', reason: 'Advertising is not allowed' },
+  });
+  assert.equal(hide.statusCode, 303);
+  const own = await t.app.inject({ url, headers: { cookie: author.cookie } });
+  assert.equal(own.statusCode, 200);
+  assert.match(own.body, /A moderator hid this idea because: Advertising is not allowed/);
+  assert.equal((await t.app.inject({ url, headers: { cookie: reporter.cookie } })).statusCode, 404);
+});
