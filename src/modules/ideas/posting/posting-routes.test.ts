@@ -235,7 +235,7 @@ test('a photo is uploaded with its description and served as WebP', async () => 
   const url = (res.headers.location as string).split('?')[0] as string;
   const page = await t.app.inject({ url: `${url}?posted=1`, headers: { cookie: person.cookie } });
   assert.match(page.body, /Your idea is live/);
-  const src = /<img src="([^"]+)" alt="A table tennis table"/.exec(page.body)?.[1];
+  const src = /<img class="kith-photo" src="([^"]+)" alt="A table tennis table"/.exec(page.body)?.[1];
   assert.ok(src);
   const img = await t.app.inject(src);
   assert.equal(img.statusCode, 200);
