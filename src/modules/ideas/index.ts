@@ -1,6 +1,8 @@
-import { defineModule } from '../../platform/module-definition.js';
+import { combinePrivacy, defineModule } from '../../platform/module-definition.js';
 import { seedDiscovery } from './discovery/discovery-seed.js';
 import { ideaStats } from './discovery/discovery-service.js';
+import { ideaPostingPrivacy } from './posting/idea-privacy.js';
+import { DEMO_IDEA_COMMENT_ID, seedIdeaPosting } from './posting/posting-seed.js';
 import { ideasRoutes } from './routes.js';
 import { DEMO_CALL_ID, DEMO_IDEA_ID, seedDemoIdeas } from './seed/demo-ideas.js';
 import { skillsPrivacy } from './skills/skills-privacy.js';
@@ -48,13 +50,15 @@ export default defineModule({
   // Each part adds its demo data to the same ideas, in the order a real idea's life runs.
   async seed(ctx) {
     await seedDemoIdeas(ctx);
+    await seedIdeaPosting(ctx);
     await seedDiscovery(ctx);
     await seedSkills(ctx);
   },
-  privacy: skillsPrivacy,
+  privacy: combinePrivacy(ideaPostingPrivacy, skillsPrivacy),
   demoParams: {
     idea: DEMO_IDEA_ID,
     call: DEMO_CALL_ID,
+    ideaComment: DEMO_IDEA_COMMENT_ID,
     skillOffer: DEMO_SKILL_OFFER_ID,
     skillRequest: DEMO_SKILL_REQUEST_ID,
   },

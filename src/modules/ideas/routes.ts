@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { discoveryPartRoutes } from './discovery/routes.js';
+import { postingRoutes } from './posting/posting-routes.js';
 import { skillsRoutes } from './skills/skills-routes.js';
 
 /** Ideas' pages and API: each part registers its own routes. */
 export async function ideasRoutes(app: FastifyInstance) {
+  await app.register(postingRoutes);
   await app.register(discoveryPartRoutes);
   await app.register(skillsRoutes);
 }
