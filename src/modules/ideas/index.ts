@@ -1,4 +1,5 @@
 import { defineModule } from '../../platform/module-definition.js';
+import { seedDevelopment } from './development/development-seed.js';
 import { ideasRoutes } from './routes.js';
 import { DEMO_CALL_ID, DEMO_IDEA_ID, seedDemoIdeas } from './seed/demo-ideas.js';
 
@@ -19,6 +20,7 @@ export default defineModule({
   // Each part adds its demo data to the same ideas, in the order a real idea's life runs.
   async seed(ctx) {
     await seedDemoIdeas(ctx);
+    await seedDevelopment(ctx);
   },
   demoParams: { idea: DEMO_IDEA_ID, call: DEMO_CALL_ID },
 });

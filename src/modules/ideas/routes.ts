@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { developmentRoutes } from './development/development-routes.js';
 
 /** Ideas' pages and API: each part registers its own routes. */
 export async function ideasRoutes(app: FastifyInstance) {
-  void app;
+  await app.register(developmentRoutes);
 }
