@@ -492,9 +492,12 @@ export function checkedTrial(raw: unknown): CheckedTrial {
   if ('error' in starts) errors.startsOn = `${E}.startsOn-${starts.error}`;
   if ('error' in ends) errors.endsOn = `${E}.endsOn-${ends.error}`;
   if ('date' in starts && 'date' in ends && ends.date < starts.date) errors.endsOn = `${E}.endsBeforeStarts`;
-  const parsed = TrialInput.safeParse(fields);
-  if (!parsed.success)
-    for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'measure')] ??= issue.message;
+  // What it measures and what it needs are read apart, so every problem shows at once.
+  const measured = TrialInput.pick({ measure: true }).safeParse(fields);
+  const parsed = TrialInput.omit({ measure: true }).safeParse(fields);
+  for (const result of [measured, parsed])
+    if (!result.success)
+      for (const issue of result.error.issues) errors[String(issue.path[0] ?? 'measure')] ??= issue.message;
   let grant: CheckedTrial['grant'] = null;
   let booking: CheckedTrial['booking'] = null;
   if (parsed.success) {
@@ -518,9 +521,9 @@ export function checkedTrial(raw: unknown): CheckedTrial {
     }
     if (!v.space && !v.grant && !v.grantFrom) errors.space = `${E}.spaceOrGrant`;
   }
-  if (Object.keys(errors).length || !parsed.success || !('date' in starts) || !('date' in ends))
+  if (Object.keys(errors).length || !measured.success || !('date' in starts) || !('date' in ends))
     throw new Invalid(errors);
-  return { startsOn: starts.date, endsOn: ends.date, measure: parsed.data.measure, grant, booking };
+  return { startsOn: starts.date, endsOn: ends.date, measure: measured.data.measure, grant, booking };
 }
 
 /** The spaces service's field errors, on this form's fields. */
