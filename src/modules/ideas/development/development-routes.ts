@@ -218,6 +218,7 @@ export async function developmentRoutes(app: FastifyInstance) {
         pageTitle: t(`${M}.stage.chooseTitle`),
         ...common,
         choices: moves.map((s) => ({ stage: s, href: `${common.action}?to=${s}` })),
+        ...formData(reply, state),
       });
     const spaces = target === 'testing' && c.place.modules.includes('spaces') ? await listSpaces(c) : [];
     const values = state.values ?? {};
