@@ -47,8 +47,13 @@ create table idea_outcomes (
   evidence text not null default '' check (length(evidence) <= 4000),
   -- For an adopted idea: who carries it on (the council, a group, the team…).
   carried_on_by text not null default '' check (length(carried_on_by) <= 200),
+  -- A photo of what happened: re-encoded WebP in the file store (its thumbnail beside it, named
+  -- <uuid>-thumb.webp), metadata stripped, with alt text.
+  photo_key text check (photo_key ~ '^ideas/[0-9a-f-]{36}\.webp$'),
+  photo_alt text check (length(photo_alt) between 1 and 300),
   created_by uuid references users (id) on delete set null,
-  created_at timestamptz not null default now()
+  created_at timestamptz not null default now(),
+  check ((photo_key is null) = (photo_alt is null))
 );
 
 -- Ideas put forward to a participatory budget: the proposal made through the budgeting module.

@@ -48,7 +48,11 @@ export const OutcomeInput = z.object({
     .max(4000, `${E}.whatHappenedTooLong`),
   evidence: optionalText(4000, `${E}.evidenceTooLong`),
   carriedOnBy: optionalText(200, `${E}.carriedOnByTooLong`),
+  photoAlt: optionalText(300, `${E}.photoAltTooLong`),
 });
+
+/** A phone's photo fits with room to spare. */
+export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 
 /**
  * A micro-grant typed in pounds ("450", "£1,250.50"): pence, or the catalogue key of what is

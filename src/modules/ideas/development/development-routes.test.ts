@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import sharp from 'sharp';
 import { cookiesFrom, useTestApp } from '../../../../test/helpers/app.js';
-import { csrfTokenIn, submitForm } from '../../../../test/helpers/form-client.js';
+import { csrfTokenIn, submitForm, uploadFile } from '../../../../test/helpers/form-client.js';
 import { makePerson } from '../../../../test/helpers/people.js';
 import { createSession, SESSION_COOKIE } from '../../../platform/auth/session-service.js';
 import { PROPOSING_SLUG } from '../../budgeting/seed/demo-budgets.js';
@@ -233,4 +234,71 @@ test('a lead posts an update; the put-forward form is filled in from the idea', 
     payload: `_csrf=${csrfTokenIn(page.body)}x&process=${PROPOSING_SLUG}`,
   });
   assert.equal(forged.statusCode, 403);
+});
+
+test('an ending can carry a photo: checked, re-encoded as WebP, with a description', async () => {
+  const lead = await demoAuthor(0);
+  const formUrl = at(DEMO_TESTING_IDEA_ID, '/stage?to=learned');
+  const form = await t.app.inject({ url: formUrl, headers: { cookie: lead } });
+  assert.match(form.body, /enctype="multipart\/form-data"/);
+  const fields = {
+    to: 'learned',
+    whatHappened: 'Thirty people a day came, but the unit was let.',
+    evidence: '',
+  };
+  const notAPhoto = await uploadFile(t.app, {
+    cookie: lead,
+    formUrl,
+    postUrl: at(DEMO_TESTING_IDEA_ID, '/stage'),
+    field: 'photo',
+    filename: 'cafe.jpg',
+    content: 'not a picture',
+    contentType: 'image/jpeg',
+    fields: { ...fields, photoAlt: 'The café' },
+  });
+  assert.equal(notAPhoto.statusCode, 422);
+  assert.match(notAPhoto.body, /The photo must be a JPEG, PNG or WebP picture/);
+  const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#c04000' } })
+    .jpeg()
+    .withMetadata({ exif: { IFD0: { Artist: 'Someone private' } } })
+    .toBuffer();
+  const noAlt = await uploadFile(t.app, {
+    cookie: lead,
+    formUrl,
+    postUrl: at(DEMO_TESTING_IDEA_ID, '/stage'),
+    field: 'photo',
+    filename: 'cafe.jpg',
+    content: jpeg,
+    contentType: 'image/jpeg',
+    fields: { ...fields, photoAlt: '' },
+  });
+  assert.equal(noAlt.statusCode, 422);
+  assert.match(noAlt.body, /Describe the photo for people who cannot see it/);
+  const done = await uploadFile(t.app, {
+    cookie: lead,
+    formUrl,
+    postUrl: at(DEMO_TESTING_IDEA_ID, '/stage'),
+    field: 'photo',
+    filename: 'cafe.jpg',
+    content: jpeg,
+    contentType: 'image/jpeg',
+    fields: { ...fields, photoAlt: 'Volunteers serving tea at the café counter' },
+  });
+  assert.equal(done.statusCode, 303, done.body.slice(0, 300));
+  const page = await t.app.inject(at(DEMO_TESTING_IDEA_ID, '/development'));
+  assert.match(page.body, /alt="Volunteers serving tea at the café counter"/);
+  const src = /src="([^"]+\/outcome-photo\/thumbnail\?v=[0-9a-f-]{36})"/.exec(page.body)?.[1] ?? '';
+  const thumb = await t.app.inject(src.replaceAll('&amp;', '&'));
+  assert.equal(thumb.statusCode, 200);
+  assert.equal(thumb.headers['content-type'], 'image/webp');
+  const meta = await sharp(thumb.rawPayload).metadata();
+  assert.equal(meta.format, 'webp');
+  assert.equal(meta.exif, undefined, 'no metadata kept');
+  assert.equal((await t.app.inject(at(DEMO_TESTING_IDEA_ID, '/outcome-photo'))).statusCode, 200);
+  assert.equal((await t.app.inject(at(DEMO_IDEA_ID, '/outcome-photo'))).statusCode, 404);
+  const [key] = await t.db.query<{ photo_key: string }>(
+    'select photo_key from idea_outcomes where idea_id = $1',
+    [DEMO_TESTING_IDEA_ID],
+  );
+  assert.match(key?.photo_key ?? '', /^ideas\/[0-9a-f-]{36}\.webp$/);
 });

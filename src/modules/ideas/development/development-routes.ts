@@ -1,3 +1,4 @@
+import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PUBLIC, SIGNED_IN } from '../../../platform/http/access.js';
 import { dateInputValues } from '../../../platform/http/date-input.js';
@@ -8,7 +9,7 @@ import { siteOf } from '../../../platform/module-definition.js';
 import { CATEGORIES } from '../../budgeting/proposals/proposal-input.js';
 import { listSpaces } from '../../spaces/spaces/space-service.js';
 import type { Stage } from '../idea-kinds.js';
-import { MAX_GRANT_PENCE, MAX_MEASURE, MAX_ROLE, MAX_UPDATE } from './development-input.js';
+import { MAX_GRANT_PENCE, MAX_MEASURE, MAX_PHOTO_BYTES, MAX_ROLE, MAX_UPDATE } from './development-input.js';
 import {
   getIdea,
   type IdeaRef,
@@ -19,8 +20,10 @@ import {
   makeLead,
   moveStage,
   movesFor,
+  outcomePhoto,
   postUpdate,
   teamOf,
+  type Upload,
 } from './development-service.js';
 import { developmentPanel, journeyOf } from './panel-service.js';
 import { putForward, putForwardForm } from './put-forward-service.js';
@@ -43,6 +46,17 @@ function flat(body: unknown): Record<string, string> {
 
 /** An idea's team, stages, trial, outcome, updates and putting it forward to a budget. */
 export async function developmentRoutes(app: FastifyInstance) {
+  // An ending's form may carry a photo: read into memory up to the limit (checked by the service).
+  await app.register(multipart, {
+    attachFieldsToBody: 'keyValues',
+    throwFileSizeLimit: false,
+    limits: { fileSize: MAX_PHOTO_BYTES, files: 1, fields: 30, fieldSize: 10_000 },
+    async onFile(part) {
+      const bytes = await part.toBuffer();
+      const tooLarge = part.file.truncated;
+      (part as unknown as { value: Upload }).value = { bytes: tooLarge ? null : bytes, tooLarge };
+    },
+  });
   const csrf = { preHandler: app.csrfProtection };
   const ctx = (request: FastifyRequest) => serviceContext(request, app.db);
   const site = () => siteOf(app.config);
@@ -233,6 +247,7 @@ export async function developmentRoutes(app: FastifyInstance) {
       maxGrant: Number(MAX_GRANT_PENCE),
       maxMeasure: MAX_MEASURE,
       maxNote: MAX_UPDATE,
+      photoMegabytes: MAX_PHOTO_BYTES / (1024 * 1024),
       dates: {
         startsOn: partsOf(values, 'startsOn'),
         endsOn: partsOf(values, 'endsOn'),
@@ -253,12 +268,28 @@ export async function developmentRoutes(app: FastifyInstance) {
       return submit(
         request,
         reply,
-        () => moveStage(ctx(request), site(), request.params.idea, values.to, values),
+        () =>
+          moveStage(ctx(request), site(), request.params.idea, values.to, values, {
+            files: app.files,
+            photo: uploadIn(request.body, 'photo'),
+          }),
         (s) => stagePage(request, reply, values.to, s),
         home(request, request.params.idea, 'moved'),
       );
     },
   );
+
+  const photo =
+    (which: 'photo' | 'thumbnail') => async (request: FastifyRequest<IdeaParams>, reply: FastifyReply) => {
+      const f = await outcomePhoto(ctx(request), app.files, request.params.idea, which);
+      return reply
+        .header('content-type', 'image/webp')
+        .header('cache-control', f.published ? 'public, max-age=300' : 'private, no-store')
+        .header('x-content-type-options', 'nosniff')
+        .send(f.bytes);
+    };
+  app.get<IdeaParams>('/ideas/:idea/outcome-photo', PUBLIC, photo('photo'));
+  app.get<IdeaParams>('/ideas/:idea/outcome-photo/thumbnail', PUBLIC, photo('thumbnail'));
 
   // --- Updates ----------------------------------------------------------------------------------
 
@@ -372,6 +403,12 @@ export async function developmentRoutes(app: FastifyInstance) {
       home(request, request.params.idea, 'put-forward'),
     ),
   );
+}
+
+function uploadIn(body: unknown, field: string): Upload | undefined {
+  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[field] : undefined;
+  if (value && typeof value === 'object' && 'tooLarge' in value) return value as Upload;
+  return undefined;
 }
 
 function partsOf(values: Record<string, string>, name: string) {

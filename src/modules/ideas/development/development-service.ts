@@ -1,8 +1,12 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { processPhoto, UnusablePhoto } from '../../../lib/images/photo-image.js';
 import { audit } from '../../../platform/audit/audit.js';
 import { withTransaction } from '../../../platform/db/transaction.js';
 import type { Db, Tx } from '../../../platform/db/types.js';
 import { type NotificationType, wants } from '../../../platform/email/notification-types.js';
 import { queueEmail } from '../../../platform/email/outbox.js';
+import type { FileStore } from '../../../platform/files/file-store.js';
 import { readDateInput } from '../../../platform/http/date-input.js';
 import {
   Conflict,
@@ -23,6 +27,7 @@ import {
   grantPence,
   JoinInput,
   MANAGE,
+  MAX_PHOTO_BYTES,
   NoteInput,
   OutcomeInput,
   StageNoteInput,
@@ -396,8 +401,15 @@ export type Outcome = {
   whatHappened: string;
   evidence: string;
   carriedOnBy: string;
+  photo: { url: string; thumbUrl: string; alt: string } | null;
   createdAt: Date;
 };
+
+/** What came in a form's file field: its bytes (empty when no file was chosen), or that it was too big. */
+export type Upload = { bytes: Buffer | null; tooLarge: boolean };
+
+const PHOTO_KEY = /^ideas\/[0-9a-f-]{36}\.webp$/;
+const thumbOf = (key: string) => key.replace(/\.webp$/, '-thumb.webp');
 
 /**
  * The trial's booking as the spaces service tells it. The spaces module shows a booking only to
@@ -459,20 +471,48 @@ export async function outcomeOf(ctx: ServiceContext, idea: IdeaRef): Promise<Out
     what_happened: string;
     evidence: string;
     carried_on_by: string;
+    photo_key: string | null;
+    photo_alt: string | null;
     created_at: Date;
   }>(
-    'select ending, what_happened, evidence, carried_on_by, created_at from idea_outcomes where idea_id = $1',
+    `select ending, what_happened, evidence, carried_on_by, photo_key, photo_alt, created_at
+     from idea_outcomes where idea_id = $1`,
     [idea.id],
   );
-  return r
-    ? {
-        ending: r.ending,
-        whatHappened: r.what_happened,
-        evidence: r.evidence,
-        carriedOnBy: r.carried_on_by,
-        createdAt: new Date(r.created_at),
-      }
-    : null;
+  if (!r) return null;
+  // The file's name is in its address, so a cached photo is never confused with another.
+  const name =
+    r.photo_key && PHOTO_KEY.test(r.photo_key) ? r.photo_key.slice('ideas/'.length, -'.webp'.length) : null;
+  const base = `${ideaPath(ctx.place.slug, idea.id)}/outcome-photo`;
+  return {
+    ending: r.ending,
+    whatHappened: r.what_happened,
+    evidence: r.evidence,
+    carriedOnBy: r.carried_on_by,
+    photo: name
+      ? { url: `${base}?v=${name}`, thumbUrl: `${base}/thumbnail?v=${name}`, alt: r.photo_alt ?? '' }
+      : null,
+    createdAt: new Date(r.created_at),
+  };
+}
+
+/** The outcome's photo (large or thumbnail), for whoever may see the idea. */
+export async function outcomePhoto(
+  ctx: ServiceContext,
+  files: FileStore,
+  ideaId: string,
+  which: 'photo' | 'thumbnail',
+): Promise<{ bytes: Buffer; published: boolean }> {
+  const idea = await ideaRow(ctx, ctx.db, ideaId);
+  const [r] = await ctx.db.query<{ photo_key: string | null }>(
+    'select photo_key from idea_outcomes where idea_id = $1',
+    [idea.id],
+  );
+  const key = r?.photo_key;
+  if (!key || !PHOTO_KEY.test(key)) throw new NotFound('No such photo');
+  const bytes = await files.read(which === 'photo' ? key : thumbOf(key));
+  if (!bytes) throw new NotFound('No such photo');
+  return { bytes, published: idea.published };
 }
 
 type CheckedTrial = {
@@ -600,8 +640,9 @@ export async function moveStage(
   ideaId: string,
   to: unknown,
   raw: unknown,
-  now = new Date(),
+  options: { now?: Date; files?: FileStore; photo?: Upload } = {},
 ): Promise<void> {
+  const now = options.now ?? new Date();
   if (!ctx.actor) throw new Forbidden();
   const first = await ideaRow(ctx, ctx.db, ideaId);
   if (!(await mayMove(ctx, ctx.db, first))) throw new Forbidden();
@@ -613,10 +654,72 @@ export async function moveStage(
 
   const { note } = validated(StageNoteInput, raw);
   const trial = target === 'testing' ? checkedTrial(raw) : null;
-  const outcome = ENDINGS.includes(target) ? validated(OutcomeInput, raw) : null;
+  const outcome = ENDINGS.includes(target) ? await checkedOutcome(target, raw, options.photo) : null;
   if (target === 'developing' && !note) throw new Invalid({ note: `${E}.nextStepsMissing` });
-  if (target === 'adopted' && outcome && !outcome.carriedOnBy)
-    throw new Invalid({ carriedOnBy: `${E}.carriedOnByMissing` });
+
+  // The photo's files first, removed again if the database refuses the change.
+  let photoKey: string | null = null;
+  const written: string[] = [];
+  if (outcome?.photo) {
+    if (!options.files) throw new Error('moveStage needs the file store for a photo');
+    photoKey = `ideas/${randomUUID()}.webp`;
+    try {
+      await options.files.write(photoKey, outcome.photo.large.data);
+      written.push(photoKey);
+      await options.files.write(thumbOf(photoKey), outcome.photo.thumb.data);
+      written.push(thumbOf(photoKey));
+    } catch (error) {
+      await options.files.remove(...written).catch(() => {});
+      throw error;
+    }
+  }
+  try {
+    await moveInTransaction(ctx, site, first, target, { note, trial, outcome, photoKey, now });
+  } catch (error) {
+    if (written.length) await options.files?.remove(...written).catch(() => {});
+    throw error;
+  }
+}
+
+/** Reads an ending's outcome, with its optional photo (checked, upright, no metadata, WebP). */
+async function checkedOutcome(target: Stage, raw: unknown, upload: Upload | undefined) {
+  const errors: FieldErrors = {};
+  const parsed = OutcomeInput.safeParse(raw && typeof raw === 'object' ? raw : {});
+  if (!parsed.success)
+    for (const issue of parsed.error.issues)
+      errors[String(issue.path[0] ?? 'whatHappened')] ??= issue.message;
+  if (target === 'adopted' && parsed.success && !parsed.data.carriedOnBy)
+    errors.carriedOnBy = `${E}.carriedOnByMissing`;
+  let photo: Awaited<ReturnType<typeof processPhoto>> | null = null;
+  if (upload?.tooLarge || (upload?.bytes && upload.bytes.length > MAX_PHOTO_BYTES))
+    errors.photo = `${E}.photoTooLarge`;
+  else if (upload?.bytes && upload.bytes.length > 0) {
+    try {
+      photo = await processPhoto(upload.bytes);
+    } catch (error) {
+      if (!(error instanceof UnusablePhoto)) throw error;
+      errors.photo = `${E}.photo-${error.problem}`;
+    }
+    if (parsed.success && !parsed.data.photoAlt) errors.photoAlt = `${E}.photoAltMissing`;
+  }
+  if (Object.keys(errors).length || !parsed.success) throw new Invalid(errors);
+  return { ...parsed.data, photo };
+}
+
+async function moveInTransaction(
+  ctx: ServiceContext,
+  site: Site,
+  first: IdeaRef,
+  target: Stage,
+  change: {
+    note: string;
+    trial: CheckedTrial | null;
+    outcome: (Omit<z.infer<typeof OutcomeInput>, 'photoAlt'> & { photoAlt: string; photo: unknown }) | null;
+    photoKey: string | null;
+    now: Date;
+  },
+): Promise<void> {
+  const { note, trial, outcome, photoKey, now } = change;
 
   await withTransaction(ctx.db, async (tx) => {
     const idea = await ideaRow(ctx, tx, first.id, true);
@@ -651,14 +754,17 @@ export async function moveStage(
     }
     if (outcome)
       await tx.query(
-        `insert into idea_outcomes (idea_id, ending, what_happened, evidence, carried_on_by, created_by)
-         values ($1, $2, $3, $4, $5, $6)`,
+        `insert into idea_outcomes (idea_id, ending, what_happened, evidence, carried_on_by, photo_key, photo_alt,
+           created_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)`,
         [
           idea.id,
           target,
           outcome.whatHappened,
           outcome.evidence,
           target === 'adopted' ? outcome.carriedOnBy : '',
+          photoKey,
+          photoKey ? outcome.photoAlt : null,
           ctx.actor?.userId ?? null,
         ],
       );
@@ -690,7 +796,15 @@ export async function moveStage(
               grantFrom: trial.grant?.from ?? null,
             }
           : undefined,
-        outcome: outcome ?? undefined,
+        outcome: outcome
+          ? {
+              whatHappened: outcome.whatHappened,
+              evidence: outcome.evidence,
+              carriedOnBy: outcome.carriedOnBy,
+              photo: photoKey,
+              photoAlt: photoKey ? outcome.photoAlt : null,
+            }
+          : undefined,
       },
       requestId: ctx.requestId ?? null,
     });
