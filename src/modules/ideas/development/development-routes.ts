@@ -398,7 +398,7 @@ export async function developmentRoutes(app: FastifyInstance) {
     submit(
       request,
       reply,
-      () => putForward(ctx(request), request.params.idea, flat(request.body)),
+      () => putForward(ctx(request), site(), request.params.idea, flat(request.body)),
       (s) => putForwardPage(request, reply, s),
       home(request, request.params.idea, 'put-forward'),
     ),

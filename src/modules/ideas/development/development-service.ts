@@ -302,7 +302,8 @@ export async function listUpdates(ctx: ServiceContext, idea: IdeaRef, limit = 20
   }));
 }
 
-async function writeUpdate(
+/** Module-internal: writes an update, moves the idea's activity on and emails its followers. */
+export async function writeUpdate(
   tx: Tx,
   ctx: ServiceContext,
   site: Site,

@@ -358,21 +358,33 @@ test('putting an idea forward makes a proposal through the budgeting service and
     costLabel1: 'Three benches',
     costAmount1: '2400',
   };
-  await reject(putForward(base.ctx, DEMO_IDEA_ID, fields), Forbidden);
-  await reject(putForward(lead, DEMO_IDEA_ID, { ...fields, process: 'nope' }), Invalid, 'process');
-  await reject(putForward(lead, DEMO_IDEA_ID, { ...fields, process: VOTING_SLUG }), Invalid, 'process');
-  await reject(putForward(lead, DEMO_IDEA_ID, { ...fields, ward: 'altrincham' }), Invalid, 'ward');
-  await reject(putForward(lead, DEMO_IDEA_ID, { ...fields, costAmount1: '0' }), Invalid, 'costs');
-  await reject(putForward(lead, DEMO_IDEA_ID, { ...fields, costAmount1: '99999999' }), Invalid, 'costs');
+  await reject(putForward(base.ctx, SITE, DEMO_IDEA_ID, fields), Forbidden);
+  await reject(putForward(lead, SITE, DEMO_IDEA_ID, { ...fields, process: 'nope' }), Invalid, 'process');
+  await reject(putForward(lead, SITE, DEMO_IDEA_ID, { ...fields, process: VOTING_SLUG }), Invalid, 'process');
+  await reject(putForward(lead, SITE, DEMO_IDEA_ID, { ...fields, ward: 'altrincham' }), Invalid, 'ward');
+  await reject(putForward(lead, SITE, DEMO_IDEA_ID, { ...fields, costAmount1: '0' }), Invalid, 'costs');
+  await reject(
+    putForward(lead, SITE, DEMO_IDEA_ID, { ...fields, costAmount1: '99999999' }),
+    Invalid,
+    'costs',
+  );
   assert.equal((await t.db.query('select 1 from idea_pb_proposals')).length, 0, 'nothing kept after errors');
-  const done = await putForward(lead, DEMO_IDEA_ID, fields);
+  const done = await putForward(lead, SITE, DEMO_IDEA_ID, fields);
   assert.match(done.url, new RegExp(`^/trafford/budgets/${PROPOSING_SLUG}/proposals/\\d+$`));
   const [proposal] = await t.db.query<{ title: string; author_id: string }>(
     'select p.title, p.author_id from pb_proposals p join idea_pb_proposals l on l.proposal_id = p.id where l.idea_id = $1',
     [DEMO_IDEA_ID],
   );
   assert.deepEqual(proposal, { title: 'Benches and planters', author_id: DEMO_IDEA_AUTHORS[0].id });
-  await reject(putForward(lead, DEMO_IDEA_ID, fields), Invalid, 'process');
+  await reject(putForward(lead, SITE, DEMO_IDEA_ID, fields), Invalid, 'process');
+  const [note] = await t.db.query<{ body: string }>(
+    "select body from idea_updates where idea_id = $1 and kind = 'note' order by created_at desc limit 1",
+    [DEMO_IDEA_ID],
+  );
+  assert.match(
+    note?.body ?? '',
+    /Put forward to Sale Moor Play Fund as a proposal: https:\/\/kith\.example\/trafford\/budgets\//,
+  );
   const links = await putForwardOf({ ...lead, actor: null }, await getIdea(lead, DEMO_IDEA_ID));
   assert.deepEqual(
     links.map((l) => l.processSlug),

@@ -3,12 +3,13 @@ import { withTransaction } from '../../../platform/db/transaction.js';
 import type { Db } from '../../../platform/db/types.js';
 import { Conflict, Forbidden, Invalid } from '../../../platform/http/errors.js';
 import type { ServiceContext } from '../../../platform/http/request-context.js';
+import { DEFAULT_LANGUAGE, translator } from '../../../platform/i18n/i18n.js';
 import { can } from '../../../platform/roles/permissions.js';
 import { listProcesses, type PbProcess } from '../../budgeting/processes/process-service.js';
 import { getProposal, proposalPath, submitProposal } from '../../budgeting/proposals/proposal-service.js';
 import { listWards } from '../../wards/ward-service.js';
 import { MANAGE } from './development-input.js';
-import { getIdea, type IdeaRef } from './development-service.js';
+import { getIdea, type IdeaRef, type Site, writeUpdate } from './development-service.js';
 
 const E = 'ideas.development.errors';
 
@@ -92,7 +93,12 @@ export async function putForwardForm(ctx: ServiceContext, ideaId: string) {
  * budgeting service, as this person, inside this transaction, and the link is kept with it.
  * The budgeting service's own checks (phase, costs, ward) come back as field errors.
  */
-export async function putForward(ctx: ServiceContext, ideaId: string, raw: unknown): Promise<PutForward> {
+export async function putForward(
+  ctx: ServiceContext,
+  site: Site,
+  ideaId: string,
+  raw: unknown,
+): Promise<PutForward> {
   const idea = await getIdea(ctx, ideaId);
   await mustLead(ctx, idea);
   if (!idea.published) throw new Conflict(`${E}.notPublished`);
@@ -121,7 +127,15 @@ export async function putForward(ctx: ServiceContext, ideaId: string, raw: unkno
        values ($1, $2, $3, $4, $5)`,
       [idea.id, process.id, proposal.id, number, ctx.actor?.userId ?? null],
     );
-    await tx.query('update ideas set updated_at = now(), last_activity_at = now() where id = $1', [idea.id]);
+    const url = proposalPath(ctx.place.slug, process.slug, number);
+    // Followers hear of it as an update from the team (in the place's first language).
+    await writeUpdate(tx, ctx, site, idea, {
+      kind: 'note',
+      body: translator(DEFAULT_LANGUAGE)('ideas.development.updates.putForwardBody', {
+        process: process.title,
+        url: `${site.publicUrl}${url}`,
+      }),
+    });
     await audit(tx, {
       placeId: ctx.place.id,
       actorId: ctx.actor?.userId ?? null,
@@ -135,7 +149,7 @@ export async function putForward(ctx: ServiceContext, ideaId: string, raw: unkno
       processTitle: process.title,
       processSlug: process.slug,
       number,
-      url: proposalPath(ctx.place.slug, process.slug, number),
+      url,
     };
   });
 }
