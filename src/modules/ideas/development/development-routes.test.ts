@@ -138,12 +138,35 @@ test('joining needs the CSRF token and a role; hostile input gives field errors,
   assert.match(team.body, new RegExp(resident.email));
   const seen = await t.app.inject({ url: at(DEMO_IDEA_ID, '/team'), headers: { cookie: resident.cookie } });
   assert.doesNotMatch(seen.body, /@trafford-together\.example/);
+  // The author makes the resident a lead: now they see the team's emails too.
+  const made = await submitForm(t.app, {
+    cookie: author,
+    formUrl: at(DEMO_IDEA_ID, '/team'),
+    postUrl: at(DEMO_IDEA_ID, '/team/leads'),
+    fields: { member: resident.userId },
+  });
+  assert.equal(made.statusCode, 303);
+  const asLead = await t.app.inject({ url: at(DEMO_IDEA_ID, '/team'), headers: { cookie: resident.cookie } });
+  assert.match(asLead.body, /priya\.ideas@trafford-together\.example/);
+  const badMember = await submitForm(t.app, {
+    cookie: author,
+    // Everyone on the team leads now, so the team page has no form left: take a token elsewhere.
+    formUrl: at(DEMO_IDEA_ID, '/updates/new'),
+    postUrl: at(DEMO_IDEA_ID, '/team/leads'),
+    fields: { member: 'not-a-uuid' },
+  });
+  assert.equal(badMember.statusCode, 422);
   const left = await submitForm(t.app, {
     cookie: resident.cookie,
     formUrl: at(DEMO_IDEA_ID, '/team/leave'),
     fields: {},
   });
   assert.equal(left.statusCode, 303);
+  const notMember = await t.app.inject({
+    url: at(DEMO_IDEA_ID, '/team/leave'),
+    headers: { cookie: resident.cookie },
+  });
+  assert.equal(notMember.statusCode, 409);
 });
 
 test('the stage form shows every problem at once and keeps what was typed', async () => {

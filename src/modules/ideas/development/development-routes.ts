@@ -140,7 +140,7 @@ export async function developmentRoutes(app: FastifyInstance) {
         canMakeLeads: lead || moves.length > 0,
         back: home(request, idea.id),
         leadAction: `${base(request, idea.id)}/team/leads`,
-        csrfToken: lead ? reply.generateCsrf() : '',
+        csrfToken: lead || moves.length > 0 ? reply.generateCsrf() : '',
         notice: request.query.done === 'lead' ? request.t(`${M}.done.lead`) : null,
       });
     },
@@ -173,7 +173,11 @@ export async function developmentRoutes(app: FastifyInstance) {
   );
 
   app.get<IdeaParams>('/ideas/:idea/team/leave', SIGNED_IN, async (request, reply) => {
-    const idea = await getIdea(ctx(request), request.params.idea);
+    const c = ctx(request);
+    const idea = await getIdea(c, request.params.idea);
+    const team = await teamOf(c, idea);
+    if (!team.some((m) => m.userId === c.actor?.userId))
+      return conflictPage(request, reply, new Conflict(`${M}.errors.notMember`), home(request, idea.id));
     return reply.page(`${V}/leave.njk`, {
       pageTitle: request.t(`${M}.leave.title`),
       idea,
