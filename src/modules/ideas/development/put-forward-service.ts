@@ -76,12 +76,15 @@ export async function putForwardForm(ctx: ServiceContext, ideaId: string) {
   if (!idea.published) throw new Conflict(`${E}.notPublished`);
   const [processes, wards] = await Promise.all([openProcesses(ctx), listWards(ctx)]);
   const ward = wards.find((w) => w.code === idea.wardCode);
+  const only = processes.length === 1 ? (processes[0] as PbProcess) : null;
+  // A budget for another ward takes proposals only for its own: leave the ward to it.
+  const wardSlug = only?.wardCode && only.wardCode !== idea.wardCode ? '' : (ward?.slug ?? '');
   const values: Record<string, string> = {
-    process: processes.length === 1 ? (processes[0] as PbProcess).slug : '',
+    process: only?.slug ?? '',
     title: idea.title,
     summary: idea.summary.length > 300 ? `${idea.summary.slice(0, 297)}…` : idea.summary,
     description: [idea.summary, idea.whoItHelps].filter(Boolean).join('\n\n').slice(0, 5000),
-    ward: ward?.slug ?? '',
+    ward: wardSlug,
     category: CATEGORY_OF[idea.theme] ?? 'other',
     location: idea.area || ward?.name || '',
   };
