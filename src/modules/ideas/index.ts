@@ -1,4 +1,5 @@
 import { defineModule } from '../../platform/module-definition.js';
+import { developmentPrivacy } from './development/development-privacy.js';
 import { seedDevelopment } from './development/development-seed.js';
 import { ideasRoutes } from './routes.js';
 import { DEMO_CALL_ID, DEMO_IDEA_ID, seedDemoIdeas } from './seed/demo-ideas.js';
@@ -21,6 +22,16 @@ export default defineModule({
   async seed(ctx) {
     await seedDemoIdeas(ctx);
     await seedDevelopment(ctx);
+  },
+  privacy: developmentPrivacy,
+  // The leads' pages (moving an idea on, updates, putting it forward) are for an idea's leads:
+  // the person leads the demo idea's team, so the route × role matrix reaches them.
+  async tieToDemoRecords(db, userId) {
+    await db.query(
+      `insert into idea_team_members (idea_id, user_id, is_lead, role) values ($1, $2, true, 'Demo lead')
+       on conflict (idea_id, user_id) do update set is_lead = true`,
+      [DEMO_IDEA_ID, userId],
+    );
   },
   demoParams: { idea: DEMO_IDEA_ID, call: DEMO_CALL_ID },
 });

@@ -15,6 +15,7 @@ import {
   DEMO_TESTING_IDEA_ID,
 } from '../seed/demo-ideas.js';
 import { grantPence, MAX_GRANT_PENCE } from './development-input.js';
+import { developmentPrivacy } from './development-privacy.js';
 import {
   checkedTrial,
   getIdea,
@@ -389,5 +390,39 @@ test('putting an idea forward makes a proposal through the budgeting service and
   assert.deepEqual(
     links.map((l) => l.processSlug),
     [PROPOSING_SLUG],
+  );
+});
+
+test('a person’s team roles and updates are in their data download, and leave with their account', async () => {
+  const author = await pbPerson(t.db);
+  const id = await newIdea(6, author.userId);
+  const member = await pbPerson(t.db);
+  await joinTeam(member.ctx, id, { role: 'Paint the signs' });
+  await moveStage(author.ctx, SITE, id, 'developing', { note: 'Signs first.' });
+  const mine = await developmentPrivacy.exportFor?.(t.db, { userId: member.userId, email: member.email });
+  assert.deepEqual(
+    mine?.idea_team_members?.map((r) => r.role),
+    ['Paint the signs'],
+  );
+  const theirs = await developmentPrivacy.exportFor?.(t.db, { userId: author.userId, email: author.email });
+  assert.equal(theirs?.idea_updates?.[0]?.body, 'Signs first.');
+  const kept = await t.db.transaction(
+    (tx) =>
+      developmentPrivacy.eraseFor?.(tx, { userId: author.userId, email: author.email }) ??
+      Promise.resolve([]),
+  );
+  assert.deepEqual(kept, ['ideas.development.privacy.keptOnErase']);
+  const [update] = await t.db.query<{ created_by: string | null; body: string }>(
+    'select created_by, body from idea_updates where idea_id = $1',
+    [id],
+  );
+  assert.deepEqual(update, { created_by: null, body: 'Signs first.' });
+  const team = await t.db.query<{ user_id: string }>(
+    'select user_id from idea_team_members where idea_id = $1',
+    [id],
+  );
+  assert.deepEqual(
+    team.map((r) => r.user_id),
+    [member.userId],
   );
 });
