@@ -118,9 +118,28 @@ test('a resident joins a team; the lead moves the idea to being tested with a sp
   assert.match(path(lead), /^\/trafford\/budgets\/sale-moor-play-fund\/proposals\/\d+$/);
   assert.match(await lead.content(), /Pop-up play street on Sunday afternoons/);
 
+  // The lead tells followers how it went so far; the forms for the endings are ready.
+  await lead.goto(`${server.baseUrl}${IDEA}/development`);
+  await lead.getByRole('link', { name: 'Post an update for followers' }).click();
+  await expectAccessible(lead);
+  await lead.getByLabel('Post an update').fill('The hall has the booking. Bring chalk!');
+  await lead.getByRole('button', { name: 'Post the update' }).click();
+  assert.match(await text(lead, '.govuk-notification-banner'), /Your update has been posted/);
+  await lead.goto(`${server.baseUrl}${IDEA}/stage?to=adopted`);
+  assert.match(await text(lead, 'h1'), /Record that the idea has been adopted/);
+  await expectAccessible(lead);
+
+  // The resident may leave the team again.
+  await page.goto(`${server.baseUrl}${IDEA}/development`);
+  await page.getByRole('link', { name: 'Leave the team' }).click();
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Leave the team' }).click();
+  assert.match(await text(page, '.govuk-notification-banner'), /You have left the team/);
+
   // Everyone sees the stage change on the public timeline.
   const visitor = await server.browser.newPage();
   await visitor.goto(`${server.baseUrl}${IDEA}/updates`);
   assert.match(await visitor.content(), /Moved from “Being developed” to “Being tested”/);
+  assert.match(await visitor.content(), /Bring chalk!/);
   await expectAccessible(visitor);
 });
