@@ -715,13 +715,12 @@ async function moveInTransaction(
   change: {
     note: string;
     trial: CheckedTrial | null;
-    outcome: (Omit<z.infer<typeof OutcomeInput>, 'photoAlt'> & { photoAlt: string; photo: unknown }) | null;
+    outcome: z.infer<typeof OutcomeInput> | null;
     photoKey: string | null;
     now: Date;
   },
 ): Promise<void> {
   const { note, trial, outcome, photoKey, now } = change;
-
   await withTransaction(ctx.db, async (tx) => {
     const idea = await ideaRow(ctx, tx, first.id, true);
     // Someone else may have moved it meanwhile.
