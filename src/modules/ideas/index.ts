@@ -1,4 +1,6 @@
 import { combinePrivacy, defineModule } from '../../platform/module-definition.js';
+import { developmentPrivacy } from './development/development-privacy.js';
+import { seedDevelopment } from './development/development-seed.js';
 import { seedDiscovery } from './discovery/discovery-seed.js';
 import { ideaStats } from './discovery/discovery-service.js';
 import { ideaPostingPrivacy } from './posting/idea-privacy.js';
@@ -51,15 +53,25 @@ export default defineModule({
   async seed(ctx) {
     await seedDemoIdeas(ctx);
     await seedIdeaPosting(ctx);
+    await seedDevelopment(ctx);
     await seedDiscovery(ctx);
     await seedSkills(ctx);
   },
-  privacy: combinePrivacy(ideaPostingPrivacy, skillsPrivacy),
+  privacy: combinePrivacy(ideaPostingPrivacy, developmentPrivacy, skillsPrivacy),
   demoParams: {
     idea: DEMO_IDEA_ID,
     call: DEMO_CALL_ID,
     ideaComment: DEMO_IDEA_COMMENT_ID,
     skillOffer: DEMO_SKILL_OFFER_ID,
     skillRequest: DEMO_SKILL_REQUEST_ID,
+  },
+  // The leads' pages (moving an idea on, updates, putting it forward) are for an idea's leads:
+  // the person leads the demo idea's team, so the route × role matrix reaches them.
+  async tieToDemoRecords(db, userId) {
+    await db.query(
+      `insert into idea_team_members (idea_id, user_id, is_lead, role) values ($1, $2, true, 'Demo lead')
+       on conflict (idea_id, user_id) do update set is_lead = true`,
+      [DEMO_IDEA_ID, userId],
+    );
   },
 });
