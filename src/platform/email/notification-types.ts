@@ -4,6 +4,7 @@
  */
 export const NOTIFICATION_TYPES = [
   { id: 'moderation-decisions', labelKey: 'notifications.types.moderationDecisions' },
+  { id: 'idea-updates', labelKey: 'notifications.types.ideaUpdates' },
 ] as const;
 
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number]['id'];

@@ -18,7 +18,7 @@ export const NO_FILE: FileUpload = { bytes: null, tooLarge: false, fileName: '' 
  */
 export async function acceptFileUploads(
   app: FastifyInstance,
-  limits: { maxBytes: number; files?: number; fields?: number },
+  limits: { maxBytes: number; files?: number; fields?: number; fieldBytes?: number },
 ): Promise<void> {
   await app.register(multipart, {
     attachFieldsToBody: 'keyValues',
@@ -27,7 +27,8 @@ export async function acceptFileUploads(
       fileSize: limits.maxBytes,
       files: limits.files ?? 1,
       fields: limits.fields ?? 10,
-      fieldSize: 10_000,
+      // Text fields past this are cut short by the parser, so a form with long text raises it.
+      fieldSize: limits.fieldBytes ?? 10_000,
     },
     async onFile(part) {
       const bytes = await part.toBuffer();

@@ -1,8 +1,8 @@
-import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PUBLIC, SIGNED_IN } from '../../../platform/http/access.js';
 import { dateInputValues } from '../../../platform/http/date-input.js';
 import { Conflict, Invalid } from '../../../platform/http/errors.js';
+import { acceptFileUploads, fileIn } from '../../../platform/http/file-uploads.js';
 import { errorsByField, type FormError, formErrorsFrom } from '../../../platform/http/forms.js';
 import { requirePlace, serviceContext } from '../../../platform/http/request-context.js';
 import { siteOf } from '../../../platform/module-definition.js';
@@ -23,7 +23,6 @@ import {
   outcomePhoto,
   postUpdate,
   teamOf,
-  type Upload,
 } from './development-service.js';
 import { developmentPanel, journeyOf } from './panel-service.js';
 import { putForward, putForwardForm } from './put-forward-service.js';
@@ -33,7 +32,8 @@ type FormState = { values?: Record<string, string>; errors?: FormError[] };
 
 const V = 'ideas/development/views';
 const M = 'ideas.development';
-const DONE = ['joined', 'left', 'lead', 'moved', 'update', 'put-forward'];
+/** What the idea page's banner can say after an action here (the idea page shows it). */
+export const DEVELOPMENT_DONE = ['joined', 'left', 'lead', 'moved', 'update', 'put-forward'];
 
 /** Only strings from a posted form: anything else (arrays, objects) is ignored. */
 function flat(body: unknown): Record<string, string> {
@@ -47,22 +47,13 @@ function flat(body: unknown): Record<string, string> {
 /** An idea's team, stages, trial, outcome, updates and putting it forward to a budget. */
 export async function developmentRoutes(app: FastifyInstance) {
   // An ending's form may carry a photo: read into memory up to the limit (checked by the service).
-  await app.register(multipart, {
-    attachFieldsToBody: 'keyValues',
-    throwFileSizeLimit: false,
-    limits: { fileSize: MAX_PHOTO_BYTES, files: 1, fields: 30, fieldSize: 10_000 },
-    async onFile(part) {
-      const bytes = await part.toBuffer();
-      const tooLarge = part.file.truncated;
-      (part as unknown as { value: Upload }).value = { bytes: tooLarge ? null : bytes, tooLarge };
-    },
-  });
+  await acceptFileUploads(app, { maxBytes: MAX_PHOTO_BYTES, fields: 30 });
   const csrf = { preHandler: app.csrfProtection };
   const ctx = (request: FastifyRequest) => serviceContext(request, app.db);
   const site = () => siteOf(app.config);
   const base = (request: FastifyRequest, ideaId: string) => ideaPath(requirePlace(request).slug, ideaId);
   const home = (request: FastifyRequest, ideaId: string, done?: string) =>
-    `${base(request, ideaId)}/development${done ? `?done=${done}` : ''}`;
+    `${base(request, ideaId)}${done ? `?done=${done}` : ''}#development`;
 
   function conflictPage(request: FastifyRequest, reply: FastifyReply, error: Conflict, back: string) {
     return reply.code(409).page('message-page.njk', {
@@ -117,7 +108,7 @@ export async function developmentRoutes(app: FastifyInstance) {
         idea,
         ideaUrl: base(request, idea.id),
         development,
-        notice: done && DONE.includes(done) ? request.t(`${M}.done.${done}`) : null,
+        notice: done && DEVELOPMENT_DONE.includes(done) ? request.t(`${M}.done.${done}`) : null,
       });
     },
   );
@@ -275,7 +266,7 @@ export async function developmentRoutes(app: FastifyInstance) {
         () =>
           moveStage(ctx(request), site(), request.params.idea, values.to, values, {
             files: app.files,
-            photo: uploadIn(request.body, 'photo'),
+            photo: fileIn(request.body, 'photo'),
           }),
         (s) => stagePage(request, reply, values.to, s),
         home(request, request.params.idea, 'moved'),
@@ -407,12 +398,6 @@ export async function developmentRoutes(app: FastifyInstance) {
       home(request, request.params.idea, 'put-forward'),
     ),
   );
-}
-
-function uploadIn(body: unknown, field: string): Upload | undefined {
-  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[field] : undefined;
-  if (value && typeof value === 'object' && 'tooLarge' in value) return value as Upload;
-  return undefined;
 }
 
 function partsOf(values: Record<string, string>, name: string) {

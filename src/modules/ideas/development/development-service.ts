@@ -22,6 +22,7 @@ import { DEFAULT_LANGUAGE, isLanguage, translator } from '../../../platform/i18n
 import { can } from '../../../platform/roles/permissions.js';
 import { bookSpace, DatesUnavailable, getBooking } from '../../spaces/bookings/booking-service.js';
 import { NEXT_STAGES, STAGES, type Stage } from '../idea-kinds.js';
+import { followersOf } from '../posting/idea-service.js';
 import {
   clockTime,
   grantPence,
@@ -33,12 +34,11 @@ import {
   StageNoteInput,
   TrialInput,
 } from './development-input.js';
-import { followersOf } from './followers.js';
 
 const E = 'ideas.development.errors';
 
 /** Followers' emails about an idea's updates. Registered in platform/email/notification-types (see docs). */
-export const IDEA_UPDATES = 'idea-updates' as NotificationType;
+export const IDEA_UPDATES: NotificationType = 'idea-updates';
 
 /** What the stage and update services need of the site: its address, for links in emails. */
 export type Site = { publicUrl: string };
@@ -322,7 +322,7 @@ export async function writeUpdate(
   const url = `${site.publicUrl}${ideaPath(ctx.place.slug, idea.id)}/updates`;
   for (const f of await followersOf(tx, idea.id)) {
     if (f.userId === ctx.actor?.userId || !wants(f.notificationPrefs, IDEA_UPDATES)) continue;
-    const lang = isLanguage(f.preferredLanguage) ? f.preferredLanguage : DEFAULT_LANGUAGE;
+    const lang = isLanguage(f.language) ? f.language : DEFAULT_LANGUAGE;
     const t = translator(lang);
     await queueEmail(tx, {
       placeId: ctx.place.id,

@@ -596,12 +596,25 @@ export const unfollowIdea = (ctx: ServiceContext, id: string) =>
 export async function followersOf(
   db: Db | Tx,
   ideaId: string,
-): Promise<{ userId: string; email: string; language: string }[]> {
+): Promise<
+  { userId: string; email: string; language: string; notificationPrefs: Record<string, unknown> | null }[]
+> {
   if (!isUuid(ideaId)) return [];
-  const rows = await db.query<{ user_id: string; email: string; preferred_language: string }>(
-    `select f.user_id, u.email, u.preferred_language from idea_follows f join users u on u.id = f.user_id
+  const rows = await db.query<{
+    user_id: string;
+    email: string;
+    preferred_language: string;
+    notification_prefs: Record<string, unknown> | null;
+  }>(
+    `select f.user_id, u.email, u.preferred_language, u.notification_prefs
+     from idea_follows f join users u on u.id = f.user_id
      where f.idea_id = $1 and u.deleted_at is null order by f.created_at, f.user_id`,
     [ideaId],
   );
-  return rows.map((r) => ({ userId: r.user_id, email: r.email, language: r.preferred_language }));
+  return rows.map((r) => ({
+    userId: r.user_id,
+    email: r.email,
+    language: r.preferred_language,
+    notificationPrefs: r.notification_prefs,
+  }));
 }

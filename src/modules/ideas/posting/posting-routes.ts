@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PUBLIC, SIGNED_IN } from '../../../platform/http/access.js';
 import { Invalid } from '../../../platform/http/errors.js';
+import { acceptFileUploads, fileIn } from '../../../platform/http/file-uploads.js';
 import { errorsByField, type FormError, formErrorsFrom } from '../../../platform/http/forms.js';
 import { requirePlace, serviceContext, siteUrl } from '../../../platform/http/request-context.js';
 import { formatDate, formatDateTime } from '../../../platform/i18n/i18n.js';
 import { sendOpenJson } from '../../../platform/opendata/formats.js';
+import { DEVELOPMENT_DONE } from '../development/development-routes.js';
+import { developmentPanel } from '../development/panel-service.js';
 import { THEMES } from '../idea-kinds.js';
 import { addComment, type Comment, commentThread, commentToReplyTo } from './comment-service.js';
 import {
@@ -27,13 +29,11 @@ import {
   ideaPath,
   ideaPhoto,
   MAX_PHOTO_BYTES,
-  NO_UPLOAD,
   postIdea,
   postingChoices,
   type SimilarIdea,
   similarIdeas,
   supportIdea,
-  type Upload,
   unfollowIdea,
   withdrawSupport,
 } from './idea-service.js';
@@ -58,23 +58,13 @@ function flatStrings(body: unknown): Record<string, string> {
   );
 }
 
-function uploadIn(body: unknown, field: string): Upload {
-  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[field] : undefined;
-  if (value && typeof value === 'object' && 'tooLarge' in value) return value as Upload;
-  return NO_UPLOAD;
-}
-
 /** Posting an idea: the form with its photos (multipart) and the similar ideas it suggests. */
 async function postingFormRoutes(app: FastifyInstance) {
-  await app.register(multipart, {
-    attachFieldsToBody: 'keyValues',
-    throwFileSizeLimit: false,
-    limits: { fileSize: MAX_PHOTO_BYTES, files: MAX_PHOTOS, fields: 20, fieldSize: 64_000 },
-    async onFile(part) {
-      const bytes = await part.toBuffer();
-      const tooLarge = part.file.truncated;
-      (part as unknown as { value: Upload }).value = { bytes: tooLarge ? null : bytes, tooLarge };
-    },
+  await acceptFileUploads(app, {
+    maxBytes: MAX_PHOTO_BYTES,
+    files: MAX_PHOTOS,
+    fields: 20,
+    fieldBytes: 64_000,
   });
   const ctx = (request: FastifyRequest) => serviceContext(request, app.db);
 
@@ -155,7 +145,7 @@ async function postingFormRoutes(app: FastifyInstance) {
     const values = flatStrings(request.body);
     const c = ctx(request);
     const place = requirePlace(request);
-    const uploads = Array.from({ length: MAX_PHOTOS }, (_, i) => uploadIn(request.body, `photo${i + 1}`));
+    const uploads = Array.from({ length: MAX_PHOTOS }, (_, i) => fileIn(request.body, `photo${i + 1}`));
     // Without JavaScript the suggestions come here: the form again, with the similar ideas
     // and a way to go on, the words kept (photos must be chosen again: browsers forget them).
     if (values.confirmedNotDuplicate !== 'yes' && typeof values.title === 'string' && values.title.trim()) {
@@ -187,6 +177,16 @@ async function postingFormRoutes(app: FastifyInstance) {
 }
 
 /** Posting ideas, each idea's page and JSON, support, follow and threaded comments. */
+const POSTING_DONE = ['supported', 'withdrawn', 'followed', 'unfollowed', 'comment', 'comment-pending'];
+
+/** The banner after an action on the idea: this part's own, or the team's and stages' (development). */
+function doneNotice(t: (key: string) => string, done: string | undefined): string | null {
+  if (!done) return null;
+  if (POSTING_DONE.includes(done)) return t(`${M}.done.${done}`);
+  if (DEVELOPMENT_DONE.includes(done)) return t(`ideas.development.done.${done}`);
+  return null;
+}
+
 export async function postingRoutes(app: FastifyInstance) {
   await app.register(postingFormRoutes);
   const csrf = { preHandler: app.csrfProtection };
@@ -249,16 +249,13 @@ export async function postingRoutes(app: FastifyInstance) {
     if (errors.length) reply.code(422);
     const done = request.query?.done;
     return reply.page(`${V}/idea.njk`, {
+      development: await developmentPanel(c, idea.id),
       pageTitle: idea.title,
       idea,
       stageText: t(`ideas.stages.${idea.stage}`),
       themeText: t(`ideas.themes.${idea.theme}`),
       posted: request.query?.posted === '1' && idea.viewer.isAuthor ? idea.moderationStatus : null,
-      notice:
-        done &&
-        ['supported', 'withdrawn', 'followed', 'unfollowed', 'comment', 'comment-pending'].includes(done)
-          ? t(`${M}.done.${done}`)
-          : null,
+      notice: doneNotice(t, done),
       when: formatDate(idea.createdAt, request.lang),
       comments: comments.map((cm) => commentView(request, cm)),
       csrfToken: request.session ? reply.generateCsrf() : '',
