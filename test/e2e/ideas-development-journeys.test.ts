@@ -27,7 +27,7 @@ async function fillDate(page: Page, name: string, date: string) {
 test('a resident joins a team; the lead moves the idea to being tested with a space and a micro-grant, then puts it forward to a budget', async () => {
   // A resident joins the team with a role in their own words.
   const resident = await makePerson(server.db);
-  const page = await server.signedIn(resident.email, `${IDEA}/development`);
+  const page = await server.signedIn(resident.email, IDEA);
   await expectAccessible(page);
   await page.getByRole('link', { name: 'Join the team' }).click();
   assert.equal(path(page), `${IDEA}/team/join`);
@@ -37,7 +37,7 @@ test('a resident joins a team; the lead moves the idea to being tested with a sp
   await expectAccessibleAsPosted(page);
   await page.getByLabel('What would you like to do on the team?').fill('Bring the bunting and the chalk');
   await page.getByRole('button', { name: 'Join the team' }).click();
-  assert.equal(path(page), `${IDEA}/development`);
+  assert.equal(path(page), IDEA);
   assert.match(await text(page, '.govuk-notification-banner'), /You have joined the team/);
   assert.match(await page.content(), /Bring the bunting and the chalk/);
   await expectAccessible(page);
@@ -52,7 +52,7 @@ test('a resident joins a team; the lead moves the idea to being tested with a sp
   await expectAccessible(lead);
 
   // The lead moves the idea on: a trial with a space booking and a micro-grant.
-  await lead.goto(`${server.baseUrl}${IDEA}/development`);
+  await lead.goto(`${server.baseUrl}${IDEA}`);
   await lead.getByRole('link', { name: 'Move the idea on to its next stage' }).click();
   assert.equal(path(lead), `${IDEA}/stage`);
   await expectAccessible(lead);
@@ -84,12 +84,12 @@ test('a resident joins a team; the lead moves the idea to being tested with a sp
   await lead.getByRole('button', { name: 'Move to “Being tested”' }).click();
   // The hall is closed on Sundays (and may be on a holiday): then the form says so, and the
   // lead tries the next day.
-  for (let extra = 1; extra <= 3 && path(lead) !== `${IDEA}/development`; extra++) {
+  for (let extra = 1; extra <= 3 && path(lead) !== IDEA; extra++) {
     assert.match(await text(lead, '.govuk-error-summary'), /The space cannot be booked then/);
     await fillDate(lead, 'bookingDate', addDays(bookingDay, extra));
     await lead.getByRole('button', { name: 'Move to “Being tested”' }).click();
   }
-  assert.equal(path(lead), `${IDEA}/development`);
+  assert.equal(path(lead), IDEA);
   assert.match(await text(lead, '.govuk-notification-banner'), /The idea has moved on/);
   const panel = await text(lead, '.kith-idea-development');
   assert.match(panel, /Urmston Methodist Hall/);
@@ -112,7 +112,7 @@ test('a resident joins a team; the lead moves the idea to being tested with a sp
   await lead.getByLabel('Item 1', { exact: true }).fill('Road closure signs and cones');
   await lead.getByLabel('Cost of item 1').fill('600');
   await lead.getByRole('button', { name: 'Put forward as a proposal' }).click();
-  assert.equal(path(lead), `${IDEA}/development`);
+  assert.equal(path(lead), IDEA);
   assert.match(await text(lead, '.kith-idea-development'), /Put forward to Sale Moor Play Fund/);
   await expectAccessible(lead);
   await lead.getByRole('link', { name: 'See the proposal' }).click();
@@ -120,7 +120,7 @@ test('a resident joins a team; the lead moves the idea to being tested with a sp
   assert.match(await lead.content(), /Pop-up play street on Sunday afternoons/);
 
   // The lead tells followers how it went so far; the forms for the endings are ready.
-  await lead.goto(`${server.baseUrl}${IDEA}/development`);
+  await lead.goto(`${server.baseUrl}${IDEA}`);
   await lead.getByRole('link', { name: 'Post an update for followers' }).click();
   await expectAccessible(lead);
   await lead.getByLabel('Post an update').fill('The hall has the booking. Bring chalk!');
@@ -131,7 +131,7 @@ test('a resident joins a team; the lead moves the idea to being tested with a sp
   await expectAccessible(lead);
 
   // The resident may leave the team again.
-  await page.goto(`${server.baseUrl}${IDEA}/development`);
+  await page.goto(`${server.baseUrl}${IDEA}`);
   await page.getByRole('link', { name: 'Leave the team' }).click();
   await expectAccessible(page);
   await page.getByRole('button', { name: 'Leave the team' }).click();

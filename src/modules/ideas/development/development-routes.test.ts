@@ -25,7 +25,7 @@ async function demoAuthor(n: number): Promise<string> {
 }
 
 test('the public pages and the JSON show the team, trial and updates, and no email addresses', async () => {
-  const page = await t.app.inject(at(DEMO_TESTING_IDEA_ID, '/development'));
+  const page = await t.app.inject(at(DEMO_TESTING_IDEA_ID, ''));
   assert.equal(page.statusCode, 200);
   assert.match(page.body, /Being tested/);
   assert.match(page.body, /aria-current="step"/);
@@ -50,16 +50,16 @@ test('the public pages and the JSON show the team, trial and updates, and no ema
   );
   for (const body of [page.body, team.body, updates.body, json.body])
     assert.doesNotMatch(body, /@trafford-together\.example/);
-  const adopted = await t.app.inject(at('1dea0000-0000-4000-8000-000000000007', '/development'));
+  const adopted = await t.app.inject(at('1dea0000-0000-4000-8000-000000000007', ''));
   assert.match(adopted.body, /The council’s parks team/);
 });
 
 test('bad and unknown ids are 404, and a pending idea is not there for others', async () => {
   for (const id of ['not-a-uuid', '1dea0000-0000-4000-8000-999999999999', "1' or '1'='1", '%00'])
-    for (const rest of ['/development', '/team', '/updates'])
+    for (const rest of ['', '/team', '/updates'])
       assert.equal((await t.app.inject(at(encodeURIComponent(id), rest))).statusCode, 404, `${id}${rest}`);
   assert.equal((await t.app.inject(`/trafford/api/ideas/nope/updates`)).statusCode, 404);
-  assert.equal((await t.app.inject(at(DEMO_PENDING_IDEA_ID, '/development'))).statusCode, 404);
+  assert.equal((await t.app.inject(at(DEMO_PENDING_IDEA_ID, ''))).statusCode, 404);
   const resident = await makePerson(t.db);
   const join = await t.app.inject({
     url: at(DEMO_PENDING_IDEA_ID, '/team/join'),
@@ -87,12 +87,12 @@ test('visitors are sent to sign in; a resident not on the team cannot move the i
     );
   const move = await submitForm(t.app, {
     cookie: resident.cookie,
-    formUrl: at(DEMO_DEVELOPING_IDEA_ID, '/development'),
+    formUrl: at(DEMO_DEVELOPING_IDEA_ID, ''),
     postUrl: at(DEMO_DEVELOPING_IDEA_ID, '/stage'),
     fields: { to: 'learned', whatHappened: 'Stopped' },
   });
   assert.equal(move.statusCode, 403);
-  const page = await t.app.inject(at(DEMO_DEVELOPING_IDEA_ID, '/development'));
+  const page = await t.app.inject(at(DEMO_DEVELOPING_IDEA_ID, ''));
   assert.match(page.body, /Being developed<\/strong>/, 'still being developed');
 });
 
@@ -308,7 +308,7 @@ test('an ending can carry a photo: checked, re-encoded as WebP, with a descripti
     fields: { ...fields, photoAlt: 'Volunteers serving tea at the café counter' },
   });
   assert.equal(done.statusCode, 303, done.body.slice(0, 300));
-  const page = await t.app.inject(at(DEMO_TESTING_IDEA_ID, '/development'));
+  const page = await t.app.inject(at(DEMO_TESTING_IDEA_ID, ''));
   assert.match(page.body, /alt="Volunteers serving tea at the café counter"/);
   const src = /src="([^"]+\/outcome-photo\/thumbnail\?v=[0-9a-f-]{36})"/.exec(page.body)?.[1] ?? '';
   const thumb = await t.app.inject(src.replaceAll('&amp;', '&'));

@@ -93,26 +93,6 @@ export async function developmentRoutes(app: FastifyInstance) {
     };
   };
 
-  // --- The development page: the panel on its own ---------------------------------------------
-
-  app.get<IdeaParams & { Querystring: { done?: string } }>(
-    '/ideas/:idea/development',
-    PUBLIC,
-    async (request, reply) => {
-      const c = ctx(request);
-      const idea = await getIdea(c, request.params.idea);
-      const development = await developmentPanel(c, idea.id);
-      const done = request.query.done;
-      return reply.page(`${V}/development.njk`, {
-        pageTitle: request.t(`${M}.page.title`, { title: idea.title }),
-        idea,
-        ideaUrl: base(request, idea.id),
-        development,
-        notice: done && DEVELOPMENT_DONE.includes(done) ? request.t(`${M}.done.${done}`) : null,
-      });
-    },
-  );
-
   // --- The team ---------------------------------------------------------------------------------
 
   app.get<IdeaParams & { Querystring: { done?: string } }>(
