@@ -51,7 +51,8 @@ test('an organiser without JavaScript adds their group, fixes a mistake, and a m
   await queue.goto(`${server.baseUrl}/account/sign-in?return=/trafford/admin/moderation`);
   await signIn(queue, officer.email);
   await queue.locator('button[value="publish"]', { hasText: 'Lostock Lunch Club' }).click();
-  assert.match((await queue.locator('main').textContent()) ?? '', /Posts to check \(0\)/);
+  // Gone from the queue (other demo posts may still be waiting there).
+  assert.equal(await queue.locator('button[value="publish"]', { hasText: 'Lostock Lunch Club' }).count(), 0);
   await staff.close();
 
   const visitor = await server.browser.newContext({ javaScriptEnabled: false });
