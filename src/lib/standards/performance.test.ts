@@ -28,13 +28,17 @@ test('exactly at the target is met, whichever way is better; one hundredth the w
 
 test('met and missed are opposites, and the two directions agree only at the target', () => {
   fc.assert(
-    fc.property(fc.integer({ min: 0, max: 10_000_000 }), fc.integer({ min: 0, max: 10_000_000 }), (v, target) => {
-      const higher = isMet(v, target, 'higher-is-better');
-      const lower = isMet(v, target, 'lower-is-better');
-      if (v === target) assert.ok(higher && lower);
-      else assert.notEqual(higher, lower);
-      assert.equal(statusOf(v, target, 'higher-is-better'), higher ? 'met' : 'missed');
-    }),
+    fc.property(
+      fc.integer({ min: 0, max: 10_000_000 }),
+      fc.integer({ min: 0, max: 10_000_000 }),
+      (v, target) => {
+        const higher = isMet(v, target, 'higher-is-better');
+        const lower = isMet(v, target, 'lower-is-better');
+        if (v === target) assert.ok(higher && lower);
+        else assert.notEqual(higher, lower);
+        assert.equal(statusOf(v, target, 'higher-is-better'), higher ? 'met' : 'missed');
+      },
+    ),
   );
 });
 
@@ -99,11 +103,16 @@ test('months: adding and listing across years, and what counts as a month', () =
   for (const bad of ['2026-13', '2026-00', '2026-1', '26-01', '2026-01-01', '0000-01', ''])
     assert.equal(isMonth(bad), false, bad);
   fc.assert(
-    fc.property(fc.integer({ min: 1950, max: 2150 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: -500, max: 500 }), (y, m, n) => {
-      const month = `${y}-${String(m).padStart(2, '0')}`;
-      assert.equal(addMonths(addMonths(month, n), -n), month);
-      assert.ok(isMonth(addMonths(month, n)));
-    }),
+    fc.property(
+      fc.integer({ min: 1950, max: 2150 }),
+      fc.integer({ min: 1, max: 12 }),
+      fc.integer({ min: -500, max: 500 }),
+      (y, m, n) => {
+        const month = `${y}-${String(m).padStart(2, '0')}`;
+        assert.equal(addMonths(addMonths(month, n), -n), month);
+        assert.ok(isMonth(addMonths(month, n)));
+      },
+    ),
   );
 });
 
@@ -124,12 +133,26 @@ test('trend: the latest three months against the three before, within 2% of the 
   const edge = figures([...base, ['2026-04', 9190], ['2026-05', 9190], ['2026-06', 9190]]);
   assert.equal(trendOf(edge, '2026-06', 9500, 'higher-is-better'), 'improving');
   // Missing months are left out, but each group needs two figures.
-  const gappy = figures([['2026-01', 500], ['2026-03', 500], ['2026-04', 200], ['2026-06', 200]]);
+  const gappy = figures([
+    ['2026-01', 500],
+    ['2026-03', 500],
+    ['2026-04', 200],
+    ['2026-06', 200],
+  ]);
   assert.equal(trendOf(gappy, '2026-06', 200, 'lower-is-better'), 'improving');
-  const thin = figures([['2026-01', 500], ['2026-04', 200], ['2026-06', 200]]);
+  const thin = figures([
+    ['2026-01', 500],
+    ['2026-04', 200],
+    ['2026-06', 200],
+  ]);
   assert.equal(trendOf(thin, '2026-06', 200, 'lower-is-better'), 'not-enough-figures');
   assert.equal(trendOf(figures([]), '2026-06', 0, 'lower-is-better'), 'not-enough-figures');
-  const flatZero = figures([...base.map(([m]) => [m, 0] as [string, number]), ['2026-04', 0], ['2026-05', 0], ['2026-06', 0]]);
+  const flatZero = figures([
+    ...base.map(([m]) => [m, 0] as [string, number]),
+    ['2026-04', 0],
+    ['2026-05', 0],
+    ['2026-06', 0],
+  ]);
   assert.equal(trendOf(flatZero, '2026-06', 0, 'lower-is-better'), 'steady');
 });
 
@@ -154,7 +177,16 @@ test('the trend flips with the direction and does not depend on the order of fig
 });
 
 test('every month is in the record, with no figure where none was given, and the tally adds up', () => {
-  const record = monthlyRecord(figures([['2026-01', 100], ['2026-03', 300]]), '2026-04', 4, 200, 'lower-is-better');
+  const record = monthlyRecord(
+    figures([
+      ['2026-01', 100],
+      ['2026-03', 300],
+    ]),
+    '2026-04',
+    4,
+    200,
+    'lower-is-better',
+  );
   assert.deepEqual(record, [
     { month: '2026-01', value: 100, status: 'met' },
     { month: '2026-02', value: null, status: 'no-figure' },
@@ -165,12 +197,15 @@ test('every month is in the record, with no figure where none was given, and the
   // Before a standard began there is nothing to report, not a "no figure".
   assert.equal(monthlyRecord(new Map(), '2026-04', 12, 0, 'lower-is-better', '2026-03').length, 2);
   fc.assert(
-    fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 11 }), fc.integer({ min: 0, max: 500 }))), (entries) => {
-      const months = monthsEnding('2026-12', 12);
-      const map = new Map(entries.map(([i, v]) => [months[i] as string, v]));
-      const t = tally(monthlyRecord(map, '2026-12', 12, 250, 'higher-is-better'));
-      assert.equal(t.met + t.missed + t.noFigure, 12);
-      assert.equal(t.noFigure, 12 - map.size);
-    }),
+    fc.property(
+      fc.array(fc.tuple(fc.integer({ min: 0, max: 11 }), fc.integer({ min: 0, max: 500 }))),
+      (entries) => {
+        const months = monthsEnding('2026-12', 12);
+        const map = new Map(entries.map(([i, v]) => [months[i] as string, v]));
+        const t = tally(monthlyRecord(map, '2026-12', 12, 250, 'higher-is-better'));
+        assert.equal(t.met + t.missed + t.noFigure, 12);
+        assert.equal(t.noFigure, 12 - map.size);
+      },
+    ),
   );
 });

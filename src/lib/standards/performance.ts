@@ -47,7 +47,11 @@ export function isMet(value: number, target: number, direction: Direction): bool
   return direction === 'higher-is-better' ? value >= target : value <= target;
 }
 
-export function statusOf(value: number | null | undefined, target: number, direction: Direction): MonthStatus {
+export function statusOf(
+  value: number | null | undefined,
+  target: number,
+  direction: Direction,
+): MonthStatus {
   if (value === null || value === undefined) return 'no-figure';
   return isMet(value, target, direction) ? 'met' : 'missed';
 }
