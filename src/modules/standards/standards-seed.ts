@@ -79,7 +79,7 @@ const SERVICES: SeedService[] = [
           9640,
         ],
         cases: [312, 298, 345, 401, 366, 330, 318, 290, 455, 512, 389, 341, 322, 0, 356, 420, 337, 309],
-        note: { 13: 'The reporting system was being replaced this month, so no figure could be counted.' },
+        note: { 16: 'Counted from the new reporting system for the first full month.' },
         actions: [
           'Two crews were off sick for most of the month. We have moved a spare crew onto missed-bin returns and now check every morning that the day’s returns are booked.',
           'Snow and ice stopped crews reaching some streets. We have agreed priority routes with the gritting team and added Saturday catch-up rounds in winter.',
@@ -170,7 +170,7 @@ const SERVICES: SeedService[] = [
           8240,
           8330,
         ],
-        note: { 5: 'The phone system was changed this month and did not record waiting times.' },
+        note: { 6: 'The first full month on the new phone system.' },
         actions: [
           'Annual bills went out and calls doubled. Next year we will send bills in two batches a week apart, and the most common questions are now answered on the bill itself.',
           'Staff training on the new benefits system took people off the phones. We have moved training to the quietest afternoons.',
@@ -272,7 +272,9 @@ const SERVICES: SeedService[] = [
           9950,
           9980,
         ],
-        note: { 8: 'The hours were not counted this month while the staff rota system was replaced.' },
+        note: {
+          11: 'Includes a half-day closure at Stretford for a fire alarm, which is counted as closed.',
+        },
         actions: [
           'Sale library closed for four days after a water leak. It reopened once the ceiling was repaired; we now check roofs before winter.',
           'Staff sickness closed Partington library on two afternoons. We now have a list of relief staff who can cover at a day’s notice.',
