@@ -43,14 +43,18 @@ test("a standard's page: an accessible chart with the target and misses marked, 
   );
   assert.match(
     res.body,
-    /<desc id="standard-chart-desc">Bar chart of the 12 months from [A-Z][a-z]+ \d{4} to [A-Z][a-z]+ \d{4}: 8 met, 3 missed, 1 with no figure\. The target is at least 95%/,
+    /<desc id="standard-chart-desc">Line chart of the 12 months from [A-Z][a-z]+ \d{4} to [A-Z][a-z]+ \d{4}: 8 met, 3 missed, 1 with no figure\. The target is at least 95%/,
   );
   assert.equal(
-    (res.body.match(/fill="url\(#kith-missed-stripes\)"/g) ?? []).length,
+    (res.body.match(/stroke="#d4351c" stroke-width="4"/g) ?? []).length,
     3,
-    'three striped misses',
+    'three crosses for the misses',
   );
-  assert.equal((res.body.match(/>✗ \d/g) ?? []).length, 3, 'each miss has a cross, not only a colour');
+  assert.equal(
+    (res.body.match(/>✗ \d/g) ?? []).length,
+    3,
+    'each miss is labelled with a cross, not only a colour',
+  );
   assert.match(res.body, /stroke-dasharray="8 5"/, 'the target line');
   assert.match(res.body, /Target: at least 95%/);
   // 18 months in the table, the newest first, with a "no figure" month shown rather than hidden.

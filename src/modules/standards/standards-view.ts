@@ -82,13 +82,13 @@ export function targetText(t: Translate, target: number, unit: Unit, direction: 
   return t(`standards.target.${direction}`, { value: valueText(t, target, unit) });
 }
 
-export type ChartBar = {
+export type ChartPoint = {
   month: string;
   label: string;
+  /** The middle of the month's slot. */
   x: number;
-  width: number;
-  y: number;
-  height: number;
+  /** Where the figure sits; null for a month with no figure. */
+  y: number | null;
   status: MonthStatus;
   valueText: string;
 };
@@ -96,53 +96,81 @@ export type ChartBar = {
 export type TrendChart = {
   width: number;
   height: number;
+  plotLeft: number;
+  plotTop: number;
   plotBottom: number;
-  bars: ChartBar[];
+  points: ChartPoint[];
+  /** SVG path data joining consecutive months that have figures (a gap breaks the line). */
+  line: string;
+  ticks: { y: number; text: string }[];
   target: { y: number; text: string };
   title: string;
   description: string;
 };
 
 const WIDTH = 720;
-const HEIGHT = 280;
-const TOP = 24;
-const BOTTOM = 56;
-const LEFT = 8;
+const HEIGHT = 300;
+const TOP = 28;
+const BOTTOM = 60;
+const LEFT = 64;
+const RIGHT = 12;
+
+/** A round step for the axis: 1, 2 or 5 times a power of ten, giving at most five intervals. */
+function niceStep(span: number): number {
+  const rough = Math.max(span, 1) / 5;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  for (const m of [1, 2, 5, 10]) if (m * power >= rough) return Math.max(1, Math.round(m * power));
+  return Math.max(1, Math.round(10 * power));
+}
 
 /**
- * The twelve months as bars against a dashed target line, drawn on the server. A missed month's
- * bar is striped and marked with a cross, a met one is solid with a tick, and a month with no
- * figure says so, so nothing depends on colour alone. Bars start from zero. The page shows the
- * same figures in a table; the drawing has a title and a one-line description for screen readers.
+ * The twelve months as points joined by a line, against a dashed target line, drawn on the
+ * server. The axis is zoomed to the figures and the target (so small misses can be seen) and is
+ * labelled, so nobody is misled about where it starts. A missed month is a large cross with its
+ * figure in bold, a met one a dot with a tick, and a month with no figure says so, so nothing
+ * depends on colour alone. The page shows the same figures in a table; the drawing has a title and
+ * a one-line description for screen readers.
  */
 export function trendChart(t: Translate, summary: StandardSummary): TrendChart {
   const { standard, record } = summary;
-  const values = record.map((r) => r.value ?? 0);
-  const top = Math.max(standard.target, ...values, 1);
-  // Head room above the tallest bar or the target line, for the labels.
-  const max = Math.ceil((top * 1.15) / 100) * 100 || 100;
-  const plot = HEIGHT - TOP - BOTTOM;
-  const slot = (WIDTH - LEFT * 2) / Math.max(record.length, 1);
-  const barWidth = Math.round(slot * 0.62);
-  const yOf = (v: number) => Math.round(TOP + plot - (v / max) * plot);
+  const shown = record.filter((r) => r.value !== null).map((r) => r.value as number);
+  const step = niceStep(Math.max(...shown, standard.target) - Math.min(...shown, standard.target));
+  let lo = Math.floor((Math.min(...shown, standard.target) - step / 2) / step) * step;
+  let hi = Math.ceil((Math.max(...shown, standard.target) + step / 2) / step) * step;
+  lo = Math.max(0, lo);
+  if (standard.unit === 'percent') hi = Math.min(hi, 10_000);
+  if (hi <= lo) hi = lo + step;
+  const plotBottom = HEIGHT - BOTTOM;
+  const yOf = (v: number) => Math.round(plotBottom - ((v - lo) / (hi - lo)) * (plotBottom - TOP));
+  const slot = (WIDTH - LEFT - RIGHT) / Math.max(record.length, 1);
+  const points = record.map((r, i) => {
+    const [year, m] = r.month.split('-');
+    return {
+      month: r.month,
+      label: `${t(`standards.monthsShort.${Number(m)}`)} ${String(year).slice(2)}`,
+      x: Math.round(LEFT + i * slot + slot / 2),
+      y: r.value === null ? null : yOf(r.value),
+      status: r.status,
+      valueText: r.value === null ? t('standards.status.no-figure') : formatScaled(r.value),
+    };
+  });
+  let line = '';
+  let joined = false;
+  for (const p of points) {
+    if (p.y !== null) line += `${joined ? 'L' : 'M'}${p.x} ${p.y} `;
+    joined = p.y !== null;
+  }
+  const ticks: { y: number; text: string }[] = [];
+  for (let v = lo; v <= hi; v += step) ticks.push({ y: yOf(v), text: valueText(t, v, standard.unit) });
   return {
     width: WIDTH,
     height: HEIGHT,
-    plotBottom: TOP + plot,
-    bars: record.map((r, i) => {
-      const v = r.value ?? 0;
-      const [year, m] = r.month.split('-');
-      return {
-        month: r.month,
-        label: `${t(`standards.monthsShort.${Number(m)}`)} ${String(year).slice(2)}`,
-        x: Math.round(LEFT + i * slot + (slot - barWidth) / 2),
-        width: barWidth,
-        y: yOf(v),
-        height: TOP + plot - yOf(v),
-        status: r.status,
-        valueText: r.value === null ? t('standards.status.no-figure') : formatScaled(r.value),
-      };
-    }),
+    plotLeft: LEFT,
+    plotTop: TOP,
+    plotBottom,
+    points,
+    line: line.trim(),
+    ticks,
     target: {
       y: yOf(standard.target),
       text: t('standards.chart.targetLine', { target: summary.targetText }),
@@ -155,6 +183,8 @@ export function trendChart(t: Translate, summary: StandardSummary): TrendChart {
       missed: summary.yearTally.missed,
       noFigure: summary.yearTally.noFigure,
       target: summary.targetText,
+      low: valueText(t, lo, standard.unit),
+      high: valueText(t, hi, standard.unit),
     }),
   };
 }
