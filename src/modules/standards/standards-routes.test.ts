@@ -63,7 +63,7 @@ test("a standard's page: an accessible chart with the target and misses marked, 
   assert.match(res.body, /No figure was reported for this month\./);
   assert.match(
     res.body,
-    /<strong>What we are doing about it:<\/strong> Snow and ice stopped crews reaching some streets\./,
+    /<strong>What we are doing about it:<\/strong> Bad weather stopped crews reaching some streets\./,
   );
   assert.match(res.body, /\d+ of \d+/, 'the counts a percentage came from');
   assert.doesNotMatch(res.body, /Enter a month&#39;s figure/);

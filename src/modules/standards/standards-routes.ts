@@ -196,7 +196,7 @@ export async function standardsPublicRoutes(app: FastifyInstance) {
                 ? {
                     month: last.month,
                     value: formatScaled(last.value),
-                    status: summary.record.find((r) => r.month === last.month)?.status ?? null,
+                    status: statusOf(last.value, s.target, s.direction),
                   }
                 : null,
               last_12_months: {

@@ -82,7 +82,7 @@ const SERVICES: SeedService[] = [
         note: { 16: 'Counted from the new reporting system for the first full month.' },
         actions: [
           'Two crews were off sick for most of the month. We have moved a spare crew onto missed-bin returns and now check every morning that the day’s returns are booked.',
-          'Snow and ice stopped crews reaching some streets. We have agreed priority routes with the gritting team and added Saturday catch-up rounds in winter.',
+          'Bad weather stopped crews reaching some streets. We have agreed priority routes with the gritting team and added Saturday catch-up rounds when it happens.',
           'A rise in reports after the new collection calendar. We have written to the streets that were moved to a new day and added a crew until reports fall back.',
         ],
       },
@@ -95,7 +95,7 @@ const SERVICES: SeedService[] = [
         target: 9000,
         direction: 'higher-is-better',
         values: [
-          9250, 9310, 9120, 9400, 9050, 8870, 9150, 9220, 9330, 9180, 9260, 9410, 9350, 9120, 9280, 9300,
+          9250, 9310, 9120, 9400, 9050, 8870, 9150, 9220, 9330, 9180, 8940, 9410, 9350, 9120, 9280, 9300,
           9410, 9390,
         ],
         actions: [
@@ -110,9 +110,9 @@ const SERVICES: SeedService[] = [
         unit: 'days',
         target: 300,
         direction: 'lower-is-better',
-        values: [260, 280, 310, 350, 290, 270, 240, 250, 230, 260, 280, 250, 240, 220, 230, 210, 250, 230],
+        values: [260, 280, 310, 350, 290, 270, 240, 250, 230, 260, 280, 250, 320, 220, 230, 210, 250, 230],
         actions: [
-          'A large number of reports after the Christmas break. We added a second clearance crew for January and ask residents to report with a photo so we can plan the right vehicle.',
+          'Reports doubled in a few weeks. We added a second clearance crew and ask residents to report with a photo so we can send the right vehicle first time.',
         ],
       },
     ],
@@ -198,7 +198,7 @@ const SERVICES: SeedService[] = [
           1920, 1870,
         ],
         actions: [
-          'Frost opened many potholes at once. We brought in a second repair gang from our contractor and make the most dangerous safe first, by how busy the road is.',
+          'Cold weather opened many potholes at once. We brought in a second repair gang from our contractor and make the most dangerous safe first, by how busy the road is.',
           'Reports were three times the usual number. We have a standing agreement with a second contractor for cold spells.',
         ],
       },
@@ -270,7 +270,7 @@ const SERVICES: SeedService[] = [
           9990,
           9970,
           9950,
-          9980,
+          9870,
         ],
         note: {
           11: 'Includes a half-day closure at Stretford for a fire alarm, which is counted as closed.',
