@@ -115,3 +115,24 @@ test('an officer enters a missed month and imports figures; a visitor sees the m
   assert.match(await visitor.content(), /Missed/);
   await expectAccessible(visitor);
 });
+
+test("officers' forms for services and standards pass axe, and their mistakes come back accessibly", async () => {
+  const admin = await makePerson(server.db, { roles: ['place-admin'] });
+  const page = await server.signedIn(admin.email, `${ROOT}/new-service`);
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Save' }).click();
+  assert.match(await text(page, '.govuk-error-summary'), /Enter the name of the service/);
+  await expectAccessibleAsPosted(page);
+  for (const url of [
+    `${ROOT}/libraries/edit`,
+    `${ROOT}/libraries/new-standard`,
+    `${ROOT}/libraries/reservations/edit`,
+  ]) {
+    await page.goto(`${server.baseUrl}${url}`);
+    await expectAccessible(page);
+  }
+  await page.getByLabel('Target', { exact: true }).fill('101');
+  await page.getByRole('button', { name: 'Save' }).click();
+  assert.match(await text(page, '.govuk-error-summary'), /a percentage can be at most 100/);
+  await expectAccessibleAsPosted(page);
+});
