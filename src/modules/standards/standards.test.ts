@@ -3,11 +3,13 @@ import { test } from 'node:test';
 import { useTestApp } from '../../../test/helpers/app.js';
 import { makePerson } from '../../../test/helpers/people.js';
 import { addMonths } from '../../lib/standards/performance.js';
+import { withTransaction } from '../../platform/db/transaction.js';
 import { Forbidden, Invalid } from '../../platform/http/errors.js';
 import type { ServiceContext } from '../../platform/http/request-context.js';
 import type { Role } from '../../platform/module-definition.js';
 import { findPlaceBySlug, type Place } from '../../platform/places/place-service.js';
 import { confirmFiguresImport, getStagedImport, stageFiguresImport } from './figure-import.js';
+import { standardsPrivacy } from './standards-privacy.js';
 import {
   checkFigure,
   createService,
@@ -332,4 +334,31 @@ test('the annual figures count met, missed and missing months over the last year
   assert.ok((byKey['standards.met'] ?? 0) > 0);
   assert.ok((byKey['standards.missed'] ?? 0) > 0);
   assert.ok((byKey['standards.noFigure'] ?? 0) > 0);
+});
+
+test("an officer's figures are in their data download; on erasure the figures stay but no longer name them", async () => {
+  const officer = await as(['officer']);
+  const s = await freshStandard(officer, 'count', 'lower-is-better', '10');
+  await saveFigure(officer, 'libraries', s.slug, { month: LAST, value: '4' });
+  const person = { userId: officer.actor?.userId as string, email: 'x@example.org' };
+  const exported = await standardsPrivacy.exportFor?.(t.db, person);
+  assert.equal(exported?.service_standard_figures_entered?.length, 1);
+  const kept = await withTransaction(
+    t.db,
+    async (tx) => (await standardsPrivacy.eraseFor?.(tx, person)) ?? [],
+  );
+  assert.deepEqual(kept, ['standards.privacy.keptOnErase']);
+  const [row] = await t.db.query<{ entered_by: string | null; value: number }>(
+    'select entered_by, value from standard_figures where standard_id = $1',
+    [s.id],
+  );
+  assert.equal(row?.entered_by, null);
+  assert.equal(Number(row?.value), 400);
+  assert.equal(
+    typeof (await withTransaction(
+      t.db,
+      (tx) => standardsPrivacy.applyRetention?.(tx, new Date()) ?? Promise.resolve(0),
+    )),
+    'number',
+  );
 });
