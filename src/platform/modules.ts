@@ -4,6 +4,7 @@ import directory from '../modules/directory/index.js';
 import ideas from '../modules/ideas/index.js';
 import mutualAid from '../modules/mutual-aid/index.js';
 import spaces from '../modules/spaces/index.js';
+import standards from '../modules/standards/index.js';
 import streets from '../modules/streets/index.js';
 import wards from '../modules/wards/index.js';
 import type { ModuleDefinition } from './module-definition.js';
@@ -20,6 +21,7 @@ export const modules: readonly ModuleDefinition[] = [
   ideas,
   budgeting,
   assemblies,
+  standards,
   wards,
 ];
 

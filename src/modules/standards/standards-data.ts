@@ -1,0 +1,68 @@
+import { formatScaled, statusOf } from '../../lib/standards/performance.js';
+import type { Figure, Standard } from './standards-service.js';
+
+/**
+ * The open data shape of a monthly figure: the same fields in the JSON and the CSV. Values are
+ * exact decimals as strings ("97.25"), never floats. Nobody's name is published.
+ */
+export function figureJson(placeSlug: string) {
+  return (f: Figure & { standard: Standard }) => ({
+    service: f.standard.serviceSlug,
+    service_name: f.standard.serviceName,
+    standard: f.standard.slug,
+    promise: f.standard.promise,
+    measure: f.standard.measure,
+    unit: f.standard.unit,
+    target: formatScaled(f.standard.target),
+    direction: f.standard.direction,
+    month: f.month,
+    value: formatScaled(f.value),
+    numerator: f.numerator === null ? null : String(f.numerator),
+    denominator: f.denominator === null ? null : String(f.denominator),
+    status: statusOf(f.value, f.standard.target, f.standard.direction),
+    note: f.note,
+    action: f.action,
+    source: f.source,
+    updated_at: f.updatedAt.toISOString(),
+    url: `/${placeSlug}/standards/${f.standard.serviceSlug}/${f.standard.slug}`,
+  });
+}
+export type FigureJson = ReturnType<ReturnType<typeof figureJson>>;
+
+export const FIGURE_CSV_COLUMNS: (keyof FigureJson & string)[] = [
+  'service',
+  'service_name',
+  'standard',
+  'promise',
+  'measure',
+  'unit',
+  'target',
+  'direction',
+  'month',
+  'value',
+  'numerator',
+  'denominator',
+  'status',
+  'note',
+  'action',
+  'source',
+  'updated_at',
+  'url',
+];
+
+/**
+ * A text cell a spreadsheet would take for a formula (=, +, -, @, tab, carriage return at the
+ * start) gets a leading apostrophe, so it is shown rather than run. Officers type these texts,
+ * and CSV imports carry them in from elsewhere.
+ */
+export function spreadsheetSafe(value: string | null): string | null {
+  if (value === null) return null;
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/** A CSV row with every text cell made safe to open in a spreadsheet. */
+export function csvRow<Row extends Record<string, unknown>>(row: Row): Row {
+  return Object.fromEntries(
+    Object.entries(row).map(([k, v]) => [k, typeof v === 'string' ? spreadsheetSafe(v) : v]),
+  ) as Row;
+}
