@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from 'csv-parse/sync';
+import sharp from 'sharp';
 import { useTestApp } from '../../../test/helpers/app.js';
-import { openForm, submitForm } from '../../../test/helpers/form-client.js';
+import { openForm, submitForm, uploadFile } from '../../../test/helpers/form-client.js';
 import { makePerson } from '../../../test/helpers/people.js';
 import { withTransaction } from '../../platform/db/transaction.js';
 import { consultationPrivacy } from './consultation-privacy.js';
@@ -171,7 +172,7 @@ test('a resident answers with a map pin and the non-map alternative, once, and c
     ['10', '-3'],
     ['abc', '5'],
     ['1e2', '5'],
-  ]) {
+  ] as [string, string][]) {
     const res = await post(where, { comment: 'Here', area: '', placeWords: '', 'pin.x': x, 'pin.y': y });
     assert.equal(res.statusCode, 422, `pin ${x},${y}`);
   }
@@ -334,4 +335,54 @@ test('published results, the anonymised CSV and JSON agree, and the open data li
   assert.match(list, /Redesigning Walton Park/);
   const map = await t.app.inject(`${OPEN}/map`);
   assert.equal(map.headers['content-type'], 'image/svg+xml');
+});
+
+test('an officer sets up the map: a site plan upload (re-encoded) or the ward map, always with named areas', async () => {
+  const officer = await makePerson(t.db, { roles: ['officer'] });
+  const made = await submitForm(t.app, {
+    cookie: officer.cookie,
+    formUrl: `${BASE}/new`,
+    postUrl: BASE,
+    fields: { title: 'Map test', summary: 'S', runBy: 'R', ward: '', ...dates('2026-01-01', '2099-01-01') },
+  });
+  const url = String(made.headers.location).replace(/\/questions$/, '');
+  const formUrl = `${url}/map-settings`;
+  const upload = (
+    fields: Record<string, string>,
+    file?: { name: string; content: Uint8Array; type: string },
+  ) =>
+    uploadFile(t.app, {
+      cookie: officer.cookie,
+      formUrl,
+      field: 'plan',
+      ...(file ? { filename: file.name, content: file.content, contentType: file.type } : { content: '' }),
+      fields,
+    });
+  const notImage = await upload(
+    { mapKind: 'plan', mapAlt: 'Plan', mapPrompt: '', areas: 'The gate' },
+    { name: 'plan.png', content: Buffer.from('<svg onload="alert(1)"/>'), type: 'image/png' },
+  );
+  assert.equal(notImage.statusCode, 422);
+  assert.match(notImage.body, /must be a PNG, JPEG or WebP picture/);
+  const noAreas = await upload({ mapKind: 'ward', mapAlt: '', mapPrompt: '', areas: '' });
+  assert.equal(noAreas.statusCode, 422);
+  assert.match(noAreas.body, /at least one named area/);
+  const png = await sharp({ create: { width: 800, height: 400, channels: 3, background: '#88aa88' } })
+    .png()
+    .toBuffer();
+  const ok = await upload(
+    { mapKind: 'plan', mapAlt: 'Plan of the square', mapPrompt: '', areas: 'The gate\nThe fountain' },
+    { name: 'plan.png', content: png, type: 'image/png' },
+  );
+  assert.equal(ok.statusCode, 303, ok.body.slice(0, 400));
+  const image = await t.app.inject({ url: `${url}/map`, headers: { cookie: officer.cookie } });
+  assert.equal(image.headers['content-type'], 'image/webp');
+  assert.equal((await sharp(image.rawPayload).metadata()).width, 800);
+  const noToken = await upload({ mapKind: 'ward', areas: 'x', _csrf: 'forged' });
+  assert.equal(noToken.statusCode, 403);
+  const ward = await upload({ mapKind: 'ward', mapAlt: '', mapPrompt: '', areas: 'North end' });
+  assert.equal(ward.statusCode, 303);
+  const svg = await t.app.inject({ url: `${url}/map`, headers: { cookie: officer.cookie } });
+  assert.equal(svg.headers['content-type'], 'image/svg+xml');
+  assert.match(svg.body, /Altrincham/);
 });

@@ -134,8 +134,9 @@ export async function seedConsultations({ db, place, log }: SeedContext): Promis
       },
       {
         cid: DEMO_CLOSED_CONSULTATION_ID,
-        title: 'Seating and planting on Sale’s School Road',
-        summary: 'We asked what seating and planting people wanted along School Road. The results are below.',
+        title: 'Walton Park’s play area: first round',
+        summary:
+          'Our first round of questions about the play area, earlier this year. Thank you to everyone who answered: the results are below, and they shaped the options in the second round.',
         status: 'published',
         opens: shift(-120),
         closes: shift(-60),

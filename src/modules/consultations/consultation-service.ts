@@ -497,20 +497,21 @@ export async function setMap(
   }
   if (kind !== 'none' && areas.length === 0) errors.areas = `${E}.areasMissing`;
   if (Object.keys(errors).length) throw new Invalid(errors);
+  if (kind === 'ward') {
+    // Drawn before the transaction: the wards module reads its own tables on its own connection.
+    const current = await getConsultation(ctx, id);
+    const svg = await wardMapSvg(ctx, {
+      title: labels.title,
+      description: labels.description,
+      idPrefix: 'where',
+      ...(current.wardCode ? { highlightCode: current.wardCode } : {}),
+    });
+    const withStyle = svg.replace(/^<svg [^>]*>/, (open) => `${open}${WARD_MAP_STYLE}`);
+    image = { bytes: Buffer.from(withStyle), type: 'image/svg+xml', ...svgSize(svg) };
+  }
   await withTransaction(ctx.db, async (tx) => {
     const c = await editableForQuestions(ctx, id, tx);
     if (kind === 'keep' && !c.map) throw new Invalid({ mapKind: `${E}.mapKind` });
-    if (kind === 'ward') {
-      const svg = await wardMapSvg(ctx, {
-        title: labels.title,
-        description: labels.description,
-        idPrefix: 'where',
-        ...(c.wardCode ? { highlightCode: c.wardCode } : {}),
-      });
-      const withStyle = svg.replace(/^<svg [^>]*>/, (open) => `${open}${WARD_MAP_STYLE}`);
-      const size = svgSize(svg);
-      image = { bytes: Buffer.from(withStyle), type: 'image/svg+xml', ...size };
-    }
     if (kind === 'none') {
       await tx.query(
         `update consultations set map_kind = null, map_type = null, map_image = null, map_width = null, map_height = null,
