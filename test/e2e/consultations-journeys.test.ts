@@ -85,3 +85,48 @@ test('a resident comments and answers a consultation with a map pin', async () =
   assert.match(await text(page, '.govuk-panel'), /Response sent/);
   await expectAccessible(page);
 });
+
+test('an officer starts a consultation, builds its survey and map, and reads published results', async () => {
+  const officer = await makePerson(server.db, { roles: ['officer'] });
+  const page = await server.signedIn(officer.email, '/trafford/consultations/new');
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  assert.match(await text(page, '.govuk-error-summary'), /Enter a title/);
+  await expectAccessibleAsPosted(page);
+  await page.getByLabel('Title').fill('Trees on Moss Lane');
+  await page.getByLabel('What it is about').fill('Where should the new street trees go?');
+  await page.getByLabel('Who is running it').fill('Trafford Council highways');
+  const opens = page.getByRole('group', { name: 'Opens on' });
+  await opens.getByLabel('Day').fill('1');
+  await opens.getByLabel('Month').fill('1');
+  await opens.getByLabel('Year').fill('2026');
+  const closes = page.getByRole('group', { name: 'Closes on' });
+  await closes.getByLabel('Day').fill('31');
+  await closes.getByLabel('Month').fill('12');
+  await closes.getByLabel('Year').fill('2099');
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  assert.match(path(page), /\/questions$/);
+  await expectAccessible(page);
+
+  await page.getByLabel('Question', { exact: true }).fill('Which kind of tree?');
+  await page.getByLabel('Choose one option').check();
+  await page.getByLabel('Options', { exact: true }).first().fill('Cherry\nRowan\nBirch');
+  await page.getByRole('button', { name: 'Add question' }).click();
+  assert.match(await text(page, 'main'), /Which kind of tree\?/);
+  await expectAccessible(page);
+
+  await page.getByRole('link', { name: 'Set up the “Where?” map' }).click();
+  await expectAccessible(page);
+  await page.getByLabel('The ward map').check();
+  await page.getByLabel('Named areas').fill('North end\nSouth end');
+  await page.getByRole('button', { name: 'Save the map' }).click();
+  assert.match(path(page), /\/questions$/);
+  await page.getByRole('link', { name: 'Back' }).click();
+  await page.getByRole('button', { name: 'Open the consultation' }).click();
+  assert.match(await text(page, '.govuk-notification-banner'), /status has changed/);
+  await expectAccessible(page);
+
+  await page.goto(`${server.baseUrl}/trafford/consultations/c0c50000-0000-4000-8000-000000000002/results`);
+  assert.match(await text(page, 'h1'), /Results/);
+  await expectAccessible(page);
+});

@@ -7,6 +7,7 @@ const id = (n: number) => `c0c50000-0000-4000-8000-${String(n).padStart(12, '0')
 export const DEMO_CONSULTATION_ID = id(1);
 export const DEMO_CLOSED_CONSULTATION_ID = id(2);
 export const DEMO_QUESTION_ID = id(101);
+export const DEMO_MAP_COMMENT_ID = id(50_000);
 
 const AREAS = ['The play area', 'The pond', 'The car park', 'The main lawn', 'The café and toilets'];
 
@@ -218,8 +219,14 @@ export async function seedConsultations({ db, place, log }: SeedContext): Promis
         );
         if (r % 7 === 0)
           await tx.query(
-            `insert into consultation_map_comments (response_id, area, place_words, comment) values ($1, $2, $3, $4)`,
-            [rid, 'The play area', 'by the swings', 'The surface is worn through'],
+            `insert into consultation_map_comments (id, response_id, area, place_words, comment) values ($1, $2, $3, $4, $5)`,
+            [
+              id(60_000 + ci * 1000 + r),
+              rid,
+              'The play area',
+              'by the swings',
+              'The surface is worn through',
+            ],
           );
       }
     }

@@ -1,7 +1,12 @@
 import { defineModule } from '../../platform/module-definition.js';
 import { consultationPrivacy } from './consultation-privacy.js';
 import { consultationRoutes } from './consultation-routes.js';
-import { DEMO_CONSULTATION_ID, DEMO_QUESTION_ID, seedConsultations } from './consultation-seed.js';
+import {
+  DEMO_CONSULTATION_ID,
+  DEMO_MAP_COMMENT_ID,
+  DEMO_QUESTION_ID,
+  seedConsultations,
+} from './consultation-seed.js';
 import { consultationStats, MANAGE } from './consultation-service.js';
 
 /**
@@ -38,6 +43,6 @@ export default defineModule({
   demoParams: {
     consultation: DEMO_CONSULTATION_ID,
     consultationQuestion: DEMO_QUESTION_ID,
-    mapComment: 'c0c50000-0000-4000-8000-000000099999',
+    mapComment: DEMO_MAP_COMMENT_ID,
   },
 });
