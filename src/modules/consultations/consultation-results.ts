@@ -12,12 +12,12 @@ export type Bar = { label: string; count: number; percent: number; y: number; wi
 export type BarChart = { width: number; height: number; bars: Bar[] };
 
 const CHART_WIDTH = 600;
-const LABEL_WIDTH = 0;
-const ROW = 32;
+/** Each option takes a line for its name and a bar below it, with the percentage at the bar's end. */
+const ROW = 48;
 
 /** Horizontal bars, one per option, as long as its percentage; the page has the same figures as a table. */
 export function barChart(rows: { option: string; count: number; percent: number }[]): BarChart {
-  const plot = CHART_WIDTH - LABEL_WIDTH - 60;
+  const plot = CHART_WIDTH - 60;
   return {
     width: CHART_WIDTH,
     height: rows.length * ROW + 8,
