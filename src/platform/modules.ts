@@ -1,5 +1,6 @@
 import assemblies from '../modules/assemblies/index.js';
 import budgeting from '../modules/budgeting/index.js';
+import consultations from '../modules/consultations/index.js';
 import directory from '../modules/directory/index.js';
 import ideas from '../modules/ideas/index.js';
 import mutualAid from '../modules/mutual-aid/index.js';
@@ -21,6 +22,7 @@ export const modules: readonly ModuleDefinition[] = [
   ideas,
   budgeting,
   assemblies,
+  consultations,
   standards,
   wards,
 ];
