@@ -1,5 +1,6 @@
 import assemblies from '../modules/assemblies/index.js';
 import budgeting from '../modules/budgeting/index.js';
+import decisions from '../modules/decisions/index.js';
 import directory from '../modules/directory/index.js';
 import ideas from '../modules/ideas/index.js';
 import mutualAid from '../modules/mutual-aid/index.js';
@@ -20,6 +21,7 @@ export const modules: readonly ModuleDefinition[] = [
   ideas,
   budgeting,
   assemblies,
+  decisions,
   wards,
 ];
 
