@@ -48,7 +48,14 @@ test('filters narrow the log, and bad filter values are ignored rather than fail
   const budget = await t.app.inject(`${BASE}?kind=budget-allocation`);
   assert.match(budget.body, /community fund/);
   assert.doesNotMatch(budget.body, /street lights/);
-  for (const q of ['?status=nope', '?kind=%00', '?ward=%27;drop', '?sort=x&page=-4', '?page=abc', '?status=draft']) {
+  for (const q of [
+    '?status=nope',
+    '?kind=%00',
+    '?ward=%27;drop',
+    '?sort=x&page=-4',
+    '?page=abc',
+    '?status=draft',
+  ]) {
     const res = await t.app.inject(`${BASE}${q}`);
     assert.ok(res.statusCode === 200 || res.statusCode === 400, `${q}: ${res.statusCode}`);
   }
@@ -65,7 +72,10 @@ test('a draft is found only by officers; unknown and malformed ids are 404', asy
   const seen = await t.app.inject({ url: `${BASE}/${DEMO_DRAFT_ID}`, headers: { cookie: officer.cookie } });
   assert.equal(seen.statusCode, 200);
   assert.match(seen.body, /only officers can see it/);
-  const api = await t.app.inject({ url: '/trafford/api/decisions?per_page=200', headers: { cookie: officer.cookie } });
+  const api = await t.app.inject({
+    url: '/trafford/api/decisions?per_page=200',
+    headers: { cookie: officer.cookie },
+  });
   assert.doesNotMatch(api.body, /Parking charges/, 'open data never carries drafts, whoever asks');
 });
 
@@ -100,7 +110,12 @@ test('the JSON list and the CSV agree, and the CSV is safe to open in a spreadsh
 
 test('officers only: the manage pages are 403 for residents and need sign-in for visitors', async () => {
   const resident = await makePerson(t.db);
-  for (const path of ['/new', `/${DEMO_DECISION_ID}/manage`, `/${DEMO_DECISION_ID}/record`, `/${DEMO_DECISION_ID}/edit`]) {
+  for (const path of [
+    '/new',
+    `/${DEMO_DECISION_ID}/manage`,
+    `/${DEMO_DECISION_ID}/record`,
+    `/${DEMO_DECISION_ID}/edit`,
+  ]) {
     const res = await t.app.inject({ url: `${BASE}${path}`, headers: { cookie: resident.cookie } });
     assert.equal(res.statusCode, 403, path);
     const visitor = await t.app.inject(`${BASE}${path}`);
@@ -148,7 +163,13 @@ test('an officer creates a decision, adds parts with hostile input getting field
   const coBad = await submitForm(t.app, {
     cookie: officer.cookie,
     formUrl: `${BASE}/new`,
-    fields: { title: 'Bins', kind: 'ordinary', deciderKind: 'cabinet', coProduced: 'yes', partners: 'Friends' },
+    fields: {
+      title: 'Bins',
+      kind: 'ordinary',
+      deciderKind: 'cabinet',
+      coProduced: 'yes',
+      partners: 'Friends',
+    },
   });
   assert.equal(coBad.statusCode, 422);
   assert.match(coBad.body, /Only strategic reviews and budget allocations/);
@@ -178,7 +199,11 @@ test('an officer creates a decision, adds parts with hostile input getting field
   assert.equal(costBad.statusCode, 422);
   assert.match(costBad.body, /Enter the cost in pounds/);
   assert.equal((await option({ title: 'A', cost: '100000001' })).statusCode, 422, 'over £100m');
-  assert.equal((await option({ title: 'Close it', cost: '£1,250.50', pros: 'Saves money', cons: 'Jobs move' })).statusCode, 303);
+  assert.equal(
+    (await option({ title: 'Close it', cost: '£1,250.50', pros: 'Saves money', cons: 'Jobs move' }))
+      .statusCode,
+    303,
+  );
   assert.equal((await option({ title: 'Keep it', cost: '0' })).statusCode, 303);
   const ev = await submitForm(t.app, {
     cookie: officer.cookie,
@@ -203,7 +228,14 @@ test('an officer creates a decision, adds parts with hostile input getting field
     fields: { kind: 'law', body: 'The lease runs to 2031.' },
   });
   assert.equal(constraint.statusCode, 303);
-  const api = JSON.parse((await t.app.inject({ url: `/trafford/api${url.replace('/trafford', '')}`, headers: { cookie: officer.cookie } })).body);
+  const api = JSON.parse(
+    (
+      await t.app.inject({
+        url: `/trafford/api${url.replace('/trafford', '')}`,
+        headers: { cookie: officer.cookie },
+      })
+    ).body,
+  );
   assert.equal(api.status, 404, 'the API is public: a draft is not there');
   const page = await t.app.inject({ url, headers: { cookie: officer.cookie } });
   assert.match(page.body, /£1,250.50/);
@@ -226,7 +258,11 @@ test('an officer creates a decision, adds parts with hostile input getting field
   assert.equal(opened.statusCode, 303);
   assert.equal((await t.app.inject(url)).statusCode, 200, 'public once open');
   // Making it needs reasons and, as residents were asked, a "you said, we did".
-  const noReasons = await submitForm(t.app, { cookie: officer.cookie, formUrl: `${url}/record`, fields: { option: '' } });
+  const noReasons = await submitForm(t.app, {
+    cookie: officer.cookie,
+    formUrl: `${url}/record`,
+    fields: { option: '' },
+  });
   assert.equal(noReasons.statusCode, 422);
   assert.match(noReasons.body, /Enter the reasons/);
   const otherOption = await submitForm(t.app, {
@@ -286,7 +322,11 @@ test('comments: only while open, only signed in, with length limits; closed deci
     fields: { body: 'Please keep the children’s library big.' },
   });
   assert.equal(ok.statusCode, 303);
-  assert.match(String(ok.headers.location), /done=comment-pending/, 'a new account’s first comment waits for a check');
+  assert.match(
+    String(ok.headers.location),
+    /done=comment-pending/,
+    'a new account’s first comment waits for a check',
+  );
   const visitorView = await t.app.inject(OPEN);
   assert.doesNotMatch(visitorView.body, /keep the children’s library big/, 'pending is not public');
   const ownView = await t.app.inject({ url: OPEN, headers: { cookie: resident.cookie } });
@@ -310,11 +350,21 @@ test('comments: only while open, only signed in, with length limits; closed deci
 
 test('follow and unfollow; a draft cannot be followed', async () => {
   const resident = await makePerson(t.db);
-  const f = await submitForm(t.app, { cookie: resident.cookie, formUrl: OPEN, postUrl: `${OPEN}/follow`, fields: {} });
+  const f = await submitForm(t.app, {
+    cookie: resident.cookie,
+    formUrl: OPEN,
+    postUrl: `${OPEN}/follow`,
+    fields: {},
+  });
   assert.equal(f.statusCode, 303);
   const page = await t.app.inject({ url: OPEN, headers: { cookie: resident.cookie } });
   assert.match(page.body, /Stop following/);
-  const u = await submitForm(t.app, { cookie: resident.cookie, formUrl: OPEN, postUrl: `${OPEN}/unfollow`, fields: {} });
+  const u = await submitForm(t.app, {
+    cookie: resident.cookie,
+    formUrl: OPEN,
+    postUrl: `${OPEN}/unfollow`,
+    fields: {},
+  });
   assert.equal(u.statusCode, 303);
   const draft = await submitForm(t.app, {
     cookie: resident.cookie,
