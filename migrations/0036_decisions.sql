@@ -58,13 +58,19 @@ create table decision_constraints (
 );
 create index decision_constraints_decision on decision_constraints (decision_id, created_at);
 
--- Evidence documents: a title and an https address.
+-- Evidence documents: a title and either an https address or an uploaded PDF (in the file
+-- store, checked by its contents) with the name it is offered under.
 create table decision_evidence (
   id uuid primary key default gen_random_uuid(),
   decision_id uuid not null references decisions (id) on delete cascade,
   title text not null check (length(title) between 1 and 200),
-  url text not null check (url ~ '^https://' and length(url) <= 2000),
-  created_at timestamptz not null default now()
+  url text check (url ~ '^https://' and length(url) <= 2000),
+  stored_name text check (stored_name ~ '^decisions/[0-9a-f-]{36}\.pdf$'),
+  file_name text check (length(file_name) between 1 and 200),
+  size_bytes integer check (size_bytes > 0),
+  created_at timestamptz not null default now(),
+  check ((url is null) <> (stored_name is null)),
+  check ((stored_name is null) = (file_name is null) and (stored_name is null) = (size_bytes is null))
 );
 create index decision_evidence_decision on decision_evidence (decision_id, created_at);
 

@@ -73,7 +73,12 @@ export function decisionJson(d: Decision, base: string) {
       chosen: o.id === d.chosenOptionId,
     })),
     constraints: d.constraints.map((c) => ({ kind: c.kind, text: c.body })),
-    evidence: d.evidence.map((e) => ({ title: e.title, url: e.url })),
+    evidence: d.evidence.map((e) => ({
+      title: e.title,
+      url: e.url ?? `${base}${d.url}/evidence/${e.id}`,
+      format: e.url ? null : 'PDF',
+      size_bytes: e.sizeBytes,
+    })),
     residents_said: d.links.map((l) => ({ kind: l.kind, title: l.title, url: absolute(l.url, base) })),
     co_production_partners: d.partners.map((p) => ({
       name: p.name,

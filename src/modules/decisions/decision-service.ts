@@ -2,6 +2,7 @@ import { audit } from '../../platform/audit/audit.js';
 import { withTransaction } from '../../platform/db/transaction.js';
 import type { Db, SqlParam, Tx } from '../../platform/db/types.js';
 import { queueEmail } from '../../platform/email/outbox.js';
+import type { FileStore } from '../../platform/files/file-store.js';
 import { Conflict, Forbidden, Invalid, NotFound, validated } from '../../platform/http/errors.js';
 import { isUuid } from '../../platform/http/ids.js';
 import type { ServiceContext } from '../../platform/http/request-context.js';
@@ -69,7 +70,14 @@ export type Decision = DecisionSummary & {
   background: string;
   options: Option[];
   constraints: { id: string; kind: string; body: string }[];
-  evidence: { id: string; title: string; url: string }[];
+  /** A web address, or an uploaded PDF (url null) downloaded from the decision's own address. */
+  evidence: {
+    id: string;
+    title: string;
+    url: string | null;
+    fileName: string | null;
+    sizeBytes: number | null;
+  }[];
   links: { id: string; kind: string; title: string; url: string }[];
   partners: { id: string; name: string; group: { id: string; slug: string; name: string } | null }[];
   responses: { id: string; youSaid: string; weDid: string }[];
@@ -213,8 +221,9 @@ export async function getDecision(ctx: ServiceContext, id: string): Promise<Deci
     q<{ id: string; kind: string; body: string }>(
       'select id, kind, body from decision_constraints where decision_id = $1 order by created_at, id',
     ),
-    q<{ id: string; title: string; url: string }>(
-      'select id, title, url from decision_evidence where decision_id = $1 order by created_at, id',
+    q<{ id: string; title: string; url: string | null; fileName: string | null; sizeBytes: number | null }>(
+      `select id, title, url, file_name as "fileName", size_bytes as "sizeBytes" from decision_evidence
+       where decision_id = $1 order by created_at, id`,
     ),
     q<{ id: string; kind: string; title: string; url: string }>(
       'select id, kind, title, url from decision_links where decision_id = $1 order by created_at, id',
@@ -515,22 +524,27 @@ export async function removePart(
   id: string,
   kind: unknown,
   partId: unknown,
+  files?: FileStore,
 ): Promise<void> {
   requireManager(ctx);
   if (typeof kind !== 'string' || !PART_KINDS.includes(kind as PartKind) || !isUuid(partId))
     throw new NotFound('No such part');
-  await withTransaction(ctx.db, async (tx) => {
+  const stored = await withTransaction(ctx.db, async (tx) => {
     const row = await rowFor(ctx, tx, id, true);
     if (kind === 'option' && row.chosen_option_id === partId.toLowerCase())
       throw new Conflict(`${E}.optionChosen`);
-    const gone = await tx.query(
-      `delete from ${PART_TABLES[kind as PartKind]} where id = $1 and decision_id = $2 returning id`,
+    const gone = await tx.query<{ stored_name: string | null }>(
+      `delete from ${PART_TABLES[kind as PartKind]} where id = $1 and decision_id = $2
+       returning ${kind === 'evidence' ? 'stored_name' : 'null as stored_name'}`,
       [partId.toLowerCase(), row.id],
     );
     if (!gone.length) throw new NotFound('No such part');
     await tx.query('update decisions set updated_at = now() where id = $1', [row.id]);
     await auditIt(tx, ctx, `${kind}.remove`, row.id, { before: { partId: partId.toLowerCase() } });
+    return gone[0]?.stored_name ?? null;
   });
+  // The file goes once the record has gone; a file left behind by a failure is harmless.
+  if (stored && files) await files.remove(stored).catch(() => {});
 }
 
 /**

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { useTestApp } from '../../../test/helpers/app.js';
-import { submitForm } from '../../../test/helpers/form-client.js';
+import { submitForm, uploadFile } from '../../../test/helpers/form-client.js';
 import { makePerson } from '../../../test/helpers/people.js';
 import {
   DEMO_DECISION_ID,
@@ -373,4 +373,77 @@ test('follow and unfollow; a draft cannot be followed', async () => {
     fields: {},
   });
   assert.equal(draft.statusCode, 404);
+});
+
+test('evidence as an uploaded PDF: checked by its contents, downloadable, removable', async () => {
+  const officer = await makePerson(t.db, { roles: ['officer'] });
+  const manage = `${OPEN}/manage`;
+  const notPdf = await uploadFile(t.app, {
+    cookie: officer.cookie,
+    formUrl: manage,
+    postUrl: `${OPEN}/evidence/upload`,
+    field: 'file',
+    filename: 'report.pdf',
+    content: 'MZ this is not a PDF',
+    contentType: 'application/pdf',
+    fields: { title: 'Report' },
+  });
+  assert.equal(notPdf.statusCode, 422);
+  assert.match(notPdf.body, /The file must be a PDF/);
+  const none = await uploadFile(t.app, {
+    cookie: officer.cookie,
+    formUrl: manage,
+    postUrl: `${OPEN}/evidence/upload`,
+    field: 'file',
+    content: '',
+    fields: { title: '' },
+  });
+  assert.equal(none.statusCode, 422);
+  assert.match(none.body, /Choose a PDF file to upload/);
+  assert.match(none.body, /Enter the document’s title/);
+  const pdf = '%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n';
+  const ok = await uploadFile(t.app, {
+    cookie: officer.cookie,
+    formUrl: manage,
+    postUrl: `${OPEN}/evidence/upload`,
+    field: 'file',
+    filename: '../../Cabinet report?.pdf',
+    content: pdf,
+    contentType: 'application/pdf',
+    fields: { title: 'Cabinet report, June' },
+  });
+  assert.equal(ok.statusCode, 303);
+  const json = JSON.parse((await t.app.inject(`/trafford/api/decisions/${DEMO_DECISION_ID}`)).body);
+  const doc = json.evidence.find((e: { title: string }) => e.title === 'Cabinet report, June');
+  assert.equal(doc.format, 'PDF');
+  const path = new URL(doc.url).pathname;
+  const download = await t.app.inject(path);
+  assert.equal(download.statusCode, 200);
+  assert.equal(download.headers['content-type'], 'application/pdf');
+  assert.match(
+    String(download.headers['content-disposition']),
+    /^attachment; filename="Cabinet report\.pdf"/,
+  );
+  assert.equal(download.body, pdf);
+  const resident = await makePerson(t.db);
+  const forbidden = await uploadFile(t.app, {
+    cookie: resident.cookie,
+    formUrl: OPEN,
+    postUrl: `${OPEN}/evidence/upload`,
+    field: 'file',
+    filename: 'x.pdf',
+    content: pdf,
+    fields: { title: 'x' },
+  });
+  assert.equal(forbidden.statusCode, 403);
+  const evidenceId = path.split('/').pop() as string;
+  const removed = await submitForm(t.app, {
+    cookie: officer.cookie,
+    formUrl: manage,
+    postUrl: `${OPEN}/remove`,
+    fields: { part: 'evidence', id: evidenceId },
+  });
+  assert.equal(removed.statusCode, 303);
+  assert.equal((await t.app.inject(path)).statusCode, 404);
+  assert.equal((await t.app.inject(`${OPEN}/evidence/not-a-uuid`)).statusCode, 404);
 });

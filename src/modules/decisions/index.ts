@@ -2,7 +2,7 @@ import { defineModule } from '../../platform/module-definition.js';
 import { decisionStats } from './decision-service.js';
 import { decisionsPrivacy } from './decisions-privacy.js';
 import { decisionsRoutes } from './routes.js';
-import { DEMO_DECISION_ID, DEMO_OPTION_ID, seedDecisions } from './seed/demo-decisions.js';
+import { DEMO_DECISION_ID, DEMO_EVIDENCE_ID, DEMO_OPTION_ID, seedDecisions } from './seed/demo-decisions.js';
 
 /**
  * Decisions (SPEC §3.8, seed 001 §3, seed 003): the council's decision log, letting residents
@@ -34,5 +34,9 @@ export default defineModule({
   stats: (ctx) => decisionStats(ctx),
   seed: seedDecisions,
   privacy: decisionsPrivacy,
-  demoParams: { decision: DEMO_DECISION_ID, decisionOption: DEMO_OPTION_ID },
+  demoParams: {
+    decision: DEMO_DECISION_ID,
+    decisionOption: DEMO_OPTION_ID,
+    decisionEvidence: DEMO_EVIDENCE_ID,
+  },
 });

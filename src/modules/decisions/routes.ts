@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { fileSizeText } from '../../lib/file-kind/file-kind.js';
 import { poundsText } from '../../lib/money/pounds.js';
 import { needs, PUBLIC, SIGNED_IN } from '../../platform/http/access.js';
 import { Conflict, Invalid } from '../../platform/http/errors.js';
@@ -43,6 +44,8 @@ import {
   updateDecision,
   updateOption,
 } from './decision-service.js';
+import { evidenceRoutes } from './evidence-routes.js';
+import { MAX_EVIDENCE_BYTES } from './evidence-service.js';
 
 type DecisionParams = { Params: { decision: string } };
 type State = { values?: Record<string, string>; errors?: FormError[] };
@@ -76,6 +79,7 @@ const PART_PATHS: [string, PartKind][] = [
 ];
 
 export async function decisionsRoutes(app: FastifyInstance) {
+  await app.register(evidenceRoutes);
   const csrf = { preHandler: app.csrfProtection };
   const ctx = (request: FastifyRequest) => serviceContext(request, app.db);
   /** Open data is what a visitor sees, whoever asks: never an officer's drafts. */
@@ -240,6 +244,11 @@ export async function decisionsRoutes(app: FastifyInstance) {
       })),
       constraints: d.constraints.map((c) => ({ ...c, kindText: t(`${M}.constraintKinds.${c.kind}`) })),
       links: d.links.map((l) => ({ ...l, kindText: t(`${M}.linkKinds.${l.kind}`) })),
+      evidence: d.evidence.map((e) => ({
+        ...e,
+        href: e.url ?? `${d.url}/evidence/${e.id}`,
+        sizeText: e.sizeBytes === null ? null : t(`${M}.page.pdf`, { size: fileSizeText(e.sizeBytes) }),
+      })),
       timeline: d.timeline
         .filter((x) => x.to !== 'draft' || d.viewer.manager)
         .map((x) => ({ text: t(`${M}.timeline.${x.to}`), when: formatDate(x.at, request.lang) })),
@@ -452,6 +461,7 @@ export async function decisionsRoutes(app: FastifyInstance) {
         response: formState('response'),
       },
       maxLong: MAX_LONG,
+      maxUpload: fileSizeText(MAX_EVIDENCE_BYTES),
       constraintItems: CONSTRAINT_KINDS.map((k) => ({
         value: k,
         text: t(`${M}.constraintKinds.${k}`),
@@ -495,7 +505,7 @@ export async function decisionsRoutes(app: FastifyInstance) {
 
   app.post<DecisionParams>('/decisions/:decision/remove', manage, async (request, reply) => {
     const values = strings(request.body);
-    await removePart(ctx(request), request.params.decision, values.part, values.id);
+    await removePart(ctx(request), request.params.decision, values.part, values.id, app.files);
     return reply.redirect(
       `${decisionPath(requirePlace(request).slug, request.params.decision)}/manage?done=removed`,
       303,

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { withTransaction } from '../../../platform/db/transaction.js';
 import type { Tx } from '../../../platform/db/types.js';
 import { NotFound } from '../../../platform/http/errors.js';
@@ -13,6 +14,8 @@ const id = (n: number) => `dec10000-0000-4000-8000-${String(n).padStart(12, '0')
 export const DEMO_DECISION_ID = id(1);
 /** Its first option (demoParams `decisionOption`). */
 export const DEMO_OPTION_ID = id(101);
+/** Its first evidence document, a web address (demoParams `decisionEvidence`). */
+export const DEMO_EVIDENCE_ID = id(151);
 export const DEMO_MADE_ID = id(2);
 export const DEMO_REVIEWED_ID = id(3);
 export const DEMO_UPCOMING_ID = id(4);
