@@ -356,8 +356,9 @@ async function insertDecision(
       kind,
       body,
     ]);
-  for (const [title, url] of d.evidence)
-    await tx.query('insert into decision_evidence (decision_id, title, url) values ($1, $2, $3)', [
+  for (const [i, [title, url]] of d.evidence.entries())
+    await tx.query('insert into decision_evidence (id, decision_id, title, url) values ($1, $2, $3, $4)', [
+      d.id === DEMO_DECISION_ID && i === 0 ? DEMO_EVIDENCE_ID : randomUUID(),
       d.id,
       title,
       url,
