@@ -1,6 +1,7 @@
 import assemblies from '../modules/assemblies/index.js';
 import budgeting from '../modules/budgeting/index.js';
 import consultations from '../modules/consultations/index.js';
+import decisions from '../modules/decisions/index.js';
 import directory from '../modules/directory/index.js';
 import ideas from '../modules/ideas/index.js';
 import mutualAid from '../modules/mutual-aid/index.js';
@@ -22,6 +23,7 @@ export const modules: readonly ModuleDefinition[] = [
   ideas,
   budgeting,
   assemblies,
+  decisions,
   consultations,
   standards,
   wards,
