@@ -29,7 +29,8 @@ export async function adminRoutes(app: FastifyInstance) {
     const place = requirePlace(request);
     const action = actionFilter(request.query);
     const rows = keysetRows(
-      (before: string | null, limit) => auditBatch(app.db, place.id, { ...(action ? { action } : {}), before, limit }),
+      (before: string | null, limit) =>
+        auditBatch(app.db, place.id, { ...(action ? { action } : {}), before, limit }),
       (r) => String(r.id),
     );
     return sendCsvStream(

@@ -1,12 +1,24 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { needs, PUBLIC } from '../http/access.js';
 import { Invalid, NotFound } from '../http/errors.js';
-import { PUBLIC, needs } from '../http/access.js';
 import { formErrorsFrom } from '../http/forms.js';
-import { requirePlace, serviceContext, siteUrl } from '../http/request-context.js';
 import { PROBLEM_CONTENT_TYPE, problem } from '../http/problem.js';
-import { type CatalogueEntry, catalogue, catalogueEntry, datasetForDownloadPath, dcatCatalogue } from './catalogue-service.js';
+import { requirePlace, serviceContext, siteUrl } from '../http/request-context.js';
+import {
+  type CatalogueEntry,
+  catalogue,
+  catalogueEntry,
+  datasetForDownloadPath,
+  dcatCatalogue,
+} from './catalogue-service.js';
 import { sendCsv, sendOpenJson } from './formats.js';
-import { REASON_KINDS, releaseDataset, withholdDataset, withholdingHistory, withholdingsFor } from './withholding-service.js';
+import {
+  REASON_KINDS,
+  releaseDataset,
+  withholdDataset,
+  withholdingHistory,
+  withholdingsFor,
+} from './withholding-service.js';
 
 type DatasetParams = { Params: { dataset: string } };
 
@@ -35,7 +47,9 @@ function publicEntry(d: CatalogueEntry) {
 
 async function entryOr404(app: FastifyInstance, request: FastifyRequest<DatasetParams>) {
   const id = request.params.dataset;
-  const entry = DATASET_ID.test(id) ? await catalogueEntry(serviceContext(request, app.db), request.t, id) : null;
+  const entry = DATASET_ID.test(id)
+    ? await catalogueEntry(serviceContext(request, app.db), request.t, id)
+    : null;
   if (!entry) throw new NotFound('No such dataset');
   return entry;
 }
@@ -179,7 +193,8 @@ export async function catalogueRoutes(app: FastifyInstance) {
       try {
         await withholdDataset(serviceContext(request, app.db), { dataset: dataset.id, ...values });
       } catch (error) {
-        if (error instanceof Invalid) return formPage(request, reply, dataset, values, formErrorsFrom(error, request.t));
+        if (error instanceof Invalid)
+          return formPage(request, reply, dataset, values, formErrorsFrom(error, request.t));
         throw error;
       }
       return reply.redirect(`/${requirePlace(request).slug}/data/${dataset.id}`, 303);

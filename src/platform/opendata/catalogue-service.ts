@@ -1,6 +1,6 @@
-import type { DatasetDefinition, DatasetField } from '../module-definition.js';
 import type { ServiceContext } from '../http/request-context.js';
 import type { Translate } from '../i18n/i18n.js';
+import type { DatasetDefinition, DatasetField } from '../module-definition.js';
 import { enabledModules } from '../modules.js';
 import { type ReasonKind, type Withholding, withholdingsFor } from './withholding-service.js';
 
@@ -87,7 +87,7 @@ function entryFor(
     description: t(d.descriptionKey),
     publisher: ctx.place.councilName || ctx.place.name,
     licence,
-    licenceUrl: LICENCE_URLS[licence] ?? LICENCE_URLS['OGL-UK-3.0'] as string,
+    licenceUrl: LICENCE_URLS[licence] ?? (LICENCE_URLS['OGL-UK-3.0'] as string),
     frequency: t(d.frequencyKey),
     frequencyUri: FREQUENCY_URIS[d.frequencyKey] ?? `${EU_FREQUENCY}IRREG`,
     lastUpdated,
@@ -110,7 +110,9 @@ export async function catalogue(ctx: ServiceContext, t: Translate): Promise<Cata
   const updated = await Promise.all(
     declared.map(async ({ d }) => (d.lastUpdated ? await d.lastUpdated(ctx).catch(() => null) : null)),
   );
-  return declared.map(({ module, d }, i) => entryFor(ctx, t, module, d, withheld.get(d.id), updated[i] ?? null));
+  return declared.map(({ module, d }, i) =>
+    entryFor(ctx, t, module, d, withheld.get(d.id), updated[i] ?? null),
+  );
 }
 
 export async function catalogueEntry(
@@ -187,15 +189,17 @@ export function dcatCatalogue(
           }
         : {}),
       // A withheld dataset keeps its page in the catalogue but lists no downloads.
-      'dcat:distribution': d.distributions.filter((x) => !(d.withheld && x.download)).map((x) => ({
-        '@type': 'dcat:Distribution',
-        'dct:title': `${d.title} (${x.format})`,
-        'dct:format': x.format,
-        'dcat:mediaType': `https://www.iana.org/assignments/media-types/${x.mediaType}`,
-        'dcat:accessURL': abs(x.url),
-        ...(x.download ? { 'dcat:downloadURL': abs(x.url) } : {}),
-        'dct:license': d.licenceUrl,
-      })),
+      'dcat:distribution': d.distributions
+        .filter((x) => !(d.withheld && x.download))
+        .map((x) => ({
+          '@type': 'dcat:Distribution',
+          'dct:title': `${d.title} (${x.format})`,
+          'dct:format': x.format,
+          'dcat:mediaType': `https://www.iana.org/assignments/media-types/${x.mediaType}`,
+          'dcat:accessURL': abs(x.url),
+          ...(x.download ? { 'dcat:downloadURL': abs(x.url) } : {}),
+          'dct:license': d.licenceUrl,
+        })),
     })),
   };
 }

@@ -26,14 +26,23 @@ export type WithholdingEvent = {
 
 /** The place's withheld datasets, by dataset id. */
 export async function withholdingsFor(db: Db | Tx, placeId: string): Promise<Map<string, Withholding>> {
-  const rows = await db.query<{ dataset_id: string; reason_kind: ReasonKind; reason: string; withheld_at: Date }>(
-    `select dataset_id, reason_kind, reason, withheld_at from dataset_withholdings where place_id = $1`,
-    [placeId],
-  );
+  const rows = await db.query<{
+    dataset_id: string;
+    reason_kind: ReasonKind;
+    reason: string;
+    withheld_at: Date;
+  }>(`select dataset_id, reason_kind, reason, withheld_at from dataset_withholdings where place_id = $1`, [
+    placeId,
+  ]);
   return new Map(
     rows.map((r) => [
       r.dataset_id,
-      { datasetId: r.dataset_id, reasonKind: r.reason_kind, reason: r.reason, withheldAt: new Date(r.withheld_at) },
+      {
+        datasetId: r.dataset_id,
+        reasonKind: r.reason_kind,
+        reason: r.reason,
+        withheldAt: new Date(r.withheld_at),
+      },
     ]),
   );
 }
@@ -44,22 +53,28 @@ export async function withholdingHistory(
   placeId: string,
   datasetId: string,
 ): Promise<WithholdingEvent[]> {
-  const rows = await db.query<{ event: WithholdingEvent['event']; reason_kind: ReasonKind | null; reason: string | null; at: Date }>(
+  const rows = await db.query<{
+    event: WithholdingEvent['event'];
+    reason_kind: ReasonKind | null;
+    reason: string | null;
+    at: Date;
+  }>(
     `select event, reason_kind, reason, at from dataset_withholding_history
      where place_id = $1 and dataset_id = $2 order by at desc, id desc limit 100`,
     [placeId, datasetId],
   );
-  return rows.map((r) => ({ event: r.event, reasonKind: r.reason_kind, reason: r.reason, at: new Date(r.at) }));
+  return rows.map((r) => ({
+    event: r.event,
+    reasonKind: r.reason_kind,
+    reason: r.reason,
+    at: new Date(r.at),
+  }));
 }
 
 const WithholdInput = z.object({
   dataset: z.string().trim().min(1, 'data.errors.datasetMissing').max(80, 'data.errors.datasetMissing'),
   reasonKind: z.enum(REASON_KINDS, { message: 'data.errors.reasonKindMissing' }),
-  reason: z
-    .string()
-    .trim()
-    .min(1, 'data.errors.reasonMissing')
-    .max(1000, 'data.errors.reasonTooLong'),
+  reason: z.string().trim().min(1, 'data.errors.reasonMissing').max(1000, 'data.errors.reasonTooLong'),
 });
 
 function knownDataset(ctx: ServiceContext, datasetId: string): boolean {

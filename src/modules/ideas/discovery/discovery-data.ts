@@ -1,6 +1,6 @@
+import { spreadsheetCell } from '../../../platform/opendata/spreadsheet-cell.js';
 import type { IdeaCall } from './call-service.js';
 import type { IdeaListItem } from './discovery-service.js';
-import { spreadsheetCell } from '../../../platform/opendata/spreadsheet-cell.js';
 
 /**
  * The open data shapes of ideas and calls: the same fields in the JSON and the CSV. Public data
