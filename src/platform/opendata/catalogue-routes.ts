@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { withApi } from '../api/api-doc.js';
 import { needs, PUBLIC } from '../http/access.js';
 import { Invalid, NotFound } from '../http/errors.js';
 import { formErrorsFrom } from '../http/forms.js';
@@ -19,6 +21,29 @@ import {
   withholdingHistory,
   withholdingsFor,
 } from './withholding-service.js';
+
+/** The shape of `/api/datasets`, for the OpenAPI document (and checked against the real answer). */
+const DATASETS_RESPONSE = z.object({
+  datasets: z.array(
+    z.object({
+      id: z.string(),
+      module: z.string(),
+      title: z.string(),
+      description: z.string(),
+      publisher: z.string(),
+      licence: z.string(),
+      licence_url: z.url(),
+      frequency: z.string(),
+      last_updated: z.iso.datetime().nullable(),
+      published: z.boolean(),
+      withheld_reason: z.string().nullable(),
+      api_endpoint: z.string().nullable(),
+      standard: z.object({ name: z.string(), url: z.url() }).nullable(),
+      distributions: z.array(z.object({ format: z.string(), url: z.string(), media_type: z.string() })),
+      fields: z.array(z.object({ name: z.string(), type: z.string(), description: z.string() })),
+    }),
+  ),
+});
 
 type DatasetParams = { Params: { dataset: string } };
 
@@ -123,8 +148,10 @@ export async function catalogueRoutes(app: FastifyInstance) {
     return reply.page('opendata/dataset.njk', { pageTitle: dataset.title, dataset, history });
   });
 
-  app.get('/api/datasets', PUBLIC, async (request, reply) =>
-    sendOpenJson(reply, { datasets: (await list(request)).map(publicEntry) }),
+  app.get(
+    '/api/datasets',
+    withApi(PUBLIC, { summaryKey: 'api.docs.summaries.datasets', response: DATASETS_RESPONSE }),
+    async (request, reply) => sendOpenJson(reply, { datasets: (await list(request)).map(publicEntry) }),
   );
   app.get('/api/datasets.csv', PUBLIC, async (request, reply) =>
     sendCsv(

@@ -27,8 +27,15 @@ test('cells are quoted when they must be, and formulas are shown, not run', () =
 });
 
 test('a streamed CSV parses back to the rows it was given', async () => {
-  const rows = Array.from({ length: 5000 }, (_, i) => ({ id: i, name: `Row, "${i}"`, note: i % 7 ? null : '-cmd' }));
-  const parsed = parse(await text(csvStream(['id', 'name', 'note'], rows)), { columns: true }) as Record<string, string>[];
+  const rows = Array.from({ length: 5000 }, (_, i) => ({
+    id: i,
+    name: `Row, "${i}"`,
+    note: i % 7 ? null : '-cmd',
+  }));
+  const parsed = parse(await text(csvStream(['id', 'name', 'note'], rows)), { columns: true }) as Record<
+    string,
+    string
+  >[];
   assert.equal(parsed.length, 5000);
   assert.deepEqual(parsed[1], { id: '1', name: 'Row, "1"', note: '' });
   assert.equal(parsed[0]?.note, "'-cmd");
@@ -47,7 +54,10 @@ test('keyset pagination reads batch after batch until a short one, each after th
   );
   const ids: number[] = [];
   for await (const r of rows) ids.push(r.id);
-  assert.deepEqual(ids, data.map((r) => r.id));
+  assert.deepEqual(
+    ids,
+    data.map((r) => r.id),
+  );
   assert.deepEqual(asked, [null, 10, 20]);
 });
 

@@ -26,11 +26,13 @@ async function jsonRows(url: string): Promise<Record<string, unknown>[]> {
   const rows: Record<string, unknown>[] = [];
   let next: string | undefined = `${url}?per_page=200`;
   while (next) {
-    const res = await t.app.inject({ url: next });
-    assert.equal(res.statusCode, 200, next);
-    const body = JSON.parse(res.body);
+    const url: string = next;
+    const res = await t.app.inject({ url });
+    assert.equal(res.statusCode, 200, url);
+    const body: Record<string, unknown> & { links?: { next?: unknown } } = JSON.parse(res.body);
     if (Array.isArray(body)) rows.push(...body);
-    else if (Array.isArray(body.features)) rows.push(...body.features.map((f: { properties: object }) => f.properties));
+    else if (Array.isArray(body.features))
+      rows.push(...(body.features as { properties: Record<string, unknown> }[]).map((f) => f.properties));
     else {
       const list = Array.isArray(body.contents) ? body.contents : Object.values(body).find(Array.isArray);
       rows.push(...((list ?? []) as Record<string, unknown>[]));
@@ -61,7 +63,10 @@ test('for each dataset with both, the CSV and the JSON hold the same rows (by th
     const json = d.distributions.find((x) => x.media_type === 'application/json');
     if (!csv || !json) continue;
     const key = keyOf.get(d.id) ?? 'id';
-    const csvRows = parse((await t.app.inject({ url: csv.url })).body, { columns: true }) as Record<string, string>[];
+    const csvRows = parse((await t.app.inject({ url: csv.url })).body, { columns: true }) as Record<
+      string,
+      string
+    >[];
     const fromJson = await jsonRows(json.url);
     assert.ok(key in (csvRows[0] ?? { [key]: '' }), `${d.id}: the CSV has its key column ${key}`);
     const a = csvRows.map((r) => r[key]).sort();
@@ -112,12 +117,21 @@ test('the DCAT catalogue is JSON-LD a harvester can read, and every download it 
     assert.equal(d['@type'], 'dcat:Dataset');
     assert.ok(typeof d['dct:title'] === 'string' && typeof d['dct:description'] === 'string');
     assert.equal((d['dct:publisher'] as { 'foaf:name': string })['foaf:name'], 'Trafford Council');
-    assert.equal(d['dct:license'], 'http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/');
-    assert.match(String(d['dct:accrualPeriodicity']), /^http:\/\/publications\.europa\.eu\/resource\/authority\/frequency\/[A-Z_]+$/);
+    assert.equal(
+      d['dct:license'],
+      'http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/',
+    );
+    assert.match(
+      String(d['dct:accrualPeriodicity']),
+      /^http:\/\/publications\.europa\.eu\/resource\/authority\/frequency\/[A-Z_]+$/,
+    );
     for (const x of d['dcat:distribution'] as Record<string, string>[]) {
       assert.equal(x['@type'], 'dcat:Distribution');
-      assert.match(x['dcat:mediaType'] as string, /^https:\/\/www\.iana\.org\/assignments\/media-types\/[a-z]+\/[a-z+.-]+$/);
-      const url = new URL(x['dcat:downloadURL'] ?? x['dcat:accessURL'] as string);
+      assert.match(
+        x['dcat:mediaType'] as string,
+        /^https:\/\/www\.iana\.org\/assignments\/media-types\/[a-z]+\/[a-z+.-]+$/,
+      );
+      const url = new URL(x['dcat:downloadURL'] ?? (x['dcat:accessURL'] as string));
       const got = await t.app.inject({ url: url.pathname });
       assert.equal(got.statusCode, 200, url.pathname);
     }
@@ -140,7 +154,12 @@ test('a place admin withholds a dataset with a published reason: listed still, d
     [{ reasonKind: 'other', reason: '   ' }, /Enter the reason/],
     [{ reasonKind: 'other', reason: 'x'.repeat(1001) }, /1,000 characters or fewer/],
   ] as const) {
-    const r = await submitForm(t.app, { cookie: admin.cookie, formUrl: form, postUrl: `${form}/withhold`, fields });
+    const r = await submitForm(t.app, {
+      cookie: admin.cookie,
+      formUrl: form,
+      postUrl: `${form}/withhold`,
+      fields,
+    });
     assert.equal(r.statusCode, 422);
     assert.match(r.body, message);
   }
@@ -158,9 +177,16 @@ test('a place admin withholds a dataset with a published reason: listed still, d
   const entry = (await datasets()).find((d) => d.id === 'idea-calls');
   assert.equal(entry?.published, false);
   assert.equal(entry?.withheld_reason, reason);
-  assert.match((await t.app.inject({ url: '/trafford/data' })).body, /a private landowner while a sale is agreed/);
+  assert.match(
+    (await t.app.inject({ url: '/trafford/data' })).body,
+    /a private landowner while a sale is agreed/,
+  );
 
-  for (const url of ['/trafford/ideas/calls.csv', '/trafford/api/ideas/calls', '/trafford/api/ideas/calls?page=1']) {
+  for (const url of [
+    '/trafford/ideas/calls.csv',
+    '/trafford/api/ideas/calls',
+    '/trafford/api/ideas/calls?page=1',
+  ]) {
     const r = await t.app.inject({ url });
     assert.equal(r.statusCode, 403, url);
     assert.match(String(r.headers['content-type']), /^application\/problem\+json/);
@@ -177,12 +203,19 @@ test('a place admin withholds a dataset with a published reason: listed still, d
   assert.equal((await t.app.inject({ url: '/trafford/ideas.csv' })).statusCode, 200);
 
   const dcat = JSON.parse((await t.app.inject({ url: '/trafford/data.jsonld' })).body);
-  const withheld = dcat['dcat:dataset'].find((d: Record<string, unknown>) => d['dct:identifier'] === 'idea-calls');
+  const withheld = dcat['dcat:dataset'].find(
+    (d: Record<string, unknown>) => d['dct:identifier'] === 'idea-calls',
+  );
   assert.equal(withheld['adms:status'], 'http://purl.org/adms/status/Withdrawn');
   assert.match(withheld['skos:editorialNote'], /private landowner/);
   assert.ok(withheld['dcat:distribution'].every((x: Record<string, string>) => !x['dcat:downloadURL']));
 
-  const release = await submitForm(t.app, { cookie: admin.cookie, formUrl: form, postUrl: `${form}/release`, fields: {} });
+  const release = await submitForm(t.app, {
+    cookie: admin.cookie,
+    formUrl: form,
+    postUrl: `${form}/release`,
+    fields: {},
+  });
   assert.equal(release.statusCode, 303);
   assert.equal((await t.app.inject({ url: '/trafford/ideas/calls.csv' })).statusCode, 200);
   const history = await t.app.inject({ url: '/trafford/data/idea-calls' });
@@ -192,12 +225,18 @@ test('a place admin withholds a dataset with a published reason: listed still, d
   const audit = await t.db.query<{ action: string }>(
     `select action from audit_log where target_type = 'dataset' and target_id = 'idea-calls' order by id`,
   );
-  assert.deepEqual(audit.map((a) => a.action), ['data.withhold', 'data.release']);
+  assert.deepEqual(
+    audit.map((a) => a.action),
+    ['data.withhold', 'data.release'],
+  );
 });
 
 test('only place admins may withhold, and only with the form’s CSRF token', async () => {
   const officer = await makePerson(t.db, { roles: ['officer'] });
-  assert.equal((await t.app.inject({ url: '/trafford/admin/data', headers: { cookie: officer.cookie } })).statusCode, 403);
+  assert.equal(
+    (await t.app.inject({ url: '/trafford/admin/data', headers: { cookie: officer.cookie } })).statusCode,
+    403,
+  );
   const admin = await makePerson(t.db, { roles: ['place-admin'] });
   const noToken = await t.app.inject({
     method: 'POST',
