@@ -25,3 +25,6 @@ create table dataset_withholding_history (
   at timestamptz not null default now()
 );
 create index dataset_withholding_history_dataset on dataset_withholding_history (place_id, dataset_id, at desc);
+
+-- The audit log CSV streams by keyset (newest first, a batch below the last id seen).
+create index audit_log_place_id on audit_log (place_id, id desc);

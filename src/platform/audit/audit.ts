@@ -102,7 +102,7 @@ export async function auditBatch(
   return db.query<AuditRow>(
     `select a.id, a.at, u.email as actor_email, a.action, a.target_type, a.target_id, a.before, a.after, a.request_id
      from audit_log a left join users u on u.id = a.actor_id
-     where a.place_id = $1 and ($2::text is null or a.action like $2 || '%') and ($3::bigint is null or a.id < $3::bigint)
+     where a.place_id = $1 and ($2::text is null or a.action like $2 || '%') and a.id < coalesce($3::bigint, 9223372036854775807)
      order by a.id desc limit $4`,
     [placeId, filter.action ?? null, filter.before, filter.limit],
   );

@@ -21,7 +21,9 @@ export function csvLine(values: unknown[]): string {
 /**
  * Rows from the database a batch at a time by keyset pagination (`where key > $after order by
  * key limit n`), so a million-row export holds one batch in memory, on PGlite and PostgreSQL
- * alike. `fetchBatch` gets the last key seen (null at first) and a batch size.
+ * alike. `fetchBatch` gets the last key seen (null at first) and a batch size. Write its condition
+ * as `key > coalesce($1, <lowest>)`, not `$1 is null or key > $1`: the second form cannot use the
+ * index, and each batch would then scan and sort the whole table.
  */
 export async function* keysetRows<Row, Key>(
   fetchBatch: (after: Key | null, limit: number) => Promise<Row[]>,
