@@ -5,6 +5,7 @@ import { PUBLIC } from '../http/access.js';
 import { siteUrl } from '../http/request-context.js';
 import { modules } from '../modules.js';
 import { sendOpenJson } from '../opendata/formats.js';
+import { allPermissions } from '../roles/permissions.js';
 import { type OpenApiDocument, openApiDocument } from './openapi.js';
 
 const VERSION: string = JSON.parse(
@@ -13,7 +14,7 @@ const VERSION: string = JSON.parse(
 
 type Operation = {
   operationId: string;
-  summary: string;
+  summary?: string;
   tags: string[];
   'x-kith-access': string;
   parameters?: (
@@ -23,8 +24,15 @@ type Operation = {
   responses: Record<string, { content: Record<string, unknown> }>;
 };
 
+/** A permission's description (`audit.view` → "See the audit log"), with "or owner" kept. */
+function permissionText(access: string, t: (key: string) => string): string {
+  const [action = '', ...rest] = access.split(' ');
+  const known = allPermissions()[action];
+  return known ? `${t(known.descriptionKey)}${rest.length ? ` (${rest.join(' ')})` : ''}` : access;
+}
+
 /** The operations grouped by module, with parameters resolved, for the browsable page. */
-function docsView(doc: OpenApiDocument) {
+function docsView(doc: OpenApiDocument, t: (key: string, values?: Record<string, string>) => string) {
   const shared = doc.components.parameters as Record<
     string,
     { name: string; in: string; required: boolean; description?: string }
@@ -45,7 +53,12 @@ function docsView(doc: OpenApiDocument) {
           method: method.toUpperCase(),
           path,
           summary: op.summary,
-          access: op['x-kith-access'],
+          access:
+            op['x-kith-access'] === 'public'
+              ? t('api.docs.accessPublic')
+              : op['x-kith-access'] === 'signed-in'
+                ? t('api.docs.accessSignedIn')
+                : t('api.docs.accessPermission', { permission: permissionText(op['x-kith-access'], t) }),
           parameters,
           mediaType: Object.keys(op.responses['200']?.content ?? {})[0] ?? '',
           example: method === 'get' ? example : null,
@@ -73,7 +86,7 @@ export async function apiRoutes(app: FastifyInstance) {
     const d = doc(request.t, siteUrl(request));
     return reply.page('api/docs.njk', {
       pageTitle: request.t('api.docs.title'),
-      groups: docsView(d),
+      groups: docsView(d, request.t),
       version: d.info.version,
     });
   });

@@ -128,7 +128,7 @@ export function openApiDocument(
       operationId: uniqueId(
         `${r.method.toLowerCase()}${path.replace(/[{}]/g, '').replace(/[^a-zA-Z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
       ),
-      summary: api.summaryKey ? t(api.summaryKey) : `${r.method} ${path}`,
+      ...(api.summaryKey ? { summary: t(api.summaryKey) } : {}),
       tags: [tag],
       ...accessOf(r.access),
       ...(parameters.length ? { parameters } : {}),

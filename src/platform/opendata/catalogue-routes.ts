@@ -89,7 +89,13 @@ export function refuseWithheldDownloads(app: FastifyInstance) {
     const place = request.place;
     if (!place || request.method !== 'GET') return;
     const path = (request.url.split('?')[0] ?? '').slice(place.slug.length + 2);
-    const datasetId = datasetForDownloadPath(place.modules, decodeURIComponent(path));
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(path);
+    } catch {
+      return; // Not a path any dataset declares; the router's own answer stands.
+    }
+    const datasetId = datasetForDownloadPath(place.modules, decoded);
     if (!datasetId) return;
     const withheld = (await withholdingsFor(app.db, place.id)).get(datasetId);
     if (!withheld) return;
