@@ -254,3 +254,36 @@ test('only place admins may withhold, and only with the form’s CSRF token', as
   assert.equal(unknown.statusCode, 404);
   assert.equal((await t.app.inject({ url: '/trafford/api/wards.csv' })).statusCode, 200);
 });
+
+test('the audit log CSV streams every row, batch after batch, newest first', async () => {
+  const admin = await makePerson(t.db, { roles: ['place-admin'] });
+  await t.db.query(
+    `insert into audit_log (place_id, actor_id, action, target_type, target_id, after)
+     select p.id, null, 'bench.row', 'thing', g::text, jsonb_build_object('note', '=cmd' || g)
+     from places p, generate_series(1, 4500) g where p.slug = 'trafford'`,
+  );
+  const [{ n } = { n: 0 }] = await t.db.query<{ n: number }>(
+    `select count(*)::int as n from audit_log a join places p on p.id = a.place_id where p.slug = 'trafford'`,
+  );
+  const res = await t.app.inject({ url: '/trafford/admin/audit.csv', headers: { cookie: admin.cookie } });
+  assert.equal(res.statusCode, 200);
+  const rows = parse(res.body, { columns: true }) as Record<string, string>[];
+  assert.equal(rows.length, n);
+  const ids = rows.map((r) => Number(r.id));
+  assert.deepEqual(
+    ids,
+    [...ids].sort((a, b) => b - a),
+    'newest first',
+  );
+  assert.equal(new Set(ids).size, ids.length, 'no row twice across batches');
+  const filtered = parse(
+    (
+      await t.app.inject({
+        url: '/trafford/admin/audit.csv?action=bench.',
+        headers: { cookie: admin.cookie },
+      })
+    ).body,
+    { columns: true },
+  );
+  assert.equal(filtered.length, 4500);
+});
