@@ -7,6 +7,8 @@ import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
+import type { ApiDoc } from './platform/api/api-doc.js';
+import { apiRoutes } from './platform/api/api-routes.js';
 import { accountRoutes } from './platform/auth/account-routes.js';
 import { invitationRoutes } from './platform/auth/invitation-routes.js';
 import { oidcCallbackRoutes } from './platform/auth/oidc-routes.js';
@@ -27,7 +29,12 @@ import { privacyRoutes } from './platform/privacy/privacy-routes.js';
 import { BUILD_DIR, ensureAssets } from './platform/views/assets.js';
 import { createViewEnvironment } from './platform/views/environment.js';
 
-export type RouteEntry = { method: string; url: string; access: Access | undefined };
+export type RouteEntry = {
+  method: string;
+  url: string;
+  access: Access | undefined;
+  api?: ApiDoc | undefined;
+};
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -77,7 +84,7 @@ export async function buildApp({ config, db }: AppOptions): Promise<FastifyInsta
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD') continue;
-      routeTable.push({ method, url: route.url, access: route.config?.access });
+      routeTable.push({ method, url: route.url, access: route.config?.access, api: route.config?.api });
     }
   });
 
@@ -137,6 +144,7 @@ export async function buildApp({ config, db }: AppOptions): Promise<FastifyInsta
   setUpRendering(app, createViewEnvironment({ watch: config.env === 'development' }), manifest);
   setUpErrorHandling(app);
   await app.register(opsRoutes);
+  await app.register(apiRoutes);
   await app.register(accountRoutes);
   await app.register(invitationRoutes);
   await app.register(privacyRoutes);

@@ -5,7 +5,10 @@ import { modules } from './modules.js';
  * A module with a new parameter adds it to its own `demoParams`; a missing one fails the sweep.
  */
 export function demoParams(): Record<string, string> {
-  return Object.assign({ place: 'trafford', lang: 'cy' }, ...modules.map((m) => m.demoParams ?? {}));
+  return Object.assign(
+    { place: 'trafford', lang: 'cy', dataset: 'wards' },
+    ...modules.map((m) => m.demoParams ?? {}),
+  );
 }
 
 /** The concrete demo URLs for a route pattern, or null if a parameter has no example. */

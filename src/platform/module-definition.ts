@@ -19,7 +19,20 @@ export type DatasetDefinition = {
   distributions: { format: 'HTML' | 'JSON' | 'CSV' | 'GeoJSON' | string; path: string }[];
   /** Set when a dataset exists but is not published: the catalogue says so and why. */
   withheldReasonKey?: string;
+  /** What each column (CSV) or property (JSON) holds, for the dataset's page and the DCAT catalogue. */
+  fields?: DatasetField[];
+  /** The sector standard one of the distributions follows (e.g. Open Referral UK, OpenActive). */
+  standard?: { name: string; url: string };
+  /** The newest change to the dataset's records, or null when it has none (for "last updated"). */
+  lastUpdated?: (ctx: ServiceContext) => Promise<Date | null>;
+  /** The column present in both the CSV and the JSON rows that identifies a row (default `id`). */
+  keyField?: string;
 };
+
+export type DatasetFieldType = 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'datetime' | 'uri';
+
+/** One column of a dataset: its name as in the CSV header, a catalogue key describing it, its type. */
+export type DatasetField = { name: string; descriptionKey: string; type: DatasetFieldType };
 
 /** The roles of SPEC §1; each is held per place. */
 export type Role = 'resident' | 'organiser' | 'connector' | 'officer' | 'place-admin' | 'accountable-officer';

@@ -1,4 +1,5 @@
 import { combinePrivacy, defineModule } from '../../platform/module-definition.js';
+import { newestIn } from '../../platform/opendata/last-updated.js';
 import { seedDeliberation } from './deliberation/deliberation-seed.js';
 import { neighbourhoodPrivacy } from './neighbourhood/neighbourhood-privacy.js';
 import { DEMO_MEETING_ID, DEMO_STORY_ID, seedNeighbourhood } from './neighbourhood/neighbourhood-seed.js';
@@ -31,6 +32,22 @@ export default defineModule({
       titleKey: 'assemblies.datasets.assemblies.title',
       descriptionKey: 'assemblies.datasets.assemblies.description',
       frequencyKey: 'data.frequencies.onChange',
+      keyField: 'slug',
+      lastUpdated: newestIn('assemblies', 'updated_at'),
+      fields: [
+        { name: 'slug', type: 'string', descriptionKey: 'data.fieldsOf.assemblies.slug' },
+        { name: 'title', type: 'string', descriptionKey: 'data.fieldsOf.assemblies.title' },
+        { name: 'question', type: 'string', descriptionKey: 'data.fieldsOf.assemblies.question' },
+        { name: 'status', type: 'string', descriptionKey: 'data.fieldsOf.assemblies.status' },
+        { name: 'panel_size', type: 'integer', descriptionKey: 'data.fieldsOf.assemblies.panel_size' },
+        {
+          name: 'expenses_budget_pence',
+          type: 'integer',
+          descriptionKey: 'data.fieldsOf.assemblies.expenses_budget_pence',
+        },
+        { name: 'algorithm', type: 'string', descriptionKey: 'data.fieldsOf.assemblies.algorithm' },
+        { name: 'url', type: 'uri', descriptionKey: 'data.fieldsOf.assemblies.url' },
+      ],
       distributions: [
         { format: 'HTML', path: 'assemblies' },
         { format: 'JSON', path: 'api/assemblies' },

@@ -1,4 +1,5 @@
 import { combinePrivacy, defineModule } from '../../platform/module-definition.js';
+import { newestIn } from '../../platform/opendata/last-updated.js';
 import { proposalPrivacy } from './proposals/proposal-privacy.js';
 import { budgetingRoutes } from './routes.js';
 import { seedBudgets } from './seed/budget-seed.js';
@@ -28,6 +29,26 @@ export default defineModule({
       titleKey: 'budgeting.datasets.budgets.title',
       descriptionKey: 'budgeting.datasets.budgets.description',
       frequencyKey: 'data.frequencies.onChange',
+      keyField: 'slug',
+      lastUpdated: newestIn('pb_processes', 'updated_at'),
+      fields: [
+        { name: 'slug', type: 'string', descriptionKey: 'data.fieldsOf.budgets.slug' },
+        { name: 'title', type: 'string', descriptionKey: 'data.fieldsOf.budgets.title' },
+        { name: 'ward', type: 'string', descriptionKey: 'data.fieldsOf.budgets.ward' },
+        { name: 'budget_pence', type: 'integer', descriptionKey: 'data.fieldsOf.budgets.budget_pence' },
+        { name: 'phase', type: 'string', descriptionKey: 'data.fieldsOf.budgets.phase' },
+        { name: 'ballot_type', type: 'string', descriptionKey: 'data.fieldsOf.budgets.ballot_type' },
+        {
+          name: 'voting_opens_at',
+          type: 'datetime',
+          descriptionKey: 'data.fieldsOf.budgets.voting_opens_at',
+        },
+        {
+          name: 'voting_closes_at',
+          type: 'datetime',
+          descriptionKey: 'data.fieldsOf.budgets.voting_closes_at',
+        },
+      ],
       distributions: [
         { format: 'HTML', path: 'budgets' },
         { format: 'JSON', path: 'api/budgets' },

@@ -1,4 +1,5 @@
 import { combinePrivacy, defineModule } from '../../platform/module-definition.js';
+import { newestIn } from '../../platform/opendata/last-updated.js';
 import { groupConfirmationJob } from './groups/confirm-job.js';
 import { groupPrivacy } from './groups/group-privacy.js';
 import { DEMO_IMPORT_ID } from './groups/group-seed.js';
@@ -28,6 +29,45 @@ export default defineModule({
       titleKey: 'directory.datasets.groups.title',
       descriptionKey: 'directory.datasets.groups.description',
       frequencyKey: 'data.frequencies.onChange',
+      lastUpdated: newestIn('directory_groups', 'updated_at'),
+      fields: [
+        { name: 'id', type: 'string', descriptionKey: 'data.fieldsOf.groups.id' },
+        { name: 'slug', type: 'string', descriptionKey: 'data.fieldsOf.groups.slug' },
+        { name: 'name', type: 'string', descriptionKey: 'data.fieldsOf.groups.name' },
+        { name: 'summary', type: 'string', descriptionKey: 'data.fieldsOf.groups.summary' },
+        { name: 'category', type: 'string', descriptionKey: 'data.fieldsOf.groups.category' },
+        { name: 'ward_code', type: 'string', descriptionKey: 'data.fieldsOf.groups.ward_code' },
+        { name: 'ward_name', type: 'string', descriptionKey: 'data.fieldsOf.groups.ward_name' },
+        { name: 'address', type: 'string', descriptionKey: 'data.fieldsOf.groups.address' },
+        { name: 'postcode', type: 'string', descriptionKey: 'data.fieldsOf.groups.postcode' },
+        { name: 'lon', type: 'number', descriptionKey: 'data.fieldsOf.groups.lon' },
+        { name: 'lat', type: 'number', descriptionKey: 'data.fieldsOf.groups.lat' },
+        { name: 'days', type: 'string', descriptionKey: 'data.fieldsOf.groups.days' },
+        { name: 'times', type: 'string', descriptionKey: 'data.fieldsOf.groups.times' },
+        { name: 'age_min', type: 'integer', descriptionKey: 'data.fieldsOf.groups.age_min' },
+        { name: 'age_max', type: 'integer', descriptionKey: 'data.fieldsOf.groups.age_max' },
+        { name: 'cost', type: 'string', descriptionKey: 'data.fieldsOf.groups.cost' },
+        { name: 'languages', type: 'string', descriptionKey: 'data.fieldsOf.groups.languages' },
+        { name: 'step_free', type: 'boolean', descriptionKey: 'data.fieldsOf.groups.step_free' },
+        { name: 'website', type: 'uri', descriptionKey: 'data.fieldsOf.groups.website' },
+        { name: 'contact_email', type: 'string', descriptionKey: 'data.fieldsOf.groups.contact_email' },
+        { name: 'contact_phone', type: 'string', descriptionKey: 'data.fieldsOf.groups.contact_phone' },
+        {
+          name: 'looking_for_volunteers',
+          type: 'boolean',
+          descriptionKey: 'data.fieldsOf.groups.looking_for_volunteers',
+        },
+        { name: 'status', type: 'string', descriptionKey: 'data.fieldsOf.groups.status' },
+        { name: 'is_hub', type: 'boolean', descriptionKey: 'data.fieldsOf.groups.is_hub' },
+        { name: 'last_confirmed', type: 'datetime', descriptionKey: 'data.fieldsOf.groups.last_confirmed' },
+        {
+          name: 'may_be_out_of_date',
+          type: 'boolean',
+          descriptionKey: 'data.fieldsOf.groups.may_be_out_of_date',
+        },
+        { name: 'source', type: 'string', descriptionKey: 'data.fieldsOf.groups.source' },
+        { name: 'url', type: 'uri', descriptionKey: 'data.fieldsOf.groups.url' },
+      ],
       distributions: [
         { format: 'HTML', path: 'groups' },
         { format: 'JSON', path: 'api/groups' },
@@ -39,6 +79,16 @@ export default defineModule({
       titleKey: 'directory.oruk.dataset.title',
       descriptionKey: 'directory.oruk.dataset.description',
       frequencyKey: 'data.frequencies.onChange',
+      standard: { name: 'Open Referral UK', url: 'https://openreferraluk.org/' },
+      lastUpdated: newestIn('oruk_services', 'last_modified'),
+      fields: [
+        { name: 'id', type: 'string', descriptionKey: 'data.fieldsOf.services.id' },
+        { name: 'name', type: 'string', descriptionKey: 'data.fieldsOf.services.name' },
+        { name: 'organization', type: 'string', descriptionKey: 'data.fieldsOf.services.organization' },
+        { name: 'description', type: 'string', descriptionKey: 'data.fieldsOf.services.description' },
+        { name: 'status', type: 'string', descriptionKey: 'data.fieldsOf.services.status' },
+        { name: 'last_modified', type: 'datetime', descriptionKey: 'data.fieldsOf.services.last_modified' },
+      ],
       distributions: [
         { format: 'HTML', path: 'services' },
         { format: 'Open Referral UK (JSON)', path: 'api/oruk/services' },

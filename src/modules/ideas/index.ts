@@ -1,4 +1,5 @@
 import { combinePrivacy, defineModule } from '../../platform/module-definition.js';
+import { newestIn } from '../../platform/opendata/last-updated.js';
 import { developmentPrivacy } from './development/development-privacy.js';
 import { seedDevelopment } from './development/development-seed.js';
 import { seedDiscovery } from './discovery/discovery-seed.js';
@@ -30,6 +31,29 @@ export default defineModule({
       titleKey: 'ideas.discovery.datasets.ideas.title',
       descriptionKey: 'ideas.discovery.datasets.ideas.description',
       frequencyKey: 'data.frequencies.onChange',
+      lastUpdated: newestIn('ideas', 'updated_at'),
+      fields: [
+        { name: 'id', type: 'string', descriptionKey: 'data.fieldsOf.ideas.id' },
+        { name: 'title', type: 'string', descriptionKey: 'data.fieldsOf.ideas.title' },
+        { name: 'summary', type: 'string', descriptionKey: 'data.fieldsOf.ideas.summary' },
+        { name: 'who_it_helps', type: 'string', descriptionKey: 'data.fieldsOf.ideas.who_it_helps' },
+        { name: 'ward_code', type: 'string', descriptionKey: 'data.fieldsOf.ideas.ward_code' },
+        { name: 'ward_name', type: 'string', descriptionKey: 'data.fieldsOf.ideas.ward_name' },
+        { name: 'area', type: 'string', descriptionKey: 'data.fieldsOf.ideas.area' },
+        { name: 'theme', type: 'string', descriptionKey: 'data.fieldsOf.ideas.theme' },
+        { name: 'stage', type: 'string', descriptionKey: 'data.fieldsOf.ideas.stage' },
+        { name: 'call_id', type: 'string', descriptionKey: 'data.fieldsOf.ideas.call_id' },
+        { name: 'challenge_id', type: 'string', descriptionKey: 'data.fieldsOf.ideas.challenge_id' },
+        { name: 'supports', type: 'integer', descriptionKey: 'data.fieldsOf.ideas.supports' },
+        { name: 'comments', type: 'integer', descriptionKey: 'data.fieldsOf.ideas.comments' },
+        { name: 'created_at', type: 'datetime', descriptionKey: 'data.fieldsOf.ideas.created_at' },
+        {
+          name: 'last_activity_at',
+          type: 'datetime',
+          descriptionKey: 'data.fieldsOf.ideas.last_activity_at',
+        },
+        { name: 'url', type: 'uri', descriptionKey: 'data.fieldsOf.ideas.url' },
+      ],
       distributions: [
         { format: 'HTML', path: 'ideas' },
         { format: 'JSON', path: 'api/ideas' },
@@ -41,6 +65,18 @@ export default defineModule({
       titleKey: 'ideas.discovery.datasets.calls.title',
       descriptionKey: 'ideas.discovery.datasets.calls.description',
       frequencyKey: 'data.frequencies.onChange',
+      lastUpdated: newestIn('idea_calls', 'created_at'),
+      fields: [
+        { name: 'id', type: 'string', descriptionKey: 'data.fieldsOf.idea-calls.id' },
+        { name: 'question', type: 'string', descriptionKey: 'data.fieldsOf.idea-calls.question' },
+        { name: 'description', type: 'string', descriptionKey: 'data.fieldsOf.idea-calls.description' },
+        { name: 'status', type: 'string', descriptionKey: 'data.fieldsOf.idea-calls.status' },
+        { name: 'opens_on', type: 'date', descriptionKey: 'data.fieldsOf.idea-calls.opens_on' },
+        { name: 'closes_on', type: 'date', descriptionKey: 'data.fieldsOf.idea-calls.closes_on' },
+        { name: 'challenge_id', type: 'string', descriptionKey: 'data.fieldsOf.idea-calls.challenge_id' },
+        { name: 'ideas', type: 'integer', descriptionKey: 'data.fieldsOf.idea-calls.ideas' },
+        { name: 'url', type: 'uri', descriptionKey: 'data.fieldsOf.idea-calls.url' },
+      ],
       distributions: [
         { format: 'HTML', path: 'ideas/calls' },
         { format: 'JSON', path: 'api/ideas/calls' },

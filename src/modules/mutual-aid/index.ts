@@ -63,6 +63,7 @@ export default defineModule({
       titleKey: 'mutualAid.sharing.datasets.register.title',
       descriptionKey: 'mutualAid.sharing.datasets.register.description',
       frequencyKey: 'data.frequencies.onChange',
+      keyField: 'flow',
       distributions: [
         { format: 'HTML', path: 'help/data-sharing' },
         { format: 'JSON', path: 'api/help/data-sharing' },

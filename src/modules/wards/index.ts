@@ -15,6 +15,20 @@ export default defineModule({
       titleKey: 'wards.dataset.title',
       descriptionKey: 'wards.dataset.description',
       frequencyKey: 'data.frequencies.onChange',
+      keyField: 'code',
+      fields: [
+        { name: 'code', type: 'string', descriptionKey: 'data.fieldsOf.wards.code' },
+        { name: 'name', type: 'string', descriptionKey: 'data.fieldsOf.wards.name' },
+        { name: 'slug', type: 'string', descriptionKey: 'data.fieldsOf.wards.slug' },
+        { name: 'population', type: 'integer', descriptionKey: 'data.fieldsOf.wards.population' },
+        {
+          name: 'population_source',
+          type: 'string',
+          descriptionKey: 'data.fieldsOf.wards.population_source',
+        },
+        { name: 'centroid_lon', type: 'number', descriptionKey: 'data.fieldsOf.wards.centroid_lon' },
+        { name: 'centroid_lat', type: 'number', descriptionKey: 'data.fieldsOf.wards.centroid_lat' },
+      ],
       distributions: [
         { format: 'HTML', path: 'wards' },
         { format: 'JSON', path: 'api/wards' },

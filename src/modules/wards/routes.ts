@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { withApi } from '../../platform/api/api-doc.js';
 import { PUBLIC } from '../../platform/http/access.js';
 import { requirePlace, serviceContext } from '../../platform/http/request-context.js';
 import { paged, pageRequest, sendCsv, sendOpenJson } from '../../platform/opendata/formats.js';
@@ -39,7 +41,7 @@ export async function wardRoutes(app: FastifyInstance) {
     });
   });
 
-  app.get('/api/wards', PUBLIC, async (request, reply) => {
+  app.get('/api/wards', withApi(PUBLIC, WARDS_API), async (request, reply) => {
     const c = ctx(request);
     const p = pageRequest(request);
     const [items, total] = await Promise.all([
@@ -94,6 +96,21 @@ export async function wardRoutes(app: FastifyInstance) {
     return sendOpenJson(reply, wardJson(requirePlace(request).slug)(await getWard(c, request.params.ward)));
   });
 }
+
+/** What the ward list declares for the OpenAPI document (src/platform/api). */
+const WARDS_API = {
+  summaryKey: 'api.docs.summaries.wards',
+  paged: true,
+  response: z.object({
+    code: z.string(),
+    name: z.string(),
+    slug: z.string(),
+    population: z.number().int().nullable(),
+    population_source: z.string().nullable(),
+    centroid: z.object({ lon: z.number(), lat: z.number() }).nullable(),
+    url: z.string(),
+  }),
+};
 
 function wardJson(placeSlug: string) {
   return (w: Awaited<ReturnType<typeof getWard>>) => ({

@@ -89,3 +89,21 @@ export async function listAudit(
     [placeId, filter.action ?? null, filter.limit ?? 100, filter.offset ?? 0],
   );
 }
+
+/**
+ * One batch of the place's audit log, newest first, below the id `before` (keyset pagination
+ * for the streamed CSV: each batch is an index range scan, however deep into the log).
+ */
+export async function auditBatch(
+  db: Pick<Tx, 'query'>,
+  placeId: string,
+  filter: { action?: string; before: string | null; limit: number },
+): Promise<AuditRow[]> {
+  return db.query<AuditRow>(
+    `select a.id, a.at, u.email as actor_email, a.action, a.target_type, a.target_id, a.before, a.after, a.request_id
+     from audit_log a left join users u on u.id = a.actor_id
+     where a.place_id = $1 and ($2::text is null or a.action like $2 || '%') and a.id < coalesce($3::bigint, 9223372036854775807)
+     order by a.id desc limit $4`,
+    [placeId, filter.action ?? null, filter.before, filter.limit],
+  );
+}

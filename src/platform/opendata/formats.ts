@@ -2,8 +2,12 @@ import { stringify } from 'csv-stringify/sync';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { Invalid } from '../http/errors.js';
+import { spreadsheetCell } from './spreadsheet-cell.js';
 
-/** Every list is downloadable as CSV; a header row always, even when empty. */
+/**
+ * Every list is downloadable as CSV; a header row always, even when empty. Text that a
+ * spreadsheet would run as a formula is made safe here, for every module (spreadsheet-cell.ts).
+ */
 export function sendCsv<Row extends Record<string, unknown>>(
   reply: FastifyReply,
   filename: string,
@@ -13,7 +17,11 @@ export function sendCsv<Row extends Record<string, unknown>>(
   const body = stringify(rows, {
     header: true,
     columns,
-    cast: { boolean: (v) => (v ? 'true' : 'false'), date: (d) => d.toISOString() },
+    cast: {
+      boolean: (v) => (v ? 'true' : 'false'),
+      date: (d) => d.toISOString(),
+      string: (v) => spreadsheetCell(v),
+    },
   });
   return reply
     .type('text/csv; charset=utf-8')
@@ -27,7 +35,8 @@ export function sendOpenJson(reply: FastifyReply, body: unknown, type = 'applica
   return reply.header('access-control-allow-origin', '*').type(type).send(JSON.stringify(body));
 }
 
-const PageQuery = z.object({
+/** The shared paging parameters (declared once: the OpenAPI document reuses them). */
+export const PageQuery = z.object({
   page: z.coerce
     .number()
     .int('api.errors.pageWhole')

@@ -7,7 +7,7 @@ import { brandVersion } from '../http/render.js';
 import { requirePlace, serviceContext, setPlace } from '../http/request-context.js';
 import { moderationRoutes } from '../moderation/moderation-routes.js';
 import { enabledModules, modules } from '../modules.js';
-import { catalogueRoutes } from '../opendata/catalogue-routes.js';
+import { catalogueRoutes, refuseWithheldDownloads } from '../opendata/catalogue-routes.js';
 import { dataUses } from '../privacy/privacy-service.js';
 import { peopleRoutes } from '../roles/people-routes.js';
 import { contactRoutes } from './contact-routes.js';
@@ -29,6 +29,8 @@ export async function placeRoutes(app: FastifyInstance, options: { secret: strin
     if (!place) throw new NotFound(`There is no place called ${slug}`);
     setPlace(request, place);
   });
+  // A withheld dataset's downloads are refused with the published reason, whichever module serves them.
+  refuseWithheldDownloads(app);
 
   // One address per page: /trafford sends people to /trafford/.
   app.get('', PUBLIC, async (request, reply) => reply.redirect(`/${requirePlace(request).slug}/`, 301));

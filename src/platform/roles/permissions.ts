@@ -8,6 +8,7 @@ export const PLATFORM_PERMISSIONS: Record<string, PermissionDefinition> = {
   'roles.manage': { descriptionKey: 'permissions.rolesManage', roles: ['place-admin'] },
   'audit.view': { descriptionKey: 'permissions.auditView', roles: ['place-admin'] },
   'jobs.view': { descriptionKey: 'permissions.jobsView', roles: ['place-admin'] },
+  'data.manage': { descriptionKey: 'permissions.dataManage', roles: ['place-admin'] },
   'moderation.report': { descriptionKey: 'permissions.moderationReport', roles: ['resident'] },
   'moderation.review': { descriptionKey: 'permissions.moderationReview', roles: ['officer', 'place-admin'] },
 };

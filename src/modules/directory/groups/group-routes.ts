@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { withApi } from '../../../platform/api/api-doc.js';
 import { needs, needsOrOwner, PUBLIC } from '../../../platform/http/access.js';
 import { Forbidden, Invalid } from '../../../platform/http/errors.js';
 import { errorsByField, type FormError, formErrorsFrom, parseForm } from '../../../platform/http/forms.js';
@@ -467,27 +469,40 @@ export async function groupRoutes(app: FastifyInstance) {
   });
 
   // Open data: every listed group as JSON and CSV, contact details only where the organiser made them public.
-  app.get<ListQuery>('/api/groups', PUBLIC, async (request, reply) => {
-    const c = ctx(request);
-    const filters = filtersFrom(request.query);
-    const p = pageRequest(request);
-    const [groups, total] = await Promise.all([
-      listGroups(c, filters, { limit: p.perPage, offset: p.offset }),
-      countGroups(c, filters),
-    ]);
-    return sendOpenJson(
-      reply,
-      paged(
-        groups.map((g) => ({
-          ...publicGroup(g, g.contactVisibility === 'public'),
-          url: `/${c.place.slug}/groups/${g.slug}`,
-        })),
-        total,
-        p,
-        `/${c.place.slug}/api/groups`,
-      ),
-    );
-  });
+  app.get<ListQuery>(
+    '/api/groups',
+    withApi(PUBLIC, {
+      summaryKey: 'api.docs.summaries.groups',
+      paged: true,
+      query: z.object({
+        ward: z.string().max(80).optional().describe('api.docs.params.ward'),
+        category: z.string().optional().describe('api.docs.params.category'),
+        volunteers: z.enum(['yes']).optional().describe('api.docs.params.volunteers'),
+        hubs: z.enum(['yes']).optional().describe('api.docs.params.hubs'),
+      }),
+    }),
+    async (request, reply) => {
+      const c = ctx(request);
+      const filters = filtersFrom(request.query);
+      const p = pageRequest(request);
+      const [groups, total] = await Promise.all([
+        listGroups(c, filters, { limit: p.perPage, offset: p.offset }),
+        countGroups(c, filters),
+      ]);
+      return sendOpenJson(
+        reply,
+        paged(
+          groups.map((g) => ({
+            ...publicGroup(g, g.contactVisibility === 'public'),
+            url: `/${c.place.slug}/groups/${g.slug}`,
+          })),
+          total,
+          p,
+          `/${c.place.slug}/api/groups`,
+        ),
+      );
+    },
+  );
 
   app.get<ListQuery>('/api/groups.csv', PUBLIC, async (request, reply) => {
     const c = ctx(request);

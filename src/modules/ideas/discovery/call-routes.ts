@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { withApi } from '../../../platform/api/api-doc.js';
 import { needs, PUBLIC } from '../../../platform/http/access.js';
 import { dateInputValues, readDateInput } from '../../../platform/http/date-input.js';
 import { Invalid } from '../../../platform/http/errors.js';
@@ -179,15 +180,19 @@ export async function callRoutes(app: FastifyInstance) {
   });
 
   // Open data: every call, and one call with the ideas answering it.
-  app.get('/api/ideas/calls', PUBLIC, async (request, reply) => {
-    const c = ctx(request);
-    const p = pageRequest(request);
-    const { items, total } = await listCalls(c, { limit: p.perPage, offset: p.offset });
-    return sendOpenJson(
-      reply,
-      paged(items.map(callJson(c.place.slug)), total, p, `/${c.place.slug}/api/ideas/calls`),
-    );
-  });
+  app.get(
+    '/api/ideas/calls',
+    withApi(PUBLIC, { summaryKey: 'api.docs.summaries.calls', paged: true }),
+    async (request, reply) => {
+      const c = ctx(request);
+      const p = pageRequest(request);
+      const { items, total } = await listCalls(c, { limit: p.perPage, offset: p.offset });
+      return sendOpenJson(
+        reply,
+        paged(items.map(callJson(c.place.slug)), total, p, `/${c.place.slug}/api/ideas/calls`),
+      );
+    },
+  );
 
   app.get('/ideas/calls.csv', PUBLIC, async (request, reply) => {
     const c = ctx(request);

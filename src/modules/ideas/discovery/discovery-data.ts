@@ -1,3 +1,4 @@
+import { spreadsheetCell } from '../../../platform/opendata/spreadsheet-cell.js';
 import type { IdeaCall } from './call-service.js';
 import type { IdeaListItem } from './discovery-service.js';
 
@@ -78,8 +79,7 @@ export const CALL_CSV_COLUMNS: (keyof CallJson & string)[] = [
  * start) gets a leading apostrophe, so it is shown rather than run. Residents write these texts.
  */
 export function spreadsheetSafe(value: string | null): string | null {
-  if (value === null) return null;
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return value === null ? null : spreadsheetCell(value);
 }
 
 /** A row for the CSV: every resident-written text made safe to open in a spreadsheet. */

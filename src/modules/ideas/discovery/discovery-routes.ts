@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { withApi } from '../../../platform/api/api-doc.js';
 import { PUBLIC } from '../../../platform/http/access.js';
 import { Invalid } from '../../../platform/http/errors.js';
 import { serviceContext } from '../../../platform/http/request-context.js';
@@ -150,15 +152,30 @@ export async function discoveryRoutes(app: FastifyInstance) {
     return { filters, total, rows: items.map(ideaJson(c.place.slug)) };
   }
 
-  app.get<ListQuery>('/api/ideas', PUBLIC, async (request, reply) => {
-    const c = ctx(request);
-    const p = pageRequest(request);
-    const { filters, rows, total } = await openData(request, { limit: p.perPage, offset: p.offset });
-    return sendOpenJson(
-      reply,
-      keepFilters(paged(rows, total, p, `/${c.place.slug}/api/ideas`), filterQuery(filters)),
-    );
-  });
+  app.get<ListQuery>(
+    '/api/ideas',
+    withApi(PUBLIC, {
+      summaryKey: 'api.docs.summaries.ideas',
+      paged: true,
+      query: z.object({
+        stage: z.string().optional().describe('api.docs.params.stage'),
+        theme: z.string().optional().describe('api.docs.params.theme'),
+        ward: z.string().optional().describe('api.docs.params.ward'),
+        call: z.uuid().optional().describe('api.docs.params.call'),
+        challenge: z.uuid().optional().describe('api.docs.params.challenge'),
+        sort: z.string().optional().describe('api.docs.params.sort'),
+      }),
+    }),
+    async (request, reply) => {
+      const c = ctx(request);
+      const p = pageRequest(request);
+      const { filters, rows, total } = await openData(request, { limit: p.perPage, offset: p.offset });
+      return sendOpenJson(
+        reply,
+        keepFilters(paged(rows, total, p, `/${c.place.slug}/api/ideas`), filterQuery(filters)),
+      );
+    },
+  );
 
   app.get<ListQuery>('/ideas.csv', PUBLIC, async (request, reply) => {
     const c = ctx(request);
