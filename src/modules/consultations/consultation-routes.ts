@@ -7,7 +7,6 @@ import { requirePlace, serviceContext, siteUrl } from '../../platform/http/reque
 import { formatDate } from '../../platform/i18n/i18n.js';
 import { paged, pageRequest, sendCsv, sendOpenJson } from '../../platform/opendata/formats.js';
 import { listWards } from '../wards/ward-service.js';
-import { spreadsheetSafe } from './consultation-csv.js';
 import { mapResult, questionResults, responsesCsv, responsesJson } from './consultation-results.js';
 import { type Answer, fieldOf, KINDS, scaleValues } from './consultation-rules.js';
 import {
@@ -134,15 +133,8 @@ export async function consultationRoutes(app: FastifyInstance) {
 
   app.get('/consultations.csv', PUBLIC, async (request, reply) => {
     const { items } = await listConsultations(ctx(request), { limit: 100_000, publicOnly: true });
-    const rows = items.map((c) => {
-      const r = dataRow(request, c);
-      return {
-        ...r,
-        title: spreadsheetSafe(r.title),
-        summary: spreadsheetSafe(r.summary),
-        run_by: spreadsheetSafe(r.run_by),
-      };
-    });
+    // sendCsv guards every text cell against spreadsheet formulas.
+    const rows = items.map((c) => dataRow(request, c));
     return sendCsv(
       reply,
       'consultations.csv',
@@ -750,15 +742,6 @@ export async function consultationRoutes(app: FastifyInstance) {
       request.params.consultation,
     );
     const { columns, rows } = responsesCsv(c, responses);
-    return sendCsv(
-      reply,
-      `consultation-${c.id}-responses.csv`,
-      columns,
-      rows.map((r) =>
-        Object.fromEntries(
-          Object.entries(r).map(([k, v]) => [k, typeof v === 'string' ? spreadsheetSafe(v) : v]),
-        ),
-      ),
-    );
+    return sendCsv(reply, `consultation-${c.id}-responses.csv`, columns, rows as Record<string, unknown>[]);
   });
 }

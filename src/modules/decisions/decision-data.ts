@@ -40,21 +40,6 @@ export const CSV_COLUMNS: (keyof SummaryRow & string)[] = [
   'url',
 ];
 
-/**
- * A text cell a spreadsheet would take for a formula (=, +, -, @, tab, carriage return at the
- * start) gets a leading apostrophe, so it is shown rather than run.
- */
-export function spreadsheetSafe(value: string | null): string | null {
-  if (value === null) return null;
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
-export function csvRow<Row extends Record<string, unknown>>(row: Row): Row {
-  return Object.fromEntries(
-    Object.entries(row).map(([k, v]) => [k, typeof v === 'string' ? spreadsheetSafe(v) : v]),
-  ) as Row;
-}
-
 /** A link on this site becomes a full address; one elsewhere stays as it is. */
 const absolute = (url: string, base: string) => (url.startsWith('/') ? `${base}${url}` : url);
 

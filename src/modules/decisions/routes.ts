@@ -11,7 +11,7 @@ import { siteOf } from '../../platform/module-definition.js';
 import { paged, pageRequest, sendCsv, sendOpenJson } from '../../platform/opendata/formats.js';
 import { listWards } from '../wards/ward-service.js';
 import { addComment, commentsOn } from './comment-service.js';
-import { CSV_COLUMNS, csvRow, decisionJson, summaryRow } from './decision-data.js';
+import { CSV_COLUMNS, decisionJson, summaryRow } from './decision-data.js';
 import {
   CO_PRODUCIBLE,
   CONSTRAINT_KINDS,
@@ -213,7 +213,7 @@ export async function decisionsRoutes(app: FastifyInstance) {
       reply,
       'decisions.csv',
       CSV_COLUMNS,
-      items.map((d) => csvRow(summaryRow(d, base))),
+      items.map((d) => summaryRow(d, base)),
     );
   });
 

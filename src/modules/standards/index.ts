@@ -30,8 +30,9 @@ export default defineModule({
       frequencyKey: 'data.frequencies.monthly',
       distributions: [
         { format: 'HTML', path: 'standards' },
-        { format: 'JSON', path: 'api/standards' },
+        // The figures first: they are the rows the CSV holds too.
         { format: 'JSON', path: 'api/standards/figures' },
+        { format: 'JSON', path: 'api/standards' },
         { format: 'CSV', path: 'standards/figures.csv' },
       ],
     },

@@ -7,6 +7,7 @@ import type { Figure, Standard } from './standards-service.js';
  */
 export function figureJson(placeSlug: string) {
   return (f: Figure & { standard: Standard }) => ({
+    id: f.id,
     service: f.standard.serviceSlug,
     service_name: f.standard.serviceName,
     standard: f.standard.slug,
@@ -30,6 +31,7 @@ export function figureJson(placeSlug: string) {
 export type FigureJson = ReturnType<ReturnType<typeof figureJson>>;
 
 export const FIGURE_CSV_COLUMNS: (keyof FigureJson & string)[] = [
+  'id',
   'service',
   'service_name',
   'standard',
@@ -49,20 +51,3 @@ export const FIGURE_CSV_COLUMNS: (keyof FigureJson & string)[] = [
   'updated_at',
   'url',
 ];
-
-/**
- * A text cell a spreadsheet would take for a formula (=, +, -, @, tab, carriage return at the
- * start) gets a leading apostrophe, so it is shown rather than run. Officers type these texts,
- * and CSV imports carry them in from elsewhere.
- */
-export function spreadsheetSafe(value: string | null): string | null {
-  if (value === null) return null;
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
-/** A CSV row with every text cell made safe to open in a spreadsheet. */
-export function csvRow<Row extends Record<string, unknown>>(row: Row): Row {
-  return Object.fromEntries(
-    Object.entries(row).map(([k, v]) => [k, typeof v === 'string' ? spreadsheetSafe(v) : v]),
-  ) as Row;
-}

@@ -6,7 +6,7 @@ import { serviceContext } from '../../platform/http/request-context.js';
 import { formatDate } from '../../platform/i18n/i18n.js';
 import { paged, pageRequest, sendCsv, sendOpenJson } from '../../platform/opendata/formats.js';
 import { can } from '../../platform/roles/permissions.js';
-import { csvRow, FIGURE_CSV_COLUMNS, figureJson } from './standards-data.js';
+import { FIGURE_CSV_COLUMNS, figureJson } from './standards-data.js';
 import {
   type FigureFilters,
   figuresOf,
@@ -237,7 +237,7 @@ export async function standardsPublicRoutes(app: FastifyInstance) {
       reply,
       `${c.place.slug}-service-standards.csv`,
       FIGURE_CSV_COLUMNS,
-      items.map(figureJson(c.place.slug)).map(csvRow),
+      items.map(figureJson(c.place.slug)),
     );
   });
 }

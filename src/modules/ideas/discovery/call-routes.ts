@@ -18,7 +18,7 @@ import {
   MANAGE,
   updateCall,
 } from './call-service.js';
-import { CALL_CSV_COLUMNS, callJson, csvRow, ideaJson } from './discovery-data.js';
+import { CALL_CSV_COLUMNS, callJson, ideaJson } from './discovery-data.js';
 import { NO_FILTERS } from './discovery-filters.js';
 import { listIdeas } from './discovery-service.js';
 import { callDates, STAGE_TAG } from './discovery-view.js';
@@ -201,7 +201,7 @@ export async function callRoutes(app: FastifyInstance) {
       reply,
       `${c.place.slug}-idea-calls.csv`,
       CALL_CSV_COLUMNS,
-      items.map(callJson(c.place.slug)).map(csvRow),
+      items.map(callJson(c.place.slug)),
     );
   });
 

@@ -1,4 +1,3 @@
-import { spreadsheetCell } from '../../../platform/opendata/spreadsheet-cell.js';
 import type { IdeaCall } from './call-service.js';
 import type { IdeaListItem } from './discovery-service.js';
 
@@ -73,18 +72,3 @@ export const CALL_CSV_COLUMNS: (keyof CallJson & string)[] = [
   'ideas',
   'url',
 ];
-
-/**
- * A text cell a spreadsheet would take for a formula (=, +, -, @, tab, carriage return at the
- * start) gets a leading apostrophe, so it is shown rather than run. Residents write these texts.
- */
-export function spreadsheetSafe(value: string | null): string | null {
-  return value === null ? null : spreadsheetCell(value);
-}
-
-/** A row for the CSV: every resident-written text made safe to open in a spreadsheet. */
-export function csvRow<Row extends Record<string, unknown>>(row: Row): Row {
-  return Object.fromEntries(
-    Object.entries(row).map(([k, v]) => [k, typeof v === 'string' ? spreadsheetSafe(v) : v]),
-  ) as Row;
-}

@@ -9,7 +9,7 @@ import { paged, pageRequest, sendCsv, sendOpenJson } from '../../../platform/ope
 import { listWards, wardMapSvg } from '../../wards/ward-service.js';
 import { STAGES } from '../idea-kinds.js';
 import { challengeTitles, listCalls } from './call-service.js';
-import { csvRow, IDEA_CSV_COLUMNS, ideaJson } from './discovery-data.js';
+import { IDEA_CSV_COLUMNS, ideaJson } from './discovery-data.js';
 import { filterQuery, isFiltered, NO_WARD } from './discovery-filters.js';
 import { ideaCountsByWard, listIdeas, resolveFilters } from './discovery-service.js';
 import {
@@ -180,6 +180,6 @@ export async function discoveryRoutes(app: FastifyInstance) {
   app.get<ListQuery>('/ideas.csv', PUBLIC, async (request, reply) => {
     const c = ctx(request);
     const { rows } = await openData(request);
-    return sendCsv(reply, `${c.place.slug}-ideas.csv`, IDEA_CSV_COLUMNS, rows.map(csvRow));
+    return sendCsv(reply, `${c.place.slug}-ideas.csv`, IDEA_CSV_COLUMNS, rows);
   });
 }
