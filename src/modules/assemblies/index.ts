@@ -62,7 +62,9 @@ export default defineModule({
       distributions: [
         { format: 'HTML', path: 'assemblies/neighbourhood' },
         { format: 'JSON', path: 'api/assemblies/neighbourhood' },
+        { format: 'CSV', path: 'api/assemblies/neighbourhood.csv' },
       ],
+      keyField: 'ward_code',
     },
   ],
   permissions: {

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { withApi } from '../../platform/api/api-doc.js';
 import { needs, PUBLIC, SIGNED_IN } from '../../platform/http/access.js';
 import { Conflict, Invalid } from '../../platform/http/errors.js';
 import { acceptFileUploads, fileIn } from '../../platform/http/file-uploads.js';
@@ -113,23 +114,27 @@ export async function consultationRoutes(app: FastifyInstance) {
     url: `${siteUrl(request)}${base(request)}/${c.id}`,
   });
 
-  app.get('/api/consultations', PUBLIC, async (request, reply) => {
-    const p = pageRequest(request);
-    const { items, total } = await listConsultations(ctx(request), {
-      limit: p.perPage,
-      offset: p.offset,
-      publicOnly: true,
-    });
-    return sendOpenJson(
-      reply,
-      paged(
-        items.map((c) => dataRow(request, c)),
-        total,
-        p,
-        `/${requirePlace(request).slug}/api/consultations`,
-      ),
-    );
-  });
+  app.get(
+    '/api/consultations',
+    withApi(PUBLIC, { summaryKey: 'api.docs.summaries.consultations', paged: true }),
+    async (request, reply) => {
+      const p = pageRequest(request);
+      const { items, total } = await listConsultations(ctx(request), {
+        limit: p.perPage,
+        offset: p.offset,
+        publicOnly: true,
+      });
+      return sendOpenJson(
+        reply,
+        paged(
+          request,
+          items.map((c) => dataRow(request, c)),
+          total,
+          p,
+        ),
+      );
+    },
+  );
 
   app.get('/consultations.csv', PUBLIC, async (request, reply) => {
     const { items } = await listConsultations(ctx(request), { limit: 100_000, publicOnly: true });

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fileSizeText } from '../../lib/file-kind/file-kind.js';
 import { poundsText } from '../../lib/money/pounds.js';
+import { withApi } from '../../platform/api/api-doc.js';
 import { needs, PUBLIC, SIGNED_IN } from '../../platform/http/access.js';
 import { Conflict, Invalid } from '../../platform/http/errors.js';
 import { errorsByField, type FormError, formErrorsFrom } from '../../platform/http/forms.js';
@@ -184,24 +185,36 @@ export async function decisionsRoutes(app: FastifyInstance) {
     });
   }
 
-  app.get('/api/decisions', PUBLIC, async (request, reply) => {
-    const p = pageRequest(request);
-    const place = requirePlace(request);
-    const { items, total } = await listDecisions(publicCtx(request), apiFilters(request), {
-      limit: p.perPage,
-      offset: p.offset,
-    });
-    const base = siteUrl(request);
-    return sendOpenJson(
-      reply,
-      paged(
-        items.map((d) => summaryRow(d, base)),
-        total,
-        p,
-        `/${place.slug}/api/decisions`,
-      ),
-    );
-  });
+  app.get(
+    '/api/decisions',
+    withApi(PUBLIC, {
+      summaryKey: 'api.docs.summaries.decisions',
+      paged: true,
+      query: ListFilters.extend({
+        status: ListFilters.shape.status.describe('api.docs.params.decisionStatus'),
+        kind: ListFilters.shape.kind.describe('api.docs.params.decisionKind'),
+        ward: ListFilters.shape.ward.describe('api.docs.params.ward'),
+        sort: ListFilters.shape.sort.describe('api.docs.params.sort'),
+      }),
+    }),
+    async (request, reply) => {
+      const p = pageRequest(request);
+      const { items, total } = await listDecisions(publicCtx(request), apiFilters(request), {
+        limit: p.perPage,
+        offset: p.offset,
+      });
+      const base = siteUrl(request);
+      return sendOpenJson(
+        reply,
+        paged(
+          request,
+          items.map((d) => summaryRow(d, base)),
+          total,
+          p,
+        ),
+      );
+    },
+  );
 
   app.get('/decisions.csv', PUBLIC, async (request, reply) => {
     const { items } = await listDecisions(publicCtx(request), apiFilters(request), {

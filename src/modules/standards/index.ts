@@ -34,6 +34,7 @@ export default defineModule({
         { format: 'JSON', path: 'api/standards/figures' },
         { format: 'JSON', path: 'api/standards' },
         { format: 'CSV', path: 'standards/figures.csv' },
+        { format: 'CSV', path: 'api/standards.csv' },
       ],
     },
   ],

@@ -51,3 +51,29 @@ export const FIGURE_CSV_COLUMNS: (keyof FigureJson & string)[] = [
   'updated_at',
   'url',
 ];
+
+/** The columns of `/api/standards.csv`: one row a standard, its latest figure and its last year. */
+export const STANDARD_CSV_COLUMNS = [
+  'service_slug',
+  'service_name',
+  'service_url',
+  'service_contact_url',
+  'slug',
+  'promise',
+  'measure',
+  'unit',
+  'target',
+  'direction',
+  'since_month',
+  'latest_month',
+  'latest_status',
+  'latest_figure_month',
+  'latest_figure_value',
+  'latest_figure_status',
+  'met_last_12_months',
+  'missed_last_12_months',
+  'no_figure_last_12_months',
+  'trend',
+  'url',
+  'figures_url',
+] as const;

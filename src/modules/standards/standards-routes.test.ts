@@ -367,20 +367,36 @@ test('open data: the JSON and the CSV agree, values are exact decimals, filters 
   assert.equal(ranged.total_items, 3);
 
   const summary = (await t.app.inject('/trafford/api/standards')).json() as {
-    services: {
+    total_items: number;
+    contents: {
+      service_slug: string;
       slug: string;
-      standards: {
-        slug: string;
-        target: string;
-        last_12_months: { met: number; missed: number; no_figure: number };
-      }[];
+      target: string;
+      last_12_months: { met: number; missed: number; no_figure: number };
     }[];
   };
-  assert.equal(summary.services.length >= 4, true);
-  const bins = summary.services
-    .find((s) => s.slug === 'waste-and-recycling')
-    ?.standards.find((s) => s.slug === 'missed-bins');
+  assert.equal(new Set(summary.contents.map((s) => s.service_slug)).size >= 4, true);
+  const bins = summary.contents.find(
+    (s) => s.service_slug === 'waste-and-recycling' && s.slug === 'missed-bins',
+  );
   assert.equal(bins?.target, '95');
   assert.deepEqual(bins?.last_12_months, { met: 8, missed: 3, no_figure: 1, months: 12 });
+  // The CSV has the same standards, one row each, with the year's tally flattened.
+  const standardsCsv = parse((await t.app.inject('/trafford/api/standards.csv')).body, {
+    columns: true,
+  }) as Record<string, string>[];
+  assert.equal(standardsCsv.length, summary.total_items);
+  const binsRow = standardsCsv.find(
+    (r) => r.service_slug === 'waste-and-recycling' && r.slug === 'missed-bins',
+  );
+  assert.deepEqual(
+    [
+      binsRow?.target,
+      binsRow?.met_last_12_months,
+      binsRow?.missed_last_12_months,
+      binsRow?.no_figure_last_12_months,
+    ],
+    ['95', '8', '3', '1'],
+  );
   assert.equal((await t.app.inject('/trafford/api/standards')).headers['access-control-allow-origin'], '*');
 });

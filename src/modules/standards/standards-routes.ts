@@ -1,12 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { formatScaled, isMonth, statusOf } from '../../lib/standards/performance.js';
+import { withApi } from '../../platform/api/api-doc.js';
 import { PUBLIC } from '../../platform/http/access.js';
 import { Invalid } from '../../platform/http/errors.js';
 import { serviceContext } from '../../platform/http/request-context.js';
 import { formatDate } from '../../platform/i18n/i18n.js';
-import { paged, pageRequest, sendCsv, sendOpenJson } from '../../platform/opendata/formats.js';
+import { paged, pageOfList, pageRequest, sendCsv, sendOpenJson } from '../../platform/opendata/formats.js';
 import { can } from '../../platform/roles/permissions.js';
-import { FIGURE_CSV_COLUMNS, figureJson } from './standards-data.js';
+import { FIGURE_CSV_COLUMNS, figureJson, STANDARD_CSV_COLUMNS } from './standards-data.js';
 import {
   type FigureFilters,
   figuresOf,
@@ -47,11 +49,6 @@ function figureFilters(request: FastifyRequest): FigureFilters {
   }
   if (Object.keys(errors).length) throw new Invalid(errors);
   return out;
-}
-
-function filterQuery(filters: FigureFilters): string {
-  const params = new URLSearchParams(Object.entries(filters).filter(([, v]) => v) as [string, string][]);
-  return params.size ? `?${params}` : '';
 }
 
 /** The public pages of service standards and their open data. */
@@ -158,10 +155,12 @@ export async function standardsPublicRoutes(app: FastifyInstance) {
     });
   });
 
-  // Open data: the services and standards with their latest figures, and every figure.
-  app.get('/api/standards', PUBLIC, async (request, reply) => {
+  /**
+   * Open data: every standard, with its service and its latest figure, in the order the pages
+   * show them (one row each, so the JSON pages and the CSV agree).
+   */
+  async function standardRows(request: FastifyRequest) {
     const c = ctx(request);
-    const t = request.t;
     const latest = latestReportableMonth();
     const [services, standards, figures] = await Promise.all([
       listServices(c),
@@ -169,66 +168,103 @@ export async function standardsPublicRoutes(app: FastifyInstance) {
       figuresOf(c),
     ]);
     const slug = c.place.slug;
-    return sendOpenJson(reply, {
-      latest_month: latest,
-      services: services.map((service) => ({
-        slug: service.slug,
-        name: service.name,
-        description: service.description,
-        contact_url: service.contactUrl || null,
-        url: `/${slug}/standards/${service.slug}`,
-        standards: standards
-          .filter((s) => s.serviceId === service.id)
-          .map((s) => {
-            const summary = summarise(t, s, figures, latest);
-            const last = figures.filter((f) => f.standardId === s.id).at(-1);
-            return {
-              slug: s.slug,
-              promise: s.promise,
-              measure: s.measure,
-              unit: s.unit,
-              target: formatScaled(s.target),
-              direction: s.direction,
-              since_month: s.sinceMonth,
-              latest_month: latest,
-              latest_status: summary.latest.status,
-              latest_figure: last
-                ? {
-                    month: last.month,
-                    value: formatScaled(last.value),
-                    status: statusOf(last.value, s.target, s.direction),
-                  }
-                : null,
-              last_12_months: {
-                met: summary.yearTally.met,
-                missed: summary.yearTally.missed,
-                no_figure: summary.yearTally.noFigure,
-                months: summary.yearTally.months,
-              },
-              trend: summary.trend,
-              url: `/${slug}/standards/${service.slug}/${s.slug}`,
-              figures_url: `/${slug}/api/standards/figures?service=${service.slug}&standard=${s.slug}`,
-            };
-          }),
+    const rows = services.flatMap((service) =>
+      standards
+        .filter((s) => s.serviceId === service.id)
+        .map((s) => {
+          const summary = summarise(request.t, s, figures, latest);
+          const last = figures.filter((f) => f.standardId === s.id).at(-1);
+          return {
+            service_slug: service.slug,
+            service_name: service.name,
+            service_url: `/${slug}/standards/${service.slug}`,
+            service_contact_url: service.contactUrl || null,
+            slug: s.slug,
+            promise: s.promise,
+            measure: s.measure,
+            unit: s.unit,
+            target: formatScaled(s.target),
+            direction: s.direction,
+            since_month: s.sinceMonth,
+            latest_status: summary.latest.status,
+            latest_figure: last
+              ? {
+                  month: last.month,
+                  value: formatScaled(last.value),
+                  status: statusOf(last.value, s.target, s.direction),
+                }
+              : null,
+            last_12_months: {
+              met: summary.yearTally.met,
+              missed: summary.yearTally.missed,
+              no_figure: summary.yearTally.noFigure,
+              months: summary.yearTally.months,
+            },
+            trend: summary.trend,
+            url: `/${slug}/standards/${service.slug}/${s.slug}`,
+            figures_url: `/${slug}/api/standards/figures?service=${service.slug}&standard=${s.slug}`,
+          };
+        }),
+    );
+    return { latest, rows };
+  }
+
+  app.get(
+    '/api/standards',
+    withApi(PUBLIC, { summaryKey: 'api.docs.summaries.standards', paged: true }),
+    async (request, reply) => {
+      const { latest, rows } = await standardRows(request);
+      return sendOpenJson(reply, { latest_month: latest, ...pageOfList(request, rows) });
+    },
+  );
+
+  app.get('/api/standards.csv', PUBLIC, async (request, reply) => {
+    const { latest, rows } = await standardRows(request);
+    return sendCsv(
+      reply,
+      `${ctx(request).place.slug}-service-standards.csv`,
+      [...STANDARD_CSV_COLUMNS],
+      rows.map(({ latest_figure, last_12_months, ...row }) => ({
+        ...row,
+        latest_month: latest,
+        latest_figure_month: latest_figure?.month ?? null,
+        latest_figure_value: latest_figure?.value ?? null,
+        latest_figure_status: latest_figure?.status ?? null,
+        met_last_12_months: last_12_months.met,
+        missed_last_12_months: last_12_months.missed,
+        no_figure_last_12_months: last_12_months.no_figure,
       })),
-    });
+    );
   });
 
-  app.get('/api/standards/figures', PUBLIC, async (request, reply) => {
-    const c = ctx(request);
-    const filters = figureFilters(request);
-    const p = pageRequest(request);
-    const { items, total } = await listFigures(c, filters, { limit: p.perPage, offset: p.offset });
-    const base = `/${c.place.slug}/api/standards/figures`;
-    const body = paged(items.map(figureJson(c.place.slug)), total, p, base);
-    // Paging links keep the filters.
-    const extra = filterQuery(filters).replace(/^\?/, '&');
-    if (extra)
-      body.links = Object.fromEntries(
-        Object.entries(body.links).map(([k, v]) => [k, `${v}${extra}`]),
-      ) as typeof body.links;
-    return sendOpenJson(reply, body);
-  });
+  app.get(
+    '/api/standards/figures',
+    withApi(PUBLIC, {
+      summaryKey: 'api.docs.summaries.standardsFigures',
+      paged: true,
+      query: z.object({
+        service: z.string().max(60).optional().describe('api.docs.params.service'),
+        standard: z.string().max(60).optional().describe('api.docs.params.standard'),
+        from: z
+          .string()
+          .regex(/^\d{4}-\d{2}$/)
+          .optional()
+          .describe('api.docs.params.fromMonth'),
+        to: z
+          .string()
+          .regex(/^\d{4}-\d{2}$/)
+          .optional()
+          .describe('api.docs.params.toMonth'),
+      }),
+    }),
+    async (request, reply) => {
+      const c = ctx(request);
+      const filters = figureFilters(request);
+      const p = pageRequest(request);
+      const { items, total } = await listFigures(c, filters, { limit: p.perPage, offset: p.offset });
+      return sendOpenJson(reply, paged(request, items.map(figureJson(c.place.slug)), total, p));
+    },
+  );
 
   app.get('/standards/figures.csv', PUBLIC, async (request, reply) => {
     const c = ctx(request);

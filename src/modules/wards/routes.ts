@@ -48,10 +48,7 @@ export async function wardRoutes(app: FastifyInstance) {
       listWards(c, { limit: p.perPage, offset: p.offset }),
       countWards(c),
     ]);
-    return sendOpenJson(
-      reply,
-      paged(items.map(wardJson(c.place.slug)), total, p, `/${c.place.slug}/api/wards`),
-    );
+    return sendOpenJson(reply, paged(request, items.map(wardJson(c.place.slug)), total, p));
   });
 
   app.get('/api/wards.csv', PUBLIC, async (request, reply) => {

@@ -93,8 +93,8 @@ test('switching the module off hides its pages and its datasets', async () => {
     assert.equal((await t.app.inject('/trafford/api/wards')).statusCode, 404);
     const home = await t.app.inject('/trafford/');
     assert.doesNotMatch(home.body, /href="\/trafford\/wards"/);
-    const { datasets } = (await t.app.inject('/trafford/api/datasets')).json();
-    assert.deepEqual(datasets, []);
+    const { contents } = (await t.app.inject('/trafford/api/datasets')).json();
+    assert.deepEqual(contents, []);
   } finally {
     await t.db.query("update places set modules = '{wards}' where slug = 'trafford'");
   }

@@ -13,7 +13,7 @@ import {
   datasetForDownloadPath,
   dcatCatalogue,
 } from './catalogue-service.js';
-import { sendCsv, sendOpenJson } from './formats.js';
+import { pageOfList, sendCsv, sendOpenJson } from './formats.js';
 import {
   REASON_KINDS,
   releaseDataset,
@@ -22,27 +22,23 @@ import {
   withholdingsFor,
 } from './withholding-service.js';
 
-/** The shape of `/api/datasets`, for the OpenAPI document (and checked against the real answer). */
-const DATASETS_RESPONSE = z.object({
-  datasets: z.array(
-    z.object({
-      id: z.string(),
-      module: z.string(),
-      title: z.string(),
-      description: z.string(),
-      publisher: z.string(),
-      licence: z.string(),
-      licence_url: z.url(),
-      frequency: z.string(),
-      last_updated: z.iso.datetime().nullable(),
-      published: z.boolean(),
-      withheld_reason: z.string().nullable(),
-      api_endpoint: z.string().nullable(),
-      standard: z.object({ name: z.string(), url: z.url() }).nullable(),
-      distributions: z.array(z.object({ format: z.string(), url: z.string(), media_type: z.string() })),
-      fields: z.array(z.object({ name: z.string(), type: z.string(), description: z.string() })),
-    }),
-  ),
+/** The shape of one dataset in `/api/datasets`, for the OpenAPI document (and checked against the real answer). */
+const DATASET_ENTRY = z.object({
+  id: z.string(),
+  module: z.string(),
+  title: z.string(),
+  description: z.string(),
+  publisher: z.string(),
+  licence: z.string(),
+  licence_url: z.url(),
+  frequency: z.string(),
+  last_updated: z.iso.datetime().nullable(),
+  published: z.boolean(),
+  withheld_reason: z.string().nullable(),
+  api_endpoint: z.string().nullable(),
+  standard: z.object({ name: z.string(), url: z.url() }).nullable(),
+  distributions: z.array(z.object({ format: z.string(), url: z.string(), media_type: z.string() })),
+  fields: z.array(z.object({ name: z.string(), type: z.string(), description: z.string() })),
 });
 
 type DatasetParams = { Params: { dataset: string } };
@@ -156,8 +152,9 @@ export async function catalogueRoutes(app: FastifyInstance) {
 
   app.get(
     '/api/datasets',
-    withApi(PUBLIC, { summaryKey: 'api.docs.summaries.datasets', response: DATASETS_RESPONSE }),
-    async (request, reply) => sendOpenJson(reply, { datasets: (await list(request)).map(publicEntry) }),
+    withApi(PUBLIC, { summaryKey: 'api.docs.summaries.datasets', paged: true, response: DATASET_ENTRY }),
+    async (request, reply) =>
+      sendOpenJson(reply, pageOfList(request, (await list(request)).map(publicEntry))),
   );
   app.get('/api/datasets.csv', PUBLIC, async (request, reply) =>
     sendCsv(

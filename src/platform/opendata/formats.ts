@@ -70,10 +70,18 @@ export function pageRequest(request: FastifyRequest): PageRequest {
   };
 }
 
-/** The paging wrapper every JSON list uses. */
-export function paged<T>(items: T[], total: number, p: PageRequest, basePath: string) {
+/**
+ * The paging wrapper every JSON list uses. Its links keep the request's other query
+ * parameters (the filters), so following `next` gives the next page of the same list.
+ */
+export function paged<T>(request: FastifyRequest, items: T[], total: number, p: PageRequest) {
   const totalPages = Math.max(1, Math.ceil(total / p.perPage));
-  const link = (page: number) => `${basePath}?page=${page}&per_page=${p.perPage}`;
+  const [path = '', search = ''] = request.url.split('?', 2);
+  const kept = new URLSearchParams(search);
+  kept.delete('page');
+  kept.delete('per_page');
+  const filters = kept.toString();
+  const link = (page: number) => `${path}?${filters ? `${filters}&` : ''}page=${page}&per_page=${p.perPage}`;
   return {
     total_items: total,
     total_pages: totalPages,
@@ -90,4 +98,10 @@ export function paged<T>(items: T[], total: number, p: PageRequest, basePath: st
     },
     contents: items,
   };
+}
+
+/** One page of a list already held in memory (lists of council scale: budgets, assemblies …). */
+export function pageOfList<T>(request: FastifyRequest, all: T[]) {
+  const p = pageRequest(request);
+  return paged(request, all.slice(p.offset, p.offset + p.perPage), all.length, p);
 }

@@ -16,9 +16,11 @@ type Entry = {
 };
 
 async function datasets(): Promise<Entry[]> {
-  const res = await t.app.inject({ url: '/trafford/api/datasets' });
+  const res = await t.app.inject({ url: '/trafford/api/datasets?per_page=200' });
   assert.equal(res.statusCode, 200);
-  return JSON.parse(res.body).datasets;
+  const body = JSON.parse(res.body);
+  assert.equal(body.contents.length, body.total_items, 'the whole catalogue is on one page');
+  return body.contents;
 }
 
 /** Every row of a JSON distribution, following the paging links to the end. */

@@ -83,9 +83,9 @@ test('the language switch never redirects off the site', async (t) => {
 
 test('the open data catalogue lists each dataset with its licence and formats', async (t) => {
   const { app } = await buildTestApp(t);
-  const json = await app.inject('/trafford/api/datasets');
-  const { datasets } = json.json() as {
-    datasets: { id: string; licence: string; distributions: { format: string; url: string }[] }[];
+  const json = await app.inject('/trafford/api/datasets?per_page=200');
+  const { contents: datasets } = json.json() as {
+    contents: { id: string; licence: string; distributions: { format: string; url: string }[] }[];
   };
   const wards = datasets.find((d) => d.id === 'wards');
   assert.equal(wards?.licence, 'OGL-UK-3.0');

@@ -75,7 +75,8 @@ test('the public pages, CSV and JSON show published recommendations with counts,
   assert.equal(json.statusCode, 200);
   const body = json.json();
   assert.equal(body.summary.partly_accepted, 1);
-  assert.equal(body.recommendations.length, 2);
+  assert.equal(body.contents.length, 2);
+  assert.equal(body.total_items, 2);
 
   const session = await get(`${a.base}/sessions/1`);
   assert.equal(session.statusCode, 200);

@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fileSizeText } from '../../../lib/file-kind/file-kind.js';
+import { withApi } from '../../../platform/api/api-doc.js';
 import { needs, PUBLIC, SIGNED_IN } from '../../../platform/http/access.js';
 import { readDateInput } from '../../../platform/http/date-input.js';
 import { Conflict, Forbidden, Invalid } from '../../../platform/http/errors.js';
 import { errorsByField, type FormError, formErrorsFrom, parseForm } from '../../../platform/http/forms.js';
 import { requirePlace, serviceContext } from '../../../platform/http/request-context.js';
 import type { Translate } from '../../../platform/i18n/i18n.js';
-import { sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
+import { pageOfList, sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
 import { type Assembly, canSeeRespondents, MANAGE } from '../setup/assembly-service.js';
 import {
   RESPONSE_OUTCOMES,
@@ -219,22 +220,29 @@ export async function deliberationRoutes(app: FastifyInstance) {
   }
   app.get<AssemblyParams>('/assemblies/:assembly/recommendations.csv', PUBLIC, csv);
 
-  app.get<AssemblyParams>('/api/assemblies/:assembly/recommendations', PUBLIC, async (request, reply) => {
-    const d = await listPublished(ctx(request), request.params.assembly);
-    return sendOpenJson(reply, {
-      assembly: { slug: d.assembly.slug, title: d.assembly.title, question: d.assembly.question },
-      summary: {
-        accepted: d.summary.accepted,
-        partly_accepted: d.summary['partly-accepted'],
-        not_accepted: d.summary['not-accepted'],
-        awaiting_response: d.summary.awaiting,
-      },
-      recommendations: d.recommendations.map((r) => ({
-        ...openRow(r),
-        delivery_updates: r.updates.map((u) => ({ date: u.date, status: u.status, text: u.body })),
-      })),
-    });
-  });
+  app.get<AssemblyParams>(
+    '/api/assemblies/:assembly/recommendations',
+    withApi(PUBLIC, { summaryKey: 'api.docs.summaries.recommendations', paged: true }),
+    async (request, reply) => {
+      const d = await listPublished(ctx(request), request.params.assembly);
+      return sendOpenJson(reply, {
+        assembly: { slug: d.assembly.slug, title: d.assembly.title, question: d.assembly.question },
+        summary: {
+          accepted: d.summary.accepted,
+          partly_accepted: d.summary['partly-accepted'],
+          not_accepted: d.summary['not-accepted'],
+          awaiting_response: d.summary.awaiting,
+        },
+        ...pageOfList(
+          request,
+          d.recommendations.map((r) => ({
+            ...openRow(r),
+            delivery_updates: r.updates.map((u) => ({ date: u.date, status: u.status, text: u.body })),
+          })),
+        ),
+      });
+    },
+  );
 
   /** The page's success banner, from `?done=` after a form. */
   function bannerFor(request: FastifyRequest): string | null {

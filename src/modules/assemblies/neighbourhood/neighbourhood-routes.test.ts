@@ -347,8 +347,8 @@ test('the list of neighbourhood assemblies is open data too', async () => {
   const res = await t.app.inject('/trafford/api/assemblies/neighbourhood');
   assert.equal(res.statusCode, 200);
   assert.equal(res.headers['access-control-allow-origin'], '*');
-  const body = JSON.parse(res.body) as { items: { ward_name: string; published_stories: number }[] };
-  assert.ok(body.items.some((i) => i.ward_name === 'Old Trafford' && i.published_stories === 3));
+  const body = JSON.parse(res.body) as { contents: { ward_name: string; published_stories: number }[] };
+  assert.ok(body.contents.some((i) => i.ward_name === 'Old Trafford' && i.published_stories === 3));
   // The cookie a form sets is not needed to read anything.
   assert.equal(cookiesFrom(res.headers['set-cookie']), '');
 });

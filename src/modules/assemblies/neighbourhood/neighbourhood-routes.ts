@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { londonParts } from '../../../lib/london-clock.js';
+import { withApi } from '../../../platform/api/api-doc.js';
 import { needs, PUBLIC } from '../../../platform/http/access.js';
 import { dateInputValues } from '../../../platform/http/date-input.js';
 import { Invalid } from '../../../platform/http/errors.js';
 import { errorsByField, type FormError, formErrorsFrom } from '../../../platform/http/forms.js';
 import { requirePlace, serviceContext } from '../../../platform/http/request-context.js';
 import { formatDateTime } from '../../../platform/i18n/i18n.js';
-import { sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
+import { pageOfList, sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
 import { can } from '../../../platform/roles/permissions.js';
 import { ACTION_KINDS, ACTION_STATUSES, CONTRIBUTE, FACILITATE } from './neighbourhood-input.js';
 import {
@@ -143,21 +144,46 @@ export async function neighbourhoodRoutes(app: FastifyInstance) {
     });
   });
 
-  app.get('/api/assemblies/neighbourhood', PUBLIC, async (request, reply) => {
-    const items = await listNeighbourhoods(ctx(request));
-    return sendOpenJson(reply, {
-      items: items.map((a) => ({
-        ward_code: a.ward.code,
-        ward_name: a.ward.name,
-        status: a.status,
-        next_meeting: a.nextMeeting ? meetingJson(a.nextMeeting) : null,
-        published_stories: a.storyCount,
-        url: `${site(request)}${wardUrl(request, a.ward.slug)}`,
-        api: `${site(request)}/${requirePlace(request).slug}/api/assemblies/neighbourhood/${a.ward.slug}`,
+  /** Each ward's neighbourhood assembly as open data: the same fields in the JSON and the CSV. */
+  async function neighbourhoodRows(request: FastifyRequest) {
+    return (await listNeighbourhoods(ctx(request))).map((a) => ({
+      ward_code: a.ward.code,
+      ward_name: a.ward.name,
+      status: a.status,
+      next_meeting: a.nextMeeting ? meetingJson(a.nextMeeting) : null,
+      published_stories: a.storyCount,
+      url: `${site(request)}${wardUrl(request, a.ward.slug)}`,
+      api: `${site(request)}/${requirePlace(request).slug}/api/assemblies/neighbourhood/${a.ward.slug}`,
+    }));
+  }
+
+  app.get(
+    '/api/assemblies/neighbourhood',
+    withApi(PUBLIC, { summaryKey: 'api.docs.summaries.neighbourhoodAssemblies', paged: true }),
+    async (request, reply) => sendOpenJson(reply, pageOfList(request, await neighbourhoodRows(request))),
+  );
+
+  app.get('/api/assemblies/neighbourhood.csv', PUBLIC, async (request, reply) =>
+    sendCsv(
+      reply,
+      `${requirePlace(request).slug}-neighbourhood-assemblies.csv`,
+      [
+        'ward_code',
+        'ward_name',
+        'status',
+        'next_meeting_starts_at',
+        'next_meeting_venue',
+        'published_stories',
+        'url',
+        'api',
+      ],
+      (await neighbourhoodRows(request)).map(({ next_meeting, ...row }) => ({
+        ...row,
+        next_meeting_starts_at: next_meeting?.starts_at ?? null,
+        next_meeting_venue: next_meeting?.venue ?? null,
       })),
-      total: items.length,
-    });
-  });
+    ),
+  );
 
   app.get<WardParams & { Querystring: { theme?: string; done?: string } }>(
     '/assemblies/neighbourhood/:ward',

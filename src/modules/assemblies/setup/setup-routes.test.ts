@@ -38,7 +38,7 @@ test('the public list, CSV and JSON show the demo assemblies, with a link to nei
   assert.doesNotMatch(page.body, /Set up a citizens&#39; assembly/);
 
   const json = JSON.parse((await t.app.inject({ url: '/trafford/api/assemblies' })).body) as {
-    assemblies: { slug: string; status: string; panelSize: number }[];
+    contents: { slug: string; status: string; panelSize: number }[];
   };
   const csv = parse((await t.app.inject({ url: '/trafford/assemblies.csv' })).body, { columns: true }) as {
     slug: string;
@@ -47,9 +47,9 @@ test('the public list, CSV and JSON show the demo assemblies, with a link to nei
   }[];
   assert.deepEqual(
     csv.map((r) => [r.slug, r.status, Number(r.panel_size)]),
-    json.assemblies.map((a) => [a.slug, a.status, a.panelSize]),
+    json.contents.map((a) => [a.slug, a.status, a.panelSize]),
   );
-  assert.ok(json.assemblies.some((a) => a.slug === 'high-streets' && a.status === 'recruiting'));
+  assert.ok(json.contents.some((a) => a.slug === 'high-streets' && a.status === 'recruiting'));
 });
 
 test("an assembly's JSON has its quotas with the arithmetic and its timetable", async () => {

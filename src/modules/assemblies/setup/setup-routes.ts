@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { withApi } from '../../../platform/api/api-doc.js';
 import { needs, PUBLIC } from '../../../platform/http/access.js';
 import { dateInputValues, readDateInput } from '../../../platform/http/date-input.js';
 import { Invalid } from '../../../platform/http/errors.js';
 import { errorsByField, type FormError, formErrorsFrom, parseForm } from '../../../platform/http/forms.js';
 import { requirePlace, serviceContext } from '../../../platform/http/request-context.js';
 import { formatDate } from '../../../platform/i18n/i18n.js';
-import { sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
+import { pageOfList, sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
 import { can } from '../../../platform/roles/permissions.js';
 import { AssemblyForm, assemblyFormValues, formField, toServiceInput } from './assembly-form.js';
 import {
@@ -128,10 +129,20 @@ export async function setupRoutes(app: FastifyInstance) {
     );
   });
 
-  app.get('/api/assemblies', PUBLIC, async (request, reply) => {
-    const assemblies = await listAssemblies(ctx(request));
-    return sendOpenJson(reply, { assemblies: assemblies.map((a) => assemblyJson(a, base(request))) });
-  });
+  app.get(
+    '/api/assemblies',
+    withApi(PUBLIC, { summaryKey: 'api.docs.summaries.assemblies', paged: true }),
+    async (request, reply) => {
+      const assemblies = await listAssemblies(ctx(request));
+      return sendOpenJson(
+        reply,
+        pageOfList(
+          request,
+          assemblies.map((a) => assemblyJson(a, base(request))),
+        ),
+      );
+    },
+  );
 
   app.get<A>('/api/assemblies/:assembly', PUBLIC, async (request, reply) => {
     const assembly = await getAssembly(ctx(request), request.params.assembly);

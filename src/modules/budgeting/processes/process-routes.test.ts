@@ -80,7 +80,7 @@ test('the list downloads as CSV and JSON with the same budgets', async () => {
     fields: formFields({ title: 'Open Data Fund', budget: '1234.56' }),
   });
   const json = JSON.parse((await t.app.inject({ url: '/trafford/api/budgets' })).body) as {
-    budgets: { slug: string; budget_pence: number }[];
+    contents: { slug: string; budget_pence: number }[];
   };
   const csv = parse((await t.app.inject({ url: '/trafford/budgets.csv' })).body, { columns: true }) as {
     slug: string;
@@ -88,9 +88,9 @@ test('the list downloads as CSV and JSON with the same budgets', async () => {
   }[];
   assert.deepEqual(
     csv.map((r) => [r.slug, Number(r.budget_pence)]),
-    json.budgets.map((b) => [b.slug, b.budget_pence]),
+    json.contents.map((b) => [b.slug, b.budget_pence]),
   );
-  assert.ok(json.budgets.some((b) => b.slug === 'open-data-fund' && b.budget_pence === 123456));
+  assert.ok(json.contents.some((b) => b.slug === 'open-data-fund' && b.budget_pence === 123456));
 });
 
 test('an unknown budget is a 404 page, not an error', async () => {

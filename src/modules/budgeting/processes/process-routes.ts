@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { londonAt } from '../../../lib/london-clock.js';
 import { BALLOT_TYPES } from '../../../lib/pb-ballot/ballot-rules.js';
+import { withApi } from '../../../platform/api/api-doc.js';
 import { needs, PUBLIC } from '../../../platform/http/access.js';
 import { dateInputValues, readDateInput } from '../../../platform/http/date-input.js';
 import { Conflict, Invalid } from '../../../platform/http/errors.js';
 import { errorsByField, type FormError, formErrorsFrom, parseForm } from '../../../platform/http/forms.js';
 import { requirePlace, serviceContext } from '../../../platform/http/request-context.js';
 import { formatDate, type Translate } from '../../../platform/i18n/i18n.js';
-import { sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
+import { pageOfList, sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
 import { can } from '../../../platform/roles/permissions.js';
 import { listWards } from '../../wards/ward-service.js';
 import {
@@ -169,10 +170,20 @@ export async function processRoutes(app: FastifyInstance) {
     return sendCsv(reply, 'budgets.csv', PROCESS_CSV_COLUMNS, processes.map(processRow));
   });
 
-  app.get('/api/budgets', PUBLIC, async (request, reply) => {
-    const processes = await listProcesses(ctx(request));
-    return sendOpenJson(reply, { budgets: processes.map((p) => processJson(p, base(request))) });
-  });
+  app.get(
+    '/api/budgets',
+    withApi(PUBLIC, { summaryKey: 'api.docs.summaries.budgets', paged: true }),
+    async (request, reply) => {
+      const processes = await listProcesses(ctx(request));
+      return sendOpenJson(
+        reply,
+        pageOfList(
+          request,
+          processes.map((p) => processJson(p, base(request))),
+        ),
+      );
+    },
+  );
 
   app.get<Slug>('/api/budgets/:process', PUBLIC, async (request, reply) => {
     const process = await getProcess(ctx(request), request.params.process);

@@ -103,7 +103,7 @@ test('a form posted without its CSRF token is refused', async () => {
   });
   assert.equal(res.statusCode, 403);
   const list = await t.app.inject(`/trafford/api/budgets/${base.split('/').pop()}/proposals`);
-  assert.equal(JSON.parse(list.body).total, 0);
+  assert.equal(JSON.parse(list.body).total_items, 0);
 });
 
 test('a resident cannot record feasibility; an officer does, and the reason is published', async () => {
@@ -146,7 +146,7 @@ test('the CSV holds the same proposals as the JSON, with filters', async () => {
   await submitProposal(me.ctx, slug, { ...FIELDS, title: 'Trees, "lots" of them', category: 'green-spaces' });
   await recordFeasibility(officer.ctx, slug, 2, { feasible: 'yes', reason: 'Yes.' });
   const json = JSON.parse((await t.app.inject(`/trafford/api/budgets/${slug}/proposals`)).body);
-  assert.equal(json.total, 2);
+  assert.equal(json.total_items, 2);
   for (const url of [
     `/trafford/api/budgets/${slug}/proposals.csv`,
     `/trafford/budgets/${slug}/proposals.csv`,
@@ -156,7 +156,7 @@ test('the CSV holds the same proposals as the JSON, with filters', async () => {
     const rows = parse(res.body, { columns: true }) as Record<string, string>[];
     assert.deepEqual(
       rows,
-      json.items.map((item: Record<string, unknown>) =>
+      json.contents.map((item: Record<string, unknown>) =>
         Object.fromEntries(Object.entries(item).map(([k, v]) => [k, v === null ? '' : String(v)])),
       ),
     );
@@ -165,7 +165,7 @@ test('the CSV holds the same proposals as the JSON, with filters', async () => {
     (await t.app.inject(`/trafford/api/budgets/${slug}/proposals?status=feasible`)).body,
   );
   assert.deepEqual(
-    feasible.items.map((i: { number: number; cost_pence: number }) => [i.number, i.cost_pence]),
+    feasible.contents.map((i: { number: number; cost_pence: number }) => [i.number, i.cost_pence]),
     [[2, 300050]],
   );
   const csv = parse(

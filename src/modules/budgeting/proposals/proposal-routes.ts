@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { poundsText } from '../../../lib/money/pounds.js';
+import { withApi } from '../../../platform/api/api-doc.js';
 import { needs, PUBLIC } from '../../../platform/http/access.js';
 import { Conflict, Invalid, NotFound } from '../../../platform/http/errors.js';
 import { errorsByField, type FormError, formErrorsFrom } from '../../../platform/http/forms.js';
 import { requirePlace, serviceContext } from '../../../platform/http/request-context.js';
 import { formatDate, formatPence } from '../../../platform/i18n/i18n.js';
-import { sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
+import { pageOfList, sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
 import { can } from '../../../platform/roles/permissions.js';
 import { listWards } from '../../wards/ward-service.js';
 import { getProcess, MANAGE, type PbProcess } from '../processes/process-service.js';
@@ -211,10 +213,19 @@ export async function proposalRoutes(app: FastifyInstance) {
     return items.map(proposalJson(c.place.slug, process.slug));
   }
 
-  app.get<ListQuery>('/api/budgets/:process/proposals', PUBLIC, async (request, reply) => {
-    const items = await listJson(request);
-    return sendOpenJson(reply, { items, total: items.length });
-  });
+  app.get<ListQuery>(
+    '/api/budgets/:process/proposals',
+    withApi(PUBLIC, {
+      summaryKey: 'api.docs.summaries.proposals',
+      paged: true,
+      query: z.object({
+        ward: z.string().max(80).optional().describe('api.docs.params.ward'),
+        category: z.enum(CATEGORIES).optional().describe('api.docs.params.proposalCategory'),
+        status: z.enum(STATUSES).optional().describe('api.docs.params.proposalStatus'),
+      }),
+    }),
+    async (request, reply) => sendOpenJson(reply, pageOfList(request, await listJson(request))),
+  );
 
   const csv = async (request: FastifyRequest<ListQuery>, reply: FastifyReply) =>
     sendCsv(

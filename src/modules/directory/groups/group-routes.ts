@@ -492,13 +492,13 @@ export async function groupRoutes(app: FastifyInstance) {
       return sendOpenJson(
         reply,
         paged(
+          request,
           groups.map((g) => ({
             ...publicGroup(g, g.contactVisibility === 'public'),
             url: `/${c.place.slug}/groups/${g.slug}`,
           })),
           total,
           p,
-          `/${c.place.slug}/api/groups`,
         ),
       );
     },

@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { withApi } from '../../../platform/api/api-doc.js';
 import { PUBLIC } from '../../../platform/http/access.js';
 import { Invalid, NotFound } from '../../../platform/http/errors.js';
 import { type FormError, formErrorsFrom } from '../../../platform/http/forms.js';
@@ -6,13 +8,20 @@ import { PROBLEM_CONTENT_TYPE, problem } from '../../../platform/http/problem.js
 import { type ServiceContext, serviceContext } from '../../../platform/http/request-context.js';
 import { paged, sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
 import { lookupPostcode, normalisePostcode } from '../../../platform/search/postcode-lookup.js';
-import { parseSearchQuery, type SearchQuery, toSearchParams } from '../../../platform/search/search-query.js';
+import { DAYS, SEARCH_KINDS, TIMES_OF_DAY } from '../../../platform/search/search-index.js';
+import {
+  parseSearchQuery,
+  type SearchQuery,
+  SORTS,
+  toSearchParams,
+} from '../../../platform/search/search-query.js';
 import {
   type SearchResultItem,
   type SearchResults,
   searchDirectory,
   searchDirectoryAll,
 } from '../../../platform/search/search-service.js';
+import { CATEGORIES } from '../categories.js';
 import { mapAssets } from './map-assets.js';
 import { searchPage } from './search-page.js';
 
@@ -229,70 +238,97 @@ export async function searchRoutes(app: FastifyInstance) {
     });
   }
 
-  app.get('/api/search', PUBLIC, async (request, reply) => {
-    const c = ctx(request);
-    const raw = rawQuery(request);
-    if (firstString(raw.per_page) === '' && firstString(raw.perPage) === '')
-      raw.per_page = String(API_PER_PAGE);
-    let results: SearchResults;
-    let postcode: string | null;
-    try {
-      const located = await locate(app, raw);
-      postcode = located.postcode;
-      results = await searchDirectory(c, located.raw);
-    } catch (error) {
-      if (error instanceof Invalid) return sendQueryProblem(request, reply, error);
-      throw error;
-    }
-    const q = results.query;
-    const p = { page: q.page, perPage: q.perPage, offset: (q.page - 1) * q.perPage };
-    const body = paged(results.items.map(itemJson), results.total, p, `/${c.place.slug}/api/search`);
-    const link = (page: number) => apiHref(c.place.slug, 'search', { ...q, page }, postcode);
-    return sendOpenJson(reply, {
-      ...body,
-      links: {
-        self: link(q.page),
-        first: link(1),
-        last: link(body.total_pages),
-        ...(body.links.prev ? { prev: link(Math.min(q.page - 1, body.total_pages)) } : {}),
-        ...(body.links.next ? { next: link(q.page + 1) } : {}),
-        html: searchHref(c.place.slug, { ...q, perPage: undefined }, postcode),
-        csv: apiHref(c.place.slug, 'search.csv', { ...q, page: 1, perPage: API_PER_PAGE }, postcode),
-      },
-      sort: results.sort,
-      origin: results.origin
-        ? {
-            lon: results.origin.lon,
-            lat: results.origin.lat,
-            ward: results.origin.ward
-              ? {
-                  code: results.origin.ward.code,
-                  slug: results.origin.ward.slug,
-                  name: results.origin.ward.name,
-                }
-              : null,
-            postcode,
-          }
-        : null,
-      facets: {
-        categories: results.facets.categories,
-        wards: results.facets.wards.map((f) => ({
-          code: f.ward.code,
-          slug: f.ward.slug,
-          name: f.ward.name,
-          count: f.count,
-        })),
-      },
-      suggestions: results.suggestions.map((s) => {
-        const { query, ...rest } = s;
-        return {
-          ...rest,
-          url: apiHref(c.place.slug, 'search', { ...query, perPage: q.perPage }, postcode),
-          html_url: searchHref(c.place.slug, { ...query, perPage: undefined }, postcode),
-        };
+  app.get(
+    '/api/search',
+    withApi(PUBLIC, {
+      summaryKey: 'api.docs.summaries.search',
+      paged: true,
+      query: z.object({
+        q: z.string().max(200).optional().describe('api.docs.params.q'),
+        kind: z.enum(SEARCH_KINDS).optional().describe('api.docs.params.searchKind'),
+        ward: z.string().max(80).optional().describe('api.docs.params.ward'),
+        category: z.enum(CATEGORIES).optional().describe('api.docs.params.category'),
+        day: z.enum(DAYS).optional().describe('api.docs.params.day'),
+        time: z.enum(TIMES_OF_DAY).optional().describe('api.docs.params.time'),
+        age: z.coerce.number().int().min(0).max(120).optional().describe('api.docs.params.age'),
+        language: z
+          .string()
+          .regex(/^[a-z]{2,3}$/)
+          .optional()
+          .describe('api.docs.params.language'),
+        free: z.enum(['yes']).optional().describe('api.docs.params.free'),
+        accessible: z.enum(['yes']).optional().describe('api.docs.params.accessible'),
+        near: z.string().max(80).optional().describe('api.docs.params.near'),
+        lat: z.coerce.number().min(-90).max(90).optional().describe('api.docs.params.lat'),
+        lng: z.coerce.number().min(-180).max(180).optional().describe('api.docs.params.lng'),
+        sort: z.enum(SORTS).optional().describe('api.docs.params.sort'),
       }),
-    });
-  });
+    }),
+    async (request, reply) => {
+      const c = ctx(request);
+      const raw = rawQuery(request);
+      if (firstString(raw.per_page) === '' && firstString(raw.perPage) === '')
+        raw.per_page = String(API_PER_PAGE);
+      let results: SearchResults;
+      let postcode: string | null;
+      try {
+        const located = await locate(app, raw);
+        postcode = located.postcode;
+        results = await searchDirectory(c, located.raw);
+      } catch (error) {
+        if (error instanceof Invalid) return sendQueryProblem(request, reply, error);
+        throw error;
+      }
+      const q = results.query;
+      const p = { page: q.page, perPage: q.perPage, offset: (q.page - 1) * q.perPage };
+      const body = paged(request, results.items.map(itemJson), results.total, p);
+      const link = (page: number) => apiHref(c.place.slug, 'search', { ...q, page }, postcode);
+      return sendOpenJson(reply, {
+        ...body,
+        links: {
+          self: link(q.page),
+          first: link(1),
+          last: link(body.total_pages),
+          ...(body.links.prev ? { prev: link(Math.min(q.page - 1, body.total_pages)) } : {}),
+          ...(body.links.next ? { next: link(q.page + 1) } : {}),
+          html: searchHref(c.place.slug, { ...q, perPage: undefined }, postcode),
+          csv: apiHref(c.place.slug, 'search.csv', { ...q, page: 1, perPage: API_PER_PAGE }, postcode),
+        },
+        sort: results.sort,
+        origin: results.origin
+          ? {
+              lon: results.origin.lon,
+              lat: results.origin.lat,
+              ward: results.origin.ward
+                ? {
+                    code: results.origin.ward.code,
+                    slug: results.origin.ward.slug,
+                    name: results.origin.ward.name,
+                  }
+                : null,
+              postcode,
+            }
+          : null,
+        facets: {
+          categories: results.facets.categories,
+          wards: results.facets.wards.map((f) => ({
+            code: f.ward.code,
+            slug: f.ward.slug,
+            name: f.ward.name,
+            count: f.count,
+          })),
+        },
+        suggestions: results.suggestions.map((s) => {
+          const { query, ...rest } = s;
+          return {
+            ...rest,
+            url: apiHref(c.place.slug, 'search', { ...query, perPage: q.perPage }, postcode),
+            html_url: searchHref(c.place.slug, { ...query, perPage: undefined }, postcode),
+          };
+        }),
+      });
+    },
+  );
 
   app.get('/api/search.csv', PUBLIC, async (request, reply) => {
     const c = ctx(request);

@@ -41,11 +41,11 @@ test('the public pages and the JSON show the team, trial and updates, and no ema
   assert.equal(json.statusCode, 200);
   const data = JSON.parse(json.body) as {
     idea: { stage: string };
-    updates: { kind: string; to_stage: string | null }[];
+    contents: { kind: string; to_stage: string | null }[];
   };
   assert.equal(data.idea.stage, 'developing');
   assert.deepEqual(
-    data.updates.map((u) => u.kind),
+    data.contents.map((u) => u.kind),
     ['note', 'stage'],
   );
   for (const body of [page.body, team.body, updates.body, json.body])

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { withApi } from '../../../platform/api/api-doc.js';
 import { PUBLIC, SIGNED_IN } from '../../../platform/http/access.js';
 import { dateInputValues } from '../../../platform/http/date-input.js';
 import { Conflict, Invalid } from '../../../platform/http/errors.js';
@@ -6,6 +7,7 @@ import { acceptFileUploads, fileIn } from '../../../platform/http/file-uploads.j
 import { errorsByField, type FormError, formErrorsFrom } from '../../../platform/http/forms.js';
 import { requirePlace, serviceContext } from '../../../platform/http/request-context.js';
 import { siteOf } from '../../../platform/module-definition.js';
+import { pageOfList, sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
 import { CATEGORIES } from '../../budgeting/proposals/proposal-input.js';
 import { listSpaces } from '../../spaces/spaces/space-service.js';
 import type { Stage } from '../idea-kinds.js';
@@ -282,13 +284,14 @@ export async function developmentRoutes(app: FastifyInstance) {
     });
   });
 
-  app.get<IdeaParams>('/api/ideas/:idea/updates', PUBLIC, async (request) => {
+  /** An idea's updates as open data, newest first: the same fields in the JSON and the CSV. */
+  async function updatesData(request: FastifyRequest<IdeaParams>) {
     const c = ctx(request);
     const idea = await getIdea(c, request.params.idea);
     const updates = await listUpdates(c, idea);
     return {
       idea: { id: idea.id, title: idea.title, stage: idea.stage, url: base(request, idea.id) },
-      updates: updates.map((u) => ({
+      rows: updates.map((u) => ({
         id: u.id,
         kind: u.kind,
         from_stage: u.fromStage,
@@ -298,6 +301,25 @@ export async function developmentRoutes(app: FastifyInstance) {
         created_at: u.createdAt.toISOString(),
       })),
     };
+  }
+
+  app.get<IdeaParams>(
+    '/api/ideas/:idea/updates',
+    withApi(PUBLIC, { summaryKey: 'api.docs.summaries.ideaUpdates', paged: true }),
+    async (request, reply) => {
+      const { idea, rows } = await updatesData(request);
+      return sendOpenJson(reply, { idea, ...pageOfList(request, rows) });
+    },
+  );
+
+  app.get<IdeaParams>('/api/ideas/:idea/updates.csv', PUBLIC, async (request, reply) => {
+    const { rows } = await updatesData(request);
+    return sendCsv(
+      reply,
+      `${requirePlace(request).slug}-idea-${request.params.idea}-updates.csv`,
+      ['id', 'kind', 'from_stage', 'to_stage', 'body', 'by', 'created_at'],
+      rows,
+    );
   });
 
   async function updatePage(request: FastifyRequest<IdeaParams>, reply: FastifyReply, state: FormState = {}) {

@@ -187,10 +187,7 @@ export async function callRoutes(app: FastifyInstance) {
       const c = ctx(request);
       const p = pageRequest(request);
       const { items, total } = await listCalls(c, { limit: p.perPage, offset: p.offset });
-      return sendOpenJson(
-        reply,
-        paged(items.map(callJson(c.place.slug)), total, p, `/${c.place.slug}/api/ideas/calls`),
-      );
+      return sendOpenJson(reply, paged(request, items.map(callJson(c.place.slug)), total, p));
     },
   );
 

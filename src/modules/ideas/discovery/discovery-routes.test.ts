@@ -229,7 +229,7 @@ test('the JSON pages with links that keep the filters', async () => {
   const body = await json('/trafford/api/ideas?stage=proposed&per_page=1');
   assert.ok(body.total_items >= 3);
   assert.equal(body.contents.length, 1);
-  assert.equal(body.links.next, '/trafford/api/ideas?page=2&per_page=1&stage=proposed');
+  assert.equal(body.links.next, '/trafford/api/ideas?stage=proposed&page=2&per_page=1');
   const next = await json(body.links.next as string);
   assert.notEqual(next.contents[0]?.id, body.contents[0]?.id);
   assert.equal(next.contents[0]?.stage, 'proposed');

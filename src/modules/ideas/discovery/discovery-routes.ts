@@ -30,17 +30,6 @@ const V = 'ideas/discovery/views';
 /** Ideas on one page of the list. */
 export const PER_PAGE = 20;
 
-/**
- * The paging wrapper's links keep the filters, so following `next` gives the next page of the
- * same list (the shared wrapper only knows page and per_page).
- */
-function keepFilters<T extends { links: Record<string, string> }>(body: T, query: URLSearchParams): T {
-  const extra = query.toString();
-  if (!extra) return body;
-  const links = Object.fromEntries(Object.entries(body.links).map(([k, v]) => [k, `${v}&${extra}`]));
-  return { ...body, links };
-}
-
 /** The list of ideas with its filters, the ward map of ideas, and the ideas as open data. */
 export async function discoveryRoutes(app: FastifyInstance) {
   const ctx = (request: FastifyRequest) => serviceContext(request, app.db);
@@ -167,13 +156,9 @@ export async function discoveryRoutes(app: FastifyInstance) {
       }),
     }),
     async (request, reply) => {
-      const c = ctx(request);
       const p = pageRequest(request);
-      const { filters, rows, total } = await openData(request, { limit: p.perPage, offset: p.offset });
-      return sendOpenJson(
-        reply,
-        keepFilters(paged(rows, total, p, `/${c.place.slug}/api/ideas`), filterQuery(filters)),
-      );
+      const { rows, total } = await openData(request, { limit: p.perPage, offset: p.offset });
+      return sendOpenJson(reply, paged(request, rows, total, p));
     },
   );
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Disclosed } from '../../../lib/disclosure/index.js';
+import { withApi } from '../../../platform/api/api-doc.js';
 import { needs, PUBLIC } from '../../../platform/http/access.js';
 import { Invalid } from '../../../platform/http/errors.js';
 import { errorsByField, type FormError, formErrorsFrom, parseForm } from '../../../platform/http/forms.js';
@@ -342,15 +343,16 @@ export async function challengeRoutes(app: FastifyInstance) {
   );
 
   // Open data: published and closed challenges; every count already suppressed by the service.
-  app.get('/api/help/challenges', PUBLIC, async (request, reply) => {
-    const c = ctx(request);
-    const p = pageRequest(request);
-    const all = (await listChallenges(c)).map(summaryJson(c.place.slug));
-    return sendOpenJson(
-      reply,
-      paged(all.slice(p.offset, p.offset + p.perPage), all.length, p, `/${c.place.slug}/api/help/challenges`),
-    );
-  });
+  app.get(
+    '/api/help/challenges',
+    withApi(PUBLIC, { summaryKey: 'api.docs.summaries.helpChallenges', paged: true }),
+    async (request, reply) => {
+      const c = ctx(request);
+      const p = pageRequest(request);
+      const all = (await listChallenges(c)).map(summaryJson(c.place.slug));
+      return sendOpenJson(reply, paged(request, all.slice(p.offset, p.offset + p.perPage), all.length, p));
+    },
+  );
 
   app.get('/api/help/challenges.csv', PUBLIC, async (request, reply) => {
     const c = ctx(request);

@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { withApi } from '../../../platform/api/api-doc.js';
 import { needs, PUBLIC } from '../../../platform/http/access.js';
 import { Invalid } from '../../../platform/http/errors.js';
 import { errorsByField, type FormError, formErrorsFrom, parseForm } from '../../../platform/http/forms.js';
@@ -215,18 +217,27 @@ export async function postRoutes(app: FastifyInstance) {
   }
 
   // Open data: what is public about each open need and offer, and nothing else.
-  app.get<ListQuery>('/api/help', PUBLIC, async (request, reply) => {
-    const c = ctx(request);
-    const p = pageRequest(request);
-    const { items, total } = await listOpenPosts(c, filtersFrom(request.query), {
-      limit: p.perPage,
-      offset: p.offset,
-    });
-    return sendOpenJson(
-      reply,
-      paged(items.map(postJson(c.place.slug)), total, p, `/${c.place.slug}/api/help`),
-    );
-  });
+  app.get<ListQuery>(
+    '/api/help',
+    withApi(PUBLIC, {
+      summaryKey: 'api.docs.summaries.help',
+      paged: true,
+      query: z.object({
+        kind: z.enum(['need', 'offer']).optional().describe('api.docs.params.helpKind'),
+        ward: z.string().max(80).optional().describe('api.docs.params.ward'),
+        category: z.enum(AID_CATEGORIES).optional().describe('api.docs.params.helpCategory'),
+      }),
+    }),
+    async (request, reply) => {
+      const c = ctx(request);
+      const p = pageRequest(request);
+      const { items, total } = await listOpenPosts(c, filtersFrom(request.query), {
+        limit: p.perPage,
+        offset: p.offset,
+      });
+      return sendOpenJson(reply, paged(request, items.map(postJson(c.place.slug)), total, p));
+    },
+  );
 
   app.get<ListQuery>('/api/help.csv', PUBLIC, async (request, reply) => {
     const c = ctx(request);

@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { withApi } from '../../../platform/api/api-doc.js';
 import { needs, needsOrOwner, PUBLIC } from '../../../platform/http/access.js';
 import { Invalid } from '../../../platform/http/errors.js';
 import { errorsByField, type FormError, formErrorsFrom, parseForm } from '../../../platform/http/forms.js';
 import { requirePlace, serviceContext } from '../../../platform/http/request-context.js';
 import { formatDate, formatDateTime, type Translate } from '../../../platform/i18n/i18n.js';
-import { paged, pageRequest, sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
+import { paged, pageOfList, pageRequest, sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
 import { can } from '../../../platform/roles/permissions.js';
 import { listGroups } from '../../directory/groups/group-service.js';
 import { renderAgreement } from './agreement-pdf.js';
@@ -107,13 +108,17 @@ export async function sharingRoutes(app: FastifyInstance) {
     });
   });
 
-  app.get('/api/help/data-sharing', PUBLIC, async (request, reply) => {
-    const register = await lawfulBasisRegister(ctx(request), request.t);
-    return sendOpenJson(reply, {
-      register_version: REGISTER_VERSION,
-      contents: register.map(registerJson(request.t)),
-    });
-  });
+  app.get(
+    '/api/help/data-sharing',
+    withApi(PUBLIC, { summaryKey: 'api.docs.summaries.dataSharing', paged: true }),
+    async (request, reply) => {
+      const register = await lawfulBasisRegister(ctx(request), request.t);
+      return sendOpenJson(reply, {
+        register_version: REGISTER_VERSION,
+        ...pageOfList(request, register.map(registerJson(request.t))),
+      });
+    },
+  );
 
   app.get('/api/help/data-sharing.csv', PUBLIC, async (request, reply) => {
     const c = ctx(request);
@@ -206,18 +211,19 @@ export async function sharingRoutes(app: FastifyInstance) {
     });
   });
 
-  app.get('/api/help/data-sharing-agreements', PUBLIC, async (request, reply) => {
-    const c = ctx(request);
-    const p = pageRequest(request);
-    const all = await listAgreements(c, { publishedOnly: true });
-    const items = all
-      .slice(p.offset, p.offset + p.perPage)
-      .map(agreementJson(c.place.slug, c.place.councilName));
-    return sendOpenJson(
-      reply,
-      paged(items, all.length, p, `/${c.place.slug}/api/help/data-sharing-agreements`),
-    );
-  });
+  app.get(
+    '/api/help/data-sharing-agreements',
+    withApi(PUBLIC, { summaryKey: 'api.docs.summaries.dataSharingAgreements', paged: true }),
+    async (request, reply) => {
+      const c = ctx(request);
+      const p = pageRequest(request);
+      const all = await listAgreements(c, { publishedOnly: true });
+      const items = all
+        .slice(p.offset, p.offset + p.perPage)
+        .map(agreementJson(c.place.slug, c.place.councilName));
+      return sendOpenJson(reply, paged(request, items, all.length, p));
+    },
+  );
 
   app.get('/api/help/data-sharing-agreements.csv', PUBLIC, async (request, reply) => {
     const c = ctx(request);

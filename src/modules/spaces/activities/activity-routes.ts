@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { withApi } from '../../../platform/api/api-doc.js';
 import { needsOrOwner, PUBLIC } from '../../../platform/http/access.js';
 import { Forbidden, Invalid } from '../../../platform/http/errors.js';
 import { errorsByField, type FormError, formErrorsFrom, parseForm } from '../../../platform/http/forms.js';
@@ -435,20 +437,34 @@ export async function activityRoutes(app: FastifyInstance) {
   );
 
   // Open data: every session in the calendar, with the same filters as the page.
-  app.get<Query>('/api/whats-on', PUBLIC, async (request, reply) => {
-    const c = ctx(request);
-    const p = pageRequest(request);
-    const range = apiRange(request.query);
-    const { items, total } = await listSessions(
-      c,
-      { ...filtersFrom(request.query), ...range },
-      { limit: p.perPage, offset: p.offset },
-    );
-    return sendOpenJson(
-      reply,
-      paged(items.map(sessionJson(c.place.slug)), total, p, `/${c.place.slug}/api/whats-on`),
-    );
-  });
+  app.get<Query>(
+    '/api/whats-on',
+    withApi(PUBLIC, {
+      summaryKey: 'api.docs.summaries.whatsOn',
+      paged: true,
+      query: z.object({
+        from: z.iso.date().optional().describe('api.docs.params.fromDay'),
+        to: z.iso.date().optional().describe('api.docs.params.toDay'),
+        ward: z.string().optional().describe('api.docs.params.ward'),
+        space: z.string().optional().describe('api.docs.params.space'),
+        group: z.string().optional().describe('api.docs.params.group'),
+        age: z.coerce.number().int().min(0).max(120).optional().describe('api.docs.params.age'),
+        free: z.enum(['yes']).optional().describe('api.docs.params.free'),
+        accessibility: z.enum(ACCESSIBILITY_FEATURES).optional().describe('api.docs.params.accessibility'),
+      }),
+    }),
+    async (request, reply) => {
+      const c = ctx(request);
+      const p = pageRequest(request);
+      const range = apiRange(request.query);
+      const { items, total } = await listSessions(
+        c,
+        { ...filtersFrom(request.query), ...range },
+        { limit: p.perPage, offset: p.offset },
+      );
+      return sendOpenJson(reply, paged(request, items.map(sessionJson(c.place.slug)), total, p));
+    },
+  );
 
   app.get<Query>('/api/whats-on.csv', PUBLIC, async (request, reply) => {
     const c = ctx(request);

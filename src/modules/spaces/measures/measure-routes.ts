@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { withApi } from '../../../platform/api/api-doc.js';
 import { PUBLIC } from '../../../platform/http/access.js';
 import { serviceContext } from '../../../platform/http/request-context.js';
 import type { Translate } from '../../../platform/i18n/i18n.js';
-import { sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
+import { pageOfList, sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
 import { HIRER_TYPES } from '../spaces/space-input.js';
 import { heatMapView } from './heat-map.js';
 import { placeMeasures, type SpaceMeasures, spaceMeasures, yearFrom } from './measure-service.js';
@@ -66,25 +68,32 @@ export async function measureRoutes(app: FastifyInstance) {
     });
   });
 
-  app.get<YearQuery>('/api/spaces/use', PUBLIC, async (request, reply) => {
-    const c = ctx(request);
-    const m = await placeMeasures(c, yearFrom(request.query.year));
-    return sendOpenJson(reply, {
-      year: m.year,
-      time_zone: 'Europe/London',
-      place: {
-        distinct_groups: m.distinctGroups,
-        new_activities: m.newActivities,
-        community_hours: m.hours.community,
-        commercial_hours: m.hours.commercial,
-        hours_by_hirer: m.hours.byHirer,
-        occupancy_share: share4(m.occupancy.share),
-        hour_of_week: m.occupancy.cells.map((row) => row.map((cell) => share4(cell.share))),
-      },
-      items: m.spaces.map(spaceJson(c.place.slug)),
-      total: m.spaces.length,
-    });
-  });
+  app.get<YearQuery>(
+    '/api/spaces/use',
+    withApi(PUBLIC, {
+      summaryKey: 'api.docs.summaries.spacesUse',
+      paged: true,
+      query: z.object({ year: z.string().optional().describe('api.docs.params.year') }),
+    }),
+    async (request, reply) => {
+      const c = ctx(request);
+      const m = await placeMeasures(c, yearFrom(request.query.year));
+      return sendOpenJson(reply, {
+        year: m.year,
+        time_zone: 'Europe/London',
+        place: {
+          distinct_groups: m.distinctGroups,
+          new_activities: m.newActivities,
+          community_hours: m.hours.community,
+          commercial_hours: m.hours.commercial,
+          hours_by_hirer: m.hours.byHirer,
+          occupancy_share: share4(m.occupancy.share),
+          hour_of_week: m.occupancy.cells.map((row) => row.map((cell) => share4(cell.share))),
+        },
+        ...pageOfList(request, m.spaces.map(spaceJson(c.place.slug))),
+      });
+    },
+  );
 
   app.get<YearQuery>('/api/spaces/use.csv', PUBLIC, async (request, reply) => {
     const c = ctx(request);

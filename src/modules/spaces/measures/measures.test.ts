@@ -186,7 +186,7 @@ test('JSON and CSV carry the same figures per space, and the stats the place’s
   await setUp();
   const json = JSON.parse((await t.app.inject('/trafford/api/spaces/use?year=2026')).body);
   assert.equal(json.year, 2026);
-  const hall = json.items.find((i: { slug: string }) => i.slug === HALL);
+  const hall = json.contents.find((i: { slug: string }) => i.slug === HALL);
   assert.equal(hall.distinct_groups, 4);
   assert.equal(hall.new_activities, 2);
   assert.equal(hall.community_hours, 6);

@@ -90,7 +90,7 @@ test('JSON: hours open are real hours (743 in March, 745 in October), bookings s
   assert.equal(body.from, '2026-01');
   assert.equal(body.to, '2026-12');
   assert.equal(body.time_zone, 'Europe/London');
-  const hall = body.items.find((i: { slug: string }) => i.slug === HALL);
+  const hall = body.contents.find((i: { slug: string }) => i.slug === HALL);
   assert.equal(hall.url, '/trafford/spaces/month-hall/use/months?year=2026');
   const month = new Map<string, MonthJson>(hall.months.map((m: MonthJson) => [m.month, m]));
   assert.equal(month.get('2026-01')?.hours_open, 744);

@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { type MonthUse, percent1 } from '../../../lib/occupancy/index.js';
+import { withApi } from '../../../platform/api/api-doc.js';
 import { PUBLIC } from '../../../platform/http/access.js';
 import { serviceContext } from '../../../platform/http/request-context.js';
-import { sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
+import { pageOfList, sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
 import { currentYear } from './measure-service.js';
 import {
   placeMonthly,
@@ -94,21 +96,28 @@ export async function monthlyRoutes(app: FastifyInstance) {
     });
   }
 
-  app.get<YearQuery>('/api/spaces/use/months', PUBLIC, async (request, reply) => {
-    const c = ctx(request);
-    const m = await placeMonthly(c, usePeriodFrom(request.query.year));
-    return sendOpenJson(reply, {
-      from: m.period.first,
-      to: m.period.last,
-      year: m.period.year,
-      time_zone: 'Europe/London',
-      occupancy:
-        'hours_booked_when_open / hours_open as a percentage, to one decimal place (nearest 0.1, halves up)',
-      place: { total: monthJson(m.total), months: m.months.map(monthJson) },
-      items: m.spaces.map(spaceJson(c.place.slug, m.period)),
-      total: m.spaces.length,
-    });
-  });
+  app.get<YearQuery>(
+    '/api/spaces/use/months',
+    withApi(PUBLIC, {
+      summaryKey: 'api.docs.summaries.spacesUseMonths',
+      paged: true,
+      query: z.object({ year: z.string().optional().describe('api.docs.params.year') }),
+    }),
+    async (request, reply) => {
+      const c = ctx(request);
+      const m = await placeMonthly(c, usePeriodFrom(request.query.year));
+      return sendOpenJson(reply, {
+        from: m.period.first,
+        to: m.period.last,
+        year: m.period.year,
+        time_zone: 'Europe/London',
+        occupancy:
+          'hours_booked_when_open / hours_open as a percentage, to one decimal place (nearest 0.1, halves up)',
+        place: { total: monthJson(m.total), months: m.months.map(monthJson) },
+        ...pageOfList(request, m.spaces.map(spaceJson(c.place.slug, m.period))),
+      });
+    },
+  );
 
   app.get<YearQuery>('/api/spaces/use/months.csv', PUBLIC, async (request, reply) => {
     const c = ctx(request);

@@ -124,9 +124,9 @@ test('an officer uploads a photo: it is turned upright, resized, stripped of EXI
   ]);
   assert.equal((await t.app.inject('/trafford/api/spaces/no-such-space')).statusCode, 404);
   const list = JSON.parse((await t.app.inject('/trafford/api/spaces')).body);
-  const library = list.items.find((s: { slug: string }) => s.slug === 'stretford-library');
+  const library = list.contents.find((s: { slug: string }) => s.slug === 'stretford-library');
   assert.equal(library.photos[0].alt_text, 'The meeting room set out with chairs in a circle');
-  assert.deepEqual(list.items.find((s: { slug: string }) => s.slug === 'longford-park-pitch').photos, []);
+  assert.deepEqual(list.contents.find((s: { slug: string }) => s.slug === 'longford-park-pitch').photos, []);
 
   const [log] = await t.db.query<{ n: number }>(
     "select count(*)::int as n from audit_log where action = 'spaces.photo.add' and target_id = $1",

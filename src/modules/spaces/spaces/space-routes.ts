@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { withApi } from '../../../platform/api/api-doc.js';
 import { needs, PUBLIC } from '../../../platform/http/access.js';
 import { BadRequest, Invalid } from '../../../platform/http/errors.js';
 import { errorsByField, type FormError, formErrorsFrom, parseForm } from '../../../platform/http/forms.js';
 import { requirePlace, serviceContext } from '../../../platform/http/request-context.js';
-import { sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
+import { pageOfList, sendCsv, sendOpenJson } from '../../../platform/opendata/formats.js';
 import { can } from '../../../platform/roles/permissions.js';
 import { listWards } from '../../wards/ward-service.js';
 import { dateLabel } from '../bookings/booking-time.js';
@@ -291,16 +293,28 @@ export async function spaceRoutes(app: FastifyInstance) {
     },
   );
 
-  app.get<ListQuery>('/api/spaces', PUBLIC, async (request, reply) => {
-    const c = ctx(request);
-    const spaces = await listSpaces(c, filtersFrom(request.query));
-    const photos = await photosOfSpaces(c, spaces);
-    const items = spaces.map((s) => ({
-      ...spaceJson(c.place.slug)(s),
-      photos: (photos.get(s.id) ?? []).map(photoJson),
-    }));
-    return sendOpenJson(reply, { items, total: items.length });
-  });
+  app.get<ListQuery>(
+    '/api/spaces',
+    withApi(PUBLIC, {
+      summaryKey: 'api.docs.summaries.spaces',
+      paged: true,
+      query: z.object({
+        ward: z.string().max(80).optional().describe('api.docs.params.ward'),
+        kind: z.enum(SPACE_KINDS).optional().describe('api.docs.params.spaceKind'),
+        accessibility: z.enum(ACCESSIBILITY).optional().describe('api.docs.params.accessibility'),
+      }),
+    }),
+    async (request, reply) => {
+      const c = ctx(request);
+      const spaces = await listSpaces(c, filtersFrom(request.query));
+      const photos = await photosOfSpaces(c, spaces);
+      const items = spaces.map((s) => ({
+        ...spaceJson(c.place.slug)(s),
+        photos: (photos.get(s.id) ?? []).map(photoJson),
+      }));
+      return sendOpenJson(reply, pageOfList(request, items));
+    },
+  );
 
   app.get<SpaceParams>('/api/spaces/:space', PUBLIC, async (request, reply) => {
     const c = ctx(request);

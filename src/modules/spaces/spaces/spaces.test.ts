@@ -49,7 +49,7 @@ test('the public list filters by ward, kind and accessibility, with CSV and JSON
   assert.doesNotMatch(urmston.body, /Longford Park/);
   const json = JSON.parse((await t.app.inject('/trafford/api/spaces?kind=pitch')).body);
   assert.deepEqual(
-    json.items.map((s: { slug: string }) => s.slug),
+    json.contents.map((s: { slug: string }) => s.slug),
     ['longford-park-pitch'],
   );
   const csv = await t.app.inject('/trafford/api/spaces.csv?ward=urmston');

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { type MapMarker, renderWardMapSvg } from '../../../lib/geo/index.js';
 import { FINAL } from '../../../lib/street-notice/states.js';
+import { withApi } from '../../../platform/api/api-doc.js';
 import { needs, PUBLIC, SIGNED_IN } from '../../../platform/http/access.js';
 import { Invalid, NotFound } from '../../../platform/http/errors.js';
 import { errorsByField, type FormError, formErrorsFrom, parseForm } from '../../../platform/http/forms.js';
@@ -252,16 +254,24 @@ export async function eventRoutes(app: FastifyInstance) {
       .send(body);
   });
 
-  app.get<Query>('/api/streets/events', PUBLIC, async (request, reply) => {
-    const c = ctx(request);
-    const p = pageRequest(request);
-    const filters = await filtersFrom(request);
-    const { items, total } = await listPublicEvents(c, filters, { limit: p.perPage, offset: p.offset });
-    return sendOpenJson(
-      reply,
-      paged(items.map(eventJson(base, c.place.slug)), total, p, `/${c.place.slug}/api/streets/events`),
-    );
-  });
+  app.get<Query>(
+    '/api/streets/events',
+    withApi(PUBLIC, {
+      summaryKey: 'api.docs.summaries.streetEvents',
+      paged: true,
+      query: z.object({
+        ward: z.string().max(80).optional().describe('api.docs.params.ward'),
+        type: z.string().max(80).optional().describe('api.docs.params.noticeType'),
+      }),
+    }),
+    async (request, reply) => {
+      const c = ctx(request);
+      const p = pageRequest(request);
+      const filters = await filtersFrom(request);
+      const { items, total } = await listPublicEvents(c, filters, { limit: p.perPage, offset: p.offset });
+      return sendOpenJson(reply, paged(request, items.map(eventJson(base, c.place.slug)), total, p));
+    },
+  );
 
   app.get<Query>('/api/streets/events.csv', PUBLIC, async (request, reply) => {
     const c = ctx(request);
