@@ -1,6 +1,7 @@
 import { audit } from '../../platform/audit/audit.js';
 import { withTransaction } from '../../platform/db/transaction.js';
 import type { Db, SqlParam, Tx } from '../../platform/db/types.js';
+import { type NotificationType, wants } from '../../platform/email/notification-types.js';
 import { queueEmail } from '../../platform/email/outbox.js';
 import type { FileStore } from '../../platform/files/file-store.js';
 import { Conflict, Forbidden, Invalid, NotFound, validated } from '../../platform/http/errors.js';
@@ -621,6 +622,9 @@ export async function moveStatus(
   });
 }
 
+/** Followers' emails about a decision's progress, which each person can switch off. */
+export const DECISION_UPDATES: NotificationType = 'decision-updates';
+
 async function notifyFollowers(
   tx: Tx,
   ctx: ServiceContext,
@@ -628,14 +632,20 @@ async function notifyFollowers(
   decision: { id: string; title: string },
   to: Status,
 ) {
-  const followers = await tx.query<{ user_id: string; email: string; preferred_language: string }>(
-    `select f.user_id, u.email, u.preferred_language from decision_follows f join users u on u.id = f.user_id
+  const followers = await tx.query<{
+    user_id: string;
+    email: string;
+    preferred_language: string;
+    notification_prefs: Record<string, unknown> | null;
+  }>(
+    `select f.user_id, u.email, u.preferred_language, u.notification_prefs
+     from decision_follows f join users u on u.id = f.user_id
      where f.decision_id = $1 and u.deleted_at is null order by f.created_at, f.user_id`,
     [decision.id],
   );
   const url = `${site.publicUrl}${decisionPath(ctx.place.slug, decision.id)}`;
   for (const f of followers) {
-    if (f.user_id === ctx.actor?.userId) continue;
+    if (f.user_id === ctx.actor?.userId || !wants(f.notification_prefs, DECISION_UPDATES)) continue;
     const lang = isLanguage(f.preferred_language) ? f.preferred_language : DEFAULT_LANGUAGE;
     await queueEmail(tx, {
       placeId: ctx.place.id,

@@ -155,24 +155,31 @@ test('officers remove parts only of their own place’s decisions, by kind and i
   assert.equal((await getDecision(officer, id)).constraints.length, 0);
 });
 
-test('followers are emailed when a decision moves on, in the same transaction', async () => {
+test('followers are emailed when a decision moves on, unless they switched decision news off', async () => {
   const officer = await ctxFor(['officer']);
   const resident = await ctxFor();
+  const quiet = await ctxFor();
   const id = await createDecision(officer, base);
   await moveStatus(officer, site, id, 'upcoming');
   await followDecision(resident, id);
   await followDecision(resident, id); // again is harmless
-  await moveStatus(officer, site, id, 'open', { inputClosesOn: '2099-01-01' });
-  const [u] = await t.db.query<{ email: string }>('select email from users where id = $1', [
-    resident.actor.userId,
+  await followDecision(quiet, id);
+  // Switched off on the notifications page.
+  await t.db.query(`update users set notification_prefs = '{"decision-updates": false}' where id = $1`, [
+    quiet.actor.userId,
   ]);
-  const mail = await t.db.query<{ subject: string; body: string }>(
-    "select subject, body from outbox where to_email = $1 and template = 'decisionStatusChanged'",
-    [u?.email ?? ''],
-  );
+  await moveStatus(officer, site, id, 'open', { inputClosesOn: '2099-01-01' });
+  const mailTo = async (ctx: typeof resident) =>
+    t.db.query<{ subject: string; body: string }>(
+      `select o.subject, o.body from outbox o join users u on u.email = o.to_email
+       where u.id = $1 and o.template = 'decisionStatusChanged'`,
+      [ctx.actor.userId],
+    );
+  const mail = await mailTo(resident);
   assert.equal(mail.length, 1);
   assert.match(mail[0]?.subject ?? '', /Open for input/);
   assert.match(mail[0]?.body ?? '', new RegExp(`https://kith.example/trafford/decisions/${id}`));
+  assert.equal((await mailTo(quiet)).length, 0);
 });
 
 test('comments only while open; a made or reviewed decision refuses them', async () => {

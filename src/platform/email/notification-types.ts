@@ -5,6 +5,7 @@
 export const NOTIFICATION_TYPES = [
   { id: 'moderation-decisions', labelKey: 'notifications.types.moderationDecisions' },
   { id: 'idea-updates', labelKey: 'notifications.types.ideaUpdates' },
+  { id: 'decision-updates', labelKey: 'notifications.types.decisionUpdates' },
 ] as const;
 
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number]['id'];
