@@ -124,16 +124,30 @@ export async function catalogueEntry(
 }
 
 /**
- * The withheld dataset whose download a request path is, if any (`path` without the query,
- * relative to the place, e.g. `api/wards.csv`). Only downloads are refused: the HTML pages are the
- * service itself and say what they show.
+ * The dataset whose download a request path is, if any (`path` without the query, relative to
+ * the place, e.g. `api/wards.csv`): one of its declared downloads, or one record of its API list
+ * (`api/ideas/{id}` of `api/ideas`), so a withheld dataset cannot be read a record at a time.
+ * A declared path wins over a record (`api/ideas/calls` is its own dataset). Only downloads are
+ * refused: the HTML pages are the service itself and say what they show.
  */
 export function datasetForDownloadPath(placeModules: string[], path: string): string | null {
-  for (const m of enabledModules(placeModules))
-    for (const d of m.datasets ?? [])
-      for (const x of d.distributions)
-        if (x.path === path && mediaTypeOf(x.format, x.path) !== 'text/html') return d.id;
-  return null;
+  const downloads = enabledModules(placeModules).flatMap((m) =>
+    (m.datasets ?? []).flatMap((d) =>
+      d.distributions
+        .filter((x) => mediaTypeOf(x.format, x.path) !== 'text/html')
+        .map((x) => ({ id: d.id, path: x.path, json: mediaTypeOf(x.format, x.path) === 'application/json' })),
+    ),
+  );
+  const exact = downloads.find((x) => x.path === path);
+  if (exact) return exact.id;
+  const record = downloads.find(
+    (x) =>
+      x.json &&
+      x.path.startsWith('api/') &&
+      path.startsWith(`${x.path}/`) &&
+      !path.slice(x.path.length + 1).includes('/'),
+  );
+  return record?.id ?? null;
 }
 
 /** The DCAT 3 (DCAT-AP) catalogue of the place as JSON-LD; `base` is the site's address. */

@@ -184,10 +184,12 @@ test('a place admin withholds a dataset with a published reason: listed still, d
     /a private landowner while a sale is agreed/,
   );
 
+  const [call] = await t.db.query<{ id: string }>('select id from idea_calls limit 1');
   for (const url of [
     '/trafford/ideas/calls.csv',
     '/trafford/api/ideas/calls',
     '/trafford/api/ideas/calls?page=1',
+    `/trafford/api/ideas/calls/${call?.id}`, // nor a record at a time
   ]) {
     const r = await t.app.inject({ url });
     assert.equal(r.statusCode, 403, url);
@@ -203,6 +205,10 @@ test('a place admin withholds a dataset with a published reason: listed still, d
   // The service's own pages stay, and other datasets are untouched.
   assert.equal((await t.app.inject({ url: '/trafford/ideas/calls' })).statusCode, 200);
   assert.equal((await t.app.inject({ url: '/trafford/ideas.csv' })).statusCode, 200);
+  const [idea] = await t.db.query<{ id: string }>(
+    "select id from ideas where moderation_status = 'published' limit 1",
+  );
+  assert.equal((await t.app.inject({ url: `/trafford/api/ideas/${idea?.id}` })).statusCode, 200);
 
   const dcat = JSON.parse((await t.app.inject({ url: '/trafford/data.jsonld' })).body);
   const withheld = dcat['dcat:dataset'].find(
