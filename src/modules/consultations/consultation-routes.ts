@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { withApi } from '../../platform/api/api-doc.js';
 import { needs, PUBLIC, SIGNED_IN } from '../../platform/http/access.js';
+import { conflictBack } from '../../platform/http/conflict-page.js';
 import { Conflict, Invalid } from '../../platform/http/errors.js';
 import { acceptFileUploads, fileIn } from '../../platform/http/file-uploads.js';
 import { errorsByField, type FormError, formErrorsFrom } from '../../platform/http/forms.js';
@@ -67,13 +68,11 @@ export async function consultationRoutes(app: FastifyInstance) {
     formatDate(new Date(`${iso}T12:00:00Z`), request.lang);
   const origins = (request: FastifyRequest) => [siteUrl(request)];
 
-  function conflictPage(request: FastifyRequest, reply: FastifyReply, error: Conflict, back: string) {
-    return reply.code(409).page('message-page.njk', {
-      pageTitle: request.t('errors.conflict.title'),
-      paragraphs: [request.t(error.message)],
-      links: [{ href: back, text: request.t(`${M}.back`) }],
-    });
-  }
+  // A change refused on a consultation's pages (closed, already answered) leads back to it.
+  app.addHook('preHandler', async (request) => {
+    const id = (request.params as { consultation?: string }).consultation;
+    if (id) conflictBack(request, `${base(request)}/${id}`, `${M}.back`);
+  });
 
   /** A consultation's facts as every page shows them. */
   function view(request: FastifyRequest, c: Consultation) {
@@ -241,10 +240,8 @@ export async function consultationRoutes(app: FastifyInstance) {
     try {
       await changeStatus(ctx(request), c.id, str(cleanFields(request.body).step));
     } catch (error) {
-      if (error instanceof Conflict) return conflictPage(request, reply, error, url);
-      if (error instanceof Invalid)
-        return conflictPage(request, reply, new Conflict(`${M}.errors.step`), url);
-      throw error;
+      // The buttons only offer the next step, so any other is a page out of date.
+      throw error instanceof Invalid ? new Conflict(`${M}.errors.step`) : error;
     }
     return reply.redirect(`${url}?done=status`, 303);
   });
@@ -301,7 +298,6 @@ export async function consultationRoutes(app: FastifyInstance) {
           options: fields[optionsField],
         });
       } catch (error) {
-        if (error instanceof Conflict) return conflictPage(request, reply, error, url);
         if (!(error instanceof Invalid)) throw error;
         const errors = formErrorsFrom(error, request.t).map((e) =>
           e.field === 'options' ? { ...e, field: optionsField, href: `#${optionsField}` } : e,
@@ -324,7 +320,6 @@ export async function consultationRoutes(app: FastifyInstance) {
           str(cleanFields(request.body).direction),
         );
       } catch (error) {
-        if (error instanceof Conflict) return conflictPage(request, reply, error, url);
         if (error instanceof Invalid) return reply.redirect(`${url}/questions`, 303);
         throw error;
       }
@@ -336,12 +331,7 @@ export async function consultationRoutes(app: FastifyInstance) {
     { ...manage, ...csrf },
     async (request, reply) => {
       const url = `${base(request)}/${request.params.consultation}`;
-      try {
-        await removeQuestion(ctx(request), request.params.consultation, request.params.consultationQuestion);
-      } catch (error) {
-        if (error instanceof Conflict) return conflictPage(request, reply, error, url);
-        throw error;
-      }
+      await removeQuestion(ctx(request), request.params.consultation, request.params.consultationQuestion);
       return reply.redirect(`${url}/questions?done=removed`, 303);
     },
   );
@@ -387,7 +377,6 @@ export async function consultationRoutes(app: FastifyInstance) {
             description: request.t(`${M}.map.wardDescription`),
           });
         } catch (error) {
-          if (error instanceof Conflict) return conflictPage(request, reply, error, url);
           if (!(error instanceof Invalid)) throw error;
           return mapForm(request, reply, { values: fields, errors: formErrorsFrom(error, request.t) });
         }
@@ -448,7 +437,7 @@ export async function consultationRoutes(app: FastifyInstance) {
     const t = request.t;
     const c = await getConsultation(ctx(request), request.params.consultation);
     const url = `${base(request)}/${c.id}`;
-    if (!c.taking) return conflictPage(request, reply, new Conflict(`${M}.errors.notOpen`), url);
+    if (!c.taking) throw new Conflict(`${M}.errors.notOpen`);
     const mine = await myResponse(ctx(request), c.id);
     const errors = state.errors ?? [];
     if (errors.length) reply.code(422);
@@ -534,7 +523,6 @@ export async function consultationRoutes(app: FastifyInstance) {
       try {
         await saveAnswers(ctx(request), request.params.consultation, fields);
       } catch (error) {
-        if (error instanceof Conflict) return conflictPage(request, reply, error, url);
         if (!(error instanceof Invalid)) throw error;
         return answerForm(request, reply, { values: fields, errors: formErrorsFrom(error, request.t) });
       }
@@ -547,7 +535,7 @@ export async function consultationRoutes(app: FastifyInstance) {
     const t = request.t;
     const c = await getConsultation(ctx(request), request.params.consultation);
     const url = `${base(request)}/${c.id}`;
-    if (!c.taking) return conflictPage(request, reply, new Conflict(`${M}.errors.notOpen`), url);
+    if (!c.taking) throw new Conflict(`${M}.errors.notOpen`);
     if (!c.map) return reply.redirect(`${url}/respond/check`, 303);
     const mine = await myResponse(ctx(request), c.id);
     const { shownWidth, shownHeight } = c.map;
@@ -606,10 +594,10 @@ export async function consultationRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const fields = cleanFields(request.body);
       const url = `${base(request)}/${request.params.consultation}`;
+      conflictBack(request, `${url}/respond/where`, `${M}.back`);
       try {
         await addMapComment(ctx(request), request.params.consultation, fields);
       } catch (error) {
-        if (error instanceof Conflict) return conflictPage(request, reply, error, `${url}/respond/where`);
         if (!(error instanceof Invalid)) throw error;
         return whereForm(request, reply, { values: fields, errors: formErrorsFrom(error, request.t) });
       }
@@ -621,12 +609,7 @@ export async function consultationRoutes(app: FastifyInstance) {
     { ...SIGNED_IN, ...csrf },
     async (request, reply) => {
       const url = `${base(request)}/${request.params.consultation}`;
-      try {
-        await removeMapComment(ctx(request), request.params.consultation, request.params.mapComment);
-      } catch (error) {
-        if (error instanceof Conflict) return conflictPage(request, reply, error, url);
-        throw error;
-      }
+      await removeMapComment(ctx(request), request.params.consultation, request.params.mapComment);
       return reply.redirect(`${url}/respond/where`, 303);
     },
   );
@@ -635,7 +618,7 @@ export async function consultationRoutes(app: FastifyInstance) {
     const t = request.t;
     const c = await getConsultation(ctx(request), request.params.consultation);
     const url = `${base(request)}/${c.id}`;
-    if (!c.taking) return conflictPage(request, reply, new Conflict(`${M}.errors.notOpen`), url);
+    if (!c.taking) throw new Conflict(`${M}.errors.notOpen`);
     const mine: MyResponse | null = await myResponse(ctx(request), c.id);
     if (errors.length) reply.code(422);
     return reply.page(`${V}/check.njk`, {
@@ -686,7 +669,6 @@ export async function consultationRoutes(app: FastifyInstance) {
       try {
         await submitResponse(ctx(request), request.params.consultation);
       } catch (error) {
-        if (error instanceof Conflict) return conflictPage(request, reply, error, url);
         if (!(error instanceof Invalid)) throw error;
         return checkPage(
           request,

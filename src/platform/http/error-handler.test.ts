@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { useTestApp } from '../../../test/helpers/app.js';
+import { findPlaceBySlug } from '../places/place-service.js';
 import { PUBLIC } from './access.js';
+import { conflictBack } from './conflict-page.js';
 import { Conflict, Invalid } from './errors.js';
+import { setPlace } from './request-context.js';
 
 const t = useTestApp((app) => {
   app.get('/boom', PUBLIC, async () => {
@@ -17,7 +20,33 @@ const t = useTestApp((app) => {
   app.get('/api/conflict', PUBLIC, async () => {
     throw new Conflict('That slot was just booked');
   });
+  app.get('/api/conflict-with-back', PUBLIC, async (request) => {
+    conflictBack(request, '/trafford/consultations', 'consultations.back');
+    throw new Conflict(NOT_OPEN);
+  });
+  // A page inside a place (as the place hook would set it), refused with a catalogue key.
+  app.get('/conflict/keyed', PUBLIC, async (request) => {
+    const place = await findPlaceBySlug(app.db, 'trafford');
+    if (place) setPlace(request, place);
+    throw new Conflict(NOT_OPEN);
+  });
+  app.get('/conflict/route-says', PUBLIC, async (request) => {
+    conflictBack(request, '/trafford/consultations/abc', 'consultations.back');
+    throw new Conflict(NOT_OPEN);
+  });
+  app.get('/conflict/plain', PUBLIC, async () => {
+    throw new Conflict('Row 42 was locked by transaction 7');
+  });
 });
+
+const NOT_OPEN = 'consultations.errors.notOpen';
+const conflictPage = (referer?: string) =>
+  t.app.inject({ url: '/conflict/keyed', headers: referer === undefined ? {} : { referer } });
+/** The page's one link under its heading (the layout around it has links of its own). */
+const backLink = (html: string) =>
+  /<h1 class="govuk-heading-l">[\s\S]*?<a class="govuk-link" href="([^"]*)">([^<]*)<\/a>/
+    .exec(html)
+    ?.slice(1);
 
 test('an unexpected failure shows a GOV.UK-style 500 page with a reference and no internals', async () => {
   const res = await t.app.inject({ url: '/boom', headers: { 'x-request-id': 'req-test-12345' } });
@@ -88,4 +117,66 @@ test('static assets are fingerprinted, precompressed and cached for a year', asy
   assert.equal(res.headers['content-encoding'], 'br');
   assert.match(res.headers['cache-control'] as string, /max-age=31536000/);
   assert.match(res.headers['cache-control'] as string, /immutable/);
+});
+
+test("a Conflict on a page says why in the reader's words, with status 409", async () => {
+  const res = await conflictPage();
+  assert.equal(res.statusCode, 409);
+  assert.match(res.headers['content-type'] as string, /^text\/html/);
+  assert.match(res.body, /<h1 class="govuk-heading-l">That has changed<\/h1>/);
+  assert.match(res.body, /This consultation is not taking answers now\./);
+  assert.doesNotMatch(res.body, /consultations\.errors/);
+});
+
+test('the back link is the one the route gave', async () => {
+  const res = await t.app.inject({
+    url: '/conflict/route-says',
+    headers: { referer: 'http://localhost/trafford/' },
+  });
+  assert.equal(res.statusCode, 409);
+  assert.deepEqual(backLink(res.body), ['/trafford/consultations/abc', 'Back']);
+});
+
+test('without one, the back link is the page on this site the person came from', async () => {
+  const res = await conflictPage('http://localhost/trafford/consultations/abc/respond?step=2');
+  assert.deepEqual(backLink(res.body), [
+    '/trafford/consultations/abc/respond?step=2',
+    'Go back to the page you were on',
+  ]);
+});
+
+test('a Referer from elsewhere, or not an address at all, is ignored for the place home page', async () => {
+  for (const referer of [
+    'https://evil.example/trafford/',
+    'http://localhost.evil.example/trafford/',
+    'http://localhost//evil.example/path',
+    'http://localhost/\\evil.example/path',
+    'javascript:alert(1)',
+    '/trafford/relative',
+    'not a url',
+    '',
+  ]) {
+    const res = await conflictPage(referer);
+    assert.equal(res.statusCode, 409, referer);
+    assert.deepEqual(backLink(res.body), ['/trafford/', 'Go to the home page'], referer);
+    assert.doesNotMatch(res.body, /evil\.example|javascript:/, referer);
+  }
+});
+
+test('a Conflict whose message is not a catalogue key shows the general words, never the text', async () => {
+  const res = await t.app.inject('/conflict/plain');
+  assert.equal(res.statusCode, 409);
+  assert.match(res.body, /Someone else changed this at the same time/);
+  assert.doesNotMatch(res.body, /Row 42|transaction 7/);
+  assert.deepEqual(backLink(res.body), ['/', 'Go to the home page']);
+});
+
+test('the API still answers a Conflict with problem+json, whatever back link the route gave', async () => {
+  const res = await t.app.inject('/api/conflict-with-back');
+  assert.equal(res.statusCode, 409);
+  assert.match(res.headers['content-type'] as string, /^application\/problem\+json/);
+  const body = res.json();
+  assert.equal(body.status, 409);
+  assert.equal(body.title, 'Conflict');
+  assert.equal(body.detail, NOT_OPEN);
 });

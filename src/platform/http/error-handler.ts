@@ -2,7 +2,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { DEFAULT_LANGUAGE, translator } from '../i18n/i18n.js';
 import { findPlaceBySlug } from '../places/place-service.js';
 import { isApiRequest } from './api-request.js';
-import { DomainError, Invalid } from './errors.js';
+import { conflictPage, setUpConflictBack } from './conflict-page.js';
+import { Conflict, DomainError, Invalid } from './errors.js';
 import { PROBLEM_CONTENT_TYPE, problem } from './problem.js';
 import { TooManyRequests } from './rate-limit.js';
 import { setPlace } from './request-context.js';
@@ -29,6 +30,18 @@ const PAGE_KEYS: Record<number, string> = {
   429: 'tooMany',
 };
 
+/** The page for any error but a Conflict: the status's own words and the way home. */
+function errorPage(request: FastifyRequest, status: number, error?: Error) {
+  const key = status >= 500 ? 'serverError' : (PAGE_KEYS[status] ?? 'badRequest');
+  const t = request.t;
+  const csrf = status === 403 && (error as FastifyError | undefined)?.code?.startsWith('FST_CSRF');
+  return {
+    pageTitle: t(`errors.${key}.title`),
+    paragraphs: [t(csrf ? 'errors.csrf.body' : `errors.${key}.body`)],
+    links: [{ href: request.place ? `/${request.place.slug}/` : '/', text: t('errors.goHome') }],
+  };
+}
+
 export function sendError(request: FastifyRequest, reply: FastifyReply, status: number, error?: Error) {
   reply.code(status);
   // Errors raised before routing (malformed URLs) arrive before the request context exists.
@@ -54,17 +67,9 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, status: 
     });
     return reply.type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   }
-  const key = status >= 500 ? 'serverError' : (PAGE_KEYS[status] ?? 'badRequest');
-  const t = request.t;
-  const paragraphs = [t(`errors.${key}.body`)];
-  if (status === 403 && (error as FastifyError | undefined)?.code?.startsWith('FST_CSRF')) {
-    paragraphs.splice(0, 1, t('errors.csrf.body'));
-  }
   try {
     return reply.page('error.njk', {
-      pageTitle: t(`errors.${key}.title`),
-      paragraphs,
-      homeHref: request.place ? `/${request.place.slug}/` : '/',
+      ...(error instanceof Conflict ? conflictPage(request, error) : errorPage(request, status, error)),
       requestId: status >= 500 ? request.id : null,
     });
   } catch (renderError) {
@@ -74,6 +79,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, status: 
 }
 
 export function setUpErrorHandling(app: FastifyInstance) {
+  setUpConflictBack(app);
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = statusOf(error);
     if (status >= 500) request.log.error({ err: error }, 'request failed');

@@ -76,6 +76,11 @@ export function translator(lang: Language): Translate {
   };
 }
 
+/** Whether a message is a catalogue key rather than text (English is complete, so it decides). */
+export function isCatalogueKey(message: string): boolean {
+  return catalogues.en.has(message);
+}
+
 /** Whether this key is translated in `lang` (used to mark fallback text with lang="en"). */
 export function hasTranslation(lang: Language, key: string): boolean {
   return catalogues[lang].has(key);

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fileSizeText } from '../../../lib/file-kind/file-kind.js';
 import { withApi } from '../../../platform/api/api-doc.js';
 import { needs, PUBLIC, SIGNED_IN } from '../../../platform/http/access.js';
+import { conflictBack } from '../../../platform/http/conflict-page.js';
 import { readDateInput } from '../../../platform/http/date-input.js';
 import { Conflict, Forbidden, Invalid } from '../../../platform/http/errors.js';
 import { errorsByField, type FormError, formErrorsFrom, parseForm } from '../../../platform/http/forms.js';
@@ -331,23 +332,13 @@ export async function deliberationRoutes(app: FastifyInstance) {
       const form = parseForm(SupportInput, request.body, request.t);
       const asField = (errors: FormError[]) => errors.map((e) => ({ ...e, field, href: `#${field}` }));
       if (!form.ok) return membersPage(request, reply, { errors: asField(form.errors) });
+      conflictBack(request, `${base(request, request.params.assembly)}/members`, `${M}.members.back`);
       try {
         await castSupport(ctx(request), request.params.assembly, request.params.recommendation, form.values);
       } catch (error) {
         if (error instanceof Forbidden) return notMemberPage(request, reply, request.params.assembly);
         if (error instanceof Invalid)
           return membersPage(request, reply, { errors: asField(formErrorsFrom(error, request.t)) });
-        if (error instanceof Conflict)
-          return reply.code(409).page('message-page.njk', {
-            pageTitle: request.t('errors.conflict.title'),
-            paragraphs: [request.t(error.message)],
-            links: [
-              {
-                href: `${base(request, request.params.assembly)}/members`,
-                text: request.t(`${M}.members.back`),
-              },
-            ],
-          });
         throw error;
       }
       return reply.redirect(
@@ -438,6 +429,10 @@ export async function deliberationRoutes(app: FastifyInstance) {
   );
 
   // ---- Officers: writing, editing and publishing recommendations ----
+  /** A change the recommendation's state no longer allows leads officers back to their overview. */
+  const backToDeliberation = (request: FastifyRequest<AssemblyParams>) =>
+    conflictBack(request, `${base(request, request.params.assembly)}/deliberation`, `${M}.officer.back`);
+
   async function recommendationForm(
     request: FastifyRequest<AssemblyParams | NumberParams>,
     reply: FastifyReply,
@@ -449,8 +444,8 @@ export async function deliberationRoutes(app: FastifyInstance) {
     let values = state.values;
     if (number !== null) {
       const found = await getForOfficer(c, request.params.assembly, number);
-      if (found.recommendation.status !== 'draft')
-        return conflictPage(request, reply, `${M}.alreadyPublished`, found.assembly.slug);
+      backToDeliberation(request);
+      if (found.recommendation.status !== 'draft') throw new Conflict(`${M}.alreadyPublished`);
       assembly = found.assembly;
       values ??= { title: found.recommendation.title, body: found.recommendation.body };
     } else {
@@ -474,14 +469,6 @@ export async function deliberationRoutes(app: FastifyInstance) {
       action: number === null ? `${b}/recommendations/new` : `${b}/recommendations/${number}/edit`,
       back: `${b}/deliberation`,
       csrfToken: reply.generateCsrf(),
-    });
-  }
-
-  function conflictPage(request: FastifyRequest, reply: FastifyReply, key: string, slug: string) {
-    return reply.code(409).page('message-page.njk', {
-      pageTitle: request.t('errors.conflict.title'),
-      paragraphs: [request.t(key)],
-      links: [{ href: `${base(request, slug)}/deliberation`, text: request.t(`${M}.officer.back`) }],
     });
   }
 
@@ -512,18 +499,13 @@ export async function deliberationRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const form = parseForm(RecommendationInput, request.body, request.t);
       if (!form.ok) return recommendationForm(request, reply, form);
-      try {
-        await updateRecommendation(
-          ctx(request),
-          request.params.assembly,
-          request.params.recommendation,
-          form.values,
-        );
-      } catch (error) {
-        if (error instanceof Conflict)
-          return conflictPage(request, reply, error.message, request.params.assembly);
-        throw error;
-      }
+      backToDeliberation(request);
+      await updateRecommendation(
+        ctx(request),
+        request.params.assembly,
+        request.params.recommendation,
+        form.values,
+      );
       return reply.redirect(
         `${base(request, request.params.assembly)}/deliberation?done=edited#recommendation-${request.params.recommendation}`,
         303,
@@ -540,7 +522,8 @@ export async function deliberationRoutes(app: FastifyInstance) {
         request.params.assembly,
         request.params.recommendation,
       );
-      if (r.status !== 'draft') return conflictPage(request, reply, `${M}.alreadyPublished`, assembly.slug);
+      backToDeliberation(request);
+      if (r.status !== 'draft') throw new Conflict(`${M}.alreadyPublished`);
       const b = base(request, assembly.slug);
       return reply.page(`${V}/publish.njk`, {
         pageTitle: request.t(`${M}.publish.title`, { number: r.number }),
@@ -557,13 +540,8 @@ export async function deliberationRoutes(app: FastifyInstance) {
     '/assemblies/:assembly/recommendations/:recommendation/publish',
     { ...needs(MANAGE), ...csrf },
     async (request, reply) => {
-      try {
-        await publishRecommendation(ctx(request), request.params.assembly, request.params.recommendation);
-      } catch (error) {
-        if (error instanceof Conflict)
-          return conflictPage(request, reply, error.message, request.params.assembly);
-        throw error;
-      }
+      backToDeliberation(request);
+      await publishRecommendation(ctx(request), request.params.assembly, request.params.recommendation);
       return reply.redirect(
         `${base(request, request.params.assembly)}/deliberation?done=published#recommendation-${request.params.recommendation}`,
         303,
@@ -582,7 +560,8 @@ export async function deliberationRoutes(app: FastifyInstance) {
       request.params.assembly,
       request.params.recommendation,
     );
-    if (r.status !== 'published') return conflictPage(request, reply, `${M}.notPublished`, assembly.slug);
+    backToDeliberation(request);
+    if (r.status !== 'published') throw new Conflict(`${M}.notPublished`);
     const values = state.values ?? {
       outcome: r.response?.outcome ?? '',
       reasons: r.response?.reasons ?? '',
@@ -621,19 +600,13 @@ export async function deliberationRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const form = parseForm(ResponseInput, request.body, request.t);
       if (!form.ok) return responsePage(request, reply, form);
-      let outcome: 'recorded' | 'changed';
-      try {
-        outcome = await recordResponse(
-          ctx(request),
-          request.params.assembly,
-          request.params.recommendation,
-          form.values,
-        );
-      } catch (error) {
-        if (error instanceof Conflict)
-          return conflictPage(request, reply, error.message, request.params.assembly);
-        throw error;
-      }
+      backToDeliberation(request);
+      const outcome = await recordResponse(
+        ctx(request),
+        request.params.assembly,
+        request.params.recommendation,
+        form.values,
+      );
       return reply.redirect(
         `${base(request, request.params.assembly)}/recommendations/${request.params.recommendation}?done=${outcome}`,
         303,
@@ -652,8 +625,8 @@ export async function deliberationRoutes(app: FastifyInstance) {
       request.params.assembly,
       request.params.recommendation,
     );
-    if (!r.response || r.response.outcome === 'not-accepted')
-      return conflictPage(request, reply, `${M}.updates.notAccepted`, assembly.slug);
+    backToDeliberation(request);
+    if (!r.response || r.response.outcome === 'not-accepted') throw new Conflict(`${M}.updates.notAccepted`);
     const values = state.values ?? {};
     const errors = state.errors ?? [];
     if (errors.length) reply.code(422);
@@ -699,13 +672,8 @@ export async function deliberationRoutes(app: FastifyInstance) {
           errors: form.errors.map((e) => (e.field === 'date' ? { ...e, href: '#date-day' } : e)),
           values: { ...form.values, ...dateParts(body) },
         });
-      try {
-        await postUpdate(ctx(request), request.params.assembly, request.params.recommendation, form.values);
-      } catch (error) {
-        if (error instanceof Conflict)
-          return conflictPage(request, reply, error.message, request.params.assembly);
-        throw error;
-      }
+      backToDeliberation(request);
+      await postUpdate(ctx(request), request.params.assembly, request.params.recommendation, form.values);
       return reply.redirect(
         `${base(request, request.params.assembly)}/recommendations/${request.params.recommendation}?done=update#updates`,
         303,

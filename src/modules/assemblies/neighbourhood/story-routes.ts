@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { needs, PUBLIC } from '../../../platform/http/access.js';
+import { conflictBack } from '../../../platform/http/conflict-page.js';
 import { Conflict, Invalid } from '../../../platform/http/errors.js';
 import { acceptFileUploads, fileIn } from '../../../platform/http/file-uploads.js';
 import { errorsByField, type FormError, formErrorsFrom } from '../../../platform/http/forms.js';
@@ -43,13 +44,9 @@ export async function storyRoutes(app: FastifyInstance) {
     neighbourhoodPath(requirePlace(request).slug, ward);
   const when = (request: FastifyRequest, d: Date) => formatDateTime(d, request.lang);
 
-  function closedPage(request: FastifyRequest, reply: FastifyReply, error: Conflict, back: string) {
-    return reply.code(409).page('message-page.njk', {
-      pageTitle: request.t('errors.conflict.title'),
-      paragraphs: [request.t(error.message)],
-      links: [{ href: back, text: request.t(`${M}.story.back`) }],
-    });
-  }
+  /** A story refused because the assembly has closed leads back to the assembly's page. */
+  const backToAssembly = (request: FastifyRequest, url: string) =>
+    conflictBack(request, url, `${M}.story.back`);
 
   // --- Adding a story -------------------------------------------------------------------------
 
@@ -57,8 +54,8 @@ export async function storyRoutes(app: FastifyInstance) {
     const t = request.t;
     const assembly = await getNeighbourhood(ctx(request), request.params.ward);
     const url = wardUrl(request, assembly.ward.slug);
-    if (assembly.status !== 'open')
-      return closedPage(request, reply, new Conflict(`${M}.errors.closed`), url);
+    backToAssembly(request, url);
+    if (assembly.status !== 'open') throw new Conflict(`${M}.errors.closed`);
     const errors = state.errors ?? [];
     if (errors.length) reply.code(422);
     const values = state.values ?? { showAs: '' };
@@ -90,6 +87,7 @@ export async function storyRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const values = flatStrings(request.body);
       const url = wardUrl(request, request.params.ward);
+      backToAssembly(request, url);
       let id: string;
       try {
         id = await addStory(ctx(request), app.files, request.params.ward, values, {
@@ -97,7 +95,6 @@ export async function storyRoutes(app: FastifyInstance) {
           audio: fileIn(request.body, 'audio'),
         });
       } catch (error) {
-        if (error instanceof Conflict) return closedPage(request, reply, error, url);
         if (!(error instanceof Invalid)) throw error;
         return storyForm(request, reply, { values, errors: formErrorsFrom(error, request.t) });
       }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { needs, PUBLIC } from '../../../platform/http/access.js';
-import { Conflict, Invalid } from '../../../platform/http/errors.js';
+import { conflictBack } from '../../../platform/http/conflict-page.js';
+import { Invalid } from '../../../platform/http/errors.js';
 import { acceptFileUploads, fileIn, formFields } from '../../../platform/http/file-uploads.js';
 import { errorsByField, type FormError, formErrorsFrom } from '../../../platform/http/forms.js';
 import { serviceContext } from '../../../platform/http/request-context.js';
@@ -49,23 +50,13 @@ export async function imageRoutes(app: FastifyInstance) {
     });
   }
 
-  function conflictPage(
-    request: FastifyRequest<NumberParams>,
-    reply: import('fastify').FastifyReply,
-    error: Conflict,
-  ) {
-    const c = ctx(request);
-    return reply.code(409).page('message-page.njk', {
-      pageTitle: request.t('errors.conflict.title'),
-      paragraphs: [request.t(error.message)],
-      links: [
-        {
-          href: proposalPath(c.place.slug, request.params.process, Number(request.params.proposal)),
-          text: request.t('budgeting.proposals.proposal.back'),
-        },
-      ],
-    });
-  }
+  /** A change the proposal's state no longer allows leads back to the proposal. */
+  const backToProposal = (request: FastifyRequest<NumberParams>) =>
+    conflictBack(
+      request,
+      proposalPath(ctx(request).place.slug, request.params.process, Number(request.params.proposal)),
+      'budgeting.proposals.proposal.back',
+    );
 
   app.get<NumberParams>('/budgets/:process/proposals/:proposal/image', access, (request, reply) =>
     imagePage(request, reply),
@@ -77,6 +68,7 @@ export async function imageRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const fields = formFields(request.body);
       const c = ctx(request);
+      backToProposal(request);
       try {
         await setProposalImage(
           c,
@@ -89,7 +81,6 @@ export async function imageRoutes(app: FastifyInstance) {
           },
         );
       } catch (error) {
-        if (error instanceof Conflict) return conflictPage(request, reply, error);
         if (!(error instanceof Invalid)) throw error;
         return imagePage(request, reply, {
           errors: formErrorsFrom(error, request.t),
@@ -106,12 +97,8 @@ export async function imageRoutes(app: FastifyInstance) {
     { ...access, ...csrf },
     async (request, reply) => {
       const c = ctx(request);
-      try {
-        await removeProposalImage(c, app.files, request.params.process, request.params.proposal);
-      } catch (error) {
-        if (error instanceof Conflict) return conflictPage(request, reply, error);
-        throw error;
-      }
+      backToProposal(request);
+      await removeProposalImage(c, app.files, request.params.process, request.params.proposal);
       const url = proposalPath(c.place.slug, request.params.process, Number(request.params.proposal));
       return reply.redirect(`${url}?done=image-removed`, 303);
     },

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { poundsText } from '../../../lib/money/pounds.js';
 import { withApi } from '../../../platform/api/api-doc.js';
 import { needs, PUBLIC } from '../../../platform/http/access.js';
+import { conflictBack } from '../../../platform/http/conflict-page.js';
 import { Conflict, Invalid, NotFound } from '../../../platform/http/errors.js';
 import { errorsByField, type FormError, formErrorsFrom } from '../../../platform/http/forms.js';
 import { requirePlace, serviceContext } from '../../../platform/http/request-context.js';
@@ -132,28 +133,22 @@ export async function proposalRoutes(app: FastifyInstance) {
   const pageOf = (request: FastifyRequest, slug: string, number: number) =>
     proposalPath(requirePlace(request).slug, slug, number);
 
-  /** A change refused because of where the process or proposal is: said plainly, with a way back. */
-  function refused(request: FastifyRequest, reply: FastifyReply, error: Conflict, back: string) {
-    return reply.code(409).page('message-page.njk', {
-      pageTitle: request.t('errors.conflict.title'),
-      paragraphs: [request.t(error.message)],
-      links: [{ href: back, text: request.t('budgeting.proposals.proposal.back') }],
-    });
-  }
+  /** Where a change refused because of where the process or proposal is leads back to. */
+  const backOnConflict = (request: FastifyRequest, href: string) =>
+    conflictBack(request, href, 'budgeting.proposals.proposal.back');
 
-  /** Runs a write; a Conflict becomes a page that says why, an Invalid goes back to the form. */
+  /** Runs a write; an Invalid goes back to the form, a Conflict's page leads back to `back`. */
   async function attempt(
     request: FastifyRequest,
-    reply: FastifyReply,
     back: string,
     write: () => Promise<unknown>,
     onInvalid: (errors: FormError[]) => unknown,
   ): Promise<{ done: true } | { done: false; sent: unknown }> {
+    backOnConflict(request, back);
     try {
       await write();
       return { done: true };
     } catch (error) {
-      if (error instanceof Conflict) return { done: false, sent: refused(request, reply, error, back) };
       if (error instanceof Invalid) return { done: false, sent: onInvalid(formErrorsFrom(error, request.t)) };
       throw error;
     }
@@ -347,7 +342,6 @@ export async function proposalRoutes(app: FastifyInstance) {
       let number = 0;
       const outcome = await attempt(
         request,
-        reply,
         `${base(request, process.slug)}/proposals`,
         async () => {
           number = await submitProposal(c, process.slug, values);
@@ -422,13 +416,9 @@ export async function proposalRoutes(app: FastifyInstance) {
       const { process, p } = await authorsProposal(request);
       if (!p.editable) {
         if (!p.mine) throw new NotFound(OWNER_ONLY);
-        return refused(
-          request,
-          reply,
-          new Conflict(
-            process.lockedAt ? 'budgeting.proposals.errors.locked' : 'budgeting.proposals.errors.notEditable',
-          ),
-          pageOf(request, process.slug, p.number),
+        backOnConflict(request, pageOf(request, process.slug, p.number));
+        throw new Conflict(
+          process.lockedAt ? 'budgeting.proposals.errors.locked' : 'budgeting.proposals.errors.notEditable',
         );
       }
       const ward =
@@ -453,7 +443,6 @@ export async function proposalRoutes(app: FastifyInstance) {
       const url = pageOf(request, process.slug, p.number);
       const outcome = await attempt(
         request,
-        reply,
         url,
         () => updateProposal(ctx(request), process.slug, p.number, values),
         (errors) => formPage(request, reply, process, { proposal: p, values, errors }),
@@ -487,7 +476,6 @@ export async function proposalRoutes(app: FastifyInstance) {
       const url = pageOf(request, process.slug, p.number);
       const outcome = await attempt(
         request,
-        reply,
         url,
         () => withdrawProposal(ctx(request), process.slug, p.number),
         () => reply.redirect(url, 303),
@@ -545,7 +533,6 @@ export async function proposalRoutes(app: FastifyInstance) {
         const url = pageOf(request, request.params.process, Number(request.params.proposal));
         const outcome = await attempt(
           request,
-          reply,
           url,
           () => write(ctx(request), request.params.process, request.params.proposal, fieldsOf(values)),
           (errors) => page(request, reply, { values, errors }),
@@ -593,7 +580,6 @@ export async function proposalRoutes(app: FastifyInstance) {
     const slug = request.params.process;
     const outcome = await attempt(
       request,
-      reply,
       `${base(request, slug)}/proposals`,
       () =>
         proposeMerge(ctx(request), slug, {
@@ -666,7 +652,6 @@ export async function proposalRoutes(app: FastifyInstance) {
       let status = 'pending';
       const outcome = await attempt(
         request,
-        reply,
         url,
         async () => {
           status = await answerMerge(ctx(request), request.params.merge, values.agree === 'yes');

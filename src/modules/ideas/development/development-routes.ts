@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { withApi } from '../../../platform/api/api-doc.js';
 import { PUBLIC, SIGNED_IN } from '../../../platform/http/access.js';
+import { conflictBack } from '../../../platform/http/conflict-page.js';
 import { dateInputValues } from '../../../platform/http/date-input.js';
 import { Conflict, Invalid } from '../../../platform/http/errors.js';
 import { acceptFileUploads, fileIn } from '../../../platform/http/file-uploads.js';
@@ -57,15 +58,13 @@ export async function developmentRoutes(app: FastifyInstance) {
   const home = (request: FastifyRequest, ideaId: string, done?: string) =>
     `${base(request, ideaId)}${done ? `?done=${done}` : ''}#development`;
 
-  function conflictPage(request: FastifyRequest, reply: FastifyReply, error: Conflict, back: string) {
-    return reply.code(409).page('message-page.njk', {
-      pageTitle: request.t('errors.conflict.title'),
-      paragraphs: [request.t(error.message)],
-      links: [{ href: back, text: request.t(`${M}.back`) }],
-    });
-  }
+  // A change refused on an idea's pages (not published, already ended) leads back to the idea.
+  app.addHook('preHandler', async (request) => {
+    const idea = (request.params as { idea?: string }).idea;
+    if (idea) conflictBack(request, home(request, idea), `${M}.back`);
+  });
 
-  /** Runs a form's service call: field errors show the form again, conflicts a message page. */
+  /** Runs a form's service call: field errors show the form again. */
   async function submit(
     request: FastifyRequest<IdeaParams>,
     reply: FastifyReply,
@@ -76,8 +75,6 @@ export async function developmentRoutes(app: FastifyInstance) {
     try {
       await run();
     } catch (error) {
-      if (error instanceof Conflict)
-        return conflictPage(request, reply, error, home(request, request.params.idea));
       if (!(error instanceof Invalid)) throw error;
       return again({ values: flat(request.body), errors: formErrorsFrom(error, request.t) });
     }
@@ -121,10 +118,8 @@ export async function developmentRoutes(app: FastifyInstance) {
 
   async function joinPage(request: FastifyRequest<IdeaParams>, reply: FastifyReply, state: FormState = {}) {
     const idea = await getIdea(ctx(request), request.params.idea);
-    if (!idea.published)
-      return conflictPage(request, reply, new Conflict(`${M}.errors.notPublished`), home(request, idea.id));
-    if (idea.stage === 'adopted' || idea.stage === 'learned')
-      return conflictPage(request, reply, new Conflict(`${M}.errors.ended`), home(request, idea.id));
+    if (!idea.published) throw new Conflict(`${M}.errors.notPublished`);
+    if (idea.stage === 'adopted' || idea.stage === 'learned') throw new Conflict(`${M}.errors.ended`);
     return reply.page(`${V}/join.njk`, {
       pageTitle: request.t(`${M}.join.title`),
       idea,
@@ -149,8 +144,7 @@ export async function developmentRoutes(app: FastifyInstance) {
     const c = ctx(request);
     const idea = await getIdea(c, request.params.idea);
     const team = await teamOf(c, idea);
-    if (!team.some((m) => m.userId === c.actor?.userId))
-      return conflictPage(request, reply, new Conflict(`${M}.errors.notMember`), home(request, idea.id));
+    if (!team.some((m) => m.userId === c.actor?.userId)) throw new Conflict(`${M}.errors.notMember`);
     return reply.page(`${V}/leave.njk`, {
       pageTitle: request.t(`${M}.leave.title`),
       idea,
@@ -186,11 +180,9 @@ export async function developmentRoutes(app: FastifyInstance) {
     const t = request.t;
     const idea = await getIdea(c, request.params.idea);
     const moves = await movesFor(c, idea);
-    if (!idea.published)
-      return conflictPage(request, reply, new Conflict(`${M}.errors.notPublished`), home(request, idea.id));
+    if (!idea.published) throw new Conflict(`${M}.errors.notPublished`);
     if (!moves.length) {
-      if (idea.stage === 'adopted' || idea.stage === 'learned')
-        return conflictPage(request, reply, new Conflict(`${M}.errors.ended`), home(request, idea.id));
+      if (idea.stage === 'adopted' || idea.stage === 'learned') throw new Conflict(`${M}.errors.ended`);
       return reply.code(403).page('message-page.njk', {
         pageTitle: t('errors.forbidden.title'),
         paragraphs: [t(`${M}.stage.leadsOnly`)],

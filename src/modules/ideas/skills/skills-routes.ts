@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { PUBLIC, SIGNED_IN } from '../../../platform/http/access.js';
+import { conflictBack } from '../../../platform/http/conflict-page.js';
 import { Conflict, Invalid } from '../../../platform/http/errors.js';
 import { errorsByField, type FormError, formErrorsFrom, parseForm } from '../../../platform/http/forms.js';
 import { pageNumbers } from '../../../platform/http/pagination.js';
@@ -81,14 +82,8 @@ export async function skillsRoutes(app: FastifyInstance) {
     };
   }
 
-  /** A change refused because of where things stand: said plainly, with a way back. */
-  function refused(request: FastifyRequest, reply: FastifyReply, error: Conflict, back: string) {
-    return reply.code(409).page('message-page.njk', {
-      pageTitle: request.t('errors.conflict.title'),
-      paragraphs: [request.t(error.message)],
-      links: [{ href: back, text: request.t(`${K}.back`) }],
-    });
-  }
+  /** Where a change refused because of where things stand leads back to. */
+  const backOnConflict = (request: FastifyRequest, href: string) => conflictBack(request, href, `${K}.back`);
 
   // --- Finding people ------------------------------------------------------------------------
 
@@ -255,7 +250,8 @@ export async function skillsRoutes(app: FastifyInstance) {
     const t = request.t;
     const c = ctx(request);
     const offer = await getPublicOffer(c, request.params.skillOffer);
-    if (offer.mine) return refused(request, reply, new Conflict(`${K}.errors.ownOffer`), base(request));
+    backOnConflict(request, base(request));
+    if (offer.mine) throw new Conflict(`${K}.errors.ownOffer`);
     const choices = await requestChoices(c);
     if (errors.length) reply.code(422);
     return reply.page(`${V}/request-form.njk`, {
@@ -289,11 +285,11 @@ export async function skillsRoutes(app: FastifyInstance) {
     { ...SIGNED_IN, ...csrf },
     async (request, reply) => {
       const form = parseForm(FLAT, request.body, request.t);
+      backOnConflict(request, base(request));
       let id: string;
       try {
         id = await sendRequest(ctx(request), site(), request.params.skillOffer, form.values);
       } catch (error) {
-        if (error instanceof Conflict) return refused(request, reply, error, base(request));
         if (error instanceof Invalid)
           return requestPage(request, reply, form.values, formErrorsFrom(error, request.t));
         throw error;
@@ -355,13 +351,9 @@ export async function skillsRoutes(app: FastifyInstance) {
       async (request, reply) => {
         const c = ctx(request);
         const here = `${base(request)}/requests/${request.params.skillRequest}`;
-        try {
-          if (what === 'withdraw') await withdrawRequest(c, request.params.skillRequest);
-          else await respondToRequest(c, site(), request.params.skillRequest, what);
-        } catch (error) {
-          if (error instanceof Conflict) return refused(request, reply, error, here);
-          throw error;
-        }
+        backOnConflict(request, here);
+        if (what === 'withdraw') await withdrawRequest(c, request.params.skillRequest);
+        else await respondToRequest(c, site(), request.params.skillRequest, what);
         return reply.redirect(`${here}?done=${done}`, 303);
       },
     );
