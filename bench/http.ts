@@ -24,7 +24,7 @@ import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../src/platform/db/types.js';
-import { createBenchDatabase, percentile } from './support.js';
+import { AS_IN_PRODUCTION, createBenchDatabase, percentile } from './support.js';
 
 const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432/test';
 const BENCH_DB = 'kith_bench';
@@ -266,7 +266,7 @@ async function main(): Promise<number> {
 
   // (b), (c) on PGlite in memory.
   console.log('  (setting up PGlite in memory: migrate + seed)');
-  const lite = await openPglite({ dataDir: null });
+  const lite = await openPglite({ dataDir: null, ...AS_IN_PRODUCTION });
   try {
     const app = await kithApp(lite);
     try {
@@ -288,7 +288,7 @@ async function main(): Promise<number> {
   } else {
     console.log(`  (setting up PostgreSQL database ${BENCH_DB} via ${shownUrl}: migrate + seed)`);
     try {
-      const db = openPg(bench.url);
+      const db = openPg(bench.url, AS_IN_PRODUCTION);
       try {
         const app = await kithApp(db, bench.url);
         try {

@@ -36,7 +36,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import zlib from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../src/platform/db/types.js';
-import { createBenchDatabase, percentile } from './support.js';
+import { AS_IN_PRODUCTION, createBenchDatabase, percentile } from './support.js';
 
 const BENCH_DB = 'kith_bench_vote';
 
@@ -445,13 +445,13 @@ async function main(): Promise<number> {
       return 1;
     }
     const { openPg } = await import('../src/platform/db/pg.js');
-    db = openPg(target.url, { max: poolSize });
+    db = openPg(target.url, { max: poolSize, ...AS_IN_PRODUCTION });
     url = target.url;
     drop = target.drop;
     console.log(`  engine: PostgreSQL (database ${BENCH_DB}, pool of ${poolSize})`);
   } else {
     const { openPglite } = await import('../src/platform/db/pglite.js');
-    db = await openPglite({ dataDir: null });
+    db = await openPglite({ dataDir: null, ...AS_IN_PRODUCTION });
     console.log('  engine: PGlite in memory');
   }
   try {

@@ -31,7 +31,7 @@ import { seededRandom } from '../src/lib/random/seeded.js';
 import type { Db } from '../src/platform/db/types.js';
 import type { Place } from '../src/platform/places/place-service.js';
 import type { SearchDocument } from '../src/platform/search/search-index.js';
-import { createBenchDatabase, percentile } from './support.js';
+import { AS_IN_PRODUCTION, createBenchDatabase, percentile } from './support.js';
 
 const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432/test';
 const BENCH_DB = 'kith_bench_search';
@@ -484,7 +484,7 @@ async function main(): Promise<number> {
 
   if (values.only !== 'pg') {
     console.log('PGlite (in memory)');
-    const lite = await openPglite({ dataDir: null });
+    const lite = await openPglite({ dataDir: null, ...AS_IN_PRODUCTION });
     try {
       rows.push(...(await benchEngine('pglite', lite, { documents, runs })));
     } finally {
@@ -499,7 +499,7 @@ async function main(): Promise<number> {
   } else {
     console.log(`PostgreSQL (database ${BENCH_DB} via ${shownUrl})`);
     try {
-      const db = openPg(bench.url);
+      const db = openPg(bench.url, AS_IN_PRODUCTION);
       try {
         rows.push(...(await benchEngine('pg', db, { documents, runs })));
       } finally {

@@ -1,5 +1,8 @@
 /** What every benchmark script shares: percentiles, and a scratch PostgreSQL database. */
 
+/** Benchmarks open their databases as production does: without the transaction guard's cost. */
+export const AS_IN_PRODUCTION = { guardTransactions: false } as const;
+
 /** Nearest-rank percentile of sorted values (NaN when there are none). */
 export function percentile(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -56,7 +59,7 @@ export async function onEachEngine<R>(
   const results: R[] = [];
   if (options.only !== 'pg') {
     const { openPglite } = await import('../src/platform/db/pglite.js');
-    const lite = await openPglite({ dataDir: null });
+    const lite = await openPglite({ dataDir: null, ...AS_IN_PRODUCTION });
     try {
       results.push(await run('PGlite', lite));
     } finally {
@@ -68,7 +71,7 @@ export async function onEachEngine<R>(
     if (typeof target === 'string') console.log(`  PostgreSQL skipped: ${target}`);
     else {
       const { openPg } = await import('../src/platform/db/pg.js');
-      const db = openPg(target.url);
+      const db = openPg(target.url, AS_IN_PRODUCTION);
       try {
         results.push(await run('PostgreSQL', db));
       } finally {

@@ -48,7 +48,10 @@ export type Config = {
   env: 'development' | 'production' | 'test';
   port: number;
   host: string;
-  database: { kind: 'pg'; url: string } | { kind: 'pglite'; dataDir: string | null };
+  database: ({ kind: 'pg'; url: string } | { kind: 'pglite'; dataDir: string | null }) & {
+    /** Refuse a query on the database from inside its own transaction (off in production: see transaction-guard.ts). */
+    guardTransactions: boolean;
+  };
   seedDemo: boolean;
   /** Uploaded files (photos of spaces), under KITH_DATA_DIR whichever database is used. */
   filesDir: string;
@@ -103,9 +106,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     env: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
-    database: e.DATABASE_URL
-      ? { kind: 'pg', url: e.DATABASE_URL }
-      : { kind: 'pglite', dataDir: path.resolve(e.KITH_DATA_DIR) },
+    database: {
+      ...(e.DATABASE_URL
+        ? { kind: 'pg' as const, url: e.DATABASE_URL }
+        : { kind: 'pglite' as const, dataDir: path.resolve(e.KITH_DATA_DIR) }),
+      guardTransactions: !production,
+    },
     // A fresh development install shows the demo place; production starts empty unless asked.
     seedDemo: e.KITH_SEED_DEMO ? e.KITH_SEED_DEMO === 'true' : !production,
     filesDir: path.resolve(e.KITH_DATA_DIR, 'files'),

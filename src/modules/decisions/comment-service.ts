@@ -4,13 +4,16 @@ import type { Tx } from '../../platform/db/types.js';
 import { Conflict, Forbidden, validated } from '../../platform/http/errors.js';
 import type { ServiceContext } from '../../platform/http/request-context.js';
 import {
+  commentsSeenBy,
+  type SeenComment,
+  type StoredComment,
+} from '../../platform/moderation/comment-visibility.js';
+import {
   checkPosting,
   type ItemStatus,
   onModerationStatusChange,
   registerPost,
-  statusOf,
 } from '../../platform/moderation/moderation-service.js';
-import { can } from '../../platform/roles/permissions.js';
 import { CommentInput } from './decision-input.js';
 import { acceptsComments, type Decision, decisionPath, getDecision, MODULE } from './decision-service.js';
 
@@ -21,64 +24,18 @@ async function setModeration(tx: Tx, id: string, status: ItemStatus) {
 }
 onModerationStatusChange(MODULE, COMMENT, (tx, change) => setModeration(tx, change.contentId, change.status));
 
-export type Comment = {
-  id: string;
-  /** Null when hidden from this viewer, or when the account has gone. */
-  authorName: string | null;
-  body: string | null;
-  status: ItemStatus;
-  hiddenReason: string | null;
-  moderationItemId: string | null;
-  createdAt: Date;
-  mine: boolean;
-};
+export type Comment = SeenComment;
 
-/**
- * A decision's comments, oldest first. Everyone sees published ones; a hidden one shows as
- * hidden (its words for its author and moderators only); a pending one only to its author and
- * moderators.
- */
+/** A decision's comments, oldest first, as this viewer may see them (see `commentSeenBy`). */
 export async function commentsOn(ctx: ServiceContext, decision: Decision): Promise<Comment[]> {
-  const rows = await ctx.db.query<{
-    id: string;
-    author_id: string | null;
-    author_name: string | null;
-    body: string;
-    moderation_status: ItemStatus;
-    created_at: Date;
-  }>(
+  const rows = await ctx.db.query<StoredComment>(
     `select c.id, c.author_id, nullif(u.display_name, '') as author_name, c.body, c.moderation_status, c.created_at
      from decision_comments c left join users u on u.id = c.author_id and u.deleted_at is null
      where c.decision_id = $1 order by c.created_at, c.id`,
     [decision.id],
   );
-  const items = await statusOf(
-    ctx.db,
-    ctx.place.id,
-    MODULE,
-    COMMENT,
-    rows.map((r) => r.id),
-  );
-  const moderator = can(ctx.actor, 'moderation.review');
-  const userId = ctx.actor?.userId;
-  return rows.flatMap((r) => {
-    const mine = Boolean(userId && r.author_id === userId);
-    if (r.moderation_status === 'pending' && !mine && !moderator) return [];
-    const seesWords = r.moderation_status !== 'hidden' || mine || moderator;
-    const item = items.get(r.id);
-    return [
-      {
-        id: r.id,
-        authorName: seesWords ? r.author_name : null,
-        body: seesWords ? r.body : null,
-        status: r.moderation_status,
-        hiddenReason: mine || moderator ? (item?.hiddenReason ?? null) : null,
-        moderationItemId: item?.itemId ?? null,
-        createdAt: new Date(r.created_at),
-        mine,
-      },
-    ];
-  });
+  const seen = await commentsSeenBy(ctx, { module: MODULE, contentType: COMMENT }, rows);
+  return seen.map((c) => c.seen);
 }
 
 /**

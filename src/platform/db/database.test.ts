@@ -80,6 +80,33 @@ test('a query on the database from inside a transaction is refused, not left to 
     }),
     /instead of the open transaction/,
   );
+  await assert.rejects(
+    withTransaction(db, () => db.exec('select 1')),
+    /instead of the open transaction/,
+  );
+  // A second transaction opened on the database, not joined through `tx`, would wait as well.
+  await assert.rejects(
+    withTransaction(db, () => db.transaction((tx) => tx.query('select 1'))),
+    /instead of the open transaction/,
+  );
   // The database is still usable afterwards.
   assert.equal((await db.query<{ n: number }>('select 1 as n'))[0]?.n, 1);
+});
+
+test('a query from elsewhere while a transaction is open waits its turn rather than being refused', async () => {
+  let queried = () => {};
+  const started = new Promise<void>((resolve) => {
+    queried = resolve;
+  });
+  const open = withTransaction(db, async (tx) => {
+    await tx.query('select 1');
+    queried();
+    // Give the other caller time to send its query while this transaction holds the database.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return tx.query<{ n: number }>('select 2 as n');
+  });
+  await started;
+  const elsewhere = db.query<{ n: number }>('select 3 as n');
+  assert.equal((await open)[0]?.n, 2);
+  assert.equal((await elsewhere)[0]?.n, 3);
 });

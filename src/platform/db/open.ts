@@ -13,12 +13,13 @@ export function pgdataDir(dataDir: string): string {
 
 /** Opens the configured database, holding the data-directory lock for PGlite. */
 export async function openDatabase(database: Config['database']): Promise<Db> {
-  if (database.kind === 'pg') return openPg(database.url);
-  if (database.dataDir === null) return openPglite({ dataDir: null });
+  const { guardTransactions } = database;
+  if (database.kind === 'pg') return openPg(database.url, { guardTransactions });
+  if (database.dataDir === null) return openPglite({ dataDir: null, guardTransactions });
   const lock = acquireDataDirLock(database.dataDir);
   try {
     fs.mkdirSync(pgdataDir(database.dataDir), { recursive: true });
-    const db = await openPglite({ dataDir: pgdataDir(database.dataDir) });
+    const db = await openPglite({ dataDir: pgdataDir(database.dataDir), guardTransactions });
     const close = db.close.bind(db);
     return Object.assign(db, {
       async close() {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { assertNotInTransaction, runInTransaction } from './transaction-guard.js';
+import { NO_GUARD, transactionGuard } from './transaction-guard.js';
 import type { Db, SqlParam, Tx } from './types.js';
 
 // Return timestamps as Date and bigint counts as numbers only when safe; keep numeric as text.
@@ -31,7 +31,15 @@ function statement(sql: string, params: readonly SqlParam[]): pg.QueryConfig {
     : { name, text: sql, values: params as unknown[] };
 }
 
-export function openPg(url: string, options: { max?: number } = {}): Db & { pool: pg.Pool } {
+/**
+ * Queries on the pool from inside one of its transactions are refused unless
+ * `guardTransactions` is false (production: see transaction-guard.ts).
+ */
+export function openPg(
+  url: string,
+  options: { max?: number; guardTransactions?: boolean } = {},
+): Db & { pool: pg.Pool } {
+  const guard = options.guardTransactions === false ? NO_GUARD : transactionGuard();
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
   // An idle client losing its connection must not crash the process.
   pool.on('error', () => {});
@@ -39,16 +47,16 @@ export function openPg(url: string, options: { max?: number } = {}): Db & { pool
     kind: 'pg',
     pool,
     async query<Row>(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
-      assertNotInTransaction();
+      guard.check();
       const result = await pool.query(statement(sql, params));
       return result.rows as Row[];
     },
     async exec(sql: string): Promise<void> {
-      assertNotInTransaction();
+      guard.check();
       await pool.query(sql);
     },
     async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-      assertNotInTransaction();
+      guard.check();
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
@@ -71,7 +79,7 @@ export function openPg(url: string, options: { max?: number } = {}): Db & { pool
             });
           },
         };
-        const result = await runInTransaction(() => fn(tx));
+        const result = await guard.during(() => fn(tx));
         await client.query('COMMIT');
         return result;
       } catch (error) {

@@ -1,21 +1,27 @@
-import { parse } from 'csv-parse/sync';
 import { slugify } from '../../../lib/text/slug.js';
-import { audit } from '../../../platform/audit/audit.js';
-import { withTransaction } from '../../../platform/db/transaction.js';
 import type { Tx } from '../../../platform/db/types.js';
-import { Forbidden, Invalid, NotFound, validated } from '../../../platform/http/errors.js';
+import { validated } from '../../../platform/http/errors.js';
 import type { ServiceContext } from '../../../platform/http/request-context.js';
+import {
+  confirmImport,
+  getStagedImport as getStaged,
+  type ImportKind,
+  type RowProblem,
+  readCsvRecords,
+  type StagedImport,
+  type StagedRow as StagedRowBase,
+  stageImport,
+} from '../../../platform/imports/staged-import.js';
 import { registerPost } from '../../../platform/moderation/moderation-service.js';
-import { can } from '../../../platform/roles/permissions.js';
 import { listWards, wardAt } from '../../wards/ward-service.js';
 import { likelyDuplicatesFinder } from '../quality/quality-service.js';
 import { GroupInput } from './group-input.js';
 import { insertGroupRow, reindexGroup } from './group-service.js';
 
 /**
- * Importing groups from a spreadsheet (CSV). The admin uploads, sees every row with its
- * problems field by field, and then imports: all rows when all are valid, or only the valid
- * ones if they choose. Nothing is written to the directory before that choice.
+ * Importing groups from a spreadsheet (CSV), staged as every import is (see
+ * platform/imports/staged-import.ts). The CLI and the demo seed use the same reading, checks
+ * and writing without the staging.
  */
 
 /** CSV headings, as a council's spreadsheet is likely to have them, mapped to form fields. */
@@ -57,48 +63,34 @@ export const CSV_HEADINGS: Record<string, keyof GroupInput> = {
 export const MAX_IMPORT_ROWS = 5000;
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 
-export type RowProblem = { field: string; messageKey: string };
-export type StagedRow = {
-  line: number;
+export type StagedRow = StagedRowBase & {
   values: Record<string, string>;
-  problems: RowProblem[];
   /** Records already in the directory that this row looks like: a warning, not a problem. */
   possibleDuplicates?: { name: string; url: string }[];
 };
 
-export type StagedImport = {
-  id: string;
-  filename: string;
-  rows: StagedRow[];
-  createdAt: Date;
-  importedAt: Date | null;
+const E = 'directory.import.errors';
+const KIND: ImportKind = {
+  table: 'directory_imports',
+  permission: 'directory.import',
+  errors: E,
+  targetType: 'directory-import',
+  auditActions: { stage: 'directory.import.stage', confirm: 'directory.import.groups' },
 };
 
 /** Reads the CSV into field values per row, or says plainly why the file cannot be read. */
 export function readGroupsCsv(content: string): Record<string, string>[] {
-  if (Buffer.byteLength(content) > MAX_IMPORT_BYTES)
-    throw new Invalid({ file: 'directory.import.errors.tooBig' });
-  let records: Record<string, string>[];
-  try {
-    records = parse(content.replace(/^\uFEFF/, ''), {
-      columns: (header: string[]) =>
-        header.map((h) =>
-          h
-            .trim()
-            .toLowerCase()
-            .replace(/[\s-]+/g, '_'),
-        ),
-      skip_empty_lines: true,
-      relax_column_count: true,
-      trim: true,
-    }) as Record<string, string>[];
-  } catch {
-    throw new Invalid({ file: 'directory.import.errors.notCsv' });
-  }
-  if (!records.length) throw new Invalid({ file: 'directory.import.errors.empty' });
-  if (records.length > MAX_IMPORT_ROWS) throw new Invalid({ file: 'directory.import.errors.tooManyRows' });
-  const headings = Object.keys(records[0] ?? {});
-  if (!headings.includes('name')) throw new Invalid({ file: 'directory.import.errors.noNameColumn' });
+  const records = readCsvRecords(content, {
+    maxBytes: MAX_IMPORT_BYTES,
+    maxRows: MAX_IMPORT_ROWS,
+    heading: (h) =>
+      h
+        .trim()
+        .toLowerCase()
+        .replace(/[\s-]+/g, '_'),
+    required: { headings: ['name'], messageKey: `${E}.noNameColumn` },
+    errors: E,
+  });
   return records.map((r) => {
     const values: Record<string, string> = {};
     for (const [heading, value] of Object.entries(r)) {
@@ -160,59 +152,13 @@ export async function checkRows(ctx: ServiceContext, rows: Record<string, string
   return out;
 }
 
-function requireImporter(ctx: ServiceContext) {
-  if (!can(ctx.actor, 'directory.import')) throw new Forbidden();
-}
-
 /** Step 1: the admin's file is read and checked, and kept for the preview. */
-export async function stageGroupImport(
-  ctx: ServiceContext,
-  filename: string,
-  content: string,
-): Promise<string> {
-  requireImporter(ctx);
-  const rows = await checkRows(ctx, readGroupsCsv(content));
-  return withTransaction(ctx.db, async (tx) => {
-    const [row] = await tx.query<{ id: string }>(
-      'insert into directory_imports (place_id, created_by, filename, rows) values ($1, $2, $3, $4) returning id',
-      [ctx.place.id, ctx.actor?.userId ?? null, filename.slice(0, 200), JSON.stringify(rows)],
-    );
-    await audit(tx, {
-      placeId: ctx.place.id,
-      actorId: ctx.actor?.userId ?? null,
-      action: 'directory.import.stage',
-      targetType: 'directory-import',
-      targetId: row?.id ?? null,
-      after: { filename, rows: rows.length, withProblems: rows.filter((r) => r.problems.length).length },
-      requestId: ctx.requestId ?? null,
-    });
-    return row?.id as string;
-  });
+export function stageGroupImport(ctx: ServiceContext, filename: string, content: string): Promise<string> {
+  return stageImport(ctx, KIND, filename, () => checkRows(ctx, readGroupsCsv(content)));
 }
 
-export async function getStagedImport(ctx: ServiceContext, id: string): Promise<StagedImport> {
-  requireImporter(ctx);
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
-    throw new NotFound('No such import');
-  const rows = await ctx.db.query<{
-    id: string;
-    filename: string;
-    rows: StagedRow[];
-    created_at: Date;
-    imported_at: Date | null;
-  }>(
-    'select id, filename, rows, created_at, imported_at from directory_imports where place_id = $1 and id = $2',
-    [ctx.place.id, id],
-  );
-  const r = rows[0];
-  if (!r) throw new NotFound('No such import');
-  return {
-    id: r.id,
-    filename: r.filename,
-    rows: r.rows,
-    createdAt: new Date(r.created_at),
-    importedAt: r.imported_at,
-  };
+export function getStagedImport(ctx: ServiceContext, id: string): Promise<StagedImport<StagedRow>> {
+  return getStaged<StagedRow>(ctx, KIND, id);
 }
 
 export type GroupRowToInsert = { values: Record<string, string>; sourceId?: string | null; isHub?: boolean };
@@ -292,42 +238,21 @@ export async function insertGroups(
   return ids;
 }
 
-/**
- * Step 2: import. With `onlyValid` false the import happens only if every row is valid;
- * with it true, rows with problems are left out. A staged file is imported once.
- */
-export async function confirmGroupImport(
+/** Step 2: the staged groups are imported, published at once, all or only the valid ones. */
+export function confirmGroupImport(
   ctx: ServiceContext,
   id: string,
   onlyValid: boolean,
 ): Promise<{ imported: number; skipped: number }> {
-  const staged = await getStagedImport(ctx, id);
-  if (staged.importedAt) throw new Invalid({ choice: 'directory.import.errors.alreadyImported' });
-  const valid = staged.rows.filter((r) => !r.problems.length);
-  if (!onlyValid && valid.length !== staged.rows.length)
-    throw new Invalid({ choice: 'directory.import.errors.notAllValid' });
-  if (!valid.length) throw new Invalid({ choice: 'directory.import.errors.nothingValid' });
-  const placed = await placeRows(
-    ctx,
-    valid.map((r) => ({ values: r.values, sourceId: `${staged.filename}#${r.line}` })),
-  );
-  return withTransaction(ctx.db, async (tx) => {
-    // Claim the staged file first, so two clicks cannot import it twice.
-    const claimed = await tx.query(
-      'update directory_imports set imported_at = now() where id = $1 and imported_at is null returning id',
-      [id],
-    );
-    if (!claimed.length) throw new Invalid({ choice: 'directory.import.errors.alreadyImported' });
-    const ids = await insertGroups(tx, ctx, placed, `csv:${staged.filename}`);
-    await audit(tx, {
-      placeId: ctx.place.id,
-      actorId: ctx.actor?.userId ?? null,
-      action: 'directory.import.groups',
-      targetType: 'directory-import',
-      targetId: id,
-      after: { imported: ids.length, skipped: staged.rows.length - valid.length, groupIds: ids },
-      requestId: ctx.requestId ?? null,
-    });
-    return { imported: ids.length, skipped: staged.rows.length - valid.length };
+  return confirmImport(ctx, KIND, id, onlyValid, {
+    prepare: (valid: StagedRow[], staged) =>
+      placeRows(
+        ctx,
+        valid.map((r) => ({ values: r.values, sourceId: `${staged.filename}#${r.line}` })),
+      ),
+    apply: async (tx, placed, staged) => {
+      const ids = await insertGroups(tx, ctx, placed, `csv:${staged.filename}`);
+      return { counts: { imported: ids.length }, audit: { groupIds: ids } };
+    },
   });
 }

@@ -5,14 +5,18 @@ import { Conflict, Invalid, NotFound, validated } from '../../../platform/http/e
 import { isUuid } from '../../../platform/http/ids.js';
 import type { ServiceContext } from '../../../platform/http/request-context.js';
 import {
+  commentsSeenBy,
+  type SeenComment,
+  type StoredComment,
+} from '../../../platform/moderation/comment-visibility.js';
+import {
   checkPosting,
   type ItemStatus,
   onModerationStatusChange,
   registerPost,
-  statusOf,
 } from '../../../platform/moderation/moderation-service.js';
 import { CommentInput } from './idea-input.js';
-import { getIdea, type Idea, ideaPath, isModerator, MODULE, publishedIdeaFor } from './idea-service.js';
+import { getIdea, type Idea, ideaPath, MODULE, publishedIdeaFor } from './idea-service.js';
 
 const E = 'ideas.posting.errors';
 export const COMMENT = 'idea-comment';
@@ -31,18 +35,8 @@ onModerationStatusChange(MODULE, COMMENT, async (tx, change) => {
     );
 });
 
-export type Comment = {
-  id: string;
+export type Comment = SeenComment & {
   parentId: string | null;
-  /** Null when hidden from this viewer (its words are not sent) or when the account has gone. */
-  authorName: string | null;
-  body: string | null;
-  status: ItemStatus;
-  /** Shown to the author (and moderators) of a hidden comment. */
-  hiddenReason: string | null;
-  moderationItemId: string | null;
-  createdAt: Date;
-  mine: boolean;
   /** 1 to 3: how far it is indented. */
   depth: number;
   /** For a reply shown at the deepest level below its real parent: whom it answers. */
@@ -50,20 +44,11 @@ export type Comment = {
   replies: Comment[];
 };
 
-type Row = {
-  id: string;
-  parent_id: string | null;
-  author_id: string | null;
-  author_name: string | null;
-  body: string;
-  moderation_status: ItemStatus;
-  created_at: Date;
-};
+type Row = StoredComment & { parent_id: string | null };
 
 /**
- * An idea's comments as a thread, oldest first at each level. Everyone sees published
- * comments; a hidden one stays in place (so its replies keep their context) as "hidden by a
- * moderator", with the reason for its author; a pending one only for its author and moderators.
+ * An idea's comments as a thread, oldest first at each level, as this viewer may see them (see
+ * `commentSeenBy`): a hidden comment stays in place, so its replies keep their context.
  */
 export async function commentThread(ctx: ServiceContext, ideaOrId: string | Idea): Promise<Comment[]> {
   // An idea already fetched for this viewer has passed the visibility check.
@@ -75,34 +60,14 @@ export async function commentThread(ctx: ServiceContext, ideaOrId: string | Idea
      where c.idea_id = $1 order by c.created_at, c.id`,
     [idea.id],
   );
-  const moderation = await statusOf(
-    ctx.db,
-    ctx.place.id,
-    MODULE,
-    COMMENT,
-    rows.map((r) => r.id),
-  );
-  const moderator = isModerator(ctx);
-  const userId = ctx.actor?.userId;
   const byId = new Map<string, Comment>();
   const top: Comment[] = [];
-  for (const r of rows) {
-    const mine = Boolean(userId && r.author_id === userId);
-    if (r.moderation_status === 'pending' && !mine && !moderator) continue;
-    const seesWords = r.moderation_status !== 'hidden' || mine || moderator;
-    const item = moderation.get(r.id);
+  for (const { row: r, seen } of await commentsSeenBy(ctx, { module: MODULE, contentType: COMMENT }, rows)) {
     const parent = r.parent_id ? byId.get(r.parent_id) : undefined;
     if (r.parent_id && !parent) continue; // a reply under a comment this viewer cannot see
     const comment: Comment = {
-      id: r.id,
+      ...seen,
       parentId: r.parent_id,
-      authorName: seesWords ? r.author_name : null,
-      body: seesWords ? r.body : null,
-      status: r.moderation_status,
-      hiddenReason: mine || moderator ? (item?.hiddenReason ?? null) : null,
-      moderationItemId: item?.itemId ?? null,
-      createdAt: new Date(r.created_at),
-      mine,
       depth: parent ? Math.min(parent.depth + 1, MAX_DEPTH) : 1,
       inReplyTo: null,
       replies: [],
