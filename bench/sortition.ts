@@ -5,12 +5,14 @@
  * probability and how many linear (LP) and integer (ILP) programs were solved.
  *
  *   npx tsx bench/sortition.ts [--pool small|hard|large|all] [--algorithm leximin|maximin|both] [--seed N]
- *                              [--time-limit SECONDS] [--progress]
+ *                              [--time-limit SECONDS] [--progress] [--per-person]
  *
  * - small: n = 200, k = 20, no response bias, quotas ± 1 (target: LEXIMIN under 10 s)
  * - hard:  n = 400, k = 40, older, more educated and White respondents answer 2–4 times as often,
  *          quotas ± 1 (target: LEXIMIN under 60 s)
  * - large: n = 2,000, k = 200, no response bias, quotas ± 2 (target: LEXIMIN under 10 minutes)
+ *
+ * --per-person searches person by person instead of over respondent types (for comparison).
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -24,6 +26,7 @@ const { values } = parseArgs({
     algorithm: { type: 'string', default: 'both' },
     seed: { type: 'string', default: '2026' },
     progress: { type: 'boolean', default: false },
+    'per-person': { type: 'boolean', default: false },
     'time-limit': { type: 'string' },
   },
 });
@@ -50,6 +53,7 @@ for (const name of pools) {
   for (const algorithm of algorithms) {
     const result = await leximin(problem, {
       maxLevels: algorithm === 'maximin' ? 1 : undefined,
+      aggregate: !values['per-person'],
       timeLimitSeconds: values['time-limit'] ? Number(values['time-limit']) : undefined,
       onProgress: values.progress
         ? (p) =>
