@@ -76,20 +76,20 @@ export class PanelSearch {
       if ((household[t] as number) >= 0) holderOf.set(household[t] as number, t);
     }
     const current = [...panel];
-    // Candidates heaviest first: for each seat, the scan stops at the first candidate too light
-    // to beat the best move so far, which in practice is after a handful.
+    // Candidates heaviest first, and seats to give up lightest first: the first fitting move
+    // found for the lightest seat sets a high bar, so scans for heavier seats stop almost at
+    // once, and no seat at all is scanned once even the heaviest candidate cannot beat the bar.
     const order = this.candidates.slice().sort((a, b) => (weights[b] as number) - (weights[a] as number));
-    // A type holding several seats is tried once per pass, not once per seat.
-    const tried = new Int32Array(this.typeCount).fill(-1);
+    const heaviest = order.length ? (weights[order[0] as number] as number) : 0;
     for (let swap = 0; swap < maxSwaps; swap++) {
       let bestGain = tolerance;
       let bestPosition = -1;
       let bestIn = -1;
-      for (let position = 0; position < current.length; position++) {
+      for (const position of this.lightestFirst(current, weights)) {
         const out = current[position] as number;
-        if (tried[out] === swap || (seats[out] as number) <= (lower[out] as number)) continue;
-        tried[out] = swap;
         const outWeight = weights[out] as number;
+        if (heaviest - outWeight <= bestGain) break;
+        if ((seats[out] as number) <= (lower[out] as number)) continue;
         for (const candidate of order) {
           const gain = (weights[candidate] as number) - outWeight;
           if (gain <= bestGain) break;
@@ -130,6 +130,20 @@ export class PanelSearch {
       current[bestPosition] = bestIn;
     }
     return current.sort((a, b) => a - b);
+  }
+
+  /** One seat position per type on the panel (a type holding several is tried once), lightest type first. */
+  private lightestFirst(current: readonly number[], weights: ArrayLike<number>): number[] {
+    const seen = new Set<number>();
+    const positions: number[] = [];
+    current.forEach((t, position) => {
+      if (seen.has(t)) return;
+      seen.add(t);
+      positions.push(position);
+    });
+    return positions.sort(
+      (a, b) => (weights[current[a] as number] as number) - (weights[current[b] as number] as number),
+    );
   }
 }
 

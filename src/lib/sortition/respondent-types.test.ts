@@ -128,7 +128,7 @@ describe('searching over respondent types', () => {
       p.people.slice(0, 6).forEach((person, i) => {
         person.household = `home${i % 3}`;
       });
-      const byType = await leximin(p);
+      const byType = await leximin(p, { aggregate: true });
       const byPerson = await leximin(p, { aggregate: false });
       assert.ok(interchangeable(p).length > 10, 'the pool has people who share a type');
       byType.distribution.probabilities.forEach((q, i) => {
@@ -146,7 +146,7 @@ describe('searching over respondent types', () => {
       fc.asyncProperty(pool, fc.constantFrom(10, 100, 1000), async (p, m) => {
         let result: Awaited<ReturnType<typeof leximin>>;
         try {
-          result = await leximin(p);
+          result = await leximin(p, { aggregate: true });
         } catch (error) {
           // Households and required people can rule out every panel; then check that none exists.
           if (!(error instanceof NoPanelError)) throw error;
