@@ -5,12 +5,15 @@
  * probability and how many linear (LP) and integer (ILP) programs were solved.
  *
  *   npx tsx bench/sortition.ts [--pool small|hard|large|all] [--algorithm leximin|maximin|both] [--seed N]
- *                              [--time-limit SECONDS] [--progress]
+ *                              [--time-limit SECONDS] [--progress] [--search auto|types|people]
  *
  * - small: n = 200, k = 20, no response bias, quotas ± 1 (target: LEXIMIN under 10 s)
  * - hard:  n = 400, k = 40, older, more educated and White respondents answer 2–4 times as often,
  *          quotas ± 1 (target: LEXIMIN under 60 s)
  * - large: n = 2,000, k = 200, no response bias, quotas ± 2 (target: LEXIMIN under 10 minutes)
+ *
+ * --search chooses how the engine searches: over respondent types, person by person, or (auto, the
+ * default) as the engine decides (types when there are at most half as many types as people).
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -24,10 +27,14 @@ const { values } = parseArgs({
     algorithm: { type: 'string', default: 'both' },
     seed: { type: 'string', default: '2026' },
     progress: { type: 'boolean', default: false },
+    search: { type: 'string', default: 'auto' },
     'time-limit': { type: 'string' },
   },
 });
 const seed = Number(values.seed);
+const SEARCHES: Record<string, boolean | undefined> = { auto: undefined, types: true, people: false };
+const search = values.search ?? 'auto';
+if (!(search in SEARCHES)) throw new Error(`Unknown search ${search}; use auto, types or people.`);
 
 const POOLS: Record<string, () => SelectionProblem> = {
   small: () => syntheticProblem({ n: 200, k: 20, features: CENSUS_UNBIASED, seed, slack: 1 }),
@@ -50,6 +57,7 @@ for (const name of pools) {
   for (const algorithm of algorithms) {
     const result = await leximin(problem, {
       maxLevels: algorithm === 'maximin' ? 1 : undefined,
+      aggregate: SEARCHES[search],
       timeLimitSeconds: values['time-limit'] ? Number(values['time-limit']) : undefined,
       onProgress: values.progress
         ? (p) =>

@@ -204,18 +204,20 @@ const smallProblem = fc
   });
 
 describe('LEXIMIN matches the definition on small random pools', () => {
-  it('gives every respondent the chance the brute-force reference gives, on panels that meet every quota', async () => {
+  it('gives every respondent the chance the brute-force reference gives, on panels that meet every quota, searching by type or by person', async () => {
     await fc.assert(
       fc.asyncProperty(smallProblem, async (p) => {
-        const result = await leximin(p);
-        assertWellFormed(p, result.distribution);
         const expected = await referenceLeximin(p);
-        result.distribution.probabilities.forEach((q, i) => {
-          assert.ok(
-            Math.abs(q - (expected[i] as number)) < 1e-6,
-            `person ${i}: ${q} but the reference says ${expected[i]}`,
-          );
-        });
+        for (const aggregate of [true, false]) {
+          const result = await leximin(p, { aggregate });
+          assertWellFormed(p, result.distribution);
+          result.distribution.probabilities.forEach((q, i) => {
+            assert.ok(
+              Math.abs(q - (expected[i] as number)) < 1e-6,
+              `person ${i}: ${q} searching ${aggregate ? 'by type' : 'by person'}, but the reference says ${expected[i]}`,
+            );
+          });
+        }
       }),
       { numRuns: 40 },
     );

@@ -3,13 +3,18 @@
  * draw a panel that meets the quotas, the one that gives the least likely person the highest
  * chance, then the next least likely, and so on.
  *
+ * The search runs over respondent types (respondent-types.ts): interchangeable people get equal
+ * chances, so it is enough to decide how many of each type sit on each panel; person-panels.ts
+ * seats actual members at the end so that each has exactly the type's chance.
+ *
  * Level by level, a linear program over a growing set of panels (column generation) finds the
- * highest chance every not-yet-settled person can be given at once. We solve its dual: a weight
- * y_i ≥ 0 per person (the unsettled ones' weights sum to 1) and a cap that every known panel's
- * total weight must stay under; minimise cap − Σ settled p_i·y_i. A panel whose weight exceeds
- * the cap is a new column; the panel program (or the quicker local search) finds one. When none
- * exists the level is proven, and everyone with positive weight is tight in every optimal
- * solution (complementary slackness), so their chance is settled at the level's value.
+ * highest chance every not-yet-settled person can be given at once. We solve its dual
+ * (dual-program.ts): a weight y_t ≥ 0 per member of each type (the unsettled people's weights sum
+ * to 1) and a cap that every known panel's total weight must stay under; minimise cap − Σ settled
+ * size_t·p_t·y_t. A panel whose weight exceeds the cap is a new column; the panel program (and a
+ * quicker local search around its answer) finds them. When none exists the level is proven, and
+ * every type with positive weight is tight in every optimal solution (complementary slackness),
+ * so its chance is settled at the level's value.
  *
  * Speed: the LP is one persistent HiGHS model, warm-started from its last basis as rows are
  * added and costs change, and rid of panels far under the cap when it grows; panels are kept
@@ -17,15 +22,18 @@
  * converges in far fewer rounds than panels that merely beat the cap) and a local search around
  * it adds more good panels per round; and each level settles everyone it can.
  */
-import type { Highs, HighsModel } from './highs.js';
+import { DualProgram } from './dual-program.js';
+import { typeDistributionMeeting } from './final-distribution.js';
 import { getHighs } from './highs.js';
 import { PanelModel } from './panel-model.js';
 import { PanelSearch } from './panel-search.js';
-import type { Distribution, Progress, Selection, SelectionProblem } from './types.js';
+import { personDistribution } from './person-panels.js';
+import { groupRespondents, type RespondentTypes } from './respondent-types.js';
+import type { Progress, Selection, SelectionProblem } from './types.js';
 
 /** A panel must beat the cap by this much to count as new (weights sum to 1 over unsettled people). */
 const PRICE_TOLERANCE = 1e-7;
-/** Dual weights above this settle a person; below it is solver noise. */
+/** Dual weights above this settle a type; below it is solver noise. */
 const SETTLE_TOLERANCE = 1e-7;
 /** How many known panels the local search starts from on each pricing round. */
 const SEARCH_STARTS = 6;
@@ -36,16 +44,27 @@ const MAX_ATTEMPTS = 60;
 const MAX_MISSES = 6;
 /** How much a found panel's members' weights are damped before the next search. */
 const DAMPING = 0.8;
-/** Drop panels with slack from the linear program when it holds more than this many per person. */
+/** Drop panels with slack from the linear program when it holds more than this many per type. */
 const PRUNE_ABOVE = 6;
-/** A panel this far under the cap is not part of the solution. */
-const SLACK_TOLERANCE = 1e-6;
+/**
+ * Search over types only when there are at most this many per person. Types change the path
+ * column generation takes, and only pay when they shrink the programs a lot: measured on the
+ * benchmark pools, 837 types for 2,000 people prove maximin in about 220 s where the search by
+ * person had not after 700 s, but 280 types for 400 people (the hard pool) took 169 rounds where
+ * the search by person takes 105.
+ */
+const TYPES_PER_PERSON_AT_MOST = 0.5;
 
 export interface LeximinOptions {
   /** Stop after this many levels (1 = maximin). */
   maxLevels?: number;
   timeLimitSeconds?: number;
   onProgress?: (progress: Progress) => void;
+  /**
+   * Search over respondent types (true) or person by person (false); by default, over types when
+   * there are at most half as many types as people.
+   */
+  aggregate?: boolean;
 }
 
 export class NoPanelError extends Error {}
@@ -56,18 +75,22 @@ export async function leximin(problem: SelectionProblem, options: LeximinOptions
   const seconds = () => (performance.now() - started) / 1000;
   const deadline = options.timeLimitSeconds ?? Number.POSITIVE_INFINITY;
   const n = problem.people.length;
-  const panelModel = new PanelModel(highs, problem);
-  const search = new PanelSearch(problem);
-  const dual = new DualProgram(highs, n);
+  const types = chooseTypes(problem, options.aggregate);
+  const sizes = types.members.map((members) => members.length);
+  const typeCount = sizes.length;
+  const panelModel = new PanelModel(highs, types);
+  const search = new PanelSearch(problem, types);
+  const dual = new DualProgram(highs, sizes);
   const stats = { lpCalls: 0, ilpCalls: 0, levels: 0, seconds: 0 };
   try {
     const panels = new PanelSet();
-    const reachable = coverEveryone(panelModel, panels, n);
+    const reachable = coverEveryone(panelModel, panels, typeCount);
     if (!panels.size) throw new NoPanelError('No panel meets the quotas.');
-    // Settled chances: people no panel can hold get 0; required people 1.
+    // Settled chances per type: types no panel can hold get 0; required people 1.
     const settled = new Map<number, number>();
-    for (let i = 0; i < n; i++) if (!reachable[i]) settled.set(i, 0);
-    for (const i of problem.required ?? []) settled.set(i, 1);
+    for (let t = 0; t < typeCount; t++) if (!reachable[t]) settled.set(t, 0);
+    for (const i of problem.required ?? []) settled.set(types.typeOf[i] as number, 1);
+    const settledPeople = () => [...settled.keys()].reduce((sum, t) => sum + (sizes[t] as number), 0);
     for (const panel of panels.list) dual.addPanel(panel);
     const offer = (panel: number[]) => {
       panels.add(panel);
@@ -75,11 +98,12 @@ export async function leximin(problem: SelectionProblem, options: LeximinOptions
     };
 
     let optimal = true;
-    let bound = Math.min(1, problem.k / Math.max(1, n - countZero(settled)));
+    const unreachable = [...settled].reduce((sum, [t, p]) => sum + (p === 0 ? (sizes[t] as number) : 0), 0);
+    let bound = Math.min(1, problem.k / Math.max(1, n - unreachable));
     let firstLevelValue: number | null = null;
     let levelValue = 0;
     const maxLevels = options.maxLevels ?? Number.POSITIVE_INFINITY;
-    while (settled.size < n && stats.levels < maxLevels) {
+    while (settled.size < typeCount && stats.levels < maxLevels) {
       dual.setSettled(settled);
       let weights: Float64Array;
       for (;;) {
@@ -90,7 +114,7 @@ export async function leximin(problem: SelectionProblem, options: LeximinOptions
         const cap = lp.cap;
         options.onProgress?.({
           level: stats.levels + 1,
-          fixed: settled.size,
+          fixed: settledPeople(),
           n,
           minimum: firstLevelValue ?? levelValue,
           seconds: seconds(),
@@ -100,7 +124,7 @@ export async function leximin(problem: SelectionProblem, options: LeximinOptions
           break;
         }
         // Keep the linear program small: panels far from the cap play no part in the solution.
-        if (dual.panelCount > PRUNE_ABOVE * (n + 1)) dual.pruneSlackPanels();
+        if (dual.panelCount > PRUNE_ABOVE * (typeCount + 1)) dual.pruneSlackPanels();
         // The integer program finds the heaviest panel of all: with exact pricing, column generation
         // needs several times fewer rounds than with panels that merely beat the cap (measured).
         // The heaviest known panels seed it and, after it, the local search.
@@ -109,7 +133,8 @@ export async function leximin(problem: SelectionProblem, options: LeximinOptions
           start: heaviest[0],
           timeLimit: Math.max(1, deadline - seconds()),
         });
-        if (firstLevelValue === null) bound = Math.min(bound, best.bound - settledValue(settled, weights));
+        if (firstLevelValue === null)
+          bound = Math.min(bound, best.bound - settledValue(settled, weights, sizes));
         if (best.panel && best.value > cap + PRICE_TOLERANCE && !dual.has(best.panel)) {
           // The integer program's panel, and more found around it by the local search.
           offer(best.panel);
@@ -133,21 +158,27 @@ export async function leximin(problem: SelectionProblem, options: LeximinOptions
         bound = levelValue;
       }
       let newlySettled = 0;
-      for (let i = 0; i < n; i++) {
-        if (!settled.has(i) && (weights[i] as number) > SETTLE_TOLERANCE) {
-          settled.set(i, Math.max(0, levelValue));
+      for (let t = 0; t < typeCount; t++) {
+        if (!settled.has(t) && (weights[t] as number) > SETTLE_TOLERANCE) {
+          settled.set(t, Math.max(0, levelValue));
           newlySettled++;
         }
       }
       if (newlySettled === 0) throw new Error('LEXIMIN made no progress on a level (numerical trouble).');
     }
-    // Everyone not yet settled (a time limit or maximin) is promised at least the level reached.
-    const targets = Float64Array.from({ length: n }, (_, i) => settled.get(i) ?? Math.max(0, levelValue));
+    // Every type not yet settled (a time limit or maximin) is promised at least the level reached.
+    const targets = Float64Array.from(
+      { length: typeCount },
+      (_, t) => settled.get(t) ?? Math.max(0, levelValue),
+    );
     stats.lpCalls++;
-    const distribution = distributionMeeting(highs, panels.list, targets, n);
+    const chosen = typeDistributionMeeting(highs, panels.list, targets, sizes);
+    const distribution = personDistribution(chosen.panels, chosen.weights, types, n);
     stats.seconds = seconds();
     stats.ilpCalls = panelModel.calls;
-    const minimum = Math.min(...distribution.probabilities.filter((_, i) => reachable[i]));
+    const minimum = Math.min(
+      ...distribution.probabilities.filter((_, i) => reachable[types.typeOf[i] as number]),
+    );
     return {
       algorithm: options.maxLevels === 1 ? 'maximin' : 'leximin',
       distribution,
@@ -161,32 +192,34 @@ export async function leximin(problem: SelectionProblem, options: LeximinOptions
   }
 }
 
-function countZero(settled: Map<number, number>): number {
-  let zero = 0;
-  for (const p of settled.values()) if (p === 0) zero++;
-  return zero;
+function chooseTypes(problem: SelectionProblem, aggregate: boolean | undefined): RespondentTypes {
+  const types = groupRespondents(problem, aggregate ?? true);
+  if (aggregate !== undefined) return types;
+  const few = types.members.length <= TYPES_PER_PERSON_AT_MOST * problem.people.length;
+  return few ? types : groupRespondents(problem, false);
 }
 
-function settledValue(settled: Map<number, number>, weights: Float64Array): number {
+/** Σ size_t·p_t·y_t over settled types: the part of a panel's weight already promised. */
+function settledValue(settled: Map<number, number>, weights: Float64Array, sizes: readonly number[]): number {
   let total = 0;
-  for (const [i, p] of settled) total += p * (weights[i] as number);
+  for (const [t, p] of settled) total += p * (sizes[t] as number) * (weights[t] as number);
   return total;
 }
 
 /**
- * Finds panels until everyone who can sit on some panel is on one, by asking for the panel with
- * the most people not yet covered; when the best panel covers nobody new, the rest can never be
- * chosen. Returns who is reachable.
+ * Finds panels until every type that can sit on some panel is on one, by asking for the panel
+ * with the most seats for types not yet covered; when the best panel covers no type that is new,
+ * the rest can never be chosen. Returns which types are reachable.
  */
-function coverEveryone(model: PanelModel, panels: PanelSet, n: number): Uint8Array {
-  const covered = new Uint8Array(n);
+function coverEveryone(model: PanelModel, panels: PanelSet, typeCount: number): Uint8Array {
+  const covered = new Uint8Array(typeCount);
   for (;;) {
     const weights = Float64Array.from(covered, (c) => (c ? 0 : 1));
     const best = model.best(weights);
     if (!best.panel) return covered;
     panels.add(best.panel);
     if (best.value < 0.5) return covered;
-    for (const i of best.panel) covered[i] = 1;
+    for (const t of best.panel) covered[t] = 1;
   }
 }
 
@@ -258,187 +291,5 @@ class PanelSet {
       .sort((a, b) => b.weight - a.weight)
       .slice(0, count)
       .map(({ panel }) => panel);
-  }
-}
-
-/**
- * The dual linear program of one level, kept in one HiGHS model for warm starts: columns
- * y_0 … y_{n−1} and the cap; row 0 makes the unsettled weights sum to 1; one row per panel.
- */
-class DualProgram {
-  private readonly model: HighsModel;
-  private readonly capColumn: number;
-
-  constructor(
-    private readonly highs: Highs,
-    private readonly n: number,
-  ) {
-    this.capColumn = n;
-    const inf = highs.infinity;
-    const lower = new Float64Array(n + 1);
-    const upper = new Float64Array(n + 1).fill(inf);
-    lower[n] = -inf;
-    const cost = new Float64Array(n + 1);
-    cost[n] = 1;
-    const indices = Int32Array.from({ length: n }, (_, i) => i);
-    this.model = highs.createModel({
-      numCols: n + 1,
-      numRows: 1,
-      sense: highs.constants.objectiveSense.minimize,
-      colCost: cost,
-      colLower: lower,
-      colUpper: upper,
-      rowLower: new Float64Array([1]),
-      rowUpper: new Float64Array([1]),
-      matrix: {
-        format: 'csr',
-        numRows: 1,
-        numCols: n + 1,
-        starts: new Int32Array([0, n]),
-        indices,
-        values: new Float64Array(n).fill(1),
-      },
-    });
-    this.model.options.set({ output_flag: false, solver: 'simplex', presolve: 'off' });
-  }
-
-  /** The key of the panel on each row after row 0, in row order. */
-  private readonly rowKeys: string[] = [];
-  private readonly keys = new Set<string>();
-
-  get panelCount(): number {
-    return this.rowKeys.length;
-  }
-
-  has(panel: readonly number[]): boolean {
-    return this.keys.has(panel.join(','));
-  }
-
-  addPanel(panel: readonly number[]): void {
-    const key = panel.join(',');
-    if (this.keys.has(key)) return;
-    this.keys.add(key);
-    this.rowKeys.push(key);
-    const indices = Int32Array.from([...panel, this.capColumn]);
-    const values = new Float64Array(indices.length).fill(1);
-    values[values.length - 1] = -1;
-    this.model.addRow(-this.highs.infinity, 0, { indices, values });
-  }
-
-  /**
-   * Deletes the rows of panels whose weight is below the cap in the last solution: their chance
-   * is 0 there, so the solution and its basis stay optimal without them. Column generation adds
-   * any of them back if it is needed again.
-   */
-  pruneSlackPanels(): void {
-    const activity = this.model.getSolution().rowValue;
-    const drop: number[] = [];
-    this.rowKeys.forEach((_, r) => {
-      if ((activity[r + 1] as number) < -SLACK_TOLERANCE) drop.push(r + 1);
-    });
-    if (!drop.length) return;
-    this.model.deleteRows({ kind: 'set', indices: Int32Array.from(drop) });
-    const dropped = new Set(drop);
-    const kept = this.rowKeys.filter((_, r) => !dropped.has(r + 1));
-    for (const r of drop) this.keys.delete(this.rowKeys[r - 1] as string);
-    this.rowKeys.length = 0;
-    this.rowKeys.push(...kept);
-  }
-
-  /** Settled people leave the sum-to-1 row and earn −p_i in the objective. */
-  setSettled(settled: Map<number, number>): void {
-    for (const [i, p] of settled) {
-      this.model.changeCoefficient(0, i, 0);
-      this.model.changeColCost(i, -p);
-    }
-  }
-
-  solve(): { weights: Float64Array; cap: number; objective: number } {
-    this.model.run();
-    const status = this.model.getModelStatus();
-    if (status !== this.highs.constants.modelStatus.optimal) {
-      throw new Error(`The LEXIMIN linear program did not solve (HiGHS status ${status}).`);
-    }
-    const colValue = this.model.getSolution().colValue;
-    return {
-      weights: colValue.slice(0, this.n),
-      cap: colValue[this.capColumn] as number,
-      objective: this.model.getObjectiveValue(),
-    };
-  }
-
-  dispose(): void {
-    this.model.dispose();
-  }
-}
-
-/**
- * The distribution over the known panels that gives everyone at least their target chance, or
- * as close as can be: minimise ε subject to Σλ = 1 and Σ_{panels with i} λ + ε ≥ target_i.
- */
-export function distributionMeeting(
-  highs: Highs,
-  panels: number[][],
-  targets: Float64Array,
-  n: number,
-): Distribution {
-  const m = panels.length;
-  // Columns: λ_0 … λ_{m−1}, ε. Rows: Σλ = 1, then one per person with a positive target.
-  const people = [...targets.keys()].filter((i) => (targets[i] as number) > 0);
-  const rowOf = new Map(people.map((i, r) => [i, r + 1]));
-  const starts = [0];
-  const indices: number[] = [];
-  for (const panel of panels) {
-    indices.push(0);
-    for (const i of panel) {
-      const row = rowOf.get(i);
-      if (row !== undefined) indices.push(row);
-    }
-    starts.push(indices.length);
-  }
-  indices.push(...people.map((_, r) => r + 1));
-  starts.push(indices.length);
-  const numRows = people.length + 1;
-  const cost = new Float64Array(m + 1);
-  cost[m] = 1;
-  const model = highs.createModel({
-    numCols: m + 1,
-    numRows,
-    sense: highs.constants.objectiveSense.minimize,
-    colCost: cost,
-    colLower: new Float64Array(m + 1),
-    colUpper: new Float64Array(m + 1).fill(highs.infinity),
-    rowLower: Float64Array.from({ length: numRows }, (_, r) =>
-      r === 0 ? 1 : (targets[people[r - 1] as number] as number),
-    ),
-    rowUpper: Float64Array.from({ length: numRows }, (_, r) => (r === 0 ? 1 : highs.infinity)),
-    matrix: {
-      format: 'csc',
-      numRows,
-      numCols: m + 1,
-      starts: Int32Array.from(starts),
-      indices: Int32Array.from(indices),
-      values: new Float64Array(indices.length).fill(1),
-    },
-  });
-  try {
-    model.options.set({ output_flag: false });
-    model.run();
-    if (model.getModelStatus() !== highs.constants.modelStatus.optimal) {
-      throw new Error('The final LEXIMIN distribution could not be found (numerical trouble).');
-    }
-    const values = model.getSolution().colValue;
-    const kept: number[] = [];
-    for (let c = 0; c < m; c++) if ((values[c] as number) > 1e-12) kept.push(c);
-    const total = kept.reduce((sum, c) => sum + (values[c] as number), 0);
-    const weights = kept.map((c) => (values[c] as number) / total);
-    const keptPanels = kept.map((c) => panels[c] as number[]);
-    const probabilities = new Array<number>(n).fill(0);
-    keptPanels.forEach((panel, c) => {
-      for (const i of panel) probabilities[i] = (probabilities[i] as number) + (weights[c] as number);
-    });
-    return { panels: keptPanels, weights, probabilities: probabilities.map((p) => Math.min(1, p)) };
-  } finally {
-    model.dispose();
   }
 }

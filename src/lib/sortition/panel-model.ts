@@ -3,9 +3,11 @@
  * variable per person, one row per feature value (min ≤ members with it ≤ max), one row for the
  * panel size, and one per household of two or more (at most one of them). The engine asks it
  * for the panel with the largest total weight, for ever-changing weights, so the model is built
- * once and only its objective changes.
+ * once and only its objective changes; it asks over respondent types (respondent-types.ts), with
+ * one whole-number variable per type counting its members on the panel.
  */
 import type { Highs, HighsModel } from './highs.js';
+import type { RespondentTypes } from './respondent-types.js';
 import type { SelectionProblem } from './types.js';
 
 export interface PanelRow {
@@ -61,10 +63,19 @@ export function panelRows(problem: SelectionProblem): PanelRow[] {
  */
 export function createPanelProgram(highs: Highs, problem: SelectionProblem, rows: PanelRow[]): HighsModel {
   const n = problem.people.length;
-  const lower = new Float64Array(n);
-  const upper = new Float64Array(n).fill(1);
+  const lower = new Int32Array(n);
+  const upper = new Int32Array(n).fill(1);
   for (const i of problem.required ?? []) lower[i] = 1;
   for (const i of problem.excluded ?? []) upper[i] = 0;
+  return countProgram(highs, lower, upper, rows);
+}
+
+/**
+ * The same program over columns that count how many of a group sit on the panel, each between
+ * its `lower` and `upper` (a person is a column counting 0 or 1).
+ */
+function countProgram(highs: Highs, lower: Int32Array, upper: Int32Array, rows: PanelRow[]): HighsModel {
+  const columns = lower.length;
   const starts = new Int32Array(rows.length + 1);
   const indices: number[] = [];
   rows.forEach((row, r) => {
@@ -72,30 +83,30 @@ export function createPanelProgram(highs: Highs, problem: SelectionProblem, rows
     starts[r + 1] = indices.length;
   });
   const model = highs.createModel({
-    numCols: n,
+    numCols: columns,
     numRows: rows.length,
     sense: highs.constants.objectiveSense.maximize,
-    colCost: new Float64Array(n),
-    colLower: lower,
-    colUpper: upper,
+    colCost: new Float64Array(columns),
+    colLower: Float64Array.from(lower),
+    colUpper: Float64Array.from(upper),
     rowLower: Float64Array.from(rows, (row) => row.min),
     rowUpper: Float64Array.from(rows, (row) => row.max),
     matrix: {
       format: 'csr',
       numRows: rows.length,
-      numCols: n,
+      numCols: columns,
       starts,
       indices: Int32Array.from(indices),
       values: new Float64Array(indices.length).fill(1),
     },
-    integrality: new Int32Array(n).fill(highs.constants.variableType.integer),
+    integrality: new Int32Array(columns).fill(highs.constants.variableType.integer),
   });
   model.options.set({ output_flag: false });
   return model;
 }
 
 export interface BestPanel {
-  /** The best panel found (sorted), or null when no panel meets the quotas. */
+  /** The best type panel found (sorted types, one entry per seat), or null when no panel meets the quotas. */
   panel: number[] | null;
   /** Its total weight. */
   value: number;
@@ -103,32 +114,36 @@ export interface BestPanel {
   bound: number;
 }
 
+/** The panel program over respondent types: it chooses how many of each type sit on the panel. */
 export class PanelModel {
   private readonly model: HighsModel;
-  private readonly n: number;
+  private readonly columns: number;
   calls = 0;
 
   constructor(
     private readonly highs: Highs,
-    problem: SelectionProblem,
+    types: RespondentTypes,
   ) {
-    this.n = problem.people.length;
-    this.model = createPanelProgram(highs, problem, panelRows(problem));
+    this.columns = types.members.length;
+    this.model = countProgram(highs, types.lower, types.upper, types.rows);
     this.model.options.set({ mip_rel_gap: 1e-9, mip_abs_gap: 1e-10 });
   }
 
-  /** The panel with the largest total weight; `start` seeds the search with a known panel. */
+  /**
+   * The type panel with the largest total weight (each type's weight counted once per seat it
+   * holds); `start` seeds the search with a known panel.
+   */
   best(weights: ArrayLike<number>, options: { start?: number[]; timeLimit?: number } = {}): BestPanel {
     this.calls++;
     const costs = Float64Array.from(weights);
-    this.model.changeColsCost({ kind: 'range', from: 0, to: this.n - 1 }, costs);
+    this.model.changeColsCost({ kind: 'range', from: 0, to: this.columns - 1 }, costs);
     const { timeLimit } = options;
     this.model.options.set({
       time_limit: timeLimit !== undefined && Number.isFinite(timeLimit) ? timeLimit : 1e30,
     });
     if (options.start) {
-      const colValue = new Float64Array(this.n);
-      for (const i of options.start) colValue[i] = 1;
+      const colValue = new Float64Array(this.columns);
+      for (const t of options.start) colValue[t] = (colValue[t] as number) + 1;
       this.model.setSolution({ colValue });
     }
     this.model.run();
@@ -138,9 +153,12 @@ export class PanelModel {
     let bound = Number(this.model.info.get('mip_dual_bound'));
     const colValue = this.model.getSolution().colValue;
     const panel: number[] = [];
-    for (let i = 0; i < this.n; i++) if ((colValue[i] as number) > 0.5) panel.push(i);
+    for (let t = 0; t < this.columns; t++) {
+      const count = Math.round(colValue[t] as number);
+      for (let seat = 0; seat < count; seat++) panel.push(t);
+    }
     let value = 0;
-    for (const i of panel) value += costs[i] as number;
+    for (const t of panel) value += costs[t] as number;
     if (!Number.isFinite(bound)) bound = value;
     return { panel: panel.length ? panel : null, value, bound: Math.max(bound, value) };
   }

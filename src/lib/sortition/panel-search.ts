@@ -1,27 +1,31 @@
 /**
- * A fast local search for panels of high weight: swap one member for one non-member while every
- * quota and household rule still holds, as long as the swap adds weight. Column generation calls
- * it before the exact integer program, which it saves most of the time; only when it finds
- * nothing does the integer program have to prove that nothing better exists.
+ * A fast local search for type panels of high weight: move one seat from one type to another
+ * while every quota and household rule still holds, as long as the move adds weight. Column
+ * generation calls it around the integer program's panel to find more good panels per round.
+ * Panels are sorted lists of types, one entry per seat (respondent-types.ts).
  */
+import type { RespondentTypes } from './respondent-types.js';
 import type { SelectionProblem } from './types.js';
 
 export class PanelSearch {
-  private readonly n: number;
+  private readonly typeCount: number;
   private readonly featureCount: number;
-  /** cell[i·F + f]: the quota (numbered across all features) person i falls in for feature f. */
+  /** cell[t·F + f]: the quota (numbered across all features) type t falls in for feature f. */
   private readonly cell: Int32Array;
   private readonly mins: Int32Array;
   private readonly maxes: Int32Array;
-  /** Household number per person, or −1. */
+  /** Household number per type (only people sharing a household carry one), or −1. */
   private readonly household: Int32Array;
-  /** Everyone who may sit on a panel. */
+  /** Every type that may have a seat. */
   private readonly candidates: number[];
-  private readonly required: Uint8Array;
+  private readonly lower: Int32Array;
+  private readonly upper: Int32Array;
 
-  constructor(problem: SelectionProblem) {
-    this.n = problem.people.length;
+  constructor(problem: SelectionProblem, types: RespondentTypes) {
+    this.typeCount = types.members.length;
     this.featureCount = problem.features.length;
+    this.lower = types.lower;
+    this.upper = types.upper;
     const quotaNumber = problem.features.map(() => new Map<string, number>());
     const mins: number[] = [];
     const maxes: number[] = [];
@@ -34,26 +38,25 @@ export class PanelSearch {
     });
     this.mins = Int32Array.from(mins);
     this.maxes = Int32Array.from(maxes);
-    this.cell = new Int32Array(this.n * this.featureCount);
-    problem.people.forEach((person, i) => {
-      person.values.forEach((value, f) => {
-        this.cell[i * this.featureCount + f] = quotaNumber[f]?.get(value) ?? -1;
+    this.cell = new Int32Array(this.typeCount * this.featureCount);
+    types.members.forEach((members, t) => {
+      // Every member of a type has the same values.
+      problem.people[members[0] as number]?.values.forEach((value, f) => {
+        this.cell[t * this.featureCount + f] = quotaNumber[f]?.get(value) ?? -1;
       });
     });
-    const households = new Map<string, number>();
-    this.household = Int32Array.from(problem.people, (person) => {
-      if (!person.household) return -1;
-      if (!households.has(person.household)) households.set(person.household, households.size);
-      return households.get(person.household) ?? -1;
-    });
-    const excluded = new Set(problem.excluded ?? []);
-    this.candidates = problem.people.map((_, i) => i).filter((i) => !excluded.has(i));
-    this.required = new Uint8Array(this.n);
-    for (const i of problem.required ?? []) this.required[i] = 1;
+    this.household = new Int32Array(this.typeCount).fill(-1);
+    let homes = 0;
+    for (const row of types.rows) {
+      if (row.label.kind !== 'household') continue;
+      for (const t of row.members) this.household[t] = homes;
+      homes++;
+    }
+    this.candidates = types.members.map((_, t) => t).filter((t) => (this.upper[t] as number) > 0);
   }
 
   /**
-   * Improves `panel` (which must meet the quotas) by best swaps under `weights` until no swap
+   * Improves `panel` (which must meet the quotas) by best moves under `weights` until no move
    * adds more than `tolerance`; returns the improved panel, sorted.
    */
   improve(
@@ -63,31 +66,34 @@ export class PanelSearch {
     maxSwaps = 1000,
   ): number[] {
     const F = this.featureCount;
-    const { cell, mins, maxes, household } = this;
-    const members = new Uint8Array(this.n);
+    const { cell, mins, maxes, household, lower, upper } = this;
+    const seats = new Int32Array(this.typeCount);
     const counts = new Int32Array(mins.length);
     const holderOf = new Map<number, number>();
-    for (const i of panel) {
-      members[i] = 1;
-      for (let f = 0; f < F; f++) bump(counts, cell[i * F + f] as number, 1);
-      if ((household[i] as number) >= 0) holderOf.set(household[i] as number, i);
+    for (const t of panel) {
+      seats[t] = (seats[t] as number) + 1;
+      for (let f = 0; f < F; f++) bump(counts, cell[t * F + f] as number, 1);
+      if ((household[t] as number) >= 0) holderOf.set(household[t] as number, t);
     }
     const current = [...panel];
-    // Candidates heaviest first: for each member, the scan stops at the first candidate too light
-    // to beat the best swap so far, which in practice is after a handful.
+    // Candidates heaviest first, and seats to give up lightest first: the first fitting move
+    // found for the lightest seat sets a high bar, so scans for heavier seats stop almost at
+    // once, and no seat at all is scanned once even the heaviest candidate cannot beat the bar.
     const order = this.candidates.slice().sort((a, b) => (weights[b] as number) - (weights[a] as number));
+    const heaviest = order.length ? (weights[order[0] as number] as number) : 0;
     for (let swap = 0; swap < maxSwaps; swap++) {
       let bestGain = tolerance;
       let bestPosition = -1;
       let bestIn = -1;
-      for (let position = 0; position < current.length; position++) {
+      for (const position of this.lightestFirst(current, weights)) {
         const out = current[position] as number;
-        if (this.required[out]) continue;
         const outWeight = weights[out] as number;
+        if (heaviest - outWeight <= bestGain) break;
+        if ((seats[out] as number) <= (lower[out] as number)) continue;
         for (const candidate of order) {
           const gain = (weights[candidate] as number) - outWeight;
           if (gain <= bestGain) break;
-          if (members[candidate]) continue;
+          if (candidate === out || (seats[candidate] as number) >= (upper[candidate] as number)) continue;
           let fits = true;
           for (let f = 0; f < F; f++) {
             const a = cell[out * F + f] as number;
@@ -117,13 +123,27 @@ export class PanelSearch {
         bump(counts, cell[out * F + f] as number, -1);
         bump(counts, cell[bestIn * F + f] as number, 1);
       }
-      members[out] = 0;
-      members[bestIn] = 1;
+      seats[out] = (seats[out] as number) - 1;
+      seats[bestIn] = (seats[bestIn] as number) + 1;
       if ((household[out] as number) >= 0) holderOf.delete(household[out] as number);
       if ((household[bestIn] as number) >= 0) holderOf.set(household[bestIn] as number, bestIn);
       current[bestPosition] = bestIn;
     }
     return current.sort((a, b) => a - b);
+  }
+
+  /** One seat position per type on the panel (a type holding several is tried once), lightest type first. */
+  private lightestFirst(current: readonly number[], weights: ArrayLike<number>): number[] {
+    const seen = new Set<number>();
+    const positions: number[] = [];
+    current.forEach((t, position) => {
+      if (seen.has(t)) return;
+      seen.add(t);
+      positions.push(position);
+    });
+    return positions.sort(
+      (a, b) => (weights[current[a] as number] as number) - (weights[current[b] as number] as number),
+    );
   }
 }
 

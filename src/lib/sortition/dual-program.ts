@@ -1,0 +1,118 @@
+/**
+ * The dual linear program of one LEXIMIN level over respondent types, kept in one HiGHS model for
+ * warm starts. Columns: a weight y_t ≥ 0 per type (the weight of each of its members) and the cap.
+ * Row 0 makes the unsettled people's weights sum to 1 (Σ size_t·y_t = 1 over unsettled types);
+ * one row per type panel keeps its weight, Σ seats_t·y_t, under the cap. Minimise the cap less
+ * Σ size_t·p_t·y_t over settled types: the level's chance (see leximin.ts).
+ */
+import type { Highs, HighsModel } from './highs.js';
+import { typeCounts } from './respondent-types.js';
+
+/** A panel this far under the cap is not part of the solution. */
+const SLACK_TOLERANCE = 1e-6;
+
+export class DualProgram {
+  private readonly model: HighsModel;
+  private readonly capColumn: number;
+  /** The key of the panel on each row after row 0, in row order. */
+  private readonly rowKeys: string[] = [];
+  private readonly keys = new Set<string>();
+
+  constructor(
+    private readonly highs: Highs,
+    private readonly sizes: readonly number[],
+  ) {
+    const columns = sizes.length;
+    this.capColumn = columns;
+    const inf = highs.infinity;
+    const lower = new Float64Array(columns + 1);
+    const upper = new Float64Array(columns + 1).fill(inf);
+    lower[columns] = -inf;
+    const cost = new Float64Array(columns + 1);
+    cost[columns] = 1;
+    this.model = highs.createModel({
+      numCols: columns + 1,
+      numRows: 1,
+      sense: highs.constants.objectiveSense.minimize,
+      colCost: cost,
+      colLower: lower,
+      colUpper: upper,
+      rowLower: new Float64Array([1]),
+      rowUpper: new Float64Array([1]),
+      matrix: {
+        format: 'csr',
+        numRows: 1,
+        numCols: columns + 1,
+        starts: new Int32Array([0, columns]),
+        indices: Int32Array.from(sizes.keys()),
+        values: Float64Array.from(sizes),
+      },
+    });
+    this.model.options.set({ output_flag: false, solver: 'simplex', presolve: 'off' });
+  }
+
+  get panelCount(): number {
+    return this.rowKeys.length;
+  }
+
+  has(panel: readonly number[]): boolean {
+    return this.keys.has(panel.join(','));
+  }
+
+  addPanel(panel: readonly number[]): void {
+    const key = panel.join(',');
+    if (this.keys.has(key)) return;
+    this.keys.add(key);
+    this.rowKeys.push(key);
+    const counts = typeCounts(panel);
+    const indices = Int32Array.from([...counts.keys(), this.capColumn]);
+    const values = Float64Array.from([...counts.values(), -1]);
+    this.model.addRow(-this.highs.infinity, 0, { indices, values });
+  }
+
+  /**
+   * Deletes the rows of panels whose weight is below the cap in the last solution: their chance
+   * is 0 there, so the solution and its basis stay optimal without them. Column generation adds
+   * any of them back if it is needed again.
+   */
+  pruneSlackPanels(): void {
+    const activity = this.model.getSolution().rowValue;
+    const drop: number[] = [];
+    this.rowKeys.forEach((_, r) => {
+      if ((activity[r + 1] as number) < -SLACK_TOLERANCE) drop.push(r + 1);
+    });
+    if (!drop.length) return;
+    this.model.deleteRows({ kind: 'set', indices: Int32Array.from(drop) });
+    const dropped = new Set(drop);
+    const kept = this.rowKeys.filter((_, r) => !dropped.has(r + 1));
+    for (const r of drop) this.keys.delete(this.rowKeys[r - 1] as string);
+    this.rowKeys.length = 0;
+    this.rowKeys.push(...kept);
+  }
+
+  /** Settled types leave the sum-to-1 row and earn −size_t·p_t in the objective. */
+  setSettled(settled: Map<number, number>): void {
+    for (const [t, p] of settled) {
+      this.model.changeCoefficient(0, t, 0);
+      this.model.changeColCost(t, -p * (this.sizes[t] as number));
+    }
+  }
+
+  solve(): { weights: Float64Array; cap: number; objective: number } {
+    this.model.run();
+    const status = this.model.getModelStatus();
+    if (status !== this.highs.constants.modelStatus.optimal) {
+      throw new Error(`The LEXIMIN linear program did not solve (HiGHS status ${status}).`);
+    }
+    const colValue = this.model.getSolution().colValue;
+    return {
+      weights: colValue.slice(0, this.capColumn),
+      cap: colValue[this.capColumn] as number,
+      objective: this.model.getObjectiveValue(),
+    };
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}
