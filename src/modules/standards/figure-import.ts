@@ -15,7 +15,7 @@ import {
   type FigureInput,
   figuresOf,
   listStandards,
-  MANAGE,
+  type MANAGE,
   type Standard,
   writeFigure,
 } from './standards-service.js';
@@ -46,7 +46,10 @@ export type StagedRow = StagedRowBase & {
 
 const KIND: ImportKind = {
   table: 'standard_imports',
-  permission: MANAGE,
+  // The permission's name, not the service's constant: this object is made when the module
+  // loads, and standards-service may still be loading then (it reaches the routes, which reach
+  // this file, through the module list), so its constants are not there yet.
+  permission: 'standards.manage' satisfies typeof MANAGE,
   errors: E,
   targetType: 'standards-import',
   auditActions: { stage: 'standards.import.stage', confirm: 'standards.import.confirm' },
