@@ -131,23 +131,25 @@ export async function catalogueEntry(
  * refused: the HTML pages are the service itself and say what they show.
  */
 export function datasetForDownloadPath(placeModules: string[], path: string): string | null {
-  const downloads = enabledModules(placeModules).flatMap((m) =>
-    (m.datasets ?? []).flatMap((d) =>
-      d.distributions
-        .filter((x) => mediaTypeOf(x.format, x.path) !== 'text/html')
-        .map((x) => ({ id: d.id, path: x.path, json: mediaTypeOf(x.format, x.path) === 'application/json' })),
-    ),
-  );
-  const exact = downloads.find((x) => x.path === path);
-  if (exact) return exact.id;
-  const record = downloads.find(
-    (x) =>
-      x.json &&
-      x.path.startsWith('api/') &&
-      path.startsWith(`${x.path}/`) &&
-      !path.slice(x.path.length + 1).includes('/'),
-  );
-  return record?.id ?? null;
+  // Runs on every GET inside a place, so it walks the declarations without building lists.
+  let record: string | null = null;
+  for (const m of enabledModules(placeModules))
+    for (const d of m.datasets ?? [])
+      for (const x of d.distributions) {
+        const type = mediaTypeOf(x.format, x.path);
+        if (type === 'text/html') continue;
+        if (x.path === path) return d.id;
+        const rest = path.startsWith(`${x.path}/`) ? path.slice(x.path.length + 1) : null;
+        if (
+          record === null &&
+          type === 'application/json' &&
+          x.path.startsWith('api/') &&
+          rest !== null &&
+          !rest.includes('/')
+        )
+          record = d.id;
+      }
+  return record;
 }
 
 /** The DCAT 3 (DCAT-AP) catalogue of the place as JSON-LD; `base` is the site's address. */
