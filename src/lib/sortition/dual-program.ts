@@ -4,19 +4,27 @@
  * Row 0 makes the unsettled people's weights sum to 1 (Σ size_t·y_t = 1 over unsettled types);
  * one row per type panel keeps its weight, Σ seats_t·y_t, under the cap. Minimise the cap less
  * Σ size_t·p_t·y_t over settled types: the level's chance (see leximin.ts).
+ *
+ * The row duals of an optimal solution are the level's own answer: a chance λ_P for each known
+ * panel, summing to 1, that gives every settled type its chance and every other type at least the
+ * level's value. `lastDistribution` hands them out, so no further program is needed at the end.
  */
 import type { Highs, HighsModel } from './highs.js';
 import { typeCounts } from './respondent-types.js';
 
 /** A panel this far under the cap is not part of the solution. */
 const SLACK_TOLERANCE = 1e-6;
+/** Panels with less chance than this in a solution are dropped (and the rest scaled back to a sum of 1). */
+const NEGLIGIBLE = 1e-12;
 
 export class DualProgram {
   private readonly model: HighsModel;
   private readonly capColumn: number;
-  /** The key of the panel on each row after row 0, in row order. */
-  private readonly rowKeys: string[] = [];
+  /** The panel on each row after row 0, in row order. */
+  private readonly rowPanels: (readonly number[])[] = [];
   private readonly keys = new Set<string>();
+  /** The panels and row duals of the last optimal solve (rows change afterwards). */
+  private last: { panels: (readonly number[])[]; rowDual: Float64Array } | null = null;
 
   constructor(
     private readonly highs: Highs,
@@ -52,7 +60,7 @@ export class DualProgram {
   }
 
   get panelCount(): number {
-    return this.rowKeys.length;
+    return this.rowPanels.length;
   }
 
   has(panel: readonly number[]): boolean {
@@ -63,7 +71,7 @@ export class DualProgram {
     const key = panel.join(',');
     if (this.keys.has(key)) return;
     this.keys.add(key);
-    this.rowKeys.push(key);
+    this.rowPanels.push([...panel]);
     const counts = typeCounts(panel);
     const indices = Int32Array.from([...counts.keys(), this.capColumn]);
     const values = Float64Array.from([...counts.values(), -1]);
@@ -78,16 +86,16 @@ export class DualProgram {
   pruneSlackPanels(): void {
     const activity = this.model.getSolution().rowValue;
     const drop: number[] = [];
-    this.rowKeys.forEach((_, r) => {
+    this.rowPanels.forEach((_, r) => {
       if ((activity[r + 1] as number) < -SLACK_TOLERANCE) drop.push(r + 1);
     });
     if (!drop.length) return;
     this.model.deleteRows({ kind: 'set', indices: Int32Array.from(drop) });
     const dropped = new Set(drop);
-    const kept = this.rowKeys.filter((_, r) => !dropped.has(r + 1));
-    for (const r of drop) this.keys.delete(this.rowKeys[r - 1] as string);
-    this.rowKeys.length = 0;
-    this.rowKeys.push(...kept);
+    for (const r of drop) this.keys.delete((this.rowPanels[r - 1] as number[]).join(','));
+    const kept = this.rowPanels.filter((_, r) => !dropped.has(r + 1));
+    this.rowPanels.length = 0;
+    this.rowPanels.push(...kept);
   }
 
   /** Settled types leave the sum-to-1 row and earn −size_t·p_t in the objective. */
@@ -104,11 +112,33 @@ export class DualProgram {
     if (status !== this.highs.constants.modelStatus.optimal) {
       throw new Error(`The LEXIMIN linear program did not solve (HiGHS status ${status}).`);
     }
-    const colValue = this.model.getSolution().colValue;
+    const solution = this.model.getSolution();
+    const colValue = solution.colValue;
+    this.last = { panels: this.rowPanels.slice(), rowDual: solution.rowDual };
     return {
       weights: colValue.slice(0, this.capColumn),
       cap: colValue[this.capColumn] as number,
       objective: this.model.getObjectiveValue(),
+    };
+  }
+
+  /**
+   * The lottery over panels that the last optimal solve proves best: each panel row's dual
+   * (negated, as HiGHS signs the duals of a minimisation's ≤ rows), with chances below
+   * `NEGLIGIBLE` dropped and the rest scaled to sum to 1. Null before the first solve.
+   */
+  lastDistribution(): { panels: number[][]; weights: number[] } | null {
+    if (!this.last) return null;
+    const { panels, rowDual } = this.last;
+    const kept: number[] = [];
+    panels.forEach((_, r) => {
+      if (-(rowDual[r + 1] as number) > NEGLIGIBLE) kept.push(r);
+    });
+    const total = kept.reduce((sum, r) => sum - (rowDual[r + 1] as number), 0);
+    if (!(total > 0)) return null;
+    return {
+      panels: kept.map((r) => [...(panels[r] as number[])]),
+      weights: kept.map((r) => -(rowDual[r + 1] as number) / total),
     };
   }
 

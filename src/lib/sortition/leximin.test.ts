@@ -100,6 +100,16 @@ describe('LEXIMIN on pools whose answer is known by hand', () => {
     assert.ok(Math.abs((distribution.probabilities[0] as number) - 1) < 1e-9);
     assert.equal(distribution.probabilities[3], 0);
   });
+
+  it('answers when required and excluded people leave nothing to decide', async () => {
+    const p = problem(['A', 'A', 'B', 'B'], { A: [1, 1], B: [1, 1] }, 2, {
+      required: [0, 2],
+      excluded: [1, 3],
+    });
+    const { distribution } = await leximin(p);
+    assertWellFormed(p, distribution);
+    assert.deepEqual(distribution.probabilities, [1, 0, 1, 0]);
+  });
 });
 
 /**

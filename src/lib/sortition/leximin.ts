@@ -171,8 +171,15 @@ export async function leximin(problem: SelectionProblem, options: LeximinOptions
       { length: typeCount },
       (_, t) => settled.get(t) ?? Math.max(0, levelValue),
     );
-    stats.lpCalls++;
-    const chosen = typeDistributionMeeting(highs, panels.list, targets, sizes);
+    // The last linear program solved is the answer: its row duals are a lottery over its panels
+    // that meets every target (this step used to be a linear program of its own, which overran
+    // time limits on large pools). Only when no level ran (everyone settled from the start) is
+    // one built from the panels found.
+    let chosen = dual.lastDistribution();
+    if (!chosen) {
+      stats.lpCalls++;
+      chosen = typeDistributionMeeting(highs, panels.list, targets, sizes);
+    }
     const distribution = personDistribution(chosen.panels, chosen.weights, types, n);
     stats.seconds = seconds();
     stats.ilpCalls = panelModel.calls;
