@@ -8,6 +8,8 @@ import { backupPglite, restorePglite } from './platform/db/backup.js';
 import { DataDirLockedError } from './platform/db/lockfile.js';
 import { migrate } from './platform/db/migrate.js';
 import { openDatabase } from './platform/db/open.js';
+// Registers the feature modules, whose permissions the commands' services check.
+import './platform/modules.js';
 import { seedDemo } from './platform/seed.js';
 import { buildAssets } from './platform/views/assets.js';
 import { startServer } from './server.js';

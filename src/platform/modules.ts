@@ -10,6 +10,7 @@ import standards from '../modules/standards/index.js';
 import streets from '../modules/streets/index.js';
 import wards from '../modules/wards/index.js';
 import type { ModuleDefinition } from './module-definition.js';
+import { registerModules } from './module-registry.js';
 
 /**
  * Every feature module, in navigation order. A new module is one folder in src/modules and
@@ -29,10 +30,6 @@ export const modules: readonly ModuleDefinition[] = [
   wards,
 ];
 
-export function moduleByName(name: string): ModuleDefinition | undefined {
-  return modules.find((m) => m.name === name);
-}
+registerModules(modules);
 
-export function enabledModules(placeModules: readonly string[]): ModuleDefinition[] {
-  return modules.filter((m) => placeModules.includes(m.name));
-}
+export { enabledModules, moduleByName } from './module-registry.js';

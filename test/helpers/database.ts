@@ -6,6 +6,8 @@ import pg from 'pg';
 import { openPg } from '../../src/platform/db/pg.js';
 import { openPglite } from '../../src/platform/db/pglite.js';
 import type { Db } from '../../src/platform/db/types.js';
+// Registers the feature modules, whose permissions and hooks the services under test use.
+import '../../src/platform/modules.js';
 
 /**
  * Each test file gets its own database, cloned from a template that was migrated and

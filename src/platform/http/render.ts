@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type nunjucks from 'nunjucks';
 import { formatDate, formatDateTime, formatNumber, formatPence, LANGUAGES } from '../i18n/i18n.js';
-import { enabledModules } from '../modules.js';
+import { enabledModules } from '../module-registry.js';
 import type { Place } from '../places/place-service.js';
 import type { AssetManifest } from '../views/assets.js';
 

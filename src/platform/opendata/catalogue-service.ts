@@ -1,7 +1,7 @@
 import type { ServiceContext } from '../http/request-context.js';
 import type { Translate } from '../i18n/i18n.js';
 import type { DatasetDefinition, DatasetField } from '../module-definition.js';
-import { enabledModules } from '../modules.js';
+import { enabledModules } from '../module-registry.js';
 import { type ReasonKind, type Withholding, withholdingsFor } from './withholding-service.js';
 
 export const LICENCE_URLS: Record<string, string> = {

@@ -4,7 +4,7 @@ import { withTransaction } from '../db/transaction.js';
 import type { Db, Tx } from '../db/types.js';
 import { Forbidden, NotFound, validated } from '../http/errors.js';
 import type { ServiceContext } from '../http/request-context.js';
-import { enabledModules } from '../modules.js';
+import { enabledModules } from '../module-registry.js';
 import { can } from '../roles/permissions.js';
 
 export const REASON_KINDS = ['personal-data', 'commercial', 'security', 'other'] as const;

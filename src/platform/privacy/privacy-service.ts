@@ -4,13 +4,15 @@ import { audit } from '../audit/audit.js';
 import { withTransaction } from '../db/transaction.js';
 import type { Db } from '../db/types.js';
 import type { DataUse, PrivacyHooks } from '../module-definition.js';
-import { modules } from '../modules.js';
+import { installedModules } from '../module-registry.js';
 import { platformPrivacy } from './platform-privacy.js';
 
 function allHooks(): { source: string; hooks: PrivacyHooks }[] {
   return [
     { source: 'kith', hooks: platformPrivacy },
-    ...modules.filter((m) => m.privacy).map((m) => ({ source: m.name, hooks: m.privacy as PrivacyHooks })),
+    ...installedModules()
+      .filter((m) => m.privacy)
+      .map((m) => ({ source: m.name, hooks: m.privacy as PrivacyHooks })),
   ];
 }
 

@@ -1,5 +1,5 @@
 import type { PermissionDefinition, Role } from '../module-definition.js';
-import { modules } from '../modules.js';
+import { installedModules } from '../module-registry.js';
 
 /** Actions of the platform itself; modules add theirs in their definitions. */
 export const PLATFORM_PERMISSIONS: Record<string, PermissionDefinition> = {
@@ -14,7 +14,7 @@ export const PLATFORM_PERMISSIONS: Record<string, PermissionDefinition> = {
 };
 
 export function allPermissions(): Record<string, PermissionDefinition> {
-  return Object.assign({}, PLATFORM_PERMISSIONS, ...modules.map((m) => m.permissions ?? {}));
+  return Object.assign({}, PLATFORM_PERMISSIONS, ...installedModules().map((m) => m.permissions ?? {}));
 }
 
 /** Who is acting, as far as permissions go: the roles they hold in the place at hand. */
