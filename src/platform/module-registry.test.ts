@@ -20,11 +20,15 @@ describe('loading a service before anything else', () => {
   for (const relative of FIRST_IMPORTS) {
     it(`loads ${relative.replace('../modules/', '')}`, () => {
       const url = new URL(relative, import.meta.url).href;
-      const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', `await import(${JSON.stringify(url)})`], {
-        cwd: fileURLToPath(new URL('../..', import.meta.url)),
-        env: { ...process.env, NODE_ENV: 'test' },
-        encoding: 'utf8',
-      });
+      const result = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', '-e', `await import(${JSON.stringify(url)})`],
+        {
+          cwd: fileURLToPath(new URL('../..', import.meta.url)),
+          env: { ...process.env, NODE_ENV: 'test' },
+          encoding: 'utf8',
+        },
+      );
       assert.equal(result.status, 0, result.stderr);
     });
   }
