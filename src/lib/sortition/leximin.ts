@@ -23,7 +23,6 @@
  * it adds more good panels per round; and each level settles everyone it can.
  */
 import { DualProgram } from './dual-program.js';
-import { typeDistributionMeeting } from './final-distribution.js';
 import { getHighs } from './highs.js';
 import { PanelModel } from './panel-model.js';
 import { PanelSearch } from './panel-search.js';
@@ -166,20 +165,14 @@ export async function leximin(problem: SelectionProblem, options: LeximinOptions
       }
       if (newlySettled === 0) throw new Error('LEXIMIN made no progress on a level (numerical trouble).');
     }
-    // Every type not yet settled (a time limit or maximin) is promised at least the level reached.
-    const targets = Float64Array.from(
-      { length: typeCount },
-      (_, t) => settled.get(t) ?? Math.max(0, levelValue),
-    );
     // The last linear program solved is the answer: its row duals are a lottery over its panels
-    // that meets every target (this step used to be a linear program of its own, which overran
-    // time limits on large pools). Only when no level ran (everyone settled from the start) is
-    // one built from the panels found.
-    let chosen = dual.lastDistribution();
-    if (!chosen) {
-      stats.lpCalls++;
-      chosen = typeDistributionMeeting(highs, panels.list, targets, sizes);
-    }
+    // that gives every settled type its chance and every other type at least the level reached
+    // (a time limit or maximin). When no level ran, everyone was settled from the start: required
+    // people sit on every panel and the rest can sit on none, so any one panel is the answer.
+    const chosen =
+      stats.lpCalls > 0 ? dual.lastDistribution() : { panels: [panels.list[0] as number[]], weights: [1] };
+    if (!chosen)
+      throw new Error('The LEXIMIN lottery could not be read from its linear program (numerical trouble).');
     const distribution = personDistribution(chosen.panels, chosen.weights, types, n);
     stats.seconds = seconds();
     stats.ilpCalls = panelModel.calls;
