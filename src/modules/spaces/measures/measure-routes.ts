@@ -31,16 +31,27 @@ function spaceJson(placeSlug: string) {
     ward_code: m.space.wardCode,
     url: `/${placeSlug}/spaces/${m.space.slug}/use?year=${m.year}`,
     year: m.year,
+    ...figuresJson(m),
+    occupied_minutes: m.occupancy.occupiedMinutes,
+    hour_of_week: hourOfWeekJson(m),
+  });
+}
+
+/** The figures a space and the whole place both have, as open data. */
+function figuresJson(m: Pick<SpaceMeasures, 'distinctGroups' | 'newActivities' | 'hours' | 'occupancy'>) {
+  return {
     distinct_groups: m.distinctGroups,
     new_activities: m.newActivities,
     community_hours: m.hours.community,
     commercial_hours: m.hours.commercial,
     hours_by_hirer: m.hours.byHirer,
     occupancy_share: share4(m.occupancy.share),
-    occupied_minutes: m.occupancy.occupiedMinutes,
-    // 7 rows (Monday first) of 24 hours, London time: the share of that hour in use.
-    hour_of_week: m.occupancy.cells.map((row) => row.map((c) => share4(c.share))),
-  });
+  };
+}
+
+/** 7 rows (Monday first) of 24 hours, London time: the share of that hour in use. */
+function hourOfWeekJson(m: Pick<SpaceMeasures, 'occupancy'>) {
+  return m.occupancy.cells.map((row) => row.map((cell) => share4(cell.share)));
 }
 
 /** Measure what matters: a space's and the place's figures, as pages and open data. */
@@ -81,15 +92,7 @@ export async function measureRoutes(app: FastifyInstance) {
       return sendOpenJson(reply, {
         year: m.year,
         time_zone: 'Europe/London',
-        place: {
-          distinct_groups: m.distinctGroups,
-          new_activities: m.newActivities,
-          community_hours: m.hours.community,
-          commercial_hours: m.hours.commercial,
-          hours_by_hirer: m.hours.byHirer,
-          occupancy_share: share4(m.occupancy.share),
-          hour_of_week: m.occupancy.cells.map((row) => row.map((cell) => share4(cell.share))),
-        },
+        place: { ...figuresJson(m), hour_of_week: hourOfWeekJson(m) },
         ...pageOfList(request, m.spaces.map(spaceJson(c.place.slug))),
       });
     },
