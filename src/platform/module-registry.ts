@@ -23,10 +23,6 @@ export function installedModules(): readonly ModuleDefinition[] {
   return installed;
 }
 
-export function moduleByName(name: string): ModuleDefinition | undefined {
-  return installedModules().find((m) => m.name === name);
-}
-
 export function enabledModules(placeModules: readonly string[]): ModuleDefinition[] {
   return installedModules().filter((m) => placeModules.includes(m.name));
 }

@@ -31,5 +31,3 @@ export const modules: readonly ModuleDefinition[] = [
 ];
 
 registerModules(modules);
-
-export { enabledModules, moduleByName } from './module-registry.js';
