@@ -214,6 +214,39 @@ const smallProblem = fc
   });
 
 describe('LEXIMIN matches the definition on small random pools', () => {
+  it('finds the fairest lottery over real panels where fractional panels would be fairer', async () => {
+    // At most one of each value of f1 and f2 on a panel of two: fractional panels give everyone a
+    // third, real ones cannot (relaxed-leximin.test.ts), so the relaxation's bound is never reached.
+    const values = ['zzx', 'yxy', 'xxz', 'zyx', 'xzy', 'zxy'];
+    const one: [number, number] = [0, 1];
+    const p: SelectionProblem = {
+      features: [
+        {
+          name: 'f0',
+          values: [
+            { value: 'x', min: 0, max: 1 },
+            { value: 'y', min: 0, max: 2 },
+            { value: 'z', min: 0, max: 2 },
+          ],
+        },
+        ...['f1', 'f2'].map((name) => ({
+          name,
+          values: ['x', 'y', 'z'].map((value) => ({ value, min: one[0], max: one[1] })),
+        })),
+      ],
+      people: values.map((v, i) => ({ id: `p${i}`, values: [...v] })),
+      k: 2,
+    };
+    const expected = await referenceLeximin(p);
+    const result = await leximin(p);
+    assertWellFormed(p, result.distribution);
+    assert.equal(result.optimal, true);
+    result.distribution.probabilities.forEach((q, i) => {
+      assert.ok(Math.abs(q - (expected[i] as number)) < 1e-7, `person ${i}: ${q}, reference ${expected[i]}`);
+    });
+    assert.ok(Math.min(...expected) < 1 / 3 - 1e-6, 'real panels cannot give everyone a third');
+  });
+
   it('gives every respondent the chance the brute-force reference gives, on panels that meet every quota, searching by type or by person', async () => {
     await fc.assert(
       fc.asyncProperty(smallProblem, async (p) => {

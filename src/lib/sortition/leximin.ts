@@ -27,11 +27,14 @@ import { getHighs } from './highs.js';
 import { PanelModel } from './panel-model.js';
 import { PanelSearch } from './panel-search.js';
 import { personDistribution } from './person-panels.js';
+import { type RelaxedLevel, relaxedLeximin } from './relaxed-leximin.js';
 import { groupRespondents, type RespondentTypes } from './respondent-types.js';
 import type { Progress, Selection, SelectionProblem } from './types.js';
 
 /** A panel must beat the cap by this much to count as new (weights sum to 1 over unsettled people). */
 const PRICE_TOLERANCE = 1e-7;
+/** A level whose chance comes this close to the fractional panels' level is proven. */
+const BOUND_TOLERANCE = 1e-8;
 /** Dual weights above this settle a type; below it is solver noise. */
 const SETTLE_TOLERANCE = 1e-7;
 /** How many known panels the local search starts from on each pricing round. */
@@ -104,6 +107,12 @@ export async function leximin(problem: SelectionProblem, options: LeximinOptions
     const maxLevels = options.maxLevels ?? Number.POSITIVE_INFINITY;
     while (settled.size < typeCount && stats.levels < maxLevels) {
       dual.setSettled(settled);
+      // Fractional panels (relaxed-leximin.ts) can do no worse than real ones, so their level is an
+      // upper bound: once the linear program reaches it the level is proven, with no more panels to
+      // search for, and the relaxation's own duals say which types it settles.
+      const relaxed = relaxedLeximin(highs, types, settled, 1)?.levels[0] ?? null;
+      if (relaxed && firstLevelValue === null) bound = Math.min(bound, relaxed.value);
+      let reachedRelaxed: RelaxedLevel | null = null;
       let weights: Float64Array;
       for (;;) {
         stats.lpCalls++;
@@ -118,6 +127,10 @@ export async function leximin(problem: SelectionProblem, options: LeximinOptions
           minimum: firstLevelValue ?? levelValue,
           seconds: seconds(),
         });
+        if (relaxed && levelValue >= relaxed.value - BOUND_TOLERANCE) {
+          reachedRelaxed = relaxed;
+          break;
+        }
         if (seconds() > deadline) {
           optimal = false;
           break;
@@ -157,8 +170,11 @@ export async function leximin(problem: SelectionProblem, options: LeximinOptions
         bound = levelValue;
       }
       let newlySettled = 0;
+      const relaxedSettles = new Set(reachedRelaxed?.settles);
+      const settles = (t: number) =>
+        reachedRelaxed ? relaxedSettles.has(t) : (weights[t] as number) > SETTLE_TOLERANCE;
       for (let t = 0; t < typeCount; t++) {
-        if (!settled.has(t) && (weights[t] as number) > SETTLE_TOLERANCE) {
+        if (!settled.has(t) && settles(t)) {
           settled.set(t, Math.max(0, levelValue));
           newlySettled++;
         }
