@@ -14,6 +14,8 @@ import { typeCounts } from './respondent-types.js';
 
 /** A panel this far under the cap is not part of the solution. */
 const SLACK_TOLERANCE = 1e-6;
+/** Many times the simplex iterations a solve needs from a cold start on the benchmark's largest pool. */
+const ITERATION_LIMIT = 25_000;
 /** Panels with less chance than this in a solution are dropped (and the rest scaled back to a sum of 1). */
 const NEGLIGIBLE = 1e-12;
 
@@ -107,7 +109,7 @@ export class DualProgram {
   }
 
   solve(): { weights: Float64Array; cap: number; objective: number } {
-    this.model.run();
+    this.run();
     const status = this.model.getModelStatus();
     if (status !== this.highs.constants.modelStatus.optimal) {
       throw new Error(`The LEXIMIN linear program did not solve (HiGHS status ${status}).`);
@@ -120,6 +122,25 @@ export class DualProgram {
       cap: colValue[this.capColumn] as number,
       objective: this.model.getObjectiveValue(),
     };
+  }
+
+  /**
+   * Runs the simplex method from the last basis. HiGHS's dual simplex can stall on these highly
+   * degenerate programs (seen when many near-equivalent panels are known): past an iteration limit,
+   * far above what a warm or cold start normally needs, it starts again from the slack basis, and
+   * then with the primal simplex method.
+   */
+  private run(): void {
+    const { modelStatus } = this.highs.constants;
+    this.model.options.set({ simplex_iteration_limit: ITERATION_LIMIT, simplex_strategy: 1 });
+    this.model.run();
+    if (this.model.getModelStatus() !== modelStatus.iterationLimit) return;
+    this.model.setLogicalBasis();
+    this.model.run();
+    if (this.model.getModelStatus() !== modelStatus.iterationLimit) return;
+    this.model.setLogicalBasis();
+    this.model.options.set({ simplex_strategy: 4 });
+    this.model.run();
   }
 
   /**

@@ -20,7 +20,9 @@
  * added and costs change, and rid of panels far under the cap when it grows; panels are kept
  * from level to level; the integer program finds the heaviest panel each round (exact pricing
  * converges in far fewer rounds than panels that merely beat the cap) and a local search around
- * it adds more good panels per round; and each level settles everyone it can.
+ * it adds more good panels per round; each level settles everyone it can; and a level is proven as
+ * soon as its LP reaches the level of fractional panels (relaxed-leximin.ts), an upper bound that
+ * real panels often meet, which spares the slowest last rounds of column generation.
  */
 import { DualProgram } from './dual-program.js';
 import { getHighs } from './highs.js';
