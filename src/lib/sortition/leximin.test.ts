@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { meetsQuotas, smallPool } from '../../../test/helpers/sortition-pools.js';
 import type { Highs } from './highs.js';
 import { getHighs } from './highs.js';
 import { leximin } from './leximin.js';
@@ -24,20 +25,6 @@ function problem(
     k,
     ...extra,
   };
-}
-
-function meetsQuotas(p: SelectionProblem, panel: number[]): boolean {
-  if (panel.length !== p.k || new Set(panel).size !== p.k) return false;
-  const okQuotas = p.features.every((feature, f) =>
-    feature.values.every((quota) => {
-      const count = panel.filter((i) => p.people[i]?.values[f] === quota.value).length;
-      return count >= quota.min && count <= quota.max;
-    }),
-  );
-  const homes = panel.map((i) => p.people[i]?.household).filter(Boolean);
-  const required = (p.required ?? []).every((i) => panel.includes(i));
-  const excluded = (p.excluded ?? []).every((i) => !panel.includes(i));
-  return okQuotas && new Set(homes).size === homes.length && required && excluded;
 }
 
 function assertWellFormed(p: SelectionProblem, d: Distribution) {
@@ -180,39 +167,6 @@ function solveChance(
   return result.ObjectiveValue;
 }
 
-const smallProblem = fc
-  .record({
-    n: fc.integer({ min: 4, max: 9 }),
-    k: fc.integer({ min: 1, max: 4 }),
-    featureCount: fc.integer({ min: 1, max: 2 }),
-    seed: fc.array(fc.nat(1000), { minLength: 40, maxLength: 40 }),
-    households: fc.boolean(),
-  })
-  .filter(({ n, k }) => k < n)
-  .map(({ n, k, featureCount, seed, households }) => {
-    let s = 0;
-    const next = (m: number) => (seed[s++ % seed.length] as number) % m;
-    const names = ['x', 'y', 'z'];
-    const people = Array.from({ length: n }, (_, i) => ({
-      id: `p${i}`,
-      values: Array.from({ length: featureCount }, () => names[next(3)] as string),
-      household: households && i < 4 ? `home${i % 2}` : undefined,
-    }));
-    // Quotas around the counts of a panel of the first k people (with households, skip clashes),
-    // so at least one panel meets them.
-    const witness = people.slice(0, k).map((_, i) => i);
-    const features = Array.from({ length: featureCount }, (_, f) => ({
-      name: `f${f}`,
-      values: names.map((value) => {
-        const count = witness.filter((i) => people[i]?.values[f] === value).length;
-        return { value, min: Math.max(0, count - next(2)), max: count + next(2) };
-      }),
-    }));
-    const p: SelectionProblem = { features, people, k };
-    if (households && !meetsQuotas(p, witness)) for (const person of people) person.household = undefined;
-    return p;
-  });
-
 describe('LEXIMIN matches the definition on small random pools', () => {
   it('finds the fairest lottery over real panels where fractional panels would be fairer', async () => {
     // At most one of each value of f1 and f2 on a panel of two: fractional panels give everyone a
@@ -249,7 +203,7 @@ describe('LEXIMIN matches the definition on small random pools', () => {
 
   it('gives every respondent the chance the brute-force reference gives, on panels that meet every quota, searching by type or by person', async () => {
     await fc.assert(
-      fc.asyncProperty(smallProblem, async (p) => {
+      fc.asyncProperty(smallPool(), async (p) => {
         const expected = await referenceLeximin(p);
         for (const aggregate of [true, false]) {
           const result = await leximin(p, { aggregate });
@@ -268,7 +222,7 @@ describe('LEXIMIN matches the definition on small random pools', () => {
 
   it('maximin (one level) reaches the same smallest chance as LEXIMIN', async () => {
     await fc.assert(
-      fc.asyncProperty(smallProblem, async (p) => {
+      fc.asyncProperty(smallPool(), async (p) => {
         const full = await leximin(p);
         const first = await leximin(p, { maxLevels: 1 });
         assertWellFormed(p, first.distribution);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { smallPool } from '../../../test/helpers/sortition-pools.js';
 import { getHighs } from './highs.js';
 import { leximin } from './leximin.js';
 import { relaxedLeximin } from './relaxed-leximin.js';
@@ -91,7 +92,7 @@ describe('LEXIMIN over fractional panels', () => {
 
   it('is an upper bound: no lottery over real panels has a higher smallest chance', async () => {
     await fc.assert(
-      fc.asyncProperty(smallProblem, async (p) => {
+      fc.asyncProperty(smallPool({ maxFeatures: 3 }), async (p) => {
         let real: Awaited<ReturnType<typeof leximin>>;
         try {
           real = await leximin(p);
@@ -136,32 +137,3 @@ const ODD_CYCLE = {
     { x: [0, 1], y: [0, 1], z: [0, 1] },
   ] as Record<string, [number, number]>[],
 };
-
-const smallProblem = fc
-  .record({
-    n: fc.integer({ min: 3, max: 8 }),
-    k: fc.integer({ min: 1, max: 4 }),
-    featureCount: fc.integer({ min: 1, max: 3 }),
-    values: fc.array(fc.nat(2), { minLength: 24, maxLength: 24 }),
-    slack: fc.array(fc.nat(1), { minLength: 18, maxLength: 18 }),
-  })
-  .filter(({ n, k }) => k < n)
-  .map(({ n, k, featureCount, values, slack }) => {
-    const names = ['x', 'y', 'z'];
-    const people = Array.from({ length: n }, (_, i) =>
-      Array.from({ length: featureCount }, (_, f) => names[values[(i * 3 + f) % 24] as number] as string),
-    );
-    // Quotas around the first k people's counts, so at least that panel meets them.
-    const quotas = Array.from(
-      { length: featureCount },
-      (_, f) =>
-        Object.fromEntries(
-          names.map((value, v) => {
-            const count = people.slice(0, k).filter((person) => person[f] === value).length;
-            const s = slack[f * 6 + v * 2] as number;
-            return [value, [Math.max(0, count - s), count + (slack[f * 6 + v * 2 + 1] as number)]];
-          }),
-        ) as Record<string, [number, number]>,
-    );
-    return problem(people, quotas, k);
-  });

@@ -1,25 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { meetsQuotas } from '../../../test/helpers/sortition-pools.js';
 import { leximin, NoPanelError } from './leximin.js';
 import { makeLottery } from './lottery.js';
 import { groupRespondents } from './respondent-types.js';
 import { CENSUS_LIKE, syntheticProblem } from './synthetic.js';
 import type { SelectionProblem } from './types.js';
-
-function meetsQuotas(p: SelectionProblem, panel: number[]): boolean {
-  if (panel.length !== p.k || new Set(panel).size !== p.k) return false;
-  const okQuotas = p.features.every((feature, f) =>
-    feature.values.every((quota) => {
-      const count = panel.filter((i) => p.people[i]?.values[f] === quota.value).length;
-      return count >= quota.min && count <= quota.max;
-    }),
-  );
-  const homes = panel.map((i) => p.people[i]?.household).filter(Boolean);
-  const required = (p.required ?? []).every((i) => panel.includes(i));
-  const excluded = (p.excluded ?? []).every((i) => !panel.includes(i));
-  return okQuotas && new Set(homes).size === homes.length && required && excluded;
-}
 
 /** A panel that meets every rule, by trying them all, or null. */
 function somePanel(p: SelectionProblem): number[] | null {
