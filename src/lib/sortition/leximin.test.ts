@@ -172,7 +172,6 @@ describe('LEXIMIN matches the definition on small random pools', () => {
     // At most one of each value of f1 and f2 on a panel of two: fractional panels give everyone a
     // third, real ones cannot (relaxed-leximin.test.ts), so the relaxation's bound is never reached.
     const values = ['zzx', 'yxy', 'xxz', 'zyx', 'xzy', 'zxy'];
-    const one: [number, number] = [0, 1];
     const p: SelectionProblem = {
       features: [
         {
@@ -185,7 +184,7 @@ describe('LEXIMIN matches the definition on small random pools', () => {
         },
         ...['f1', 'f2'].map((name) => ({
           name,
-          values: ['x', 'y', 'z'].map((value) => ({ value, min: one[0], max: one[1] })),
+          values: ['x', 'y', 'z'].map((value) => ({ value, min: 0, max: 1 })),
         })),
       ],
       people: values.map((v, i) => ({ id: `p${i}`, values: [...v] })),
