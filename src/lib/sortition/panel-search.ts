@@ -81,7 +81,15 @@ export class PanelSearch {
     // once, and no seat at all is scanned once even the heaviest candidate cannot beat the bar.
     const order = this.candidates.slice().sort((a, b) => (weights[b] as number) - (weights[a] as number));
     const heaviest = order.length ? (weights[order[0] as number] as number) : 0;
+    // Bit f of blocked[t]: type t's value of feature f is at its quota's max (so t can come in only
+    // for a member with the same value) or, for a type on the panel, at its min (so it can go out
+    // only for a type with the same value). Recomputed after each move, it makes the test of a
+    // move a few bit operations instead of a pass over every feature (measured: most of the
+    // search's time went on moves that break a quota).
+    const full = new Int32Array(this.typeCount);
+    const atMin = new Int32Array(this.typeCount);
     for (let swap = 0; swap < maxSwaps; swap++) {
+      for (const t of order) full[t] = this.limitMask(t, counts, maxes, 1);
       let bestGain = tolerance;
       let bestPosition = -1;
       let bestIn = -1;
@@ -90,23 +98,14 @@ export class PanelSearch {
         const outWeight = weights[out] as number;
         if (heaviest - outWeight <= bestGain) break;
         if ((seats[out] as number) <= (lower[out] as number)) continue;
+        atMin[out] = this.limitMask(out, counts, mins, -1);
+        const outMask = atMin[out] as number;
         for (const candidate of order) {
           const gain = (weights[candidate] as number) - outWeight;
           if (gain <= bestGain) break;
           if (candidate === out || (seats[candidate] as number) >= (upper[candidate] as number)) continue;
-          let fits = true;
-          for (let f = 0; f < F; f++) {
-            const a = cell[out * F + f] as number;
-            const b = cell[candidate * F + f] as number;
-            if (
-              a !== b &&
-              ((counts[a] as number) <= (mins[a] as number) || (counts[b] as number) >= (maxes[b] as number))
-            ) {
-              fits = false;
-              break;
-            }
-          }
-          if (!fits) continue;
+          const need = outMask | (full[candidate] as number);
+          if (need !== 0 && !this.sameWhere(out, candidate, need)) continue;
           const home = household[candidate] as number;
           if (home >= 0) {
             const holder = holderOf.get(home);
@@ -130,6 +129,29 @@ export class PanelSearch {
       current[bestPosition] = bestIn;
     }
     return current.sort((a, b) => a - b);
+  }
+
+  /**
+   * The features (as bits) where type t's quota count is at its limit: its max (`sign` 1) or its
+   * min (`sign` −1).
+   */
+  private limitMask(t: number, counts: Int32Array, limits: Int32Array, sign: 1 | -1): number {
+    const F = this.featureCount;
+    let mask = 0;
+    for (let f = 0; f < F; f++) {
+      const c = this.cell[t * F + f] as number;
+      if (c >= 0 && sign * ((counts[c] as number) - (limits[c] as number)) >= 0) mask |= 1 << f;
+    }
+    return mask;
+  }
+
+  /** Whether types a and b have the same value for every feature whose bit is set in `mask`. */
+  private sameWhere(a: number, b: number, mask: number): boolean {
+    const F = this.featureCount;
+    for (let f = 0; f < F; f++) {
+      if (mask & (1 << f) && this.cell[a * F + f] !== this.cell[b * F + f]) return false;
+    }
+    return true;
   }
 
   /** One seat position per type on the panel (a type holding several is tried once), lightest type first. */
