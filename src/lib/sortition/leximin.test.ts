@@ -5,6 +5,8 @@ import { meetsQuotas, smallPool } from '../../../test/helpers/sortition-pools.js
 import type { Highs } from './highs.js';
 import { getHighs } from './highs.js';
 import { leximin } from './leximin.js';
+import { relaxedLeximin } from './relaxed-leximin.js';
+import { groupRespondents } from './respondent-types.js';
 import { CENSUS_LIKE, syntheticProblem } from './synthetic.js';
 import type { Distribution, Feature, SelectionProblem } from './types.js';
 
@@ -232,6 +234,34 @@ describe('LEXIMIN matches the definition on small random pools', () => {
       }),
       { numRuns: 20 },
     );
+  });
+});
+
+describe('aiming straight at the chances fractional panels would give', () => {
+  it('reports a rising share of that target and, once a lottery over real panels meets it, stops there', async () => {
+    // Six features with quotas of population share ± 1: fractional and real panels agree here.
+    const p = syntheticProblem({ n: 120, k: 12, features: CENSUS_LIKE, seed: 3, slack: 1 });
+    const types = groupRespondents(p);
+    const target = relaxedLeximin(await getHighs(), types, new Map());
+    assert.ok(target);
+    const shares: number[] = [];
+    const result = await leximin(p, {
+      onProgress: ({ share }) => {
+        if (share !== undefined) shares.push(share);
+      },
+    });
+    assert.equal(result.optimal, true);
+    assertWellFormed(p, result.distribution);
+    result.distribution.probabilities.forEach((q, i) => {
+      const goal = target.chances[types.typeOf[i] as number] as number;
+      assert.ok(Math.abs(q - goal) < 1e-7, `person ${i}: ${q}, but fractional panels give ${goal}`);
+    });
+    assert.equal(result.stats.levels, target.levels.length);
+    assert.ok(shares.length > 1, 'progress was reported on the way');
+    shares.forEach((share, i) => {
+      assert.ok(share <= 1 && share >= (shares[i - 1] ?? 0) - 1e-9, `share ${share} after ${shares[i - 1]}`);
+    });
+    assert.ok((shares.at(-1) as number) >= 1 - 1e-7);
   });
 });
 

@@ -23,13 +23,18 @@
  * it adds more good panels per round; each level settles everyone it can; and a level is proven as
  * soon as its LP reaches the level of fractional panels (relaxed-leximin.ts), an upper bound that
  * real panels often meet, which spares the slowest last rounds of column generation.
+ *
+ * Before any level, one column generation aims straight at the fractional panels' LEXIMIN chances:
+ * a lottery over real panels that meets them is optimal outright, and on the benchmark pools that
+ * is much quicker than proving the levels one by one (docs/sortition.md). Where it is out of
+ * reach the integer program proves so, and the levels follow.
  */
 import { DualProgram } from './dual-program.js';
 import { getHighs } from './highs.js';
-import { PanelModel } from './panel-model.js';
+import { type BestPanel, PanelModel } from './panel-model.js';
 import { PanelSearch } from './panel-search.js';
 import { personDistribution } from './person-panels.js';
-import { type RelaxedLevel, relaxedLeximin } from './relaxed-leximin.js';
+import { relaxedLeximin } from './relaxed-leximin.js';
 import { groupRespondents, type RespondentTypes } from './respondent-types.js';
 import type { Progress, Selection, SelectionProblem } from './types.js';
 
@@ -37,6 +42,12 @@ import type { Progress, Selection, SelectionProblem } from './types.js';
 const PRICE_TOLERANCE = 1e-7;
 /** A level whose chance comes this close to the fractional panels' level is proven. */
 const BOUND_TOLERANCE = 1e-8;
+/**
+ * A lottery that gives every type at least this share of its chance under fractional panels is
+ * taken to give it that chance (so it is LEXIMIN-optimal): 1e-7 of a chance of about 0.1 is the
+ * 1e-8 that BOUND_TOLERANCE allows a level.
+ */
+const TARGET_TOLERANCE = 1e-7;
 /** Dual weights above this settle a type; below it is solver noise. */
 const SETTLE_TOLERANCE = 1e-7;
 /** How many known panels the local search starts from on each pricing round. */
@@ -95,86 +106,136 @@ export async function leximin(problem: SelectionProblem, options: LeximinOptions
     for (let t = 0; t < typeCount; t++) if (!reachable[t]) settled.set(t, 0);
     for (const i of problem.required ?? []) settled.set(types.typeOf[i] as number, 1);
     const settledPeople = () => [...settled.keys()].reduce((sum, t) => sum + (sizes[t] as number), 0);
-    for (const panel of panels.list) dual.addPanel(panel);
-    const offer = (panel: number[]) => {
-      panels.add(panel);
-      dual.addPanel(panel);
+    const progress = (level: number, minimum: number, share?: number) =>
+      options.onProgress?.({ level, fixed: settledPeople(), n, minimum, seconds: seconds(), share });
+    /**
+     * One round of column generation: solves `program`, and unless `onSolved` says its goal is
+     * reached or time is up, looks for panels that beat its cap and adds them.
+     */
+    const round = (program: DualProgram, onSolved: (lp: LinearAnswer) => boolean): Round => {
+      stats.lpCalls++;
+      const lp = program.solve();
+      if (onSolved(lp)) return { kind: 'reached', lp };
+      if (seconds() > deadline) return { kind: 'stopped', lp };
+      // Keep the linear program small: panels far from the cap play no part in the solution.
+      if (program.panelCount > PRUNE_ABOVE * (typeCount + 1)) program.pruneSlackPanels();
+      // The integer program finds the heaviest panel of all: with exact pricing, column generation
+      // needs several times fewer rounds than with panels that merely beat the cap (measured).
+      // The heaviest known panels seed it and, after it, the local search.
+      const heaviest = panels.heaviest(lp.weights, SEARCH_STARTS);
+      const best = panelModel.best(lp.weights, {
+        start: heaviest[0],
+        timeLimit: Math.max(1, deadline - seconds()),
+      });
+      if (best.panel && best.value > lp.cap + PRICE_TOLERANCE && !program.has(best.panel)) {
+        const offer = (panel: number[]) => {
+          panels.add(panel);
+          program.addPanel(panel);
+        };
+        // The integer program's panel, and more found around it by the local search. The first
+        // search from the integer program's panel finds nothing (it is the heaviest of all) but
+        // damps its members, so the second looks around it; then the heaviest known panels.
+        offer(best.panel);
+        const starts = [best.panel, best.panel, ...heaviest.slice(0, SEARCH_STARTS - 1)];
+        for (const panel of findBetterPanels(search, starts, program, lp.weights, lp.cap)) offer(panel);
+        return { kind: 'more', lp, best };
+      }
+      // No panel beats the cap (proven), or the integer program ran out of time without a proof.
+      return { kind: best.bound > lp.cap + PRICE_TOLERANCE ? 'stopped' : 'proven', lp, best };
+    };
+    const finish = (chosen: Lottery, optimal: boolean, bound: number): Selection => {
+      const distribution = personDistribution(chosen.panels, chosen.weights, types, n);
+      stats.seconds = seconds();
+      stats.ilpCalls = panelModel.calls;
+      const minimum = Math.min(
+        ...distribution.probabilities.filter((_, i) => reachable[types.typeOf[i] as number]),
+      );
+      return {
+        algorithm: options.maxLevels === 1 ? 'maximin' : 'leximin',
+        distribution,
+        optimal,
+        bound: Math.max(bound, minimum),
+        stats,
+      };
     };
 
+    // Fractional panels (relaxed-leximin.ts) can do no worse than real ones, so their LEXIMIN
+    // chances are a target: a lottery over real panels that gives every type its target chance is
+    // LEXIMIN-optimal outright, with no level to prove. One column generation looks for it: it
+    // maximises the share z of its target that every type gets at least (a maximin with each type
+    // weighed by its target), and stops at z = 1. On the benchmark pools that is several times
+    // quicker than proving the levels one by one. Where whole seats matter the target is out of
+    // reach; the integer program then proves z < 1, and the levels follow with every panel kept.
+    const target =
+      options.maxLevels === undefined && settled.size < typeCount
+        ? relaxedLeximin(highs, types, settled)
+        : null;
+    if (target) {
+      const chances = target.chances;
+      const toTarget = new DualProgram(
+        highs,
+        sizes.map((size, t) => size * (chances[t] as number)),
+      );
+      try {
+        for (const panel of panels.list) toTarget.addPanel(panel);
+        const smallest = target.levels[0]?.value ?? 1;
+        let outcome: Round;
+        do {
+          outcome = round(toTarget, (lp) => {
+            const share = Math.max(0, Math.min(1, lp.objective));
+            progress(1, share * smallest, share);
+            return lp.objective >= 1 - TARGET_TOLERANCE;
+          });
+        } while (outcome.kind === 'more');
+        if (outcome.kind === 'reached') {
+          const chosen = toTarget.lastDistribution();
+          if (chosen) {
+            stats.levels = target.levels.length;
+            return finish(chosen, true, smallest);
+          }
+        }
+      } finally {
+        toTarget.dispose();
+      }
+    }
+
+    for (const panel of panels.list) dual.addPanel(panel);
     let optimal = true;
     const unreachable = [...settled].reduce((sum, [t, p]) => sum + (p === 0 ? (sizes[t] as number) : 0), 0);
-    let bound = Math.min(1, problem.k / Math.max(1, n - unreachable));
+    let bound = Math.min(1, problem.k / Math.max(1, n - unreachable), target?.levels[0]?.value ?? 1);
     let firstLevelValue: number | null = null;
-    let levelValue = 0;
     const maxLevels = options.maxLevels ?? Number.POSITIVE_INFINITY;
-    while (settled.size < typeCount && stats.levels < maxLevels) {
+    while (settled.size < typeCount && stats.levels < maxLevels && optimal) {
       dual.setSettled(settled);
-      // Fractional panels (relaxed-leximin.ts) can do no worse than real ones, so their level is an
-      // upper bound: once the linear program reaches it the level is proven, with no more panels to
-      // search for, and the relaxation's own duals say which types it settles.
+      // The fractional panels' level is an upper bound on this one: once the linear program reaches
+      // it the level is proven, with no more panels to search for, and the relaxation's own duals
+      // say which types it settles.
       const relaxed = relaxedLeximin(highs, types, settled, 1)?.levels[0] ?? null;
       if (relaxed && firstLevelValue === null) bound = Math.min(bound, relaxed.value);
-      let reachedRelaxed: RelaxedLevel | null = null;
-      let weights: Float64Array;
-      for (;;) {
-        stats.lpCalls++;
-        const lp = dual.solve();
-        weights = lp.weights;
-        levelValue = lp.objective;
-        const cap = lp.cap;
-        options.onProgress?.({
-          level: stats.levels + 1,
-          fixed: settledPeople(),
-          n,
-          minimum: firstLevelValue ?? levelValue,
-          seconds: seconds(),
+      let outcome: Round;
+      do {
+        outcome = round(dual, (lp) => {
+          progress(stats.levels + 1, firstLevelValue ?? lp.objective);
+          return relaxed !== null && lp.objective >= relaxed.value - BOUND_TOLERANCE;
         });
-        if (relaxed && levelValue >= relaxed.value - BOUND_TOLERANCE) {
-          reachedRelaxed = relaxed;
-          break;
-        }
-        if (seconds() > deadline) {
-          optimal = false;
-          break;
-        }
-        // Keep the linear program small: panels far from the cap play no part in the solution.
-        if (dual.panelCount > PRUNE_ABOVE * (typeCount + 1)) dual.pruneSlackPanels();
-        // The integer program finds the heaviest panel of all: with exact pricing, column generation
-        // needs several times fewer rounds than with panels that merely beat the cap (measured).
-        // The heaviest known panels seed it and, after it, the local search.
-        const heaviest = panels.heaviest(weights, SEARCH_STARTS);
-        const best = panelModel.best(weights, {
-          start: heaviest[0],
-          timeLimit: Math.max(1, deadline - seconds()),
-        });
-        if (firstLevelValue === null)
-          bound = Math.min(bound, best.bound - settledValue(settled, weights, sizes));
-        if (best.panel && best.value > cap + PRICE_TOLERANCE && !dual.has(best.panel)) {
-          // The integer program's panel, and more found around it by the local search.
-          offer(best.panel);
-          // The first search from the integer program's panel finds nothing (it is the heaviest
-          // of all) but damps its members, so the second looks around it; then the heaviest
-          // known panels.
-          const starts = [best.panel, best.panel, ...heaviest.slice(0, SEARCH_STARTS - 1)];
-          for (const panel of findBetterPanels(search, starts, dual, weights, cap)) offer(panel);
-          continue;
-        }
-        if (best.bound > cap + PRICE_TOLERANCE) {
-          // The integer program ran out of time without a proof either way.
-          optimal = false;
-        }
+        if (firstLevelValue === null && outcome.best)
+          bound = Math.min(bound, outcome.best.bound - settledValue(settled, outcome.lp.weights, sizes));
+      } while (outcome.kind === 'more');
+      if (outcome.kind === 'stopped') {
+        optimal = false;
         break;
       }
-      if (!optimal) break;
+      const levelValue = outcome.lp.objective;
       stats.levels++;
       if (firstLevelValue === null) {
         firstLevelValue = levelValue;
         bound = levelValue;
       }
       let newlySettled = 0;
-      const relaxedSettles = new Set(reachedRelaxed?.settles);
+      const relaxedSettles = new Set(outcome.kind === 'reached' ? relaxed?.settles : []);
+      const weights = outcome.lp.weights;
       const settles = (t: number) =>
-        reachedRelaxed ? relaxedSettles.has(t) : (weights[t] as number) > SETTLE_TOLERANCE;
+        outcome.kind === 'reached' ? relaxedSettles.has(t) : (weights[t] as number) > SETTLE_TOLERANCE;
       for (let t = 0; t < typeCount; t++) {
         if (!settled.has(t) && settles(t)) {
           settled.set(t, Math.max(0, levelValue));
@@ -191,24 +252,24 @@ export async function leximin(problem: SelectionProblem, options: LeximinOptions
       stats.lpCalls > 0 ? dual.lastDistribution() : { panels: [panels.list[0] as number[]], weights: [1] };
     if (!chosen)
       throw new Error('The LEXIMIN lottery could not be read from its linear program (numerical trouble).');
-    const distribution = personDistribution(chosen.panels, chosen.weights, types, n);
-    stats.seconds = seconds();
-    stats.ilpCalls = panelModel.calls;
-    const minimum = Math.min(
-      ...distribution.probabilities.filter((_, i) => reachable[types.typeOf[i] as number]),
-    );
-    return {
-      algorithm: options.maxLevels === 1 ? 'maximin' : 'leximin',
-      distribution,
-      optimal,
-      bound: Math.max(bound, minimum),
-      stats,
-    };
+    return finish(chosen, optimal, bound);
   } finally {
     panelModel.dispose();
     dual.dispose();
   }
 }
+
+type LinearAnswer = ReturnType<DualProgram['solve']>;
+type Lottery = { panels: number[][]; weights: number[] };
+/**
+ * One round of column generation: the linear program reached its goal; or new panels were added
+ * ('more'); or the integer program proved that no panel beats the cap; or time ran out, or the
+ * integer program did without a proof either way ('stopped').
+ */
+type Round =
+  | { kind: 'reached'; lp: LinearAnswer; best?: undefined }
+  | { kind: 'more' | 'proven'; lp: LinearAnswer; best: BestPanel }
+  | { kind: 'stopped'; lp: LinearAnswer; best?: BestPanel };
 
 function chooseTypes(problem: SelectionProblem, aggregate: boolean | undefined): RespondentTypes {
   const types = groupRespondents(problem, aggregate ?? true);

@@ -57,6 +57,11 @@ export interface Progress {
   n: number;
   minimum: number;
   seconds: number;
+  /**
+   * While LEXIMIN aims straight at the chances fractional panels would give (leximin.ts): the
+   * share of that target chance that every person has at least. Absent while it proves levels.
+   */
+  share?: number;
 }
 
 /** A uniform lottery: each of its `panels` is drawn with chance 1 / panels.length. */

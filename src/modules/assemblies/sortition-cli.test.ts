@@ -313,6 +313,34 @@ test('progress goes to stderr at most about once a second', async () => {
   assert.equal(err, 'LEXIMIN level 2: 4 of 12 people fixed, smallest chance 0.25, 1s\n');
 });
 
+test("while LEXIMIN aims at the fractional panels' chances, progress says how close it is", async () => {
+  const engine: SortitionEngine = {
+    selectPanel: async (problem, options) => {
+      // Progress is shown at most once a second, counted from the start.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      options.onProgress?.({
+        level: 1,
+        fixed: 0,
+        n: problem.people.length,
+        minimum: 0.24995,
+        seconds: 3,
+        share: 0.99987,
+      });
+      return selectPanel(problem, { ...options, onProgress: undefined });
+    },
+    makeLottery,
+  };
+  const { code, err } = await run(
+    ['select', '--features', FEATURES, '--people', PEOPLE, '--k', '4', '--out', freshOut()],
+    engine,
+  );
+  assert.equal(code, 0, err);
+  assert.equal(
+    err,
+    'LEXIMIN: everyone has at least 99.98% of the chance the fairest fractional panels would give, smallest chance at least 0.25, 3s\n',
+  );
+});
+
 test('when the engine cannot choose, its message is shown without a stack trace', async () => {
   const engine: SortitionEngine = {
     selectPanel: async () => {

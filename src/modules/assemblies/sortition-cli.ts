@@ -461,7 +461,14 @@ const ALGORITHM_LABELS: Record<Algorithm, string> = {
 };
 
 function describeProgress(algorithm: Algorithm, p: Progress): string {
+  if (p.share !== undefined)
+    return `${ALGORITHM_LABELS[algorithm]}: everyone has at least ${percent(p.share)} of the chance the fairest fractional panels would give, smallest chance at least ${round(p.minimum)}, ${Math.round(p.seconds)}s`;
   return `${ALGORITHM_LABELS[algorithm]} level ${p.level}: ${p.fixed} of ${p.n} people fixed, smallest chance ${round(p.minimum)}, ${Math.round(p.seconds)}s`;
+}
+
+/** A share as a percentage for people to read: 99.97% is not rounded up to 100% until it is. */
+function percent(share: number): string {
+  return `${(Math.floor(share * 10000) / 100).toFixed(2)}%`;
 }
 
 /** A chance to 4 significant places for people to read (the files hold 10 decimal places). */
