@@ -62,7 +62,9 @@ for (const name of pools) {
       onProgress: values.progress
         ? (p) =>
             process.stderr.write(
-              `  level ${p.level}, ${p.fixed}/${p.n} fixed, minimum ${p.minimum.toFixed(5)}, ${p.seconds.toFixed(1)} s\n`,
+              p.share === undefined
+                ? `  level ${p.level}, ${p.fixed}/${p.n} fixed, minimum ${p.minimum.toFixed(5)}, ${p.seconds.toFixed(1)} s\n`
+                : `  share of the fractional answer ${p.share.toFixed(7)}, minimum at least ${p.minimum.toFixed(5)}, ${p.seconds.toFixed(1)} s\n`,
             )
         : undefined,
     });

@@ -292,14 +292,13 @@ test('a search stopped by the time limit says so on stderr and in summary.json',
   assert.equal(summary.bound, 0.5);
 });
 
-test('progress goes to stderr at most about once a second', async () => {
+/** What the CLI writes on stderr when the engine sends progress through `report` before it chooses. */
+async function progressShown(
+  report: (...args: Parameters<SortitionEngine['selectPanel']>) => Promise<void>,
+): Promise<string> {
   const engine: SortitionEngine = {
     selectPanel: async (problem, options) => {
-      const report = (level: number, seconds: number) =>
-        options.onProgress?.({ level, fixed: level * 2, n: problem.people.length, minimum: 0.25, seconds });
-      for (let i = 0; i < 20; i++) report(1, 0);
-      await new Promise((resolve) => setTimeout(resolve, 1100));
-      for (let i = 0; i < 20; i++) report(2, 1.1);
+      await report(problem, options);
       // The engine's own reports are left out so that a slow machine cannot add a line.
       return selectPanel(problem, { ...options, onProgress: undefined });
     },
@@ -310,31 +309,29 @@ test('progress goes to stderr at most about once a second', async () => {
     engine,
   );
   assert.equal(code, 0, err);
+  return err;
+}
+
+/** Progress is shown at most once a second, counted from the start. */
+const aSecond = () => new Promise((resolve) => setTimeout(resolve, 1100));
+
+test('progress goes to stderr at most about once a second', async () => {
+  const err = await progressShown(async (problem, options) => {
+    const report = (level: number, seconds: number) =>
+      options.onProgress?.({ level, fixed: level * 2, n: problem.people.length, minimum: 0.25, seconds });
+    for (let i = 0; i < 20; i++) report(1, 0);
+    await aSecond();
+    for (let i = 0; i < 20; i++) report(2, 1.1);
+  });
   assert.equal(err, 'LEXIMIN level 2: 4 of 12 people fixed, smallest chance 0.25, 1s\n');
 });
 
 test("while LEXIMIN aims at the fractional panels' chances, progress says how close it is", async () => {
-  const engine: SortitionEngine = {
-    selectPanel: async (problem, options) => {
-      // Progress is shown at most once a second, counted from the start.
-      await new Promise((resolve) => setTimeout(resolve, 1100));
-      options.onProgress?.({
-        level: 1,
-        fixed: 0,
-        n: problem.people.length,
-        minimum: 0.24995,
-        seconds: 3,
-        share: 0.99987,
-      });
-      return selectPanel(problem, { ...options, onProgress: undefined });
-    },
-    makeLottery,
-  };
-  const { code, err } = await run(
-    ['select', '--features', FEATURES, '--people', PEOPLE, '--k', '4', '--out', freshOut()],
-    engine,
-  );
-  assert.equal(code, 0, err);
+  const err = await progressShown(async (problem, options) => {
+    await aSecond();
+    const n = problem.people.length;
+    options.onProgress?.({ level: 1, fixed: 0, n, minimum: 0.24995, seconds: 3, share: 0.99987 });
+  });
   assert.equal(
     err,
     'LEXIMIN: everyone has at least 99.98% of the chance the fairest fractional panels would give, smallest chance at least 0.25, 3s\n',
