@@ -81,13 +81,12 @@ export class PanelSearch {
     // once, and no seat at all is scanned once even the heaviest candidate cannot beat the bar.
     const order = this.candidates.slice().sort((a, b) => (weights[b] as number) - (weights[a] as number));
     const heaviest = order.length ? (weights[order[0] as number] as number) : 0;
-    // Bit f of blocked[t]: type t's value of feature f is at its quota's max (so t can come in only
-    // for a member with the same value) or, for a type on the panel, at its min (so it can go out
-    // only for a type with the same value). Recomputed after each move, it makes the test of a
-    // move a few bit operations instead of a pass over every feature (measured: most of the
-    // search's time went on moves that break a quota).
+    // Bit f of full[t]: type t's value of feature f is at its quota's max, so t can come in only for
+    // a member with the same value; likewise a type's value at its min lets it go out only for a
+    // type with the same value. Recomputed after each move, these masks make the test of a move a
+    // few bit operations instead of a pass over every feature (measured: most of the search's
+    // time went on moves that break a quota).
     const full = new Int32Array(this.typeCount);
-    const atMin = new Int32Array(this.typeCount);
     for (let swap = 0; swap < maxSwaps; swap++) {
       for (const t of order) full[t] = this.limitMask(t, counts, maxes, 1);
       let bestGain = tolerance;
@@ -98,8 +97,7 @@ export class PanelSearch {
         const outWeight = weights[out] as number;
         if (heaviest - outWeight <= bestGain) break;
         if ((seats[out] as number) <= (lower[out] as number)) continue;
-        atMin[out] = this.limitMask(out, counts, mins, -1);
-        const outMask = atMin[out] as number;
+        const outMask = this.limitMask(out, counts, mins, -1);
         for (const candidate of order) {
           const gain = (weights[candidate] as number) - outWeight;
           if (gain <= bestGain) break;

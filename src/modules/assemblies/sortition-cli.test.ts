@@ -338,6 +338,16 @@ test("while LEXIMIN aims at the fractional panels' chances, progress says how cl
   );
 });
 
+test('a share of the target shows as the percentage it is, not one hundredth less', async () => {
+  const err = await progressShown(async (problem, options) => {
+    await aSecond();
+    const n = problem.people.length;
+    // 0.57 × 100 is 56.99999999999999 in binary floating point.
+    options.onProgress?.({ level: 1, fixed: 0, n, minimum: 0.057, seconds: 2, share: 0.57 });
+  });
+  assert.match(err, /^LEXIMIN: everyone has at least 57\.00% of the chance/);
+});
+
 test('when the engine cannot choose, its message is shown without a stack trace', async () => {
   const engine: SortitionEngine = {
     selectPanel: async () => {

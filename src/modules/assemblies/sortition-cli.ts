@@ -466,9 +466,12 @@ function describeProgress(algorithm: Algorithm, p: Progress): string {
   return `${ALGORITHM_LABELS[algorithm]} level ${p.level}: ${p.fixed} of ${p.n} people fixed, smallest chance ${round(p.minimum)}, ${Math.round(p.seconds)}s`;
 }
 
-/** A share as a percentage for people to read: 99.97% is not rounded up to 100% until it is. */
+/**
+ * A share as a percentage for people to read, rounded down so that 99.997% never shows as 100%.
+ * The tiny addition keeps binary fractions such as 0.57 × 10,000 = 5,699.999… at 57.00%.
+ */
 function percent(share: number): string {
-  return `${(Math.floor(share * 10000) / 100).toFixed(2)}%`;
+  return `${(Math.floor(share * 10_000 + 1e-6) / 100).toFixed(2)}%`;
 }
 
 /** A chance to 4 significant places for people to read (the files hold 10 decimal places). */
