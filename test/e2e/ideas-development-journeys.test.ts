@@ -117,7 +117,9 @@ test('a resident joins a team; the lead moves the idea to being tested with a sp
   await expectAccessible(lead);
   await lead.getByRole('link', { name: 'See the proposal' }).click();
   assert.match(path(lead), /^\/trafford\/budgets\/sale-moor-play-fund\/proposals\/\d+$/);
-  assert.match(await lead.content(), /Pop-up play street on Sunday afternoons/);
+  // Read through a locator, which waits for the new page: content() read straight after the
+  // click can catch the document between pages and return '' (seen once in CI).
+  assert.match(await text(lead, 'main'), /Pop-up play street on Sunday afternoons/);
 
   // The lead tells followers how it went so far; the forms for the endings are ready.
   await lead.goto(`${server.baseUrl}${IDEA}`);
