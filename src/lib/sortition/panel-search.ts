@@ -18,6 +18,15 @@ export class PanelSearch {
   private readonly household: Int32Array;
   /** Every type that may have a seat. */
   private readonly candidates: number[];
+  /**
+   * Each type's feature values packed into `words` 31-bit words (each feature's value numbered
+   * within the feature, in `featureBits[f]` of word `featureWord[f]`), so that whether two types
+   * share the values of a set of features is one exclusive-or and one mask per word.
+   */
+  private readonly words: number;
+  private readonly signature: Int32Array;
+  private readonly featureWord: Int32Array;
+  private readonly featureBits: Int32Array;
   private readonly lower: Int32Array;
   private readonly upper: Int32Array;
 
@@ -53,6 +62,11 @@ export class PanelSearch {
       homes++;
     }
     this.candidates = types.members.map((_, t) => t).filter((t) => (this.upper[t] as number) > 0);
+    const packed = packValues(problem, this.cell);
+    this.words = packed.words;
+    this.signature = packed.signature;
+    this.featureWord = packed.featureWord;
+    this.featureBits = packed.featureBits;
   }
 
   /**
@@ -81,14 +95,17 @@ export class PanelSearch {
     // once, and no seat at all is scanned once even the heaviest candidate cannot beat the bar.
     const order = this.candidates.slice().sort((a, b) => (weights[b] as number) - (weights[a] as number));
     const heaviest = order.length ? (weights[order[0] as number] as number) : 0;
-    // Bit f of full[t]: type t's value of feature f is at its quota's max, so t can come in only for
-    // a member with the same value; likewise a type's value at its min lets it go out only for a
-    // type with the same value. Recomputed after each move, these masks make the test of a move a
-    // few bit operations instead of a pass over every feature (measured: most of the search's
-    // time went on moves that break a quota).
-    const full = new Int32Array(this.typeCount);
+    // full[t]: the signature bits of the features where type t's value is at its quota's max, so t
+    // can come in only for a member with the same values there; likewise outBits, for the type
+    // going out, marks its values at their min. Recomputed after each move, these masks make the
+    // test of a move a few bit operations per word instead of a pass over every feature (measured:
+    // almost all of the search's time goes on testing moves, most of which break a quota).
+    const W = this.words;
+    const signature = this.signature;
+    const full = new Int32Array(this.typeCount * W);
+    const outBits = new Int32Array(W);
     for (let swap = 0; swap < maxSwaps; swap++) {
-      for (const t of order) full[t] = this.limitMask(t, counts, maxes, 1);
+      for (const t of order) this.limitBits(t, counts, maxes, 1, full, t * W);
       let bestGain = tolerance;
       let bestPosition = -1;
       let bestIn = -1;
@@ -97,13 +114,16 @@ export class PanelSearch {
         const outWeight = weights[out] as number;
         if (heaviest - outWeight <= bestGain) break;
         if ((seats[out] as number) <= (lower[out] as number)) continue;
-        const outMask = this.limitMask(out, counts, mins, -1);
-        for (const candidate of order) {
+        this.limitBits(out, counts, mins, -1, outBits, 0);
+        candidates: for (const candidate of order) {
           const gain = (weights[candidate] as number) - outWeight;
           if (gain <= bestGain) break;
           if (candidate === out || (seats[candidate] as number) >= (upper[candidate] as number)) continue;
-          const need = outMask | (full[candidate] as number);
-          if (need !== 0 && !this.sameWhere(out, candidate, need)) continue;
+          for (let w = 0; w < W; w++) {
+            const need = (outBits[w] as number) | (full[candidate * W + w] as number);
+            const differ = (signature[out * W + w] as number) ^ (signature[candidate * W + w] as number);
+            if ((need & differ) !== 0) continue candidates;
+          }
           const home = household[candidate] as number;
           if (home >= 0) {
             const holder = holderOf.get(home);
@@ -130,26 +150,26 @@ export class PanelSearch {
   }
 
   /**
-   * The features (as bits) where type t's quota count is at its limit: its max (`sign` 1) or its
-   * min (`sign` −1).
+   * Writes into `into[at…at + words)` the signature bits of the features where type t's quota
+   * count is at its limit: its max (`sign` 1) or its min (`sign` −1).
    */
-  private limitMask(t: number, counts: Int32Array, limits: Int32Array, sign: 1 | -1): number {
+  private limitBits(
+    t: number,
+    counts: Int32Array,
+    limits: Int32Array,
+    sign: 1 | -1,
+    into: Int32Array,
+    at: number,
+  ): void {
     const F = this.featureCount;
-    let mask = 0;
+    into.fill(0, at, at + this.words);
     for (let f = 0; f < F; f++) {
       const c = this.cell[t * F + f] as number;
-      if (c >= 0 && sign * ((counts[c] as number) - (limits[c] as number)) >= 0) mask |= 1 << f;
+      if (c >= 0 && sign * ((counts[c] as number) - (limits[c] as number)) >= 0) {
+        const w = at + (this.featureWord[f] as number);
+        into[w] = (into[w] as number) | (this.featureBits[f] as number);
+      }
     }
-    return mask;
-  }
-
-  /** Whether types a and b have the same value for every feature whose bit is set in `mask`. */
-  private sameWhere(a: number, b: number, mask: number): boolean {
-    const F = this.featureCount;
-    for (let f = 0; f < F; f++) {
-      if (mask & (1 << f) && this.cell[a * F + f] !== this.cell[b * F + f]) return false;
-    }
-    return true;
   }
 
   /** One seat position per type on the panel (a type holding several is tried once), lightest type first. */
@@ -169,4 +189,45 @@ export class PanelSearch {
 
 function bump(counts: Int32Array, index: number, by: number): void {
   counts[index] = (counts[index] as number) + by;
+}
+
+/**
+ * Packs each type's feature values into 31-bit words (see PanelSearch.signature): each feature
+ * takes enough bits for its values' numbers within the feature, plus one more code for a value
+ * with no quota, and starts a new word when the current one is full.
+ */
+function packValues(problem: SelectionProblem, cell: Int32Array) {
+  const F = problem.features.length;
+  const typeCount = F ? cell.length / F : 0;
+  const featureWord = new Int32Array(F);
+  const featureBits = new Int32Array(F);
+  const shift = new Int32Array(F);
+  const firstQuota = new Int32Array(F);
+  let word = 0;
+  let used = 0;
+  let quotas = 0;
+  problem.features.forEach((feature, f) => {
+    const width = Math.max(1, Math.ceil(Math.log2(feature.values.length + 1)));
+    if (used + width > 31) {
+      word++;
+      used = 0;
+    }
+    featureWord[f] = word;
+    shift[f] = used;
+    featureBits[f] = ((2 ** width - 1) << used) | 0;
+    used += width;
+    firstQuota[f] = quotas;
+    quotas += feature.values.length;
+  });
+  const words = word + 1;
+  const signature = new Int32Array(typeCount * words);
+  for (let t = 0; t < typeCount; t++) {
+    problem.features.forEach((feature, f) => {
+      const c = cell[t * F + f] as number;
+      const code = c < 0 ? feature.values.length : c - (firstQuota[f] as number);
+      const at = t * words + (featureWord[f] as number);
+      signature[at] = (signature[at] as number) | (code << (shift[f] as number));
+    });
+  }
+  return { words, signature, featureWord, featureBits };
 }
