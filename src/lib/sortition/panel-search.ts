@@ -95,6 +95,27 @@ export class PanelSearch {
     // once, and no seat at all is scanned once even the heaviest candidate cannot beat the bar.
     const order = this.candidates.slice().sort((a, b) => (weights[b] as number) - (weights[a] as number));
     const heaviest = order.length ? (weights[order[0] as number] as number) : 0;
+    // A type whose values are at their quotas' mins can go out only for a type with the same values
+    // there (measured: nearly every move tested and rejected broke a min). So the candidates are
+    // also listed by those values, heaviest first, under the mask of the features at their min
+    // (first word only; any others are tested move by move), and only the list that matches the
+    // type going out is scanned. The lists depend on the weights alone, so they last the whole search.
+    const matching = new Map<number, Map<number, number[]>>();
+    const candidatesFor = (out: number, mask: number): number[] => {
+      if (mask === 0) return order;
+      let lists = matching.get(mask);
+      if (!lists) {
+        lists = new Map();
+        for (const t of order) {
+          const key = (this.signature[t * this.words] as number) & mask;
+          const list = lists.get(key);
+          if (list) list.push(t);
+          else lists.set(key, [t]);
+        }
+        matching.set(mask, lists);
+      }
+      return lists.get((this.signature[out * this.words] as number) & mask) ?? [];
+    };
     // full[t]: the signature bits of the features where type t's value is at its quota's max, so t
     // can come in only for a member with the same values there; likewise outBits, for the type
     // going out, marks its values at their min. Recomputed after each move, these masks make the
@@ -103,9 +124,10 @@ export class PanelSearch {
     const W = this.words;
     const signature = this.signature;
     const full = new Int32Array(this.typeCount * W);
+    // full[t] is worked out only for the candidates a scan reaches, once per move.
+    const fullAsOf = new Int32Array(this.typeCount).fill(-1);
     const outBits = new Int32Array(W);
     for (let swap = 0; swap < maxSwaps; swap++) {
-      for (const t of order) this.limitBits(t, counts, maxes, 1, full, t * W);
       let bestGain = tolerance;
       let bestPosition = -1;
       let bestIn = -1;
@@ -115,10 +137,14 @@ export class PanelSearch {
         if (heaviest - outWeight <= bestGain) break;
         if ((seats[out] as number) <= (lower[out] as number)) continue;
         this.limitBits(out, counts, mins, -1, outBits, 0);
-        candidates: for (const candidate of order) {
+        candidates: for (const candidate of candidatesFor(out, outBits[0] as number)) {
           const gain = (weights[candidate] as number) - outWeight;
           if (gain <= bestGain) break;
           if (candidate === out || (seats[candidate] as number) >= (upper[candidate] as number)) continue;
+          if (fullAsOf[candidate] !== swap) {
+            this.limitBits(candidate, counts, maxes, 1, full, candidate * W);
+            fullAsOf[candidate] = swap;
+          }
           for (let w = 0; w < W; w++) {
             const need = (outBits[w] as number) | (full[candidate * W + w] as number);
             const differ = (signature[out * W + w] as number) ^ (signature[candidate * W + w] as number);
