@@ -12,6 +12,7 @@ import {
   publishRecommendation,
 } from '../../src/modules/assemblies/deliberation/recommendation-service.js';
 import { expectAccessible, expectAccessibleAsPosted, useServedApp } from '../helpers/served-app.js';
+import { titleMatching } from './page-text.js';
 
 // An assembly of its own (the demo's climate assembly comes from another part's seed): four
 // members, two sessions with a speaker, one recommendation published with three members' answers and
@@ -50,7 +51,7 @@ const path = (page: Page) => new URL(page.url()).pathname;
 
 test('an officer records the council’s response to a recommendation, and the public sees it', async () => {
   const page = await server.signedIn(assembly.officerEmail, `${base()}/deliberation`);
-  assert.match(await page.title(), /^Evidence and recommendations/);
+  await titleMatching(page, /^Evidence and recommendations/);
   await expectAccessible(page);
 
   await page.getByRole('link', { name: /Record the council.s response 1\. Make buses cheaper/ }).click();
@@ -114,7 +115,7 @@ test('an officer records the council’s response to a recommendation, and the p
 
 test('a member supports a draft recommendation in the members’ area', async () => {
   const page = await server.signedIn(assembly.memberEmail, `${base()}/members`);
-  assert.match(await page.title(), /^Members' area/);
+  await titleMatching(page, /^Members' area/);
   await expectAccessible(page);
   const question = page.getByRole('group', { name: 'Do you support recommendation 2?' });
   await page.locator('#recommendation-2').getByRole('button', { name: 'Save your answer' }).click();

@@ -8,6 +8,7 @@ import {
   person,
 } from '../../src/modules/assemblies/recruitment/recruitment-test-support.js';
 import { expectAccessible, expectAccessibleAsPosted, useServedApp } from '../helpers/served-app.js';
+import { contentMatching, titleMatching } from './page-text.js';
 
 // One journey on one demo database: an officer uploads the council's address list and draws
 // the invitations; a resident registers with a code from the mail merge; the officer sees them.
@@ -24,8 +25,8 @@ test('an officer draws invitations from an address list; a resident registers wi
 
   // The officer: no list yet, so no draw; upload the list.
   const page = await server.signedIn(officer.email, `${base}/invitations`);
-  assert.match(await page.title(), /^Invitations/);
-  assert.match(await page.content(), /There is no draw yet, because there is no address list to draw from/);
+  await titleMatching(page, /^Invitations/);
+  await contentMatching(page, /There is no draw yet, because there is no address list to draw from/);
   await expectAccessible(page);
   await page.getByLabel('The address list, as a CSV file').setInputFiles({
     name: 'addresses.csv',
@@ -45,11 +46,11 @@ test('an officer draws invitations from an address list; a resident registers wi
   await page.getByLabel('How many letters to send').fill('12');
   await page.getByRole('button', { name: 'Draw the invitations' }).click();
   assert.match(await text(page, '.govuk-notification-banner'), /The invitations have been drawn/);
-  assert.match(await page.content(), /6 6 2 1 4 3/);
+  await contentMatching(page, /6 6 2 1 4 3/);
   await expectAccessible(page);
   await page.getByRole('link', { name: 'See the published draw' }).click();
   assert.equal(path(page), `${base}/invitation-draw`);
-  assert.match(await page.content(), /The 12 addresses with the lowest scores receive a letter/);
+  await contentMatching(page, /The 12 addresses with the lowest scores receive a letter/);
   await expectAccessible(page);
 
   // The mail merge file has one row per letter with its code and address.
@@ -65,7 +66,7 @@ test('an officer draws invitations from an address list; a resident registers wi
   const context = await server.browser.newContext({ javaScriptEnabled: false });
   const resident = await context.newPage();
   await resident.goto((letter.url as string).replace(/^https?:\/\/[^/]+/, server.baseUrl));
-  assert.match(await resident.title(), /^Register for the citizens' assembly/);
+  await titleMatching(resident, /^Register for the citizens' assembly/);
   assert.equal(await resident.getByLabel('Your registration code').inputValue(), letter.code);
   await expectAccessible(resident);
   await resident.getByRole('button', { name: 'Register' }).click();
@@ -80,16 +81,15 @@ test('an officer draws invitations from an address list; a resident registers wi
   await resident.getByLabel('Do you have any access needs? (optional)').fill('Step-free access, please');
   await resident.getByLabel('I agree to my information being used in this way').check();
   await resident.getByRole('button', { name: 'Register' }).click();
-  assert.match(await resident.title(), /^You have registered/);
+  await titleMatching(resident, /^You have registered/);
   assert.equal(await text(resident, '[data-qa="reference"]'), 'R0001');
   await expectAccessible(resident);
   await context.close();
 
   // The officer sees them against the quotas.
   await page.goto(`${server.baseUrl}${base}/respondents`);
-  assert.match(await page.title(), /^Respondents/);
-  const content = await page.content();
-  assert.match(content, /Grace Hopper/);
+  await titleMatching(page, /^Respondents/);
+  const content = await contentMatching(page, /Grace Hopper/);
   assert.match(content, /R0001/);
   await expectAccessible(page);
 });

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { makePerson } from '../helpers/people.js';
 import { expectAccessible, useServedApp } from '../helpers/served-app.js';
+import { contentMatching, titleMatching } from './page-text.js';
 
 const server = useServedApp();
 
@@ -24,17 +25,17 @@ test('a resident finds a free hour and books it once', async () => {
   // Forgetting what it is for: told so, and the time chosen is kept.
   await page.getByLabel('Resident').check();
   await page.getByRole('button', { name: 'Book', exact: true }).click();
-  assert.match(await page.title(), /^Error: /);
+  await titleMatching(page, /^Error: /);
   assert.equal(await page.getByLabel('Start time').inputValue(), '10:00');
   await page.getByLabel('What is the booking for?').fill('Knitting circle');
   await page.getByLabel('End time').fill('12:00');
   await page.getByRole('button', { name: 'Book', exact: true }).click();
   assert.match(await banner(page), /Booked\. Bookings made: 1/);
-  assert.match(await page.content(), /Wednesday 6 February 2030, 10:00–12:00/);
-  assert.match(await page.content(), /£30/);
+  await contentMatching(page, /Wednesday 6 February 2030, 10:00–12:00/);
+  await contentMatching(page, /£30/);
   await expectAccessible(page);
   await page.goto(`${server.baseUrl}${CENTRE}/availability?week=${WEEK}`);
-  assert.match(await page.content(), /11:00 to 12:00: booked/);
+  await contentMatching(page, /11:00 to 12:00: booked/);
 });
 
 test('a resident books the same evening every week for six weeks', async () => {
@@ -46,7 +47,7 @@ test('a resident books the same evening every week for six weeks', async () => {
   await page.getByLabel('How many weeks').fill('6');
   await page.getByRole('button', { name: 'Book', exact: true }).click();
   assert.match(await banner(page), /Bookings made: 6/);
-  assert.match(await page.content(), /Free/);
+  await contentMatching(page, /Free/);
   await page.getByRole('link', { name: 'Your bookings' }).last().click();
   assert.equal(await page.getByRole('link', { name: 'Youth drama' }).count(), 6);
   await expectAccessible(page);
@@ -62,7 +63,7 @@ test('a space that needs approval: the resident asks, an officer approves, the r
   await page.getByLabel('Charity').check();
   await page.getByRole('button', { name: 'Book', exact: true }).click();
   assert.match(await banner(page), /Requested/);
-  assert.match(await page.content(), /Waiting for approval/);
+  await contentMatching(page, /Waiting for approval/);
   const bookingUrl = page.url().replace(/\?.*/, '');
 
   const officer = await server.signedIn(officerPerson.email, '/trafford/spaces/approvals');
@@ -72,11 +73,11 @@ test('a space that needs approval: the resident asks, an officer approves, the r
   assert.match(await banner(officer), /approved/);
 
   await page.goto(bookingUrl);
-  assert.match(await page.content(), /Confirmed/);
+  await contentMatching(page, /Confirmed/);
   await page.getByLabel('Reason (optional)').fill('The group has closed for the winter');
   await page.getByRole('button', { name: 'Cancel booking' }).click();
   assert.match(await banner(page), /The booking has been cancelled/);
-  assert.match(await page.content(), /Cancelled/);
+  await contentMatching(page, /Cancelled/);
   await expectAccessible(page);
   const mail = await server.db.query<{ template: string }>(
     'select template from outbox where to_email = $1 order by created_at',
@@ -88,5 +89,5 @@ test('a space that needs approval: the resident asks, an officer approves, the r
   );
   // The time is free again.
   await page.goto(`${server.baseUrl}${HALL}/availability?week=${WEEK}`);
-  assert.match(await page.content(), /Book 14:00 to 15:00/);
+  await contentMatching(page, /Book 14:00 to 15:00/);
 });

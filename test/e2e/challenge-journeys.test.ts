@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { makePerson } from '../helpers/people.js';
 import { signIn, useServedApp } from '../helpers/served-app.js';
+import { titleMatching } from './page-text.js';
 
 const server = useServedApp();
 
@@ -43,7 +44,7 @@ test('an officer without JavaScript publishes a challenge, and a resident pledge
 
   // The source needs http(s); the error is linked to its field and nothing typed is lost.
   const summary = page.locator('.govuk-error-summary');
-  assert.match(await page.title(), /^Error: /);
+  await titleMatching(page, /^Error: /);
   await summary.getByRole('link', { name: /Enter a web address starting with http/ }).click();
   assert.equal(await page.evaluate(() => location.hash), '#figure1SourceUrl');
   assert.equal(await page.getByLabel('Title').inputValue(), 'Fly-tipping behind the shops in Urmston');

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { makePerson } from '../helpers/people.js';
 import { expectAccessible, expectAccessibleAsPosted, useServedApp } from '../helpers/served-app.js';
+import { contentMatching } from './page-text.js';
 
 const server = useServedApp();
 
@@ -50,7 +51,7 @@ test('a resident comments and answers a consultation with a map pin', async () =
   const map = page.locator('input[type="image"][name="pin"]');
   await map.click({ position: { x: 160, y: 110 } });
   assert.equal(path(page), `${OPEN}/respond/where`);
-  assert.match(await page.content(), /Put the new swings here/);
+  await contentMatching(page, /Put the new swings here/);
   await expectAccessible(page);
 
   // And one without the map: a named area and words.
@@ -58,7 +59,7 @@ test('a resident comments and answers a consultation with a map pin', async () =
   await page.getByLabel('Area', { exact: true }).selectOption('The pond');
   await page.getByLabel('Describe the place (optional)').fill('by the bench on the east side');
   await page.getByRole('button', { name: 'Add comment' }).click();
-  assert.match(await page.content(), /The pond needs a fence for toddlers/);
+  await contentMatching(page, /The pond needs a fence for toddlers/);
   await expectAccessible(page);
 
   const rows = await server.db.query<{ x: string | null; y: string | null; area: string | null }>(

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { makePerson } from '../helpers/people.js';
 import { expectAccessible, expectAccessibleAsPosted, useServedApp } from '../helpers/served-app.js';
+import { contentMatching } from './page-text.js';
 
 const server = useServedApp();
 
@@ -81,7 +82,7 @@ test('an officer opens a decision for input, a resident comments, and the office
   const item = officer.locator('section', { hasText: 'blue badge bays' });
   await item.getByRole('button', { name: /^Publish/ }).click();
   await officer.goto(`${server.baseUrl}${decisionUrl}`);
-  assert.match(await officer.content(), /blue badge bays/);
+  await contentMatching(officer, /blue badge bays/);
 
   // The officer adds "you said, we did" and records the decision with reasons.
   await officer.getByRole('link', { name: 'Manage this decision' }).click();
@@ -97,8 +98,7 @@ test('an officer opens a decision for input, a resident comments, and the office
 
   // The resident sees the decision, the reasons and "you said, we did"; comments are closed.
   await resident.goto(`${server.baseUrl}${decisionUrl}`);
-  const body = await resident.content();
-  assert.match(body, /Decision made/);
+  const body = await contentMatching(resident, /Decision made/);
   assert.match(body, /Residents asked for green space/);
   assert.match(body, /Two blue badge bays stay by the chemist/);
   assert.match(body, /blue badge bays by the chemist/);

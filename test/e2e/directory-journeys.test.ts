@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { makePerson } from '../helpers/people.js';
 import { signIn, useServedApp } from '../helpers/served-app.js';
+import { titleMatching } from './page-text.js';
 
 const server = useServedApp();
 
@@ -25,7 +26,7 @@ test('an organiser without JavaScript adds their group, fixes a mistake, and a m
   // Two problems at once, each linked to its field, and nothing typed is lost.
   const summary = page.locator('.govuk-error-summary');
   assert.ok(await summary.isVisible());
-  assert.match(await page.title(), /^Error: /);
+  await titleMatching(page, /^Error: /);
   await summary.getByRole('link', { name: 'Enter what the group does, in one sentence' }).click();
   assert.equal(await page.evaluate(() => location.hash), '#summary');
   assert.ok(await summary.getByRole('link', { name: /Enter a real postcode/ }).isVisible());

@@ -7,6 +7,7 @@ import { DEMO_DEVELOPING_IDEA_ID, DEMO_IDEA_AUTHORS } from '../../src/modules/id
 import { hashPassword } from '../../src/platform/auth/passwords.js';
 import { makePerson, TEST_PASSWORD } from '../helpers/people.js';
 import { expectAccessible, expectAccessibleAsPosted, useServedApp } from '../helpers/served-app.js';
+import { contentMatching } from './page-text.js';
 
 const server = useServedApp();
 
@@ -39,7 +40,7 @@ test('a resident joins a team; the lead moves the idea to being tested with a sp
   await page.getByRole('button', { name: 'Join the team' }).click();
   assert.equal(path(page), IDEA);
   assert.match(await text(page, '.govuk-notification-banner'), /You have joined the team/);
-  assert.match(await page.content(), /Bring the bunting and the chalk/);
+  await contentMatching(page, /Bring the bunting and the chalk/);
   await expectAccessible(page);
 
   // The lead sees the team with its members' emails.
@@ -48,7 +49,7 @@ test('a resident joins a team; the lead moves the idea to being tested with a sp
     await hashPassword(TEST_PASSWORD),
   ]);
   const lead = await server.signedIn(LEAD.email, `${IDEA}/team`);
-  assert.match(await lead.content(), new RegExp(resident.email));
+  await contentMatching(lead, new RegExp(resident.email));
   await expectAccessible(lead);
 
   // The lead moves the idea on: a trial with a space booking and a micro-grant.
@@ -142,7 +143,7 @@ test('a resident joins a team; the lead moves the idea to being tested with a sp
   // Everyone sees the stage change on the public timeline.
   const visitor = await server.browser.newPage();
   await visitor.goto(`${server.baseUrl}${IDEA}/updates`);
-  assert.match(await visitor.content(), /Moved from “Being developed” to “Being tested”/);
-  assert.match(await visitor.content(), /Bring chalk!/);
+  await contentMatching(visitor, /Moved from “Being developed” to “Being tested”/);
+  await contentMatching(visitor, /Bring chalk!/);
   await expectAccessible(visitor);
 });

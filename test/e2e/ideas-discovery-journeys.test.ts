@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { makePerson } from '../helpers/people.js';
 import { expectAccessible, expectAccessibleAsPosted, useServedApp } from '../helpers/served-app.js';
+import { titleMatching } from './page-text.js';
 
 const server = useServedApp();
 
@@ -16,7 +17,7 @@ const results = async (page: Page) =>
 test('a resident filters the ideas by stage and ward, sorts them, and finds a ward’s ideas from the map', async () => {
   const resident = await makePerson(server.db);
   const page = await server.signedIn(resident.email, IDEAS);
-  assert.match(await page.title(), /^Ideas/);
+  await titleMatching(page, /^Ideas/);
   assert.ok((await results(page)).includes('Pop-up play street on Sunday afternoons'));
   await expectAccessible(page);
 

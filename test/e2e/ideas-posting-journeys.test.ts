@@ -9,6 +9,7 @@ import {
   signIn,
   useServedApp,
 } from '../helpers/served-app.js';
+import { contentMatching, titleMatching } from './page-text.js';
 
 const server = useServedApp();
 
@@ -43,7 +44,7 @@ test('a resident is shown a similar idea as they type, posts theirs anyway; othe
   await page.goto(`${server.baseUrl}/account/sign-in?return=${encodeURIComponent(`${IDEAS}/new`)}`);
   await signIn(page, poster.email);
   assert.equal(path(page), `${IDEAS}/new`);
-  assert.match(await page.title(), /^Post an idea/);
+  await titleMatching(page, /^Post an idea/);
   await expectNoAxeViolations(page);
 
   await page.getByLabel('Give your idea a short title').pressSequentially(TITLE, { delay: 10 });
@@ -69,7 +70,7 @@ test('a resident is shown a similar idea as they type, posts theirs anyway; othe
   await page.getByRole('button', { name: 'Post my idea' }).click();
   assert.match(path(page), new RegExp(`^${IDEAS}/[0-9a-f-]{36}$`));
   assert.match(await text(page, '.govuk-panel'), /Your idea has been sent/);
-  assert.match(await page.content(), /waiting for a moderator/);
+  await contentMatching(page, /waiting for a moderator/);
   const ideaUrl = path(page);
   await expectNoAxeViolations(page);
 
@@ -80,14 +81,14 @@ test('a resident is shown a similar idea as they type, posts theirs anyway; othe
   const moderator = await server.signedIn(officer.email, '/trafford/admin/moderation');
   await publish(moderator, TITLE);
   await visitor.goto(`${server.baseUrl}${ideaUrl}`);
-  assert.match(await visitor.title(), new RegExp(`^${TITLE}`));
+  await titleMatching(visitor, new RegExp(`^${TITLE}`));
   await expectAccessible(visitor);
 
   // Another resident (no script) supports it and comments.
   const other = await server.signedIn(supporter.email, ideaUrl);
   await other.getByRole('button', { name: 'Support this idea' }).click();
   assert.match(await text(other, '.govuk-notification-banner'), /You support this idea/);
-  assert.match(await other.content(), />1</);
+  await contentMatching(other, />1</);
   await expectAccessible(other);
   await other.getByLabel('Add a comment').fill('I have a bike stand I could give to the repair bench.');
   await other.getByRole('button', { name: 'Add comment' }).click();
@@ -102,7 +103,7 @@ test('a resident is shown a similar idea as they type, posts theirs anyway; othe
     .first()
     .click();
   assert.match(path(page), /\/comments\/[0-9a-f-]{36}\/reply$/);
-  assert.match(await page.content(), /I have a bike stand/);
+  await contentMatching(page, /I have a bike stand/);
   await expectNoAxeViolations(page);
   await page.getByLabel('Your reply').fill('Brilliant, thank you. Could you bring it on Saturday?');
   await page.getByRole('button', { name: 'Send reply' }).click();
@@ -152,7 +153,7 @@ test('without script, a similar title is caught when the form is sent; the demo 
   await expectAccessibleAsPosted(page);
   // They choose to support the existing idea instead.
   await page.getByRole('link', { name: 'Benches and planters along Stamford New Road' }).click();
-  assert.match(await page.content(), /replying to/);
+  await contentMatching(page, /replying to/);
   await expectAccessible(page);
   await page
     .getByRole('link', { name: /^Reply/ })

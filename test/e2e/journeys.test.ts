@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { useServedApp } from '../helpers/served-app.js';
+import { titleMatching } from './page-text.js';
 
 const server = useServedApp();
 
@@ -16,7 +17,7 @@ test('a resident without JavaScript contacts the team, fixes a mistake and gets 
 
   const summary = page.locator('.govuk-error-summary');
   assert.ok(await summary.isVisible());
-  assert.match(await page.title(), /^Error: Contact us/);
+  await titleMatching(page, /^Error: Contact us/);
   await summary.getByRole('link', { name: 'Enter what your message is about' }).click();
   assert.equal(await page.evaluate(() => location.hash), '#subject');
   assert.equal(

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { makePerson } from '../helpers/people.js';
 import { expectAccessible, useServedApp } from '../helpers/served-app.js';
+import { contentMatching } from './page-text.js';
 
 /**
  * Issue 14's journey from end to end, across two modules: an officer opens a decision for input
@@ -98,7 +99,7 @@ test('a decision open for input, its consultation answered with a map pin, and t
   assert.equal(path(resident), `${CONSULTATION}/respond/where`);
   await resident.getByLabel('Your comment').fill('Shade here, where carers sit in the afternoon sun');
   await resident.locator('input[type="image"][name="pin"]').click({ position: { x: 480, y: 330 } });
-  assert.match(await resident.content(), /where carers sit in the afternoon sun/);
+  await contentMatching(resident, /where carers sit in the afternoon sun/);
   await expectAccessible(resident);
   await resident.getByRole('link', { name: 'Continue' }).first().click();
   assert.match(await text(resident, 'main'), /1\. Shade and trees/);

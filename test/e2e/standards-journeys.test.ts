@@ -5,6 +5,7 @@ import { addMonths } from '../../src/lib/standards/performance.js';
 import { latestReportableMonth } from '../../src/modules/standards/standards-service.js';
 import { makePerson } from '../helpers/people.js';
 import { expectAccessible, expectAccessibleAsPosted, useServedApp } from '../helpers/served-app.js';
+import { contentMatching, titleMatching } from './page-text.js';
 
 // One journey on one demo database: an officer enters a month that missed its standard and
 // says what is being done, then imports a CSV of figures; a visitor sees the standard's page
@@ -48,7 +49,7 @@ test('an officer enters a missed month and imports figures; a visitor sees the m
   await page.getByLabel('Year', { exact: true }).fill(String(YEAR));
   await page.getByLabel('Figure', { exact: true }).fill('81.75');
   await page.getByRole('button', { name: 'Publish the figure' }).click();
-  assert.match(await page.title(), /^Error: /);
+  await titleMatching(page, /^Error: /);
   assert.match(
     await text(page, '.govuk-error-summary'),
     /This month missed its target: say what is being done about it/,
@@ -81,9 +82,9 @@ test('an officer enters a missed month and imports figures; a visitor sees the m
     ),
   });
   await page.getByRole('button', { name: 'Check the file' }).click();
-  assert.match(await page.title(), /^Check the figures before you import them/);
-  assert.match(await page.content(), /2 rows: 1 ready to import, 1 with problems\./);
-  assert.match(await page.content(), /This month missed its target: say what is being done about it/);
+  await titleMatching(page, /^Check the figures before you import them/);
+  await contentMatching(page, /2 rows: 1 ready to import, 1 with problems\./);
+  await contentMatching(page, /This month missed its target: say what is being done about it/);
   await expectAccessible(page);
   await page.getByLabel('Import the 1 rows without problems, and leave out the rest').check();
   await page.getByRole('button', { name: 'Import the figures' }).click();
@@ -112,7 +113,7 @@ test('an officer enters a missed month and imports figures; a visitor sees the m
   assert.doesNotMatch(await visitor.content(), /Enter a month's figure|Change this standard/);
   await expectAccessible(visitor);
   await visitor.goto(`${server.baseUrl}${ROOT}/highways`);
-  assert.match(await visitor.content(), /Missed/);
+  await contentMatching(visitor, /Missed/);
   await expectAccessible(visitor);
 });
 

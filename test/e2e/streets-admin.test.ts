@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { makePerson } from '../helpers/people.js';
 import { expectAccessible, expectAccessibleAsPosted, useServedApp } from '../helpers/served-app.js';
+import { contentMatching, titleMatching } from './page-text.js';
 
 const server = useServedApp();
 
@@ -21,7 +22,7 @@ test('a place admin sets up a kind of notification and its questions without Jav
   await page.getByLabel('Fee').fill('12.505');
   await page.getByLabel('Objection window (notify and go)').fill('40');
   await page.getByRole('button', { name: 'Save', exact: true }).click();
-  assert.match(await page.title(), /^Error: /);
+  await titleMatching(page, /^Error: /);
   const summary = (await page.locator('.govuk-error-summary').textContent()) ?? '';
   assert.match(summary, /Enter the fee in pounds and pence/);
   assert.match(summary, /with 42 calendar days of notice, enter 29 working days or fewer/);
@@ -49,7 +50,7 @@ test('a place admin sets up a kind of notification and its questions without Jav
   await page.getByLabel('Apply and wait for approval').check();
   await page.getByRole('button', { name: 'Save' }).click();
   assert.match(await banner(page), /New notifications follow this setting/);
-  assert.match(await page.content(), /Now: Apply and wait for approval/);
+  await contentMatching(page, /Now: Apply and wait for approval/);
   await page.getByLabel('Community Power of Competence: notify and go').check();
   await page.getByRole('button', { name: 'Save' }).click();
 });

@@ -5,6 +5,7 @@ import { saveStep, startNotice } from '../../src/modules/streets/notices/notice-
 import { findPlaceBySlug, type Place } from '../../src/platform/places/place-service.js';
 import { makePerson } from '../helpers/people.js';
 import { expectAccessible, expectAccessibleAsPosted, useServedApp } from '../helpers/served-app.js';
+import { contentMatching, titleMatching } from './page-text.js';
 
 const server = useServedApp();
 
@@ -20,15 +21,15 @@ const radio = (page: Page, legend: string, option: string) =>
 async function answerStreetParty(page: Page, title: string, from: 'landing' | 'start page') {
   if (from === 'start page') {
     await page.goto(`${server.baseUrl}${STREETS}/new/street-party`);
-    assert.match(await page.content(), /If you start today, the earliest date you can give is/);
+    await contentMatching(page, /If you start today, the earliest date you can give is/);
     await expectAccessible(page);
     await page.getByRole('button', { name: 'Start now' }).click();
   } else await page.getByRole('button', { name: 'Start: street party' }).click();
-  assert.match(await page.title(), /^Where is it\?/);
+  await titleMatching(page, /^Where is it\?/);
   await expectAccessible(page);
   // Continuing with nothing: told what is missing, in an error summary.
   await page.getByRole('button', { name: 'Continue' }).click();
-  assert.match(await page.title(), /^Error: /);
+  await titleMatching(page, /^Error: /);
   assert.match(
     (await page.locator('.govuk-error-summary').textContent()) ?? '',
     /Enter the street, or describe where it is/,
@@ -40,8 +41,8 @@ async function answerStreetParty(page: Page, title: string, from: 'landing' | 's
   await page.getByLabel('To', { exact: true }).fill('number 41');
   await page.getByRole('button', { name: 'Continue' }).click();
 
-  assert.match(await page.title(), /^When is it\?/);
-  assert.match(await page.content(), /The earliest date you can give for this is/);
+  await titleMatching(page, /^When is it\?/);
+  await contentMatching(page, /The earliest date you can give for this is/);
   await expectAccessible(page);
   await page.locator('#start-day').fill('26');
   await page.locator('#start-month').fill('6');
@@ -50,28 +51,28 @@ async function answerStreetParty(page: Page, title: string, from: 'landing' | 's
   await page.getByLabel('End time').fill('18:00');
   await page.getByRole('button', { name: 'Continue' }).click();
 
-  assert.match(await page.title(), /^What is happening\?/);
+  await titleMatching(page, /^What is happening\?/);
   await expectAccessible(page);
   await page.getByLabel('Name of the event').fill(title);
   await page.getByLabel('How many people do you expect?').fill('60');
   await radio(page, 'Does the road need to be closed to traffic?', 'Yes');
   await page.getByRole('button', { name: 'Continue' }).click();
 
-  assert.match(await page.title(), /^A few questions about your street party/);
+  await titleMatching(page, /^A few questions about your street party/);
   await expectAccessible(page);
   await radio(page, 'What kind of road is it?', 'A quiet residential road');
   await radio(page, 'Will you play amplified music?', 'No');
   await radio(page, 'Will there be a barbecue or other cooking on the street?', 'Yes');
   await page.getByRole('button', { name: 'Continue' }).click();
 
-  assert.match(await page.title(), /^How can we contact you\?/);
+  await titleMatching(page, /^How can we contact you\?/);
   await expectAccessible(page);
   assert.equal(await page.getByLabel('Your name').inputValue(), 'Test Person');
   await radio(page, 'Can we show your name on the public page about the event?', 'No');
   await page.getByRole('button', { name: 'Continue' }).click();
 
-  assert.match(await page.title(), /^Check your answers before sending/);
-  assert.match(await page.content(), /Saturday 26 June 2027, 12:00 to 18:00/);
+  await titleMatching(page, /^Check your answers before sending/);
+  await contentMatching(page, /Saturday 26 June 2027, 12:00 to 18:00/);
   await expectAccessible(page);
 }
 
@@ -101,15 +102,15 @@ test('notify and go: a street party goes ahead, an officer objects, the resident
     makePerson(server.db, { roles: ['officer'] }),
   ]);
   const page = await server.signedIn(resident.email, STREETS);
-  assert.match(await page.content(), /You do not need permission/);
+  await contentMatching(page, /You do not need permission/);
   await expectAccessible(page);
   await answerStreetParty(page, 'Cranbrook Road street party', 'start page');
   await page.getByRole('button', { name: 'Send notification' }).click();
 
-  assert.match(await page.title(), /^Notification sent/);
+  await titleMatching(page, /^Notification sent/);
   const reference = ((await page.locator('.govuk-panel strong').textContent()) ?? '').trim();
   assert.match(reference, /^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
-  assert.match(await page.content(), /until the end of Monday 14 June 2027/);
+  await contentMatching(page, /until the end of Monday 14 June 2027/);
   await expectAccessible(page);
   await page.getByRole('link', { name: 'See your notification' }).click();
   const url = page.url();
@@ -121,7 +122,7 @@ test('notify and go: a street party goes ahead, an officer objects, the resident
   // Without a reason, the objection is not made.
   await officer.getByRole('button', { name: 'Object to this event' }).click();
   await officer.getByRole('button', { name: 'Object', exact: true }).click();
-  assert.match(await officer.title(), /^Error: /);
+  await titleMatching(officer, /^Error: /);
   await expectAccessibleAsPosted(officer);
   await officerActs(
     officer,
@@ -135,14 +136,14 @@ test('notify and go: a street party goes ahead, an officer objects, the resident
 
   await page.goto(url);
   assert.equal(await status(page), 'Objection raised');
-  assert.match(await page.content(), /The 245 bus diverts down Cranbrook Road/);
+  await contentMatching(page, /The 245 bus diverts down Cranbrook Road/);
   await organiserAmends(page, url);
   assert.equal(await status(page), 'Going ahead');
-  assert.match(await page.content(), /Changed by the organiser/);
+  await contentMatching(page, /Changed by the organiser/);
   await expectAccessible(page);
 
   await page.goto(`${server.baseUrl}${STREETS}/mine`);
-  assert.match(await page.content(), new RegExp(reference));
+  await contentMatching(page, new RegExp(reference));
   await expectAccessible(page);
 });
 
@@ -156,12 +157,12 @@ test('approval mode: apply, the officer refuses, the resident amends, the office
       makePerson(server.db, { roles: ['officer'] }),
     ]);
     const page = await server.signedIn(resident.email, STREETS);
-    assert.match(await page.content(), /Apply and we decide/);
+    await contentMatching(page, /Apply and we decide/);
     await expectAccessible(page);
     await answerStreetParty(page, 'Cranbrook Road jubilee party', 'landing');
     await page.getByRole('button', { name: 'Send application' }).click();
-    assert.match(await page.title(), /^Application sent/);
-    assert.match(await page.content(), /The council will decide by/);
+    await titleMatching(page, /^Application sent/);
+    await contentMatching(page, /The council will decide by/);
     await expectAccessible(page);
     await page.getByRole('link', { name: 'See your notification' }).click();
     const url = page.url();
@@ -178,7 +179,7 @@ test('approval mode: apply, the officer refuses, the resident amends, the office
     assert.equal(await status(officer), 'Refused');
 
     await page.goto(url);
-    assert.match(await page.content(), /Please start the closure at number 20/);
+    await contentMatching(page, /Please start the closure at number 20/);
     await organiserAmends(page, url);
     assert.equal(await status(page), 'Waiting for a decision');
 
@@ -224,7 +225,7 @@ test('documents: a road closure asks for an insurance certificate; a wrong file 
   await saveStep(ctx, site, id, 'questions', { 'q-route': 'Up Washway Road and back', 'q-diversion': 'no' });
   const url = `${STREETS}/notices/${id}`;
   const page = await server.signedIn(resident.email, `${url}/documents`);
-  assert.match(await page.title(), /^Documents to provide/);
+  await titleMatching(page, /^Documents to provide/);
   await expectAccessible(page);
 
   await page.getByRole('button', { name: 'Continue' }).click();
@@ -247,9 +248,9 @@ test('documents: a road closure asks for an insurance certificate; a wrong file 
   const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n');
   await certificate.setInputFiles({ name: 'cover.pdf', mimeType: 'application/pdf', buffer: pdf });
   await page.getByRole('button', { name: 'Continue' }).click();
-  assert.match(await page.title(), /^How can we contact you\?/);
+  await titleMatching(page, /^How can we contact you\?/);
   await page.getByRole('link', { name: 'Back' }).click();
-  assert.match(await page.content(), /cover\.pdf, 1 KB/);
+  await contentMatching(page, /cover\.pdf, 1 KB/);
   assert.ok(
     await page.getByRole('button', { name: 'Remove Public liability insurance certificate' }).isVisible(),
   );
@@ -257,10 +258,10 @@ test('documents: a road closure asks for an insurance certificate; a wrong file 
   await page.getByRole('button', { name: 'Continue' }).click();
   await radio(page, 'Can we show your name on the public page about the event?', 'No');
   await page.getByRole('button', { name: 'Continue' }).click();
-  assert.match(await page.title(), /^Check your answers before sending/);
-  assert.match(await page.content(), /cover\.pdf, 1 KB/);
+  await titleMatching(page, /^Check your answers before sending/);
+  await contentMatching(page, /cover\.pdf, 1 KB/);
   await page.getByRole('button', { name: 'Send notification' }).click();
-  assert.match(await page.title(), /^Notification sent/);
+  await titleMatching(page, /^Notification sent/);
 
   const officer = await server.signedIn(officerPerson.email, url);
   const link = officer.getByRole('link', { name: /cover\.pdf, 1 KB/ });
