@@ -209,8 +209,10 @@ export async function leximin(problem: SelectionProblem, options: LeximinOptions
       dual.setSettled(settled);
       // The fractional panels' level is an upper bound on this one: once the linear program reaches
       // it the level is proven, with no more panels to search for, and the relaxation's own duals
-      // say which types it settles.
-      const relaxed = relaxedLeximin(highs, types, settled, 1)?.levels[0] ?? null;
+      // say which types it settles. The first level's is the target's first (same settled types).
+      const relaxed =
+        (stats.levels === 0 && target ? target.levels[0] : relaxedLeximin(highs, types, settled, 1)?.levels[0]) ??
+        null;
       if (relaxed && firstLevelValue === null) bound = Math.min(bound, relaxed.value);
       let outcome: Round;
       do {
