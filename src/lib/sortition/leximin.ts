@@ -211,8 +211,9 @@ export async function leximin(problem: SelectionProblem, options: LeximinOptions
       // it the level is proven, with no more panels to search for, and the relaxation's own duals
       // say which types it settles. The first level's is the target's first (same settled types).
       const relaxed =
-        (stats.levels === 0 && target ? target.levels[0] : relaxedLeximin(highs, types, settled, 1)?.levels[0]) ??
-        null;
+        (stats.levels === 0 && target
+          ? target.levels[0]
+          : relaxedLeximin(highs, types, settled, 1)?.levels[0]) ?? null;
       if (relaxed && firstLevelValue === null) bound = Math.min(bound, relaxed.value);
       let outcome: Round;
       do {
