@@ -62,7 +62,7 @@ export class PanelSearch {
       homes++;
     }
     this.candidates = types.members.map((_, t) => t).filter((t) => (this.upper[t] as number) > 0);
-    const packed = packValues(problem, this.cell);
+    const packed = packValues(problem, this.cell, this.typeCount);
     this.words = packed.words;
     this.signature = packed.signature;
     this.featureWord = packed.featureWord;
@@ -100,6 +100,8 @@ export class PanelSearch {
     // also listed by those values, heaviest first, under the mask of the features at their min
     // (first word only; any others are tested move by move), and only the list that matches the
     // type going out is scanned. The lists depend on the weights alone, so they last the whole search.
+    const W = this.words;
+    const signature = this.signature;
     const matching = new Map<number, Map<number, number[]>>();
     const candidatesFor = (out: number, mask: number): number[] => {
       if (mask === 0) return order;
@@ -107,22 +109,20 @@ export class PanelSearch {
       if (!lists) {
         lists = new Map();
         for (const t of order) {
-          const key = (this.signature[t * this.words] as number) & mask;
+          const key = (signature[t * W] as number) & mask;
           const list = lists.get(key);
           if (list) list.push(t);
           else lists.set(key, [t]);
         }
         matching.set(mask, lists);
       }
-      return lists.get((this.signature[out * this.words] as number) & mask) ?? [];
+      return lists.get((signature[out * W] as number) & mask) ?? [];
     };
     // full[t]: the signature bits of the features where type t's value is at its quota's max, so t
     // can come in only for a member with the same values there; likewise outBits, for the type
     // going out, marks its values at their min. Recomputed after each move, these masks make the
     // test of a move a few bit operations per word instead of a pass over every feature (measured:
     // almost all of the search's time goes on testing moves, most of which break a quota).
-    const W = this.words;
-    const signature = this.signature;
     const full = new Int32Array(this.typeCount * W);
     // full[t] is worked out only for the candidates a scan reaches, once per move.
     const fullAsOf = new Int32Array(this.typeCount).fill(-1);
@@ -222,9 +222,8 @@ function bump(counts: Int32Array, index: number, by: number): void {
  * takes enough bits for its values' numbers within the feature, plus one more code for a value
  * with no quota, and starts a new word when the current one is full.
  */
-function packValues(problem: SelectionProblem, cell: Int32Array) {
+function packValues(problem: SelectionProblem, cell: Int32Array, typeCount: number) {
   const F = problem.features.length;
-  const typeCount = F ? cell.length / F : 0;
   const featureWord = new Int32Array(F);
   const featureBits = new Int32Array(F);
   const shift = new Int32Array(F);
